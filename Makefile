@@ -1,0 +1,135 @@
+# gsa — build, test and demo.  See README.md.
+#
+#   make            build every tool into build/bin/ (installs build packages first)
+#   make asan       the same with AddressSanitizer + UBSan into build/asan/bin/
+#   make test       unit tests (ASan build) + integration tests; ends "N passed, N failed"
+#   make demo       the whole pipeline on the shipped sample data
+#   make deps       install what is missing (Debian packages, test-only npm packages)
+#
+# A tool is a folder tools/NAME/ with a main.c: nothing else to register.
+# Optional tools/NAME/tool.mk adds flags (e.g. per-file SIMD flags).
+
+VARIANT ?= release
+CC      ?= cc
+ifeq ($(origin CC),default)
+CC      := cc
+endif
+
+ifeq ($(VARIANT),asan)
+OUT      := build/asan
+OPTFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SANFLAGS := -fsanitize=address,undefined
+else
+OUT      := build
+OPTFLAGS := -O2 -g
+SANFLAGS :=
+endif
+
+OBJ      := $(OUT)/obj
+BIN      := $(OUT)/bin
+GEN      := $(OUT)/gen
+
+CFLAGS   := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+            -pthread -MMD -MP $(OPTFLAGS) $(EXTRA_CFLAGS)
+CPPFLAGS := -Icommon -I$(GEN)
+LDFLAGS  := -pthread $(SANFLAGS) $(EXTRA_LDFLAGS)
+LDLIBS   := -lhts -lcurl -lcrypto -ldeflate -lz -lbz2 -llzma -lm
+
+TOOLS       := $(patsubst tools/%/main.c,%,$(wildcard tools/*/main.c))
+COMMON_SRC  := $(wildcard common/*.c common/*/*.c)
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(OBJ)/%.o)
+LIBGSA      := $(OBJ)/libgsa.a
+UNIT_SRC    := $(wildcard tests/unit/*/test_*.c)
+UNIT_BIN    := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
+UNIT_SUPPORT:= $(OBJ)/tests/unit/unit.o
+
+.PHONY: all build asan test unit integration demo deps deps-build deps-test bench clean FORCE
+.DEFAULT_GOAL := all
+
+all: deps-build
+	@$(MAKE) --no-print-directory build
+
+build: $(LIBGSA) $(addprefix $(BIN)/,$(TOOLS))
+
+asan: deps-build
+	@$(MAKE) --no-print-directory VARIANT=asan build unit-bins
+
+-include $(wildcard tools/*/tool.mk)
+
+# --- version baked in from git (rewritten only when it changes) ---------
+GSA_VERSION := $(shell v=$$(cat VERSION 2>/dev/null || echo 0.0.0); \
+	g=$$(git describe --always --dirty --abbrev=10 2>/dev/null); \
+	if [ -n "$$g" ]; then echo "$$v+g$$g"; else echo "$$v"; fi)
+$(GEN)/gsa_version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define GSA_VERSION "%s"\n' '$(GSA_VERSION)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+$(OBJ)/common/cli.o: $(GEN)/gsa_version.h
+$(OBJ)/common/cli.o: CPPFLAGS += -include $(GEN)/gsa_version.h
+
+# --- compile and link ----------------------------------------------------
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBGSA): $(COMMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Each tool: tools/T/main.c + the tool's other modules (archived, so unit
+# tests can link them without main) + libgsa.
+define tool_rules
+$(1)_SRC := $$(filter-out tools/$(1)/main.c,$$(wildcard tools/$(1)/*.c))
+$(1)_LIB := $$(OBJ)/tools/$(1)/lib$(1).a
+$$($(1)_LIB): $$($(1)_SRC:%.c=$$(OBJ)/%.o)
+	@rm -f $$@
+	ar rcs $$@ $$^
+$$(BIN)/$(1): $$(OBJ)/tools/$(1)/main.o $$($(1)_LIB) $$(LIBGSA)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
+
+# Unit tests: tests/unit/GROUP/test_X.c, GROUP = common or a tool name.
+unit-bins: $(UNIT_BIN)
+.PHONY: unit-bins
+group_of  = $(firstword $(subst /, ,$(1)))
+group_lib = $(if $(filter-out common,$(call group_of,$(1))),$(OBJ)/tools/$(call group_of,$(1))/lib$(call group_of,$(1)).a)
+.SECONDEXPANSION:
+$(OUT)/tests/%: tests/unit/%.c $(UNIT_SUPPORT) $$(call group_lib,$$*) $(LIBGSA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/unit -Itools/$(call group_of,$*) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+
+# --- dependencies, tests, demo ------------------------------------------
+deps-build:
+	@scripts/deps.sh build
+deps-test:
+	@scripts/deps.sh test
+deps: deps-build deps-test
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory VARIANT=asan build unit-bins
+	@tests/run.sh
+
+unit: asan
+	@tests/run.sh --unit-only
+
+integration: all
+	@tests/run.sh --integration-only
+
+demo: deps-build
+	@$(MAKE) --no-print-directory build
+	@scripts/deps.sh demo
+	@demo/run.sh
+
+bench: all
+	@scripts/deps.sh bench
+	@echo "run a benchmark: bench/<tool>/run.sh (see bench/RESULTS.md)"
+
+clean:
+	rm -rf build
+
+FORCE:

@@ -1,0 +1,81 @@
+/* cli.h — the command-line front-end shared by every tool.
+ *
+ * Every tool accepts --help/-h, --version/-V, --quiet, --verbose and
+ * --log-format text|json.  A tool lists GSA_CLI_LONGOPTS at the end of its
+ * getopt_long table, starts its short-option string with ':' and appends
+ * GSA_CLI_SHORTOPTS, and hands every option it does not know itself to
+ * gsa_cli_handle().  Usage errors are one line on stderr and exit code 1.
+ *
+ *     while ((c = getopt_long(argc, argv, ":o:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+ *         switch (c) {
+ *         case 'o': out = optarg; break;
+ *         default: if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
+ *         }
+ */
+#ifndef GSA_CLI_H
+#define GSA_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "log.h"
+
+#ifndef GSA_VERSION
+#define GSA_VERSION "0.0.0-unknown"
+#endif
+
+enum {
+	GSA_CLI_OPT_LOG_FORMAT = 0x1001,
+	GSA_CLI_OPT_QUIET,
+	GSA_CLI_OPT_VERBOSE,
+	GSA_CLI_OPT_FIRST_FREE = 0x1100 /* tools number their long-only options from here */
+};
+
+#define GSA_CLI_SHORTOPTS "hV"
+#define GSA_CLI_LONGOPTS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ "quiet", no_argument, NULL, GSA_CLI_OPT_QUIET }, \
+	{ "verbose", no_argument, NULL, GSA_CLI_OPT_VERBOSE }, \
+	{ "log-format", required_argument, NULL, GSA_CLI_OPT_LOG_FORMAT }, \
+	{ NULL, 0, NULL, 0 }
+
+#define GSA_CLI_CONTINUE (-1)
+
+typedef struct gsa_cli {
+	const char *tool;  /* program name for messages */
+	const char *usage; /* full --help text: usage, options, examples */
+	gsa_log_t *log;    /* configured by --quiet/--verbose/--log-format */
+} gsa_cli_t;
+
+/* Set up cli and *log for `tool` (log defaults from gsa_log_init), and make
+ * getopt quiet so gsa_cli_handle() words the errors.  Also honours
+ * GSA_LOG_FORMAT=json from the environment (for containers). */
+void gsa_cli_init(gsa_cli_t *cli, const char *tool, const char *usage, gsa_log_t *log);
+
+/* Handle a getopt_long result the tool did not handle.  Returns
+ * GSA_CLI_CONTINUE when parsing goes on, GSA_OK after printing --help or
+ * --version to stdout, GSA_EUSAGE after a one-line error for an unknown
+ * option, a missing value or a bad --log-format. */
+int gsa_cli_handle(gsa_cli_t *cli, int opt, char *const argv[]);
+
+/* Print "TOOL: error: MESSAGE (see 'TOOL --help')" and return GSA_EUSAGE. */
+int gsa_cli_usage_error(const gsa_cli_t *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Log err's message at error level and return its exit code (GSA_EINTERNAL
+ * when the code is unset). */
+int gsa_cli_fail(const gsa_cli_t *cli, const gsa_err_t *err);
+
+/* The version string baked in at build time (git describe). */
+const char *gsa_version(void);
+
+/* Parse a whole decimal integer in [min, max].  Returns 0, or -1. */
+int gsa_parse_long(const char *s, long min, long max, long *out);
+
+/* Parse a byte size with an optional K/M/G/T suffix (powers of 1024), e.g.
+ * "768M".  Returns 0, or -1 for junk, zero or overflow. */
+int gsa_parse_size(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,177 @@
+#include "io.h"
+#include "alloc.h"
+#include "cleanup.h"
+#include "path.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int gsa_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR) continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+ssize_t gsa_read_full(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, p + got, n - got);
+		if (r < 0) {
+			if (errno == EINTR) continue;
+			return -1;
+		}
+		if (r == 0) break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+int gsa_fsync_parent(const char *path, gsa_err_t *err)
+{
+	char *dir = gsa_path_dirname(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	int rc = 0;
+	if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
+		rc = gsa_err_errno(err, errno, "%s: cannot sync folder", dir);
+	if (fd >= 0) close(fd);
+	free(dir);
+	return rc;
+}
+
+static void atomic_release(gsa_atomic_file_t *f)
+{
+	gsa_cleanup_forget(f->cleanup_id);
+	free(f->path);
+	free(f->tmp);
+	memset(f, 0, sizeof *f);
+	f->fd = -1;
+	f->cleanup_id = -1;
+}
+
+int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err)
+{
+	char *dir = gsa_path_dirname(path);
+	const char *base = gsa_path_basename(path);
+	memset(f, 0, sizeof *f);
+	f->fd = -1;
+	f->cleanup_id = -1;
+	if (!*base) {
+		free(dir);
+		return gsa_err_set(err, GSA_EUSAGE, "%s: output path names a folder, not a file", path);
+	}
+	f->path = gsa_xstrdup(path);
+	f->tmp = gsa_strdup_printf("%s/.%s.tmp.XXXXXX", dir, base);
+	free(dir);
+	f->fd = mkstemp(f->tmp);
+	if (f->fd < 0) {
+		int e = errno;
+		gsa_err_errno(err, e, "%s: cannot create output", path);
+		atomic_release(f);
+		return -1;
+	}
+	fchmod(f->fd, 0644 & ~gsa_current_umask());
+	f->cleanup_id = gsa_cleanup_add(f->tmp, 0);
+	if (f->cleanup_id < 0) {
+		gsa_err_set(err, GSA_EINTERNAL, "%s: too many temp files open", path);
+		gsa_atomic_abort(f);
+		return -1;
+	}
+	return 0;
+}
+
+int gsa_atomic_write(gsa_atomic_file_t *f, const void *buf, size_t n, gsa_err_t *err)
+{
+	if (gsa_write_all(f->fd, buf, n) < 0)
+		return gsa_err_errno(err, errno, "%s: write failed", f->path);
+	return 0;
+}
+
+int gsa_atomic_commit(gsa_atomic_file_t *f, gsa_err_t *err)
+{
+	if (f->fd < 0) f->fd = open(f->tmp, O_WRONLY);
+	if (f->fd < 0) {
+		gsa_err_errno(err, errno, "%s: temp file vanished", f->path);
+		goto fail;
+	}
+	if (fsync(f->fd) < 0) {
+		gsa_err_errno(err, errno, "%s: cannot sync", f->path);
+		goto fail;
+	}
+	if (close(f->fd) < 0) {
+		f->fd = -1;
+		gsa_err_errno(err, errno, "%s: close failed", f->path);
+		goto fail;
+	}
+	f->fd = -1;
+	if (rename(f->tmp, f->path) < 0) {
+		gsa_err_errno(err, errno, "%s: cannot rename temp file into place", f->path);
+		goto fail;
+	}
+	gsa_cleanup_forget(f->cleanup_id);
+	f->cleanup_id = -1;
+	if (gsa_fsync_parent(f->path, err) < 0) {
+		atomic_release(f);
+		return -1;
+	}
+	atomic_release(f);
+	return 0;
+fail:
+	gsa_atomic_abort(f);
+	return -1;
+}
+
+void gsa_atomic_abort(gsa_atomic_file_t *f)
+{
+	if (!f) return;
+	if (f->fd >= 0) close(f->fd);
+	if (f->tmp && f->cleanup_id >= 0) unlink(f->tmp);
+	atomic_release(f);
+}
+
+int gsa_read_file(const char *path, char **data, size_t *len, gsa_err_t *err)
+{
+	gsa_strbuf_t b;
+	char chunk[65536];
+	ssize_t r;
+	int fd = open(path, O_RDONLY);
+	*data = NULL;
+	*len = 0;
+	if (fd < 0) return gsa_err_errno(err, errno, "%s: cannot open", path);
+	gsa_strbuf_init(&b);
+	gsa_strbuf_append_len(&b, "", 0);
+	while ((r = read(fd, chunk, sizeof chunk)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR) continue;
+			gsa_err_errno(err, errno, "%s: read failed", path);
+			close(fd);
+			gsa_strbuf_free(&b);
+			return -1;
+		}
+		gsa_strbuf_append_len(&b, chunk, (size_t)r);
+	}
+	close(fd);
+	*len = b.len;
+	*data = gsa_strbuf_detach(&b);
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* io.h — atomic output files and careful reads/writes.
+ *
+ * An output is written to a temp name in the destination's folder
+ * (".NAME.tmp.XXXXXX"), registered with cleanup.h, and only renamed to its
+ * final name by gsa_atomic_commit() after fsync.  On error or interruption
+ * the temp is removed, so a file under the final name is always complete.
+ */
+#ifndef GSA_IO_H
+#define GSA_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+typedef struct gsa_atomic_file {
+	char *path;     /* final name (owned) */
+	char *tmp;      /* temp name beside it (owned) */
+	int fd;         /* open for writing, or -1 once closed */
+	int cleanup_id; /* registration in cleanup.h */
+} gsa_atomic_file_t;
+
+/* Create the temp file for `path` (mode 0644, umask applies) and open it for
+ * writing.  Returns 0, or -1 with err set (GSA_EIO naming the folder).  A
+ * caller that writes through another library may close f->fd (set it to -1)
+ * and reopen f->tmp by name. */
+int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err);
+
+/* Write all n bytes to f->fd.  A short write or ENOSPC gives GSA_EIO naming
+ * the final path.  Returns 0 or -1. */
+int gsa_atomic_write(gsa_atomic_file_t *f, const void *buf, size_t n, gsa_err_t *err);
+
+/* fsync and close the temp, rename it to the final name, fsync the folder.
+ * Returns 0, or -1 with err set (the temp is then removed).  f is released
+ * either way. */
+int gsa_atomic_commit(gsa_atomic_file_t *f, gsa_err_t *err);
+
+/* Close and remove the temp and release f.  Safe on a zeroed, committed or
+ * already-aborted f. */
+void gsa_atomic_abort(gsa_atomic_file_t *f);
+
+/* write(2) all n bytes, retrying on EINTR.  Returns 0, or -1 with errno. */
+int gsa_write_all(int fd, const void *buf, size_t n);
+
+/* read(2) until n bytes or end of file.  Returns bytes read, or -1 with errno. */
+ssize_t gsa_read_full(int fd, void *buf, size_t n);
+
+/* fsync the folder holding `path` so a rename in it is durable. */
+int gsa_fsync_parent(const char *path, gsa_err_t *err);
+
+/* Read a whole file into a new NUL-terminated buffer (*len without the NUL).
+ * Returns 0, or -1 with err set. */
+int gsa_read_file(const char *path, char **data, size_t *len, gsa_err_t *err);
+
+#endif

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# deps.sh GROUP... — install what is missing for a group of tasks, and nothing
+# else.  Idempotent and quick when everything is present (one dpkg-query).
+#   build  compiler and libraries        test   build + checkers and test services
+#   demo   build + what the demo needs   bench  peers for the side-by-side benchmarks
+#   docker image build tools
+# Debian packages go through apt-get one set at a time (libhts-dev pulls
+# libcurl4-gnutls-dev, which a combined install with an OpenSSL curl refuses);
+# test-only npm packages go into tests/node/node_modules from its lockfile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_pkgs=(gcc make libc6-dev pkg-config libhts-dev libdeflate-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev libcurl4-gnutls-dev)
+test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs util-linux time)
+demo_pkgs=(python3)
+bench_pkgs=(bwa minimap2 samtools bcftools tabix awscli time python3 seqan-apps vt-examples)
+docker_pkgs=(buildah)
+
+missing_pkgs() {
+	# one dpkg-query for the whole list; unknown packages print nothing
+	local have
+	have=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "$@" 2>/dev/null | awk '$1 == "ii" { print $2 }' || true)
+	local p
+	for p in "$@"; do
+		grep -qx -- "$p" <<<"$have" || echo "$p"
+	done
+}
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"
+	else echo "deps: need root to run: $*" >&2; return 1
+	fi
+}
+
+apt_updated=0
+apt_install() {
+	local miss
+	miss=$(missing_pkgs "$@")
+	[ -z "$miss" ] && return 0
+	echo "deps: installing: $(echo $miss)" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	if [ $apt_updated -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+	# shellcheck disable=SC2086
+	as_root apt-get install -y -qq --no-install-recommends $miss >/dev/null
+}
+
+node_deps() {
+	if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+	local stamp=tests/node/node_modules/.gsa-lock
+	if [ -f "$stamp" ] && cmp -s tests/node/package-lock.json "$stamp"; then return 0; fi
+	echo "deps: installing test-only npm packages (tests/node)" >&2
+	(cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	cp tests/node/package-lock.json "$stamp"
+}
+
+for group in "$@"; do
+	case $group in
+	build)  apt_install "${build_pkgs[@]}" ;;
+	test)   apt_install "${build_pkgs[@]}"; apt_install "${test_pkgs[@]}"; node_deps ;;
+	demo)   apt_install "${demo_pkgs[@]}" ;;
+	bench)  apt_install "${bench_pkgs[@]}" ;;
+	docker) apt_install "${docker_pkgs[@]}" ;;
+	*) echo "deps: unknown group '$group' (build, test, demo, bench, docker)" >&2; exit 1 ;;
+	esac
+done
