@@ -133,3 +133,6 @@ clean:
 	rm -rf build
 
 FORCE:
+
+# keep intermediate objects (unit.o) so re-runs do not rebuild them
+.SECONDARY:
