@@ -170,7 +170,8 @@ typedef struct s3_op {
 
 static void describe(gsa_strbuf_t *b, const s3_op_t *op)
 {
-	gsa_strbuf_appendf(b, "s3://%s/%s", op->bucket, op->key ? op->key : "");
+	if (op->key) gsa_strbuf_appendf(b, "s3://%s/%s", op->bucket, op->key);
+	else gsa_strbuf_appendf(b, "s3://%s", op->bucket);
 }
 
 /* Perform op with signing and retries.  Returns 0 on 2xx (resp holds the
