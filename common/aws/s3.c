@@ -292,9 +292,13 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 				const char *h = gsa_http_resp_header(resp, "x-amz-request-id");
 				rid = gsa_xstrdup(h ? h : "-");
 			}
-			gsa_err_set(err, GSA_EREMOTE, "%s: %s%s%s (HTTP %ld, request id %s%s)", d.s, code,
+			const char *hint = "";
+			if (!strcmp(code, "SignatureDoesNotMatch")) hint = "; check the secret access key";
+			else if (!strcmp(code, "InvalidAccessKeyId")) hint = "; check the access key id";
+			else if (!strcmp(code, "ExpiredToken")) hint = "; the session token has expired";
+			gsa_err_set(err, GSA_EREMOTE, "%s: %s%s%s (HTTP %ld, request id %s%s)%s", d.s, code,
 				    msg ? ": " : "", msg ? msg : "", resp->status, rid,
-				    attempt > 1 ? ", after retries" : "");
+				    attempt > 1 ? ", after retries" : "", hint);
 		}
 		gsa_strbuf_free(&d);
 		free(code);
