@@ -1,6 +1,7 @@
 #include "cv_chunk.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,9 @@ struct cv_worker {
 	char *hap, *seg; uint8_t *segq; size_t cap_hap, cap_seg, cap_segq;
 	int *work; size_t cap_work;
 	int64_t *rc; size_t cap_rc;
+	/* per sample: reference span [beg, end) deleted on both haplotypes by
+	 * the last hom-ALT deletion written in this chunk */
+	int64_t *homdel_beg, *homdel_end;
 };
 
 cv_worker_t *cv_worker_new(const cv_input_t *in, const cv_opts_t *o, gsa_err_t *err)
@@ -64,7 +68,12 @@ cv_worker_t *cv_worker_new(const cv_input_t *in, const cv_opts_t *o, gsa_err_t *
 	w->in = in;
 	w->o = o;
 	w->ns = in->nsamples;
-	if (cv_reader_open(&w->rd, in, err) < 0) { free(w); return NULL; }
+	w->homdel_beg = gsa_xcalloc((size_t)w->ns + 1, sizeof *w->homdel_beg);
+	w->homdel_end = gsa_xcalloc((size_t)w->ns + 1, sizeof *w->homdel_end);
+	if (cv_reader_open(&w->rd, in, err) < 0) {
+		free(w->homdel_beg); free(w->homdel_end); free(w);
+		return NULL;
+	}
 	for (int q = 0; q < MAXQ; q++)
 		for (int m = 0; m <= 60; m++) {
 			double e = pow(10.0, -q / 10.0), mm = pow(10.0, -m / 10.0);
@@ -84,6 +93,7 @@ void cv_worker_free(cv_worker_t *w)
 	free(w->ev); free(w->pool); free(w->site);
 	free(w->gl); free(w->ad); free(w->dp); free(w->ndel);
 	free(w->hap); free(w->seg); free(w->segq); free(w->work); free(w->rc);
+	free(w->homdel_beg); free(w->homdel_end);
 	free(w);
 }
 
@@ -522,12 +532,21 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 			int alt = w->ad[so * CV_MAX_ALLELES + calls[k].b];
 			if (calls[k].a > 0 && calls[k].a != calls[k].b) alt += w->ad[so * CV_MAX_ALLELES + calls[k].a];
 			if (alt < o->min_snp_af * (w->dp[so] + w->ndel[so])) calls[k].a = calls[k].b = 0;
+			/* nor inside a deletion the sample carries on both haplotypes */
+			if (s->pos >= w->homdel_beg[k] && s->pos < w->homdel_end[k]) calls[k].a = calls[k].b = 0;
 		}
 		if (calls[k].b > 0) { used[calls[k].a] = used[calls[k].b] = 1; any = 1; }
 	}
 	double qual = -10.0 * lq;
 	if (qual > 9999) qual = 9999;
 	if (!any || qual < o->min_qual) { free(calls); return 0; }
+	for (int k = 0; s->is_indel && k < ns; k++) {
+		int a = calls[k].a;
+		if (a > 0 && a == calls[k].b && s->del[a] > 0) {
+			w->homdel_beg[k] = s->anchor[a] + 1;
+			w->homdel_end[k] = s->anchor[a] + 1 + s->del[a];
+		}
+	}
 	int keep[CV_MAX_ALLELES], nkeep = 0, newidx[CV_MAX_ALLELES];
 	for (int a = 0; a < s->nall; a++) {
 		newidx[a] = -1;
@@ -566,7 +585,10 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 		if (x > 1) gsa_strbuf_appendc(out, ',');
 		gsa_strbuf_append(out, al[x].s + skip);
 	}
-	gsa_strbuf_appendf(out, "\t%.2f\t%s\tDP=%d%s\tGT:GQ:DP:AD:PL", qual, qual < o->lowqual ? "LowQual" : "PASS",
+	/* QUAL as htslib writes a float, so merged output matches */
+	char qs[32];
+	snprintf(qs, sizeof qs, "%.6g", (double)(float)(round(qual * 100) / 100));
+	gsa_strbuf_appendf(out, "\t%s\t%s\tDP=%d%s\tGT:GQ:DP:AD:PL", qs, qual < o->lowqual ? "LowQual" : "PASS",
 			   dptot, s->is_indel ? ";INDEL" : "");
 	for (int k = 0; k < ns; k++) {
 		size_t so = id * (size_t)ns + (size_t)k;
@@ -631,6 +653,7 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	memset(w->dep, 0, npos * sizeof *w->dep);
 	memset(w->cand, 0xff, npos * sizeof *w->cand);
 	w->nev = 0; w->npool = 0; w->nsite = 0;
+	for (int k = 0; k < w->ns; k++) w->homdel_beg[k] = w->homdel_end[k] = -1;
 
 	pass_counts(w, ref, roff, rlen, ab, ae);
 	find_snps(w, ref, roff, ab, beg, end);
@@ -646,6 +669,7 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 		w->dp = gsa_xmalloc(ng * sizeof *w->dp);
 		w->cap_gl = ng;
 	}
+	if (ng == 0) { free(ref); return 0; }
 	memset(w->gl, 0, ng * CV_MAX_GT * sizeof *w->gl);
 	memset(w->ad, 0, ng * CV_MAX_ALLELES * sizeof *w->ad);
 	memset(w->dp, 0, ng * sizeof *w->dp);

@@ -34,6 +34,7 @@ static const char USAGE[] =
 	"      --min-alt-reads N    reads an allele needs to be considered (2)\n"
 	"      --min-qual X         do not write sites with QUAL below X (10)\n"
 	"      --lowqual X          FILTER LowQual below this QUAL (20)\n"
+	"      --chunk-size N       bases per work unit (100000); output does not depend on it\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"      --quiet, --verbose   less or more logging on stderr\n"
@@ -53,6 +54,7 @@ enum {
 	OPT_MIN_ALT,
 	OPT_MIN_QUAL,
 	OPT_LOWQUAL,
+	OPT_CHUNK,
 };
 
 static char *join_args(int argc, char **argv)
@@ -126,6 +128,7 @@ static int main_call(int argc, char **argv)
 		{ "min-alt-reads", required_argument, NULL, OPT_MIN_ALT },
 		{ "min-qual", required_argument, NULL, OPT_MIN_QUAL },
 		{ "lowqual", required_argument, NULL, OPT_LOWQUAL },
+		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t log;
@@ -173,6 +176,11 @@ static int main_call(int argc, char **argv)
 			if (parse_double(optarg, &d) < 0 || d < 0)
 				return gsa_cli_usage_error(&cli, "--lowqual needs a number >= 0, not '%s'", optarg);
 			o.lowqual = d;
+			break;
+		case OPT_CHUNK:
+			if (gsa_parse_long(optarg, 100, 100000000, &v) < 0)
+				return gsa_cli_usage_error(&cli, "--chunk-size needs 100..100000000 bases, not '%s'", optarg);
+			o.chunk_size = (int)v;
 			break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
