@@ -1,0 +1,594 @@
+/* s3.c — S3 requests: addressing, signing, retries, operations. */
+#include "aws/s3.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "aws/crc32c.h"
+#include "strbuf.h"
+
+#define META_CRC "x-amz-meta-gsa-crc32c"
+
+/* ---- small XML reader -------------------------------------------------- */
+
+static void xml_unescape(gsa_strbuf_t *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '&') {
+			gsa_strbuf_appendc(b, s[i]);
+			continue;
+		}
+		const char *e = memchr(s + i, ';', n - i);
+		if (!e) {
+			gsa_strbuf_appendc(b, '&');
+			continue;
+		}
+		size_t el = (size_t)(e - (s + i));
+		const char *ent = s + i + 1;
+		if (el == 3 && !strncmp(ent, "amp", 3)) gsa_strbuf_appendc(b, '&');
+		else if (el == 2 && !strncmp(ent, "lt", 2)) gsa_strbuf_appendc(b, '<');
+		else if (el == 2 && !strncmp(ent, "gt", 2)) gsa_strbuf_appendc(b, '>');
+		else if (el == 4 && !strncmp(ent, "quot", 4)) gsa_strbuf_appendc(b, '"');
+		else if (el == 4 && !strncmp(ent, "apos", 4)) gsa_strbuf_appendc(b, '\'');
+		else if (el > 1 && ent[0] == '#') {
+			unsigned long cp = ent[1] == 'x' ? strtoul(ent + 2, NULL, 16) : strtoul(ent + 1, NULL, 10);
+			/* UTF-8 encode */
+			if (cp < 0x80) gsa_strbuf_appendc(b, (char)cp);
+			else if (cp < 0x800) {
+				gsa_strbuf_appendc(b, (char)(0xc0 | (cp >> 6)));
+				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
+			} else if (cp < 0x10000) {
+				gsa_strbuf_appendc(b, (char)(0xe0 | (cp >> 12)));
+				gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
+			} else {
+				gsa_strbuf_appendc(b, (char)(0xf0 | (cp >> 18)));
+				gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+				gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
+			}
+		} else {
+			gsa_strbuf_append_len(b, s + i, el + 1);
+		}
+		i += el;
+	}
+}
+
+char *gsa_xml_next(const char *xml, const char *tag, const char **pos)
+{
+	char open[96], close[96];
+	snprintf(open, sizeof open, "<%s>", tag);
+	snprintf(close, sizeof close, "</%s>", tag);
+	const char *from = pos && *pos ? *pos : xml;
+	const char *a = strstr(from, open);
+	if (!a) return NULL;
+	a += strlen(open);
+	const char *z = strstr(a, close);
+	if (!z) return NULL;
+	gsa_strbuf_t b;
+	gsa_strbuf_init(&b);
+	xml_unescape(&b, a, (size_t)(z - a));
+	if (pos) *pos = z + strlen(close);
+	return gsa_strbuf_detach(&b);
+}
+
+/* ---- client ------------------------------------------------------------ */
+
+static const char *envv(const char *n)
+{
+	const char *v = getenv(n);
+	return v && *v ? v : NULL;
+}
+
+int gsa_s3_parse_uri(const char *uri, char **bucket, char **key)
+{
+	if (strncmp(uri, "s3://", 5)) return -1;
+	const char *b = uri + 5, *sl = strchr(b, '/');
+	size_t bl = sl ? (size_t)(sl - b) : strlen(b);
+	if (!bl) return -1;
+	*bucket = gsa_xstrndup(b, bl);
+	*key = gsa_xstrdup(sl ? sl + 1 : "");
+	return 0;
+}
+
+int gsa_s3_client_init(gsa_s3_client_t *cl, const gsa_s3_config_t *cfg, const gsa_log_t *log, gsa_err_t *err)
+{
+	memset(cl, 0, sizeof *cl);
+	cl->log = log;
+	cl->addressing = cfg->addressing;
+	cl->max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 8;
+	cl->timeout_s = cfg->timeout_s > 0 ? cfg->timeout_s : 60;
+	gsa_aws_region_resolve(cfg->region, cfg->profile, cl->region);
+	const char *ep = cfg->endpoint_url && *cfg->endpoint_url ? cfg->endpoint_url : envv("AWS_ENDPOINT_URL_S3");
+	if (!ep) ep = envv("AWS_ENDPOINT_URL");
+	if (ep) {
+		const char *rest;
+		if (!strncmp(ep, "http://", 7)) {
+			strcpy(cl->scheme, "http");
+			rest = ep + 7;
+		} else if (!strncmp(ep, "https://", 8)) {
+			strcpy(cl->scheme, "https");
+			rest = ep + 8;
+		} else {
+			return gsa_err_set(err, GSA_EUSAGE, "endpoint URL '%s' must start with http:// or https://", ep);
+		}
+		size_t hl = strcspn(rest, "/");
+		if (!hl || hl >= sizeof cl->host) return gsa_err_set(err, GSA_EUSAGE, "endpoint URL '%s' has no host", ep);
+		memcpy(cl->host, rest, hl);
+		cl->host[hl] = 0;
+		snprintf(cl->base_path, sizeof cl->base_path, "%s", rest + hl);
+		size_t bl = strlen(cl->base_path);
+		while (bl && cl->base_path[bl - 1] == '/') cl->base_path[--bl] = 0;
+		cl->custom_endpoint = 1;
+	} else {
+		strcpy(cl->scheme, "https");
+		snprintf(cl->host, sizeof cl->host, "s3.%s.amazonaws.com", cl->region);
+	}
+	if (gsa_aws_creds_init(&cl->creds, cfg->profile, err)) return -1;
+	return 0;
+}
+
+void gsa_s3_client_free(gsa_s3_client_t *cl) { gsa_aws_creds_free(&cl->creds); }
+
+int gsa_s3_conn_init(gsa_s3_conn_t *c, gsa_s3_client_t *cl, uint64_t seed, gsa_err_t *err)
+{
+	memset(c, 0, sizeof *c);
+	c->cl = cl;
+	c->rng = seed * 0x9e3779b97f4a7c15ull + (uint64_t)time(NULL) + 1;
+	return gsa_http_conn_init(&c->http, err);
+}
+
+void gsa_s3_conn_free(gsa_s3_conn_t *c) { gsa_http_conn_free(&c->http); }
+
+static int bucket_dns_ok(const char *b, int https)
+{
+	size_t n = strlen(b);
+	if (n < 3 || n > 63) return 0;
+	for (const char *p = b; *p; p++) {
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '.')) return 0;
+		if (*p == '.' && https) return 0; /* the wildcard certificate covers one label */
+	}
+	return 1;
+}
+
+typedef struct s3_op {
+	const char *method;
+	const char *bucket;
+	const char *key;          /* NULL: bucket-level request */
+	const char *query;        /* URI-encoded, or NULL */
+	const gsa_sigv4_hdr_t *hdrs; /* extra headers to send and sign */
+	size_t nhdrs;
+	const gsa_http_body_t *body;
+	const gsa_http_sink_t *sink;
+	void (*restart)(void *ctx);
+	int head;                 /* HEAD: no error body */
+} s3_op_t;
+
+static void describe(gsa_strbuf_t *b, const s3_op_t *op)
+{
+	if (op->key) gsa_strbuf_appendf(b, "s3://%s/%s", op->bucket, op->key);
+	else gsa_strbuf_appendf(b, "s3://%s", op->bucket);
+}
+
+/* Perform op with signing and retries.  Returns 0 on 2xx (resp holds the
+ * response), or -1 with err set and c->last_code/last_status. */
+static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa_err_t *err)
+{
+	gsa_s3_client_t *cl = c->cl;
+	int virt = cl->addressing == GSA_S3_ADDR_VIRTUAL ||
+		   (cl->addressing == GSA_S3_ADDR_AUTO && !cl->custom_endpoint &&
+		    bucket_dns_ok(op->bucket, !strcmp(cl->scheme, "https")));
+	gsa_strbuf_t path, host, url;
+	gsa_strbuf_init(&path);
+	gsa_strbuf_init(&host);
+	gsa_strbuf_init(&url);
+	gsa_strbuf_append(&path, cl->base_path);
+	if (virt) {
+		gsa_strbuf_appendf(&host, "%s.%s", op->bucket, cl->host);
+	} else {
+		gsa_strbuf_append(&host, cl->host);
+		gsa_strbuf_appendc(&path, '/');
+		gsa_aws_uri_encode(&path, op->bucket, 0);
+	}
+	gsa_strbuf_appendc(&path, '/');
+	if (op->key) gsa_aws_uri_encode(&path, op->key, 1);
+	gsa_strbuf_appendf(&url, "%s://%s%s", cl->scheme, host.s, path.s);
+	if (op->query && *op->query) gsa_strbuf_appendf(&url, "?%s", op->query);
+
+	char payload[65];
+	if (op->body && op->body->mem) gsa_sha256_hex(op->body->mem, op->body->len, payload);
+	else if (op->body) strcpy(payload, GSA_UNSIGNED_PAYLOAD);
+	else strcpy(payload, GSA_SHA256_EMPTY);
+
+	int rc = -1;
+	c->last_code[0] = 0;
+	c->last_status = 0;
+	for (int attempt = 1;; attempt++) {
+		gsa_aws_creds_t cr;
+		if (gsa_aws_creds_get(&cl->creds, &cr, err)) break;
+		char date[17];
+		gsa_aws_amz_date(time(NULL), date);
+		size_t ns = op->nhdrs + 4, n = 0;
+		gsa_sigv4_hdr_t *sh = gsa_xcalloc(ns, sizeof *sh);
+		sh[n++] = (gsa_sigv4_hdr_t){ "host", host.s };
+		sh[n++] = (gsa_sigv4_hdr_t){ "x-amz-date", date };
+		sh[n++] = (gsa_sigv4_hdr_t){ "x-amz-content-sha256", payload };
+		if (cr.token[0]) sh[n++] = (gsa_sigv4_hdr_t){ "x-amz-security-token", cr.token };
+		for (size_t i = 0; i < op->nhdrs; i++) sh[n++] = op->hdrs[i];
+		gsa_sigv4_req_t sreq = { op->method, path.s, op->query, sh, n, payload, cl->region, "s3", date };
+		gsa_strbuf_t auth;
+		gsa_strbuf_init(&auth);
+		gsa_strbuf_append(&auth, "Authorization: ");
+		gsa_sigv4_authorization(&sreq, cr.access_key, cr.secret_key, &auth, NULL);
+		memset(&cr, 0, sizeof cr);
+		char **lines = gsa_xcalloc(n + 1, sizeof *lines);
+		size_t nl = 0;
+		for (size_t i = 1; i < n; i++) /* curl writes Host itself */
+			lines[nl++] = gsa_strdup_printf("%s: %s", sh[i].name, sh[i].value);
+		lines[nl++] = gsa_xstrdup(auth.s);
+		gsa_strbuf_free(&auth);
+		gsa_http_req_t hreq = { op->method, url.s, (const char *const *)lines, nl, op->body, op->sink,
+					cl->timeout_s, 10 };
+		int prc = gsa_http_perform(&c->http, &hreq, resp);
+		for (size_t i = 0; i < nl; i++) free(lines[i]);
+		free(lines);
+		free(sh);
+
+		char *code = NULL, *msg = NULL, *rid = NULL;
+		if (prc == 0 && resp->status / 100 == 2) {
+			/* CompleteMultipartUpload can fail inside a 200 */
+			if (!op->sink && resp->body.s && strstr(resp->body.s, "<Error>")) {
+				code = gsa_xml_next(resp->body.s, "Code", NULL);
+			} else {
+				rc = 0;
+				break;
+			}
+		} else if (prc == 0 && resp->body.s) {
+			code = gsa_xml_next(resp->body.s, "Code", NULL);
+		}
+		if (prc == 0 && !code) {
+			switch (resp->status) {
+			case 301: code = gsa_xstrdup("PermanentRedirect"); break;
+			case 403: code = gsa_xstrdup("AccessDenied"); break;
+			case 404: code = gsa_xstrdup("NotFound"); break;
+			default: code = gsa_strdup_printf("HTTP%ld", resp->status); break;
+			}
+		}
+		c->last_status = resp->status;
+		snprintf(c->last_code, sizeof c->last_code, "%s", code ? code : "");
+		int again = gsa_http_should_retry(resp, code) && attempt < cl->max_attempts;
+		if (again) {
+			free(code);
+			__atomic_add_fetch(&cl->retries, 1, __ATOMIC_RELAXED);
+			long ms = gsa_http_backoff_ms(attempt, 100, 10000, &c->rng);
+			gsa_debug(cl->log, "retry %d of %s %s: %s (sleep %ld ms)", attempt, op->method, url.s,
+				  prc ? resp->curl_msg : c->last_code, ms);
+			gsa_sleep_ms(ms);
+			if (op->restart && op->sink) op->restart(op->sink->ctx);
+			continue;
+		}
+		gsa_strbuf_t d;
+		gsa_strbuf_init(&d);
+		describe(&d, op);
+		if (resp->sink_failed) {
+			rc = -1; /* the sink set its own error */
+			gsa_strbuf_free(&d);
+			free(code);
+			break;
+		}
+		if (prc) {
+			gsa_err_set(err, GSA_EREMOTE, "%s: %s %s failed after %d attempt%s: %s", d.s, op->method,
+				    url.s, attempt, attempt > 1 ? "s" : "", resp->curl_msg);
+		} else {
+			if (resp->body.s) {
+				msg = gsa_xml_next(resp->body.s, "Message", NULL);
+				rid = gsa_xml_next(resp->body.s, "RequestId", NULL);
+			}
+			if (!rid) {
+				const char *h = gsa_http_resp_header(resp, "x-amz-request-id");
+				rid = gsa_xstrdup(h ? h : "-");
+			}
+			gsa_err_set(err, GSA_EREMOTE, "%s: %s%s%s (HTTP %ld, request id %s%s)", d.s, code,
+				    msg ? ": " : "", msg ? msg : "", resp->status, rid,
+				    attempt > 1 ? ", after retries" : "");
+		}
+		gsa_strbuf_free(&d);
+		free(code);
+		free(msg);
+		free(rid);
+		break;
+	}
+	gsa_strbuf_free(&path);
+	gsa_strbuf_free(&host);
+	gsa_strbuf_free(&url);
+	return rc;
+}
+
+static void fill_head(const gsa_http_resp_t *r, gsa_s3_head_t *h)
+{
+	memset(h, 0, sizeof *h);
+	const char *v = gsa_http_resp_header(r, "content-length");
+	const char *cr = gsa_http_resp_header(r, "content-range");
+	if (cr && (cr = strchr(cr, '/'))) v = cr + 1;
+	if (v) h->size = strtoull(v, NULL, 10);
+	v = gsa_http_resp_header(r, "etag");
+	if (v) {
+		if (*v == '"') v++;
+		snprintf(h->etag, sizeof h->etag, "%s", v);
+		size_t n = strlen(h->etag);
+		if (n && h->etag[n - 1] == '"') h->etag[n - 1] = 0;
+	}
+	/* a full-object checksum has no "-N" part-count suffix */
+	v = gsa_http_resp_header(r, "x-amz-checksum-crc32c");
+	if (v && !strchr(v, '-') && gsa_crc32c_from_base64(v, &h->crc32c) == 0) {
+		h->has_crc32c = 1;
+		return;
+	}
+	v = gsa_http_resp_header(r, META_CRC);
+	if (v && strlen(v) == 8) {
+		char *end;
+		unsigned long x = strtoul(v, &end, 16);
+		if (!*end) {
+			h->crc32c = (uint32_t)x;
+			h->has_crc32c = 1;
+		}
+	}
+}
+
+/* After a 403/404 on an object, list the bucket to tell which is wrong. */
+static int explain_missing(gsa_s3_conn_t *c, const char *bucket, const char *key, gsa_err_t *err)
+{
+	gsa_http_resp_t r;
+	gsa_http_resp_init(&r);
+	gsa_strbuf_t q;
+	gsa_strbuf_init(&q);
+	gsa_strbuf_append(&q, "list-type=2&max-keys=1&prefix=");
+	gsa_aws_uri_encode(&q, key, 0);
+	s3_op_t op = { "GET", bucket, NULL, q.s, NULL, 0, NULL, NULL, NULL, 0 };
+	int rc = s3_do(c, &op, &r, err);
+	if (rc == 0) {
+		char *k = r.body.s ? gsa_xml_next(r.body.s, "Key", NULL) : NULL;
+		if (k && gsa_str_starts_with(k, key) && strlen(k) > strlen(key) && k[strlen(key)] == '/')
+			gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: NoSuchKey: no such object (it is a prefix: add a "
+				    "trailing '/' to copy everything under it)", bucket, key);
+		else
+			gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: NoSuchKey: no such object", bucket, key);
+		snprintf(c->last_code, sizeof c->last_code, "NoSuchKey");
+		free(k);
+	}
+	gsa_strbuf_free(&q);
+	gsa_http_resp_free(&r);
+	return -1;
+}
+
+int gsa_s3_head_object(gsa_s3_conn_t *c, const char *bucket, const char *key, gsa_s3_head_t *h, gsa_err_t *err)
+{
+	gsa_http_resp_t r;
+	gsa_http_resp_init(&r);
+	gsa_sigv4_hdr_t hd[] = { { "x-amz-checksum-mode", "ENABLED" } };
+	s3_op_t op = { "HEAD", bucket, key, NULL, hd, 1, NULL, NULL, NULL, 1 };
+	int rc = s3_do(c, &op, &r, err);
+	if (rc == 0) {
+		fill_head(&r, h);
+		rc = 1;
+	} else if (c->last_status == 404 || c->last_status == 403) {
+		int st = (int)c->last_status;
+		explain_missing(c, bucket, key, err);
+		rc = st == 404 && !strcmp(c->last_code, "NoSuchKey") ? 0 : -1;
+	}
+	gsa_http_resp_free(&r);
+	return rc;
+}
+
+int gsa_s3_get_object(gsa_s3_conn_t *c, const char *bucket, const char *key, uint64_t off, uint64_t len,
+		      const gsa_http_sink_t *sink, void (*restart)(void *ctx), gsa_s3_head_t *h, gsa_err_t *err)
+{
+	gsa_http_resp_t r;
+	gsa_http_resp_init(&r);
+	char range[80];
+	gsa_sigv4_hdr_t hd[2];
+	size_t nh = 0;
+	hd[nh++] = (gsa_sigv4_hdr_t){ "x-amz-checksum-mode", "ENABLED" };
+	if (len) {
+		snprintf(range, sizeof range, "bytes=%" PRIu64 "-%" PRIu64, off, off + len - 1);
+		hd[nh++] = (gsa_sigv4_hdr_t){ "range", range };
+	}
+	s3_op_t op = { "GET", bucket, key, NULL, hd, nh, NULL, sink, restart, 0 };
+	int rc = s3_do(c, &op, &r, err);
+	if (rc == 0 && h) fill_head(&r, h);
+	if (rc && (c->last_status == 404 || c->last_status == 403) && strcmp(c->last_code, "SignatureDoesNotMatch") &&
+	    strcmp(c->last_code, "InvalidAccessKeyId") && strcmp(c->last_code, "NoSuchBucket"))
+		explain_missing(c, bucket, key, err);
+	gsa_http_resp_free(&r);
+	return rc;
+}
+
+int gsa_s3_put_object(gsa_s3_conn_t *c, const char *bucket, const char *key, int fd, uint64_t off, uint64_t len,
+		      uint32_t crc, gsa_err_t *err)
+{
+	gsa_http_resp_t r;
+	gsa_http_resp_init(&r);
+	char b64[9], hexcrc[9];
+	gsa_crc32c_base64(crc, b64);
+	snprintf(hexcrc, sizeof hexcrc, "%08x", crc);
+	gsa_sigv4_hdr_t hd[] = { { "x-amz-checksum-crc32c", b64 }, { META_CRC, hexcrc },
+				 { "content-type", "application/octet-stream" } };
+	gsa_http_body_t body = { NULL, fd, off, len };
+	s3_op_t op = { "PUT", bucket, key, NULL, hd, 3, &body, NULL, NULL, 0 };
+	int rc = s3_do(c, &op, &r, err);
+	gsa_http_resp_free(&r);
+	return rc;
+}
+
+void gsa_s3_objs_free(gsa_s3_obj_t *objs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) free(objs[i].key);
+	free(objs);
+}
+
+int gsa_s3_list(gsa_s3_conn_t *c, const char *bucket, const char *prefix, gsa_s3_obj_t **objs, size_t *n,
+		gsa_err_t *err)
+{
+	gsa_s3_obj_t *v = NULL;
+	size_t nv = 0, cap = 0;
+	char *token = NULL;
+	int rc = 0;
+	for (int page = 0; page < 10000000; page++) {
+		gsa_strbuf_t q;
+		gsa_strbuf_init(&q);
+		if (token) {
+			gsa_strbuf_append(&q, "continuation-token=");
+			gsa_aws_uri_encode(&q, token, 0);
+			gsa_strbuf_appendc(&q, '&');
+		}
+		gsa_strbuf_append(&q, "list-type=2&prefix=");
+		gsa_aws_uri_encode(&q, prefix, 0);
+		gsa_http_resp_t r;
+		gsa_http_resp_init(&r);
+		s3_op_t op = { "GET", bucket, NULL, q.s, NULL, 0, NULL, NULL, NULL, 0 };
+		rc = s3_do(c, &op, &r, err);
+		gsa_strbuf_free(&q);
+		free(token);
+		token = NULL;
+		if (rc) {
+			gsa_http_resp_free(&r);
+			break;
+		}
+		/* keys and sizes, block by block */
+		const char *p = r.body.s ? r.body.s : "";
+		while ((p = strstr(p, "<Contents>"))) {
+			const char *end = strstr(p, "</Contents>");
+			if (!end) break;
+			size_t bl = (size_t)(end - p);
+			char *raw = gsa_xstrndup(p, bl);
+			char *key = gsa_xml_next(raw, "Key", NULL);
+			char *size = gsa_xml_next(raw, "Size", NULL);
+			if (key) {
+				v = gsa_xgrow(v, &cap, nv + 1, sizeof *v);
+				v[nv].key = key;
+				v[nv].size = size ? strtoull(size, NULL, 10) : 0;
+				nv++;
+			}
+			free(size);
+			free(raw);
+			p = end;
+		}
+		char *trunc = r.body.s ? gsa_xml_next(r.body.s, "IsTruncated", NULL) : NULL;
+		if (trunc && !strcmp(trunc, "true")) token = gsa_xml_next(r.body.s, "NextContinuationToken", NULL);
+		free(trunc);
+		gsa_http_resp_free(&r);
+		if (!token) break;
+	}
+	if (rc) {
+		gsa_s3_objs_free(v, nv);
+		return -1;
+	}
+	*objs = v;
+	*n = nv;
+	return 0;
+}
+
+int gsa_s3_mpu_create(gsa_s3_conn_t *c, const char *bucket, const char *key, int has_crc, uint32_t crc,
+		      char **upload_id, gsa_err_t *err)
+{
+	gsa_http_resp_t r;
+	gsa_http_resp_init(&r);
+	char hexcrc[9];
+	snprintf(hexcrc, sizeof hexcrc, "%08x", crc);
+	gsa_sigv4_hdr_t hd[4];
+	size_t nh = 0;
+	hd[nh++] = (gsa_sigv4_hdr_t){ "x-amz-checksum-algorithm", "CRC32C" };
+	hd[nh++] = (gsa_sigv4_hdr_t){ "x-amz-checksum-type", "FULL_OBJECT" };
+	hd[nh++] = (gsa_sigv4_hdr_t){ "content-type", "application/octet-stream" };
+	if (has_crc) hd[nh++] = (gsa_sigv4_hdr_t){ META_CRC, hexcrc };
+	gsa_http_body_t body = { "", -1, 0, 0 };
+	s3_op_t op = { "POST", bucket, key, "uploads", hd, nh, &body, NULL, NULL, 0 };
+	int rc = s3_do(c, &op, &r, err);
+	if (rc == 0) {
+		*upload_id = r.body.s ? gsa_xml_next(r.body.s, "UploadId", NULL) : NULL;
+		if (!*upload_id)
+			rc = gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: CreateMultipartUpload returned no UploadId", bucket, key);
+	}
+	gsa_http_resp_free(&r);
+	return rc;
+}
+
+static void upload_query(gsa_strbuf_t *q, int partno, const char *upload_id)
+{
+	if (partno > 0) gsa_strbuf_appendf(q, "partNumber=%d&", partno);
+	gsa_strbuf_append(q, "uploadId=");
+	gsa_aws_uri_encode(q, upload_id, 0);
+}
+
+int gsa_s3_mpu_part(gsa_s3_conn_t *c, const char *bucket, const char *key, const char *upload_id, int partno,
+		    int fd, uint64_t off, uint64_t len, uint32_t crc, char etag_out[80], gsa_err_t *err)
+{
+	gsa_http_resp_t r;
+	gsa_http_resp_init(&r);
+	gsa_strbuf_t q;
+	gsa_strbuf_init(&q);
+	upload_query(&q, partno, upload_id);
+	char b64[9];
+	gsa_crc32c_base64(crc, b64);
+	gsa_sigv4_hdr_t hd[] = { { "x-amz-checksum-crc32c", b64 } };
+	gsa_http_body_t body = { NULL, fd, off, len };
+	s3_op_t op = { "PUT", bucket, key, q.s, hd, 1, &body, NULL, NULL, 0 };
+	int rc = s3_do(c, &op, &r, err);
+	if (rc == 0) {
+		const char *e = gsa_http_resp_header(&r, "etag");
+		if (!e) rc = gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: part %d: no ETag in the response", bucket, key, partno);
+		else snprintf(etag_out, 80, "%s", e);
+	}
+	gsa_strbuf_free(&q);
+	gsa_http_resp_free(&r);
+	return rc;
+}
+
+int gsa_s3_mpu_complete(gsa_s3_conn_t *c, const char *bucket, const char *key, const char *upload_id, int n,
+			char (*etags)[80], const uint32_t *crcs, gsa_err_t *err)
+{
+	gsa_strbuf_t x, q;
+	gsa_strbuf_init(&x);
+	gsa_strbuf_init(&q);
+	upload_query(&q, 0, upload_id);
+	gsa_strbuf_append(&x, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+	for (int i = 0; i < n; i++) {
+		char b64[9];
+		gsa_crc32c_base64(crcs[i], b64);
+		gsa_strbuf_appendf(&x, "<Part><PartNumber>%d</PartNumber><ETag>", i + 1);
+		for (const char *p = etags[i]; *p; p++) {
+			if (*p == '"') gsa_strbuf_append(&x, "&quot;");
+			else gsa_strbuf_appendc(&x, *p);
+		}
+		gsa_strbuf_appendf(&x, "</ETag><ChecksumCRC32C>%s</ChecksumCRC32C></Part>", b64);
+	}
+	gsa_strbuf_append(&x, "</CompleteMultipartUpload>");
+	gsa_http_resp_t r;
+	gsa_http_resp_init(&r);
+	gsa_http_body_t body = { x.s, -1, 0, x.len };
+	s3_op_t op = { "POST", bucket, key, q.s, NULL, 0, &body, NULL, NULL, 0 };
+	int rc = s3_do(c, &op, &r, err);
+	gsa_http_resp_free(&r);
+	gsa_strbuf_free(&x);
+	gsa_strbuf_free(&q);
+	return rc;
+}
+
+int gsa_s3_mpu_abort(gsa_s3_conn_t *c, const char *bucket, const char *key, const char *upload_id, gsa_err_t *err)
+{
+	gsa_strbuf_t q;
+	gsa_strbuf_init(&q);
+	upload_query(&q, 0, upload_id);
+	gsa_http_resp_t r;
+	gsa_http_resp_init(&r);
+	s3_op_t op = { "DELETE", bucket, key, q.s, NULL, 0, NULL, NULL, NULL, 0 };
+	int rc = s3_do(c, &op, &r, err);
+	if (rc && c->last_status == 404) rc = 0; /* already gone */
+	gsa_http_resp_free(&r);
+	gsa_strbuf_free(&q);
+	return rc;
+}

@@ -1,0 +1,129 @@
+#include "fastq.h"
+#include "alloc.h"
+#include "nt.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int fastq_open(fastq_reader_t *f, const char *path, gsa_err_t *err)
+{
+	memset(f, 0, sizeof *f);
+	if (strcmp(path, "-") == 0) f->gz = gzdopen(dup(STDIN_FILENO), "rb");
+	else f->gz = gzopen(path, "rb");
+	if (!f->gz) return gsa_err_errno(err, errno ? errno : ENOMEM, "%s", path);
+	gzbuffer(f->gz, 1 << 17);
+	f->path = gsa_xstrdup(strcmp(path, "-") == 0 ? "stdin" : path);
+	return 0;
+}
+
+void fastq_close(fastq_reader_t *f)
+{
+	if (f->gz) gzclose(f->gz);
+	free(f->path);
+	free(f->line);
+	memset(f, 0, sizeof *f);
+}
+
+void read_rec_free(read_rec_t *r)
+{
+	free(r->name);
+	free(r->seq);
+	free(r->qual);
+	free(r->code[0]);
+	free(r->code[1]);
+	memset(r, 0, sizeof *r);
+}
+
+/* Next line without its newline; returns length, or -1 at end of file. */
+static long get_line(fastq_reader_t *f)
+{
+	size_t len = 0;
+	for (;;) {
+		if (f->m_line < len + 4096) f->line = gsa_xgrow(f->line, &f->m_line, len + 4096, 1);
+		if (!gzgets(f->gz, f->line + len, (int)(f->m_line - len))) break;
+		len += strlen(f->line + len);
+		if (len > 0 && f->line[len - 1] == '\n') {
+			f->line[--len] = 0;
+			if (len > 0 && f->line[len - 1] == '\r') f->line[--len] = 0;
+			return (long)len;
+		}
+	}
+	if (len == 0) return -1;
+	f->line[len] = 0;
+	return (long)len;
+}
+
+static int stream_error(fastq_reader_t *f, gsa_err_t *err)
+{
+	int e;
+	const char *msg = gzerror(f->gz, &e);
+	if (e != Z_OK && e != Z_STREAM_END)
+		return gsa_err_set(err, GSA_EDATA, "%s: corrupt or truncated gzip data after %llu records (%s)",
+				   f->path, (unsigned long long)f->n_rec, msg);
+	return 0;
+}
+
+static void store(char **dst, size_t *cap, const char *src, size_t n)
+{
+	if (*cap < n + 1) {
+		*cap = n + 1;
+		*dst = gsa_xreallocarray(*dst, *cap, 1);
+	}
+	memcpy(*dst, src, n);
+	(*dst)[n] = 0;
+}
+
+int fastq_read(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err)
+{
+	long n;
+	size_t nl, i;
+	unsigned long long rec = (unsigned long long)f->n_rec + 1;
+	n = get_line(f);
+	while (n == 0) n = get_line(f); /* blank lines between records */
+	if (n < 0) {
+		if (stream_error(f, err) < 0) return -1;
+		return 0;
+	}
+	if (f->line[0] != '@')
+		return gsa_err_set(err, GSA_EDATA, "%s: record %llu does not start with '@' (not FASTQ?)", f->path, rec);
+	nl = strcspn(f->line + 1, " \t");
+	if (nl >= 2 && f->line[nl - 1] == '/' && (f->line[nl] == '1' || f->line[nl] == '2')) nl -= 2;
+	if (nl == 0) return gsa_err_set(err, GSA_EDATA, "%s: record %llu has an empty name", f->path, rec);
+	store(&r->name, &r->m_name, f->line + 1, nl);
+	n = get_line(f);
+	if (n < 0) goto truncated;
+	if (r->m_seq < (size_t)n + 1) {
+		r->m_seq = (size_t)n + 1;
+		r->seq = gsa_xreallocarray(r->seq, r->m_seq, 1);
+		r->qual = gsa_xreallocarray(r->qual, r->m_seq, 1);
+		r->code[0] = gsa_xreallocarray(r->code[0], r->m_seq, 1);
+		r->code[1] = gsa_xreallocarray(r->code[1], r->m_seq, 1);
+	}
+	memcpy(r->seq, f->line, (size_t)n + 1);
+	r->len = (int)n;
+	n = get_line(f);
+	if (n < 0) goto truncated;
+	if (f->line[0] != '+')
+		return gsa_err_set(err, GSA_EDATA, "%s: record %llu (%s): expected a '+' line", f->path, rec, r->name);
+	n = get_line(f);
+	if (n < 0) goto truncated;
+	if (n != r->len)
+		return gsa_err_set(err, GSA_EDATA, "%s: record %llu (%s): sequence has %d bases but quality has %ld",
+				   f->path, rec, r->name, r->len, n);
+	memcpy(r->qual, f->line, (size_t)n + 1);
+	for (i = 0; i < (size_t)r->len; i++) {
+		uint8_t c = nt_code(r->seq[i]);
+		if (r->qual[i] < 33 || r->qual[i] > 126)
+			return gsa_err_set(err, GSA_EDATA, "%s: record %llu (%s): quality character out of range",
+					   f->path, rec, r->name);
+		r->code[0][i] = c;
+		r->code[1][r->len - 1 - i] = nt_comp(c);
+	}
+	f->n_rec++;
+	return 1;
+truncated:
+	if (stream_error(f, err) < 0) return -1;
+	return gsa_err_set(err, GSA_EDATA, "%s: record %llu (%s) is truncated", f->path, rec, r->name);
+}

@@ -1,0 +1,33 @@
+/* fastq.h — FASTQ records from plain or gzip files, or stdin ("-"). */
+#ifndef ALIGN_FASTQ_H
+#define ALIGN_FASTQ_H
+
+#include <stdint.h>
+#include <zlib.h>
+
+#include "err.h"
+#include "samout.h"
+
+typedef struct fastq_reader {
+	gzFile gz;
+	char *path;       /* for messages; owned */
+	char *line;
+	size_t m_line;
+	uint64_t n_rec;   /* records read so far */
+} fastq_reader_t;
+
+/* Open `path` ("-" for stdin).  Returns 0, or -1 with err set (GSA_EIO). */
+int fastq_open(fastq_reader_t *f, const char *path, gsa_err_t *err);
+
+/* Read the next record into r (buffers reused; name cut at the first
+ * blank, a trailing "/1" or "/2" removed; codes filled).  Returns 1 for a
+ * record, 0 at a clean end of file, -1 with err set (GSA_EDATA) for a
+ * malformed or truncated record or a corrupt gzip stream. */
+int fastq_read(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err);
+
+void fastq_close(fastq_reader_t *f);
+
+/* Release the buffers of a read record. */
+void read_rec_free(read_rec_t *r);
+
+#endif

@@ -1,0 +1,226 @@
+/* align — paired-end short-read aligner (index + map). */
+#include "cleanup.h"
+#include "cli.h"
+#include "err.h"
+#include "index.h"
+#include "log.h"
+#include "path.h"
+#include "pipeline.h"
+#include "refseq.h"
+#include "samout.h"
+#include "strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char USAGE[] =
+	"Usage: align index [options] REF.fa[.gz]\n"
+	"       align map [options] REF.fa R1.fq[.gz] [R2.fq[.gz]]\n"
+	"\n"
+	"Paired-end short-read aligner: minimizer seeds, diagonal clustering,\n"
+	"banded affine-gap alignment, insert-size aware pairing with mate rescue.\n"
+	"\n"
+	"align index: build REF" ALIGN_INDEX_SUFFIX " (one mmap-able file)\n"
+	"  -o, --prefix PREFIX      write PREFIX" ALIGN_INDEX_SUFFIX " instead\n"
+	"  -k, --kmer K             minimizer length (odd, 11-31; default 19)\n"
+	"  -w, --window W           minimizer window (1-64; default 10)\n"
+	"\n"
+	"align map: write BAM (uncompressed to stdout, compressed with -o)\n"
+	"  -o, --output FILE        BAM file, written atomically (default: stdout)\n"
+	"  -t, --threads N          threads (default 1); output is the same for any N\n"
+	"  -R, --read-group LINE    '@RG\\tID:..\\tSM:..' header line, RG:Z tag on records\n"
+	"  -l, --level N            BAM compression level 0-9 (default 6 with -o, 0 on stdout)\n"
+	"  -p, --interleaved        R1 holds both mates, one after the other\n"
+	"  -K, --batch N            templates per batch (default 50000)\n"
+	"      --max-occ N          skip minimizers with more hits (default 500)\n"
+	"  Use '-' for stdin.  Without R2 (and without -p) reads are single-end.\n"
+	"\n"
+	"Common options:\n"
+	"  -h, --help  -V, --version  --quiet  --verbose  --log-format text|json\n"
+	"\n"
+	"Exit codes: 0 ok, 1 usage, 2 bad input (FASTA/FASTQ, missing or stale\n"
+	"index), 3 I/O, 5 internal.\n"
+	"\n"
+	"Examples:\n"
+	"  align index ref.fa\n"
+	"  align map -t 4 -R '@RG\\tID:s1\\tSM:s1' ref.fa r1.fq.gz r2.fq.gz -o s1.bam\n"
+	"  align map -t 4 ref.fa r1.fq.gz r2.fq.gz | sort-index -o s1.sorted.bam -\n";
+
+enum { OPT_MAX_OCC = GSA_CLI_OPT_FIRST_FREE, OPT_INTERLEAVED };
+
+static double peak_rss_mb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_maxrss / 1024.0;
+}
+
+static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
+{
+	static const struct option opts[] = {
+		{ "prefix", required_argument, NULL, 'o' },
+		{ "kmer", required_argument, NULL, 'k' },
+		{ "window", required_argument, NULL, 'w' },
+		GSA_CLI_LONGOPTS
+	};
+	const char *prefix = NULL;
+	long k = 19, w = 10;
+	int c, rc;
+	refseq_t ref;
+	gsa_err_t err;
+	index_build_stats_t st;
+	char *out;
+	gsa_err_clear(&err);
+	while ((c = getopt_long(argc, argv, ":o:k:w:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': prefix = optarg; break;
+		case 'k':
+			if (gsa_parse_long(optarg, 11, 31, &k) < 0 || k % 2 == 0)
+				return gsa_cli_usage_error(cli, "-k: expected an odd number in 11..31, got '%s'", optarg);
+			break;
+		case 'w':
+			if (gsa_parse_long(optarg, 1, 64, &w) < 0)
+				return gsa_cli_usage_error(cli, "-w: expected a number in 1..64, got '%s'", optarg);
+			break;
+		default:
+			if ((rc = gsa_cli_handle(cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
+		}
+	}
+	if (argc - optind != 1) return gsa_cli_usage_error(cli, "index: expected one reference FASTA");
+	if (refseq_load(&ref, argv[optind], &err) < 0) return gsa_cli_fail(cli, &err);
+	out = gsa_strdup_printf("%s%s", prefix ? prefix : argv[optind], ALIGN_INDEX_SUFFIX);
+	rc = index_build(&ref, (int)k, (int)w, out, &st, &err);
+	if (rc == 0) {
+		int64_t sz = gsa_file_size(out);
+		gsa_kv_t kv[] = { GSA_KV_STR("index", out), GSA_KV_NUM("contigs", ref.n_contigs),
+				  GSA_KV_NUM("bases", (double)ref.total), GSA_KV_NUM("minimizers", (double)st.n_minimizers),
+				  GSA_KV_NUM("bytes", (double)sz), GSA_KV_NUM("seconds", st.seconds),
+				  GSA_KV_NUM("peak_rss_mb", peak_rss_mb()) };
+		gsa_log_kv(cli->log, GSA_LOG_INFO, "index built", kv, 7);
+	}
+	refseq_free(&ref);
+	free(out);
+	return rc == 0 ? GSA_OK : gsa_cli_fail(cli, &err);
+}
+
+static char *join_args(int argc, char **argv)
+{
+	gsa_strbuf_t s;
+	int i;
+	gsa_strbuf_init(&s);
+	gsa_strbuf_append(&s, "align");
+	for (i = 0; i < argc; i++) {
+		const char *p;
+		gsa_strbuf_appendc(&s, ' ');
+		for (p = argv[i]; *p; p++) gsa_strbuf_appendc(&s, (*p == '\t' || *p == '\n') ? ' ' : *p);
+	}
+	return gsa_strbuf_detach(&s);
+}
+
+static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "read-group", required_argument, NULL, 'R' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "interleaved", no_argument, NULL, 'p' },
+		{ "batch", required_argument, NULL, 'K' },
+		{ "max-occ", required_argument, NULL, OPT_MAX_OCC },
+		GSA_CLI_LONGOPTS
+	};
+	map_run_opts_t o;
+	map_run_stats_t st;
+	align_index_t ix;
+	gsa_err_t err;
+	const char *rg = NULL;
+	char *rg_line = NULL, *rg_id = NULL, *idx_path, *cmdline;
+	long v;
+	int c, rc;
+	struct stat sb;
+	memset(&o, 0, sizeof o);
+	map_opts_default(&o.mo);
+	o.threads = 1;
+	o.batch = 50000;
+	o.level = -1;
+	gsa_err_clear(&err);
+	cmdline = join_args(argc, argv);
+	while ((c = getopt_long(argc, argv, ":o:t:R:l:pK:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.out_path = optarg; break;
+		case 't':
+			if (gsa_parse_long(optarg, 1, 64, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-t: expected 1..64, got '%s'", optarg); }
+			o.threads = (int)v;
+			break;
+		case 'R': rg = optarg; break;
+		case 'l':
+			if (gsa_parse_long(optarg, 0, 9, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-l: expected 0..9, got '%s'", optarg); }
+			o.level = (int)v;
+			break;
+		case 'p': o.interleaved = 1; break;
+		case 'K':
+			if (gsa_parse_long(optarg, 1, 10000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-K: expected 1..10000000, got '%s'", optarg); }
+			o.batch = (int)v;
+			break;
+		case OPT_MAX_OCC:
+			if (gsa_parse_long(optarg, 1, 1000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "--max-occ: expected 1..1000000, got '%s'", optarg); }
+			o.mo.max_occ = (int)v;
+			break;
+		default:
+			if ((rc = gsa_cli_handle(cli, c, argv)) != GSA_CLI_CONTINUE) { free(cmdline); return rc; }
+		}
+	}
+	if (argc - optind < 2 || argc - optind > 3) {
+		free(cmdline);
+		return gsa_cli_usage_error(cli, "map: expected REF R1.fq [R2.fq]");
+	}
+	if (o.interleaved && argc - optind == 3) {
+		free(cmdline);
+		return gsa_cli_usage_error(cli, "map: --interleaved takes one FASTQ");
+	}
+	if (rg) {
+		if (samout_parse_rg(rg, &rg_line, &rg_id, &err) < 0) {
+			free(cmdline);
+			return gsa_cli_usage_error(cli, "%s", err.msg);
+		}
+		o.rg_line = rg_line;
+		o.rg_id = rg_id;
+	}
+	o.cmdline = cmdline;
+	idx_path = gsa_strdup_printf("%s%s", argv[optind], ALIGN_INDEX_SUFFIX);
+	rc = index_load(&ix, idx_path, stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode) ? argv[optind] : NULL, &err);
+	if (rc == 0) {
+		rc = map_run(&ix, &o, argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL, cli->log, &st, &err);
+		index_close(&ix);
+	}
+	if (rc == 0) {
+		gsa_kv_t kv[] = { GSA_KV_NUM("reads", (double)st.n_reads), GSA_KV_NUM("mapped", (double)st.n_mapped),
+				  GSA_KV_NUM("proper", (double)st.n_proper), GSA_KV_NUM("supplementary", (double)st.n_supp),
+				  GSA_KV_NUM("peak_rss_mb", peak_rss_mb()) };
+		gsa_log_kv(cli->log, GSA_LOG_INFO, "mapped", kv, 5);
+	}
+	free(idx_path);
+	free(rg_line);
+	free(rg_id);
+	free(cmdline);
+	return rc == 0 ? GSA_OK : gsa_cli_fail(cli, &err);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = { GSA_CLI_LONGOPTS };
+	gsa_log_t lg;
+	gsa_cli_t cli;
+	int c, rc;
+	gsa_cleanup_install();
+	gsa_cli_init(&cli, "align", USAGE, &lg);
+	if (argc > 1 && strcmp(argv[1], "index") == 0) return cmd_index(argc - 1, argv + 1, &cli);
+	if (argc > 1 && strcmp(argv[1], "map") == 0) return cmd_map(argc - 1, argv + 1, &cli);
+	while ((c = getopt_long(argc, argv, ":" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+		if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
+	if (optind < argc) return gsa_cli_usage_error(&cli, "unknown command '%s' (expected 'index' or 'map')", argv[optind]);
+	return gsa_cli_usage_error(&cli, "expected a command: 'index' or 'map'");
+}

@@ -1,0 +1,255 @@
+#include "pair.h"
+#include "alloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UNPAIRED_PEN 17
+#define MIN_STATS_PAIRS 25
+
+int64_t pair_insert(const hit_t *a, const hit_t *b)
+{
+	const hit_t *f, *r;
+	if (a->tid != b->tid || a->rev == b->rev) return -1;
+	f = a->rev ? b : a;
+	r = a->rev ? a : b;
+	/* the 5' end of the forward read starts the fragment: positions of the
+	 * unclipped read ends, so clipping does not shorten the insert */
+	int64_t fs = f->pos - f->qb;
+	int64_t re = r->end + ((int64_t)0);
+	/* r->end is the last aligned base + 1; add its clipped 3' tail */
+	{
+		int qlen = 0, i;
+		for (i = 0; i < r->n_cigar; i++) {
+			int op = (int)(r->cigar[i] & 0xf);
+			if (op == 0 || op == 1 || op == 4) qlen += (int)(r->cigar[i] >> 4);
+		}
+		re += qlen - r->qe;
+	}
+	if (re <= fs) return -1;
+	return re - fs;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int is_confident(const read_hits_t *h)
+{
+	if (h->n == 0) return 0;
+	if (h->n > 1 && h->h[1].score + 20 > h->h[0].score) return 0;
+	return 1;
+}
+
+void insert_stats_estimate(const read_hits_t *h1, const read_hits_t *h2, int n, insert_stats_t *st)
+{
+	int64_t *v = gsa_xmalloc(((size_t)n + 1) * sizeof *v);
+	int i, m = 0;
+	st->n = 0;
+	st->mean = 400;
+	st->sd = 150;
+	st->lo = 1;
+	st->hi = 1000;
+	for (i = 0; i < n; i++) {
+		if (!is_confident(&h1[i]) || !is_confident(&h2[i])) continue;
+		int64_t ins = pair_insert(&h1[i].h[0], &h2[i].h[0]);
+		if (ins > 0 && ins < 100000) v[m++] = ins;
+	}
+	if (m >= MIN_STATS_PAIRS) {
+		double q1, q3, lo, hi, s = 0, ss = 0;
+		int k = 0;
+		qsort(v, (size_t)m, sizeof *v, cmp_i64);
+		q1 = (double)v[m / 4];
+		q3 = (double)v[(3 * m) / 4];
+		lo = q1 - 2 * (q3 - q1);
+		hi = q3 + 2 * (q3 - q1);
+		for (i = 0; i < m; i++) {
+			if ((double)v[i] < lo || (double)v[i] > hi) continue;
+			s += (double)v[i];
+			ss += (double)v[i] * (double)v[i];
+			k++;
+		}
+		if (k >= MIN_STATS_PAIRS) {
+			st->n = k;
+			st->mean = s / k;
+			st->sd = sqrt(ss / k - st->mean * st->mean);
+			if (st->sd < 1) st->sd = 1;
+			st->lo = (int)(st->mean - 4 * st->sd);
+			if (st->lo < 1) st->lo = 1;
+			st->hi = (int)(st->mean + 4 * st->sd + 0.5);
+		}
+	}
+	free(v);
+}
+
+int pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins)
+{
+	double f, q;
+	if (best <= 0) return 0;
+	if (sub < 19) sub = 19;
+	if (sub >= best) return 0;
+	f = len >= 50 ? 3.912 / log((double)len) : 1.0;
+	q = 6.02 * (double)(best - sub) * f * f;
+	/* a short or poor alignment is less trustworthy */
+	if (best < len * 0.6) q *= (double)best / (len * 0.6);
+	/* seeds skipped as repetitive may hide other copies */
+	if (n_rep > 0 && n_mins > 0 && sub <= 19) q *= 1.0 - 0.5 * (double)n_rep / n_mins;
+	if (q > 60) q = 60;
+	return (int)(q + 0.499);
+}
+
+/* log-likelihood of an insert size, in score units (<= 0). */
+static int insert_penalty(const insert_stats_t *st, int64_t ins)
+{
+	double z = fabs((double)ins - st->mean) / st->sd;
+	double p = erfc(z * M_SQRT1_2);
+	if (p < 1e-30) p = 1e-30;
+	double v = log(p) / log(4.0);
+	return (int)(v - 0.499);
+}
+
+static int proper(const insert_stats_t *st, const hit_t *a, const hit_t *b, int64_t *ins)
+{
+	*ins = pair_insert(a, b);
+	return *ins >= st->lo && *ins <= st->hi;
+}
+
+/* Rescue read `qb` (length lb) near hit a of its mate; appends to hb. */
+static void rescue(const align_index_t *ix, const map_opts_t *o, const insert_stats_t *st,
+		   const hit_t *a, const uint8_t *const qb[2], int lb, read_hits_t *hb, map_buf_t *b)
+{
+	int i, rev = !a->rev;
+	int64_t ws, we;
+	hit_t h;
+	for (i = 0; i < hb->n; i++) {
+		int64_t ins;
+		if (proper(st, a, &hb->h[i], &ins)) return; /* already has a mate there */
+	}
+	if (!a->rev) { /* mate is reverse, downstream */
+		ws = a->pos - a->qb;
+		we = ws + st->hi;
+	} else {
+		int64_t end = a->end; /* approximate 3' end */
+		we = end + 1;
+		ws = end - st->hi;
+	}
+	if (we - ws < lb) return;
+	memset(&h, 0, sizeof h);
+	if (!map_align_window(ix, o, qb[rev], lb, rev, a->tid, ws, we, b, &h)) return;
+	if (hb->n == hb->m) {
+		size_t c = (size_t)hb->m;
+		hb->h = gsa_xgrow(hb->h, &c, c + 1, sizeof *hb->h);
+		hb->m = (int)c;
+	}
+	hb->h[hb->n++] = h;
+}
+
+/* Best score at a position other than hit i (second best overall). */
+static int sub_score(const read_hits_t *h, int i)
+{
+	int j;
+	for (j = 0; j < h->n; j++)
+		if (j != i) return h->h[j].score;
+	return 0;
+}
+
+/* A chimeric partner for the primary: a hit covering a distinct part of
+ * the read.  Returns its index or -1. */
+static int find_supp(const read_hits_t *h, int prim, int len)
+{
+	const hit_t *p = &h->h[prim];
+	int pb = p->rev ? len - p->qe : p->qb, pe = p->rev ? len - p->qb : p->qe;
+	int j;
+	for (j = 0; j < h->n; j++) {
+		const hit_t *g = &h->h[j];
+		int gb, ge, ov;
+		if (j == prim || g->score < 30) continue;
+		gb = g->rev ? len - g->qe : g->qb;
+		ge = g->rev ? len - g->qb : g->qe;
+		ov = (pe < ge ? pe : ge) - (pb > gb ? pb : gb);
+		if (ov < 0) ov = 0;
+		if (ov * 2 > ge - gb) continue;
+		if (ge - gb - ov < 30) continue;
+		return j;
+	}
+	return -1;
+}
+
+void pair_resolve_single(const read_hits_t *h, int len, end_result_t *e)
+{
+	int s;
+	memset(e, 0, sizeof *e);
+	if (h->n == 0) return;
+	e->hit = &h->h[0];
+	e->xs = sub_score(h, 0);
+	e->mapq = pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
+	s = find_supp(h, 0, len);
+	if (s >= 0) {
+		e->supp = &h->h[s];
+		e->supp_mapq = pair_mapq_se(h->h[s].score, 0, len, h->n_rep, h->n_mins);
+		if (e->supp_mapq > e->mapq) e->supp_mapq = e->mapq;
+	}
+}
+
+void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_stats_t *st,
+		  const uint8_t *const q[2][2], const int len[2], read_hits_t *h1, read_hits_t *h2,
+		  map_buf_t *b, end_result_t e[2])
+{
+	read_hits_t *h[2] = { h1, h2 };
+	int r, i, j, bi = -1, bj = -1, best = -0x3fffffff, second = -0x3fffffff;
+	int n0[2];
+	memset(e, 0, 2 * sizeof *e);
+	/* mate rescue near the best hits of each read */
+	n0[0] = h1->n;
+	n0[1] = h2->n;
+	for (r = 0; r < 2; r++) {
+		for (i = 0; i < n0[r] && i < 2; i++) {
+			if (h[r]->h[i].score + 10 < h[r]->h[0].score) break;
+			rescue(ix, o, st, &h[r]->h[i], q[!r], len[!r], h[!r], b);
+		}
+	}
+	if (h1->n > n0[0]) map_hits_dedup(h1);
+	if (h2->n > n0[1]) map_hits_dedup(h2);
+	/* best pair */
+	for (i = 0; i < h1->n; i++) {
+		for (j = 0; j < h2->n; j++) {
+			int64_t ins;
+			if (!proper(st, &h1->h[i], &h2->h[j], &ins)) continue;
+			int s = h1->h[i].score + h2->h[j].score + insert_penalty(st, ins);
+			if (s > best) { second = best; best = s; bi = i; bj = j; }
+			else if (s > second) second = s;
+		}
+	}
+	{
+		int u = (h1->n ? h1->h[0].score : 0) + (h2->n ? h2->h[0].score : 0) - UNPAIRED_PEN;
+		if (bi >= 0 && best >= u) {
+			int qpe, k, subo = second > u ? second : u;
+			qpe = (int)(6.02 * (best - subo) + 0.499);
+			if (qpe > 60) qpe = 60;
+			if (qpe < 0) qpe = 0;
+			for (k = 0; k < 2; k++) {
+				int idx = k == 0 ? bi : bj, qse, xs;
+				const read_hits_t *hh = h[k];
+				xs = sub_score(hh, idx);
+				if (idx == 0) qse = pair_mapq_se(hh->h[0].score, xs, len[k], hh->n_rep, hh->n_mins);
+				else qse = 0;
+				e[k].hit = &hh->h[idx];
+				e[k].xs = xs;
+				e[k].proper = 1;
+				e[k].mapq = qse > (qpe < qse + 40 ? qpe : qse + 40) ? qse : (qpe < qse + 40 ? qpe : qse + 40);
+				int s = find_supp(hh, idx, len[k]);
+				if (s >= 0) {
+					e[k].supp = &hh->h[s];
+					e[k].supp_mapq = pair_mapq_se(hh->h[s].score, 0, len[k], hh->n_rep, hh->n_mins);
+					if (e[k].supp_mapq > e[k].mapq) e[k].supp_mapq = e[k].mapq;
+				}
+			}
+			return;
+		}
+	}
+	pair_resolve_single(h1, len[0], &e[0]);
+	pair_resolve_single(h2, len[1], &e[1]);
+}

@@ -1,0 +1,47 @@
+/* pair.h — paired-end resolution: insert sizes, mate rescue, pair choice,
+ * mapping qualities.
+ */
+#ifndef ALIGN_PAIR_H
+#define ALIGN_PAIR_H
+
+#include "map.h"
+
+typedef struct insert_stats {
+	int n;             /* pairs the estimate rests on (0: defaults) */
+	double mean, sd;
+	int lo, hi;        /* proper-pair insert range */
+} insert_stats_t;
+
+/* The final placement of one read of a template. */
+typedef struct end_result {
+	const hit_t *hit;  /* primary, NULL when unmapped (points into read_hits) */
+	int mapq;
+	int proper;        /* flag 0x2 */
+	int xs;            /* best score elsewhere, 0 when none */
+	const hit_t *supp; /* supplementary (chimeric part), or NULL */
+	int supp_mapq;
+} end_result_t;
+
+/* Insert size of two hits when they face each other as a forward/reverse
+ * pair on one contig; -1 otherwise. */
+int64_t pair_insert(const hit_t *a, const hit_t *b);
+
+/* Estimate the insert-size distribution from confidently placed unique
+ * pairs: h1[i], h2[i] for i < n.  Too few such pairs (< 25) give defaults
+ * (mean 400, sd 150, range 1..1000) with st->n = 0. */
+void insert_stats_estimate(const read_hits_t *h1, const read_hits_t *h2, int n, insert_stats_t *st);
+
+/* MAPQ of a single-end placement with score `best`, next best `sub`,
+ * read length len and repetitive-seed counts. */
+int pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins);
+
+/* Resolve a pair: rescue mates near each other's hits (appending to h1/h2),
+ * choose the best pair or the best single placements, fill e[0], e[1]. */
+void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_stats_t *st,
+		  const uint8_t *const q[2][2], const int len[2], read_hits_t *h1, read_hits_t *h2,
+		  map_buf_t *b, end_result_t e[2]);
+
+/* Single-end placement of one read. */
+void pair_resolve_single(const read_hits_t *h, int len, end_result_t *e);
+
+#endif

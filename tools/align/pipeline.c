@@ -1,0 +1,313 @@
+#include "pipeline.h"
+#include "alloc.h"
+#include "fastq.h"
+#include "io.h"
+#include "samout.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CHUNK 16
+
+typedef struct batch {
+	int n;           /* templates */
+	int per;         /* reads per template: 1 or 2 */
+	int cap;
+	read_rec_t *r;   /* cap * 2 */
+	read_hits_t *h;  /* cap * 2 */
+	end_result_t *e; /* cap * 2 */
+	bam1_t **recs;   /* cap * 4 */
+	int *n_recs;     /* cap */
+} batch_t;
+
+typedef struct worker {
+	map_buf_t mb;
+	samout_buf_t sb;
+} worker_t;
+
+typedef struct job {
+	const align_index_t *ix;
+	const map_run_opts_t *o;
+	const insert_stats_t *ins;
+	batch_t *b;
+	worker_t *w;
+	int phase;
+	atomic_int next;
+	atomic_int failed;
+} job_t;
+
+typedef struct thread_arg {
+	job_t *job;
+	int id;
+} thread_arg_t;
+
+static void batch_grow(batch_t *b, int cap)
+{
+	int i;
+	if (cap <= b->cap) return;
+	b->r = gsa_xreallocarray(b->r, (size_t)cap * 2, sizeof *b->r);
+	b->h = gsa_xreallocarray(b->h, (size_t)cap * 2, sizeof *b->h);
+	b->e = gsa_xreallocarray(b->e, (size_t)cap * 2, sizeof *b->e);
+	b->recs = gsa_xreallocarray(b->recs, (size_t)cap * 4, sizeof *b->recs);
+	b->n_recs = gsa_xreallocarray(b->n_recs, (size_t)cap, sizeof *b->n_recs);
+	memset(b->r + b->cap * 2, 0, (size_t)(cap - b->cap) * 2 * sizeof *b->r);
+	memset(b->h + b->cap * 2, 0, (size_t)(cap - b->cap) * 2 * sizeof *b->h);
+	for (i = b->cap * 4; i < cap * 4; i++) {
+		b->recs[i] = bam_init1();
+		if (!b->recs[i]) gsa_oom(sizeof(bam1_t));
+	}
+	b->cap = cap;
+}
+
+static void batch_free(batch_t *b)
+{
+	int i;
+	for (i = 0; i < b->cap * 2; i++) {
+		read_rec_free(&b->r[i]);
+		read_hits_free(&b->h[i]);
+	}
+	for (i = 0; i < b->cap * 4; i++) bam_destroy1(b->recs[i]);
+	free(b->r);
+	free(b->h);
+	free(b->e);
+	free(b->recs);
+	free(b->n_recs);
+	memset(b, 0, sizeof *b);
+}
+
+static void do_item(job_t *j, worker_t *w, int i)
+{
+	batch_t *b = j->b;
+	const map_opts_t *mo = &j->o->mo;
+	int k;
+	if (j->phase == 0) {
+		for (k = 0; k < b->per; k++) {
+			read_rec_t *r = &b->r[2 * i + k];
+			map_read(j->ix, mo, r->code[0], r->code[1], r->len, &w->mb, &b->h[2 * i + k]);
+		}
+		return;
+	}
+	{
+		read_rec_t *r = &b->r[2 * i];
+		end_result_t *e = &b->e[2 * i];
+		b->n_recs[i] = 0;
+		if (b->per == 2) {
+			const uint8_t *const q[2][2] = { { r[0].code[0], r[0].code[1] }, { r[1].code[0], r[1].code[1] } };
+			const int len[2] = { r[0].len, r[1].len };
+			pair_resolve(j->ix, mo, j->ins, q, len, &b->h[2 * i], &b->h[2 * i + 1], &w->mb, e);
+		} else {
+			pair_resolve_single(&b->h[2 * i], r[0].len, &e[0]);
+		}
+		if (samout_template(j->ix, r, e, b->per, j->o->rg_id, &w->sb, &b->recs[4 * i], &b->n_recs[i]) < 0)
+			atomic_store(&j->failed, 1);
+	}
+}
+
+static void *thread_main(void *p)
+{
+	thread_arg_t *a = p;
+	job_t *j = a->job;
+	worker_t *w = &j->w[a->id];
+	for (;;) {
+		int s = atomic_fetch_add(&j->next, CHUNK), e, i;
+		if (s >= j->b->n) break;
+		e = s + CHUNK < j->b->n ? s + CHUNK : j->b->n;
+		for (i = s; i < e; i++) do_item(j, w, i);
+	}
+	return NULL;
+}
+
+/* Run one phase over the batch with every thread (the caller is thread 0). */
+static void run_phase(job_t *j, int phase, int threads)
+{
+	pthread_t tid[64];
+	thread_arg_t args[64];
+	int t, started = 0;
+	j->phase = phase;
+	atomic_store(&j->next, 0);
+	if (threads > 64) threads = 64;
+	for (t = 1; t < threads; t++) {
+		args[t].job = j;
+		args[t].id = t;
+		if (pthread_create(&tid[t], NULL, thread_main, &args[t]) != 0) break;
+		started = t;
+	}
+	args[0].job = j;
+	args[0].id = 0;
+	thread_main(&args[0]);
+	for (t = 1; t <= started; t++) pthread_join(tid[t], NULL);
+}
+
+/* Read up to o->batch templates.  Returns the count, or -1 with err set. */
+static int read_batch(const map_run_opts_t *o, fastq_reader_t *f1, fastq_reader_t *f2, batch_t *b, gsa_err_t *err)
+{
+	int n = 0, rc;
+	batch_grow(b, o->batch);
+	while (n < o->batch) {
+		read_rec_t *a = &b->r[2 * n], *c = &b->r[2 * n + 1];
+		rc = fastq_read(f1, a, err);
+		if (rc < 0) return -1;
+		if (b->per == 1) {
+			if (rc == 0) break;
+			n++;
+			continue;
+		}
+		if (o->interleaved) {
+			if (rc == 0) break;
+			rc = fastq_read(f1, c, err);
+			if (rc < 0) return -1;
+			if (rc == 0)
+				return gsa_err_set(err, GSA_EDATA, "%s: odd number of records in interleaved input (%s has no mate)",
+						   f1->path, a->name);
+		} else {
+			int rc2 = fastq_read(f2, c, err);
+			if (rc2 < 0) return -1;
+			if (rc == 0 && rc2 == 0) break;
+			if (rc == 0 || rc2 == 0)
+				return gsa_err_set(err, GSA_EDATA, "%s and %s have different numbers of reads (%s ends first after %llu)",
+						   f1->path, f2->path, rc == 0 ? f1->path : f2->path,
+						   (unsigned long long)(rc == 0 ? f1->n_rec : f2->n_rec));
+		}
+		if (strcmp(a->name, c->name) != 0)
+			return gsa_err_set(err, GSA_EDATA, "%s: read %llu is named '%s' but its mate is '%s' (mates out of order?)",
+					   f2 && !o->interleaved ? f2->path : f1->path, (unsigned long long)f1->n_rec, a->name, c->name);
+		n++;
+	}
+	b->n = n;
+	return n;
+}
+
+int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, const char *r2,
+	    const gsa_log_t *lg, map_run_stats_t *st, gsa_err_t *err)
+{
+	fastq_reader_t f1, f2;
+	gsa_atomic_file_t af;
+	htsFile *out = NULL;
+	sam_hdr_t *hdr = NULL;
+	batch_t b;
+	job_t job;
+	insert_stats_t ins;
+	worker_t *w;
+	int rc = -1, first = 1, t, have_af = 0, have_f2 = 0;
+	char mode[8];
+	memset(&b, 0, sizeof b);
+	memset(st, 0, sizeof *st);
+	memset(&f2, 0, sizeof f2);
+	b.per = (r2 || o->interleaved) ? 2 : 1;
+	if (fastq_open(&f1, r1, err) < 0) return -1;
+	if (r2) {
+		if (fastq_open(&f2, r2, err) < 0) { fastq_close(&f1); return -1; }
+		have_f2 = 1;
+	}
+	hdr = samout_header(ix, o->rg_line, o->cmdline);
+	if (!hdr) {
+		gsa_err_set(err, GSA_EINTERNAL, "cannot build the BAM header");
+		goto done;
+	}
+	{
+		int level = o->level >= 0 ? o->level : (o->out_path ? 6 : 0);
+		if (level == 0) snprintf(mode, sizeof mode, "wb0");
+		else snprintf(mode, sizeof mode, "wb%d", level > 9 ? 9 : level);
+	}
+	if (o->out_path) {
+		if (gsa_atomic_open(&af, o->out_path, err) < 0) goto done;
+		have_af = 1;
+		close(af.fd);
+		af.fd = -1;
+		out = hts_open(af.tmp, mode);
+	} else {
+		out = hts_open("-", mode);
+	}
+	if (!out) {
+		gsa_err_errno(err, errno ? errno : EIO, "%s: cannot open for writing", o->out_path ? o->out_path : "stdout");
+		goto done;
+	}
+	if (o->threads > 1 && o->out_path) hts_set_threads(out, o->threads);
+	if (sam_hdr_write(out, hdr) < 0) {
+		gsa_err_errno(err, errno ? errno : EIO, "%s: cannot write", o->out_path ? o->out_path : "stdout");
+		goto done;
+	}
+	w = gsa_xcalloc((size_t)(o->threads > 0 ? o->threads : 1), sizeof *w);
+	memset(&job, 0, sizeof job);
+	job.ix = ix;
+	job.o = o;
+	job.b = &b;
+	job.w = w;
+	job.ins = &ins;
+	memset(&ins, 0, sizeof ins);
+	for (;;) {
+		int n = read_batch(o, &f1, have_f2 ? &f2 : NULL, &b, err), i, k;
+		if (n < 0) goto done_w;
+		if (n == 0) break;
+		run_phase(&job, 0, o->threads);
+		if (first) {
+			if (b.per == 2) {
+				/* read_hits of read 1 and 2 are interleaved: gather them */
+				read_hits_t *h1 = gsa_xmalloc((size_t)n * sizeof *h1), *h2 = gsa_xmalloc((size_t)n * sizeof *h2);
+				for (i = 0; i < n; i++) { h1[i] = b.h[2 * i]; h2[i] = b.h[2 * i + 1]; }
+				insert_stats_estimate(h1, h2, n, &ins);
+				free(h1);
+				free(h2);
+				if (ins.n == 0)
+					gsa_warn(lg, "too few unique pairs to estimate the insert size; using mean %.0f, sd %.0f",
+						 ins.mean, ins.sd);
+				else {
+					gsa_kv_t kv[] = { GSA_KV_NUM("pairs", ins.n), GSA_KV_NUM("mean", ins.mean),
+							  GSA_KV_NUM("sd", ins.sd), GSA_KV_NUM("proper_lo", ins.lo),
+							  GSA_KV_NUM("proper_hi", ins.hi) };
+					gsa_log_kv(lg, GSA_LOG_INFO, "insert size", kv, 5);
+				}
+			}
+			first = 0;
+		}
+		run_phase(&job, 1, o->threads);
+		if (atomic_load(&job.failed)) {
+			gsa_err_set(err, GSA_EINTERNAL, "out of memory building BAM records");
+			goto done_w;
+		}
+		for (i = 0; i < n; i++) {
+			for (k = 0; k < b.n_recs[i]; k++) {
+				bam1_t *r = b.recs[4 * i + k];
+				if (sam_write1(out, hdr, r) < 0) {
+					gsa_err_errno(err, errno ? errno : EIO, "%s: write failed",
+						      o->out_path ? o->out_path : "stdout");
+					goto done_w;
+				}
+				if (r->core.flag & BAM_FSUPPLEMENTARY) { st->n_supp++; continue; }
+				st->n_reads++;
+				if (!(r->core.flag & BAM_FUNMAP)) st->n_mapped++;
+				if (r->core.flag & BAM_FPROPER_PAIR) st->n_proper++;
+			}
+		}
+	}
+	if (st->n_reads == 0) {
+		gsa_err_set(err, GSA_EDATA, "%s: no reads", r1);
+		goto done_w;
+	}
+	st->ins = ins;
+	rc = 0;
+done_w:
+	for (t = 0; t < (o->threads > 0 ? o->threads : 1); t++) {
+		map_buf_free(&w[t].mb);
+		samout_buf_free(&w[t].sb);
+	}
+	free(w);
+done:
+	if (out) {
+		if (hts_close(out) < 0 && rc == 0)
+			rc = gsa_err_errno(err, errno ? errno : EIO, "%s: write failed", o->out_path ? o->out_path : "stdout");
+	}
+	if (have_af) {
+		if (rc == 0) rc = gsa_atomic_commit(&af, err);
+		else gsa_atomic_abort(&af);
+	}
+	if (hdr) sam_hdr_destroy(hdr);
+	batch_free(&b);
+	fastq_close(&f1);
+	if (have_f2) fastq_close(&f2);
+	return rc;
+}

@@ -1,0 +1,43 @@
+/* pipeline.h — `align map`: FASTQ in, BAM out, in batches over threads.
+ *
+ * Reads are taken in batches of a fixed number of templates; each batch is
+ * mapped by all threads (reads handed out in small chunks), then pairs are
+ * resolved and records built, then written in input order.  The insert
+ * size distribution is estimated from the first batch.  The batch size does
+ * not depend on the thread count, so the output is the same for any -t.
+ */
+#ifndef ALIGN_PIPELINE_H
+#define ALIGN_PIPELINE_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "index.h"
+#include "log.h"
+#include "map.h"
+#include "pair.h"
+
+typedef struct map_run_opts {
+	map_opts_t mo;
+	int threads;
+	int batch;            /* templates per batch */
+	int level;            /* BAM compression level; -1: 6 for -o, 0 for stdout */
+	const char *out_path; /* NULL: stdout */
+	const char *rg_line;  /* real tabs; may be NULL */
+	const char *rg_id;
+	int interleaved;
+	const char *cmdline;  /* for @PG */
+} map_run_opts_t;
+
+typedef struct map_run_stats {
+	uint64_t n_reads, n_mapped, n_proper, n_supp;
+	insert_stats_t ins;
+} map_run_stats_t;
+
+/* Map r1 (and r2, or interleaved pairs from r1, or single-end reads) and
+ * write BAM.  With out_path the file appears only when complete.  Returns
+ * 0, or -1 with err set (GSA_EDATA for bad input, GSA_EIO for files). */
+int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, const char *r2,
+	    const gsa_log_t *lg, map_run_stats_t *st, gsa_err_t *err);
+
+#endif

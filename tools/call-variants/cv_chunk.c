@@ -1,0 +1,694 @@
+#include "cv_chunk.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "cv_genotype.h"
+#include "cv_indel.h"
+
+#define READ_PAD 300  /* reads are loaded this far beyond the slice */
+#define REF_PAD 1000  /* reference is loaded this far beyond the reads' window */
+#define FLANK 30      /* haplotype flank on each side of an indel locus */
+#define SEG_SLACK 6   /* read segment stays this far inside the haplotype window */
+#define MAXQ 64
+
+/* An indel seen in a read's CIGAR, left-aligned. */
+typedef struct ev {
+	int64_t pos;  /* anchor base */
+	int del;      /* deleted bases, or 0 */
+	int ins;      /* inserted bases, or 0 */
+	uint32_t seq; /* offset of the inserted bases in the pool */
+} ev_t;
+
+/* A candidate site: SNP (alleles are bases) or indel locus. */
+typedef struct site {
+	int64_t pos;
+	int is_indel;
+	int nall;
+	char base[CV_MAX_ALLELES];  /* SNP alleles */
+	int del[CV_MAX_ALLELES];    /* indel alleles: deleted bases */
+	int ins[CV_MAX_ALLELES];    /* inserted bases */
+	uint32_t seq[CV_MAX_ALLELES];
+	int64_t anchor[CV_MAX_ALLELES]; /* indel alleles: base before the event */
+} site_t;
+
+struct cv_worker {
+	const cv_input_t *in;
+	const cv_opts_t *o;
+	cv_reader_t rd;
+	cv_readbuf_t rb;
+	int ns;
+	/* per position of the read window */
+	uint32_t *cnt, *dep;
+	int32_t *cand;
+	size_t cap_pos;
+	/* indel events */
+	ev_t *ev; size_t nev, cap_ev;
+	char *pool; size_t npool, cap_pool;
+	/* sites and their per-sample sums */
+	site_t *site; size_t nsite, cap_site;
+	double *gl; int *ad, *dp, *ndel; size_t cap_gl;
+	/* probabilities: [q][mq] for a matching / mismatching base */
+	double pmatch[MAXQ][61], pmis[MAXQ][61];
+	/* realignment scratch */
+	char *hap, *seg; uint8_t *segq; size_t cap_hap, cap_seg, cap_segq;
+	int *work; size_t cap_work;
+	int64_t *rc; size_t cap_rc;
+};
+
+cv_worker_t *cv_worker_new(const cv_input_t *in, const cv_opts_t *o, gsa_err_t *err)
+{
+	cv_worker_t *w = gsa_xcalloc(1, sizeof *w);
+	w->in = in;
+	w->o = o;
+	w->ns = in->nsamples;
+	if (cv_reader_open(&w->rd, in, err) < 0) { free(w); return NULL; }
+	for (int q = 0; q < MAXQ; q++)
+		for (int m = 0; m <= 60; m++) {
+			double e = pow(10.0, -q / 10.0), mm = pow(10.0, -m / 10.0);
+			if (e > 0.75) e = 0.75;
+			w->pmatch[q][m] = (1 - mm) * (1 - e) + mm * 0.25;
+			w->pmis[q][m] = (1 - mm) * e / 3 + mm * 0.25;
+		}
+	return w;
+}
+
+void cv_worker_free(cv_worker_t *w)
+{
+	if (!w) return;
+	cv_reader_close(&w->rd);
+	cv_readbuf_free(&w->rb);
+	free(w->cnt); free(w->dep); free(w->cand);
+	free(w->ev); free(w->pool); free(w->site);
+	free(w->gl); free(w->ad); free(w->dp); free(w->ndel);
+	free(w->hap); free(w->seg); free(w->segq); free(w->work); free(w->rc);
+	free(w);
+}
+
+static const int8_t nt16_acgt[16] = { 4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4 };
+static const char acgt[5] = "ACGTN";
+
+static inline int base_code(char c)
+{
+	switch (c) { case 'A': return 0; case 'C': return 1; case 'G': return 2; case 'T': return 3; }
+	return 4;
+}
+
+/* ---- pass 1: base counts, depth, indel events ------------------------- */
+
+static void add_event(cv_worker_t *w, const char *ref, int64_t roff, int64_t rlen, int64_t anchor,
+		      int del, const bam1_t *b, int qi, int ins)
+{
+	int64_t p = anchor - roff;
+	if (p < 1 || p + del + 1 >= rlen) return;
+	if (ins > 0) {
+		const uint8_t *q = bam_get_qual(b), *s = bam_get_seq(b);
+		int qs = 0;
+		for (int i = 0; i < ins; i++) qs += q[qi + i];
+		if (qs < w->o->min_baseq * ins) return;
+		w->pool = gsa_xgrow(w->pool, &w->cap_pool, w->npool + (size_t)ins, 1);
+		char *dst = w->pool + w->npool;
+		for (int i = 0; i < ins; i++) dst[i] = acgt[nt16_acgt[bam_seqi(s, qi + i)]];
+		cv_indel_left_align(ref, rlen, &p, 0, dst, ins);
+	} else {
+		cv_indel_left_align(ref, rlen, &p, del, NULL, 0);
+	}
+	w->ev = gsa_xgrow(w->ev, &w->cap_ev, w->nev + 1, sizeof *w->ev);
+	ev_t *e = &w->ev[w->nev++];
+	e->pos = p + roff;
+	e->del = del;
+	e->ins = ins;
+	e->seq = (uint32_t)w->npool;
+	w->npool += (size_t)ins;
+}
+
+static void pass_counts(cv_worker_t *w, const char *ref, int64_t roff, int64_t rlen, int64_t ab, int64_t ae)
+{
+	int minbq = w->o->min_baseq;
+	for (int ir = 0; ir < w->rb.n; ir++) {
+		const bam1_t *b = w->rb.r[ir].b;
+		const uint32_t *cig = bam_get_cigar(b);
+		const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+		int64_t pos = b->core.pos;
+		int qi = 0, nc = (int)b->core.n_cigar;
+		for (int k = 0; k < nc; k++) {
+			int op = bam_cigar_op(cig[k]), len = (int)bam_cigar_oplen(cig[k]);
+			switch (op) {
+			case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
+				for (int i = 0; i < len; i++) {
+					int64_t p = pos + i;
+					if (p < ab || p >= ae) continue;
+					w->dep[p - ab]++;
+					if (qual[qi + i] < minbq) continue;
+					int c = nt16_acgt[bam_seqi(seq, qi + i)];
+					if (c < 4) w->cnt[4 * (p - ab) + c]++;
+				}
+				pos += len; qi += len;
+				break;
+			case BAM_CINS:
+				if (k > 0 && k < nc - 1) add_event(w, ref, roff, rlen, pos - 1, 0, b, qi, len);
+				qi += len;
+				break;
+			case BAM_CDEL:
+				for (int i = 0; i < len; i++)
+					if (pos + i >= ab && pos + i < ae) w->dep[pos + i - ab]++;
+				if (k > 0 && k < nc - 1) add_event(w, ref, roff, rlen, pos - 1, len, b, qi, 0);
+				pos += len;
+				break;
+			case BAM_CREF_SKIP: pos += len; break;
+			case BAM_CSOFT_CLIP: qi += len; break;
+			default: break;
+			}
+		}
+	}
+}
+
+/* ---- candidates --------------------------------------------------------- */
+
+static site_t *site_new(cv_worker_t *w)
+{
+	w->site = gsa_xgrow(w->site, &w->cap_site, w->nsite + 1, sizeof *w->site);
+	site_t *s = &w->site[w->nsite++];
+	memset(s, 0, sizeof *s);
+	return s;
+}
+
+static void find_snps(cv_worker_t *w, const char *ref, int64_t roff, int64_t ab, int64_t beg, int64_t end)
+{
+	const cv_opts_t *o = w->o;
+	for (int64_t p = beg; p < end; p++) {
+		int r = base_code(ref[p - roff]);
+		if (r > 3) continue;
+		const uint32_t *c = &w->cnt[4 * (p - ab)];
+		uint32_t tot = c[0] + c[1] + c[2] + c[3];
+		int alt[3], na = 0;
+		for (int x = 0; x < 4; x++)
+			if (x != r && c[x] >= (uint32_t)o->min_alt_reads && c[x] >= o->min_alt_frac * tot) alt[na++] = x;
+		if (na == 0) continue;
+		/* most supported first; ties by base order */
+		for (int i = 1; i < na; i++)
+			for (int j = i; j > 0 && c[alt[j]] > c[alt[j - 1]]; j--) {
+				int t = alt[j]; alt[j] = alt[j - 1]; alt[j - 1] = t;
+			}
+		site_t *s = site_new(w);
+		s->pos = p;
+		s->nall = 1 + na;
+		s->base[0] = acgt[r];
+		for (int i = 0; i < na; i++) s->base[1 + i] = acgt[alt[i]];
+		w->cand[p - ab] = (int32_t)(w->nsite - 1);
+	}
+}
+
+static int ev_cmp_pool(const char *pool, const ev_t *a, const ev_t *b)
+{
+	if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
+	if (a->del != b->del) return a->del < b->del ? -1 : 1;
+	if (a->ins != b->ins) return a->ins < b->ins ? -1 : 1;
+	return memcmp(pool + a->seq, pool + b->seq, (size_t)a->ins);
+}
+
+/* Sort events without global state: a small merge sort using the pool. */
+static void ev_sort(ev_t *v, size_t n, const char *pool, ev_t *tmp)
+{
+	if (n < 2) return;
+	size_t h = n / 2;
+	ev_sort(v, h, pool, tmp);
+	ev_sort(v + h, n - h, pool, tmp);
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n) tmp[k++] = ev_cmp_pool(pool, &v[j], &v[i]) < 0 ? v[j++] : v[i++];
+	while (i < h) tmp[k++] = v[i++];
+	while (j < n) tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *v);
+}
+
+typedef struct evgrp { ev_t e; int n; } evgrp_t;
+
+static int64_t ev_end(const ev_t *e) { return e->pos + 1 + e->del; }
+
+/* Candidate indels: distinct events with enough reads, then events whose
+ * spans touch or overlap grouped into one locus (up to 3 ALT alleles, most
+ * supported first), so reads choose between them. */
+static void find_indels(cv_worker_t *w, int64_t ab, int64_t ae, int64_t beg, int64_t end)
+{
+	const cv_opts_t *o = w->o;
+	if (w->nev == 0) return;
+	ev_t *tmp = gsa_xmalloc(w->nev * sizeof *tmp);
+	ev_sort(w->ev, w->nev, w->pool, tmp);
+	free(tmp);
+	/* distinct events passing the thresholds, in place at the front */
+	evgrp_t *u = gsa_xmalloc(w->nev * sizeof *u);
+	size_t nu = 0;
+	for (size_t i = 0; i < w->nev;) {
+		size_t j = i;
+		while (j < w->nev && ev_cmp_pool(w->pool, &w->ev[i], &w->ev[j]) == 0) j++;
+		int64_t p = w->ev[i].pos;
+		int n = (int)(j - i);
+		if (p >= ab && p < ae) {
+			uint32_t depth = w->dep[p - ab];
+			if (p + 1 < ae && w->dep[p + 1 - ab] > depth) depth = w->dep[p + 1 - ab];
+			if (n >= o->min_alt_reads && n >= o->min_indel_frac * depth) {
+				u[nu].e = w->ev[i];
+				u[nu].n = n;
+				nu++;
+			}
+		}
+		i = j;
+	}
+	for (size_t i = 0; i < nu;) {
+		size_t j = i + 1;
+		int64_t gend = ev_end(&u[i].e);
+		while (j < nu && u[j].e.pos <= gend) {
+			if (ev_end(&u[j].e) > gend) gend = ev_end(&u[j].e);
+			j++;
+		}
+		/* the 3 best supported of u[i..j), ties in sort order */
+		evgrp_t g[CV_MAX_ALLELES - 1];
+		int ng = 0;
+		for (size_t a = i; a < j; a++) {
+			int at = ng;
+			while (at > 0 && g[at - 1].n < u[a].n) at--;
+			if (at >= CV_MAX_ALLELES - 1) continue;
+			int last = ng < CV_MAX_ALLELES - 1 ? ng : CV_MAX_ALLELES - 2;
+			for (int x = last; x > at; x--) g[x] = g[x - 1];
+			g[at] = u[a];
+			if (ng < CV_MAX_ALLELES - 1) ng++;
+		}
+		int64_t p = g[0].e.pos;
+		for (int x = 1; x < ng; x++)
+			if (g[x].e.pos < p) p = g[x].e.pos;
+		if (p >= beg && p < end) {
+			site_t *s = site_new(w);
+			s->pos = p;
+			s->is_indel = 1;
+			s->nall = 1 + ng;
+			s->anchor[0] = p;
+			for (int x = 0; x < ng; x++) {
+				s->anchor[1 + x] = g[x].e.pos;
+				s->del[1 + x] = g[x].e.del;
+				s->ins[1 + x] = g[x].e.ins;
+				s->seq[1 + x] = g[x].e.seq;
+			}
+		}
+		i = j;
+	}
+	free(u);
+}
+
+/* ---- genotype likelihoods: SNPs ---------------------------------------- */
+
+static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
+{
+	int minbq = w->o->min_baseq;
+	for (int ir = 0; ir < w->rb.n; ir++) {
+		const cv_read_t *cr = &w->rb.r[ir];
+		const bam1_t *b = cr->b;
+		const uint32_t *cig = bam_get_cigar(b);
+		const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+		int64_t pos = b->core.pos;
+		int qi = 0, nc = (int)b->core.n_cigar;
+		for (int k = 0; k < nc; k++) {
+			int op = bam_cigar_op(cig[k]), len = (int)bam_cigar_oplen(cig[k]);
+			if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF) {
+				for (int i = 0; i < len; i++) {
+					int64_t p = pos + i;
+					if (p < ab || p >= ae) continue;
+					int32_t id = w->cand[p - ab];
+					if (id < 0) continue;
+					int q = qual[qi + i];
+					if (q < minbq) continue;
+					int c = nt16_acgt[bam_seqi(seq, qi + i)];
+					if (c > 3) continue;
+					const site_t *s = &w->site[id];
+					size_t off = (size_t)id * (size_t)w->ns + (size_t)cr->sample;
+					if (q >= MAXQ) q = MAXQ - 1;
+					double pr[CV_MAX_ALLELES];
+					int which = -1;
+					for (int a = 0; a < s->nall; a++) {
+						int match = base_code(s->base[a]) == c;
+						if (match) which = a;
+						pr[a] = match ? w->pmatch[q][cr->mq] : w->pmis[q][cr->mq];
+					}
+					cv_gl_add_read(&w->gl[off * CV_MAX_GT], s->nall, pr);
+					w->dp[off]++;
+					if (which >= 0) w->ad[off * CV_MAX_ALLELES + which]++;
+				}
+				pos += len; qi += len;
+			} else if (op == BAM_CINS || op == BAM_CSOFT_CLIP) {
+				qi += len;
+			} else if (op == BAM_CDEL) {
+				for (int i = 0; i < len; i++) {
+					int64_t p = pos + i;
+					if (p < ab || p >= ae || w->cand[p - ab] < 0) continue;
+					w->ndel[(size_t)w->cand[p - ab] * (size_t)w->ns + (size_t)cr->sample]++;
+				}
+				pos += len;
+			} else if (op == BAM_CREF_SKIP) {
+				pos += len;
+			}
+		}
+	}
+}
+
+/* ---- genotype likelihoods: indels by realignment ----------------------- */
+
+/* How far the allele's event could slide right (the repeat it sits in). */
+static int repeat_extent(const char *ref, int64_t rlen, int64_t p, int del, const char *ins, int nins)
+{
+	int s = 0;
+	if (del > 0)
+		while (p + 1 + del + s < rlen && ref[p + 1 + s] == ref[p + 1 + del + s]) s++;
+	else if (nins > 0)
+		while (p + 1 + s < rlen && ref[p + 1 + s] == ins[s % nins]) s++;
+	return s;
+}
+
+/* Reference coordinate of every query base of b (soft clips extrapolated,
+ * inserted bases get the position of the next reference base). */
+static void query_ref_coords(const bam1_t *b, int64_t *rc)
+{
+	const uint32_t *cig = bam_get_cigar(b);
+	int64_t pos = b->core.pos;
+	int qi = 0, nc = (int)b->core.n_cigar, seen_ref = 0;
+	for (int k = 0; k < nc; k++) {
+		int op = bam_cigar_op(cig[k]), len = (int)bam_cigar_oplen(cig[k]);
+		switch (op) {
+		case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
+			for (int i = 0; i < len; i++) rc[qi++] = pos++;
+			seen_ref = 1;
+			break;
+		case BAM_CSOFT_CLIP:
+			for (int i = 0; i < len; i++) rc[qi + i] = seen_ref ? pos + i : pos - len + i;
+			qi += len;
+			break;
+		case BAM_CINS:
+			for (int i = 0; i < len; i++) rc[qi++] = pos;
+			break;
+		case BAM_CDEL: case BAM_CREF_SKIP:
+			pos += len;
+			seen_ref = 1;
+			break;
+		default: break;
+		}
+	}
+}
+
+static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_t roff, int64_t rlen,
+			      int *lo, int64_t maxspan)
+{
+	const cv_opts_t *o = w->o;
+	site_t *s = &w->site[id];
+	int64_t p = s->pos, span_end = p + 1, far = p + 1;
+	int lmax = 0;
+	for (int a = 1; a < s->nall; a++) {
+		int l = s->del[a] > s->ins[a] ? s->del[a] : s->ins[a];
+		if (l > lmax) lmax = l;
+		int64_t e = s->anchor[a] + 1 + s->del[a];
+		if (e > span_end) span_end = e;
+		e += repeat_extent(ref, rlen, s->anchor[a] - roff, s->del[a], w->pool + s->seq[a], s->ins[a]);
+		if (e > far) far = e;
+	}
+	int64_t wb = p - FLANK, we = far + FLANK;
+	if (wb < roff) wb = roff;
+	if (we > roff + rlen) we = roff + rlen;
+	if (we - wb < 2 * SEG_SLACK + 4) return;
+	int band = lmax + 8 + (int)(span_end - p - 1);
+	size_t need_work = (size_t)cv_align_scratch(band);
+	w->work = gsa_xgrow(w->work, &w->cap_work, need_work, sizeof *w->work);
+	/* haplotypes, one after another in w->hap */
+	int hoff[CV_MAX_ALLELES], hlen[CV_MAX_ALLELES];
+	size_t tot = 0;
+	for (int a = 0; a < s->nall; a++) tot += (size_t)(we - wb) + (size_t)s->ins[a];
+	w->hap = gsa_xgrow(w->hap, &w->cap_hap, tot, 1);
+	size_t h = 0;
+	for (int a = 0; a < s->nall; a++) {
+		int64_t an = s->anchor[a];
+		hoff[a] = (int)h;
+		size_t left = (size_t)(an + 1 - wb);
+		memcpy(w->hap + h, ref + (wb - roff), left); h += left;
+		memcpy(w->hap + h, w->pool + s->seq[a], (size_t)s->ins[a]); h += (size_t)s->ins[a];
+		int64_t rs = an + 1 + s->del[a];
+		if (rs < we) { memcpy(w->hap + h, ref + (rs - roff), (size_t)(we - rs)); h += (size_t)(we - rs); }
+		hlen[a] = (int)(h - (size_t)hoff[a]);
+	}
+	int64_t dmax = span_end - p - 1;
+	/* reads overlapping [p, p + 1 + dmax] */
+	while (*lo < w->rb.n && w->rb.r[*lo].b->core.pos < p - maxspan) (*lo)++;
+	for (int ir = *lo; ir < w->rb.n; ir++) {
+		const cv_read_t *cr = &w->rb.r[ir];
+		const bam1_t *b = cr->b;
+		if (b->core.pos > p + 1 + dmax) break;
+		if (cr->end <= p) continue;
+		int lq = b->core.l_qseq;
+		w->rc = gsa_xgrow(w->rc, &w->cap_rc, (size_t)lq, sizeof *w->rc);
+		query_ref_coords(b, w->rc);
+		int qs = 0, qe = lq;
+		while (qs < lq && w->rc[qs] < wb + SEG_SLACK) qs++;
+		while (qe > qs && w->rc[qe - 1] >= we - SEG_SLACK) qe--;
+		int n = qe - qs;
+		if (n < 8) continue;
+		/* the segment must reach both sides of the event */
+		if (w->rc[qs] > p || w->rc[qe - 1] < p + 1) continue;
+		w->seg = gsa_xgrow(w->seg, &w->cap_seg, (size_t)n, 1);
+		w->segq = gsa_xgrow(w->segq, &w->cap_segq, (size_t)n, 1);
+		const uint8_t *sq = bam_get_seq(b), *qq = bam_get_qual(b);
+		for (int i = 0; i < n; i++) {
+			w->seg[i] = acgt[nt16_acgt[bam_seqi(sq, qs + i)]];
+			w->segq[i] = qq[qs + i];
+		}
+		int off = (int)(w->rc[qs] - wb);
+		int cost[CV_MAX_ALLELES], best = 0x7fffffff;
+		for (int a = 0; a < s->nall; a++) {
+			cost[a] = cv_align_cost(w->seg, w->segq, n, w->hap + hoff[a], hlen[a], off, band,
+						o->gap_open, o->gap_ext, w->work);
+			if (cost[a] < best) best = cost[a];
+		}
+		if (best > 100000000) continue;
+		double mm = pow(10.0, -cr->mq / 10.0), pr[CV_MAX_ALLELES];
+		int nbest = 0, which = -1;
+		for (int a = 0; a < s->nall; a++) {
+			double d = (cost[a] - best) / 10.0;
+			pr[a] = (1 - mm) * pow(10.0, -d) + mm;
+			if (cost[a] - best < 5) nbest++;
+			if (cost[a] == best && which < 0) which = a;
+		}
+		size_t so = id * (size_t)w->ns + (size_t)cr->sample;
+		cv_gl_add_read(&w->gl[so * CV_MAX_GT], s->nall, pr);
+		w->dp[so]++;
+		if (nbest == 1) w->ad[so * CV_MAX_ALLELES + which]++;
+	}
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+/* Allele a of s over the REF span [s->pos, rend). */
+static void allele_string(const cv_worker_t *w, const site_t *s, int a, const char *ref, int64_t roff,
+			  int64_t rend, gsa_strbuf_t *out)
+{
+	if (!s->is_indel) { gsa_strbuf_appendc(out, s->base[a]); return; }
+	int64_t an = a == 0 ? rend - 1 : s->anchor[a];
+	gsa_strbuf_append_len(out, ref + (s->pos - roff), (size_t)(an + 1 - s->pos));
+	if (a == 0) return;
+	gsa_strbuf_append_len(out, w->pool + s->seq[a], (size_t)s->ins[a]);
+	int64_t rs = an + 1 + s->del[a];
+	if (rs < rend) gsa_strbuf_append_len(out, ref + (rs - roff), (size_t)(rend - rs));
+}
+
+/* Genotype site id and append its record to out when some sample carries
+ * an ALT allele and QUAL reaches the minimum; *out_pos gets the record's
+ * POS (0-based) after trimming.  Returns 1 when a record was written. */
+static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *ref, int64_t roff,
+		     gsa_strbuf_t *out, int64_t *out_pos)
+{
+	const cv_opts_t *o = w->o;
+	const site_t *s = &w->site[id];
+	int ns = w->ns;
+	double prior[CV_MAX_GT];
+	cv_gt_prior_log10(prior, s->nall, s->is_indel ? o->indel_theta : o->snp_theta);
+	double lq = 0;
+	int used[CV_MAX_ALLELES] = { 1, 0, 0, 0 }, dptot = 0, any = 0;
+	cv_gt_call_t *calls = gsa_xmalloc((size_t)ns * sizeof *calls);
+	for (int k = 0; k < ns; k++) {
+		size_t so = id * (size_t)ns + (size_t)k;
+		dptot += w->dp[so];
+		if (w->dp[so] == 0) { calls[k].a = calls[k].b = -1; continue; }
+		cv_gt_call(&w->gl[so * CV_MAX_GT], prior, s->nall, &calls[k]);
+		lq += calls[k].log10_p_homref;
+		if (!s->is_indel && calls[k].b > 0) {
+			/* SNP ALT reads must be a fair share of all reads over the
+			 * site, deletions included (misaligned read ends inside a
+			 * deletion look like a SNP) */
+			int alt = w->ad[so * CV_MAX_ALLELES + calls[k].b];
+			if (calls[k].a > 0 && calls[k].a != calls[k].b) alt += w->ad[so * CV_MAX_ALLELES + calls[k].a];
+			if (alt < o->min_snp_af * (w->dp[so] + w->ndel[so])) calls[k].a = calls[k].b = 0;
+		}
+		if (calls[k].b > 0) { used[calls[k].a] = used[calls[k].b] = 1; any = 1; }
+	}
+	double qual = -10.0 * lq;
+	if (qual > 9999) qual = 9999;
+	if (!any || qual < o->min_qual) { free(calls); return 0; }
+	int keep[CV_MAX_ALLELES], nkeep = 0, newidx[CV_MAX_ALLELES];
+	for (int a = 0; a < s->nall; a++) {
+		newidx[a] = -1;
+		if (used[a]) { newidx[a] = nkeep; keep[nkeep++] = a; }
+	}
+	/* REF span: to the end of the longest kept event; then trim the
+	 * common suffix and the common prefix (normalised form) */
+	int64_t rend = s->pos + 1;
+	for (int x = 1; x < nkeep && s->is_indel; x++) {
+		int64_t e = s->anchor[keep[x]] + 1 + s->del[keep[x]];
+		if (e > rend) rend = e;
+	}
+	gsa_strbuf_t al[CV_MAX_ALLELES];
+	for (int x = 0; x < nkeep; x++) {
+		gsa_strbuf_init(&al[x]);
+		allele_string(w, s, keep[x], ref, roff, rend, &al[x]);
+	}
+	for (;;) {
+		int ok = 1;
+		for (int x = 0; x < nkeep; x++)
+			if (al[x].len < 2 || al[x].s[al[x].len - 1] != al[0].s[al[0].len - 1]) { ok = 0; break; }
+		if (!ok) break;
+		for (int x = 0; x < nkeep; x++) al[x].s[--al[x].len] = '\0';
+	}
+	size_t skip = 0;
+	for (;;) {
+		int ok = 1;
+		for (int x = 0; x < nkeep; x++)
+			if (al[x].len - skip < 2 || al[x].s[skip] != al[0].s[skip]) { ok = 0; break; }
+		if (!ok) break;
+		skip++;
+	}
+	*out_pos = s->pos + (int64_t)skip;
+	gsa_strbuf_appendf(out, "%s\t%lld\t.\t%s\t", contig, (long long)*out_pos + 1, al[0].s + skip);
+	for (int x = 1; x < nkeep; x++) {
+		if (x > 1) gsa_strbuf_appendc(out, ',');
+		gsa_strbuf_append(out, al[x].s + skip);
+	}
+	gsa_strbuf_appendf(out, "\t%.2f\t%s\tDP=%d%s\tGT:GQ:DP:AD:PL", qual, qual < o->lowqual ? "LowQual" : "PASS",
+			   dptot, s->is_indel ? ";INDEL" : "");
+	for (int k = 0; k < ns; k++) {
+		size_t so = id * (size_t)ns + (size_t)k;
+		if (calls[k].a < 0) {
+			gsa_strbuf_append(out, "\t./.:0:0:");
+			for (int x = 0; x < nkeep; x++) gsa_strbuf_append(out, x ? ",0" : "0");
+			gsa_strbuf_append(out, ":.");
+			continue;
+		}
+		int a = newidx[calls[k].a], b = newidx[calls[k].b];
+		gsa_strbuf_appendf(out, "\t%d/%d:%d:%d:", a, b, calls[k].gq, w->dp[so]);
+		for (int x = 0; x < nkeep; x++)
+			gsa_strbuf_appendf(out, x ? ",%d" : "%d", w->ad[so * CV_MAX_ALLELES + keep[x]]);
+		int pl[CV_MAX_GT];
+		cv_gt_pl(&w->gl[so * CV_MAX_GT], keep, nkeep, pl);
+		gsa_strbuf_appendc(out, ':');
+		for (int g = 0; g < cv_gt_count(nkeep); g++) gsa_strbuf_appendf(out, g ? ",%d" : "%d", pl[g]);
+	}
+	gsa_strbuf_appendc(out, '\n');
+	for (int x = 0; x < nkeep; x++) gsa_strbuf_free(&al[x]);
+	free(calls);
+	return 1;
+}
+
+static int site_cmp(const void *pa, const void *pb)
+{
+	const site_t *a = pa, *b = pb;
+	if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
+	return a->is_indel - b->is_indel;
+}
+
+typedef struct rec { int64_t pos; size_t seq, off, len; } rec_t;
+
+static int rec_cmp(const void *pa, const void *pb)
+{
+	const rec_t *a = pa, *b = pb;
+	if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_t *out, gsa_err_t *err)
+{
+	const cv_input_t *in = w->in;
+	int64_t clen = sam_hdr_tid2len(in->hdr, tid);
+	int64_t ab = beg - READ_PAD < 0 ? 0 : beg - READ_PAD;
+	int64_t ae = end + READ_PAD > clen ? clen : end + READ_PAD;
+	if (cv_reader_fetch(&w->rd, in, w->o, tid, ab, ae, &w->rb, err) < 0) return -1;
+	if (w->rb.n == 0) return 0;
+	int64_t rlen = 0, roff = ab - REF_PAD < 0 ? 0 : ab - REF_PAD;
+	char *ref = cv_reader_ref(&w->rd, in, tid, roff, ae + REF_PAD, &rlen, err);
+	if (!ref) return -1;
+
+	size_t npos = (size_t)(ae - ab);
+	if (npos > w->cap_pos) {
+		free(w->cnt); free(w->dep); free(w->cand);
+		w->cnt = gsa_xmalloc(4 * npos * sizeof *w->cnt);
+		w->dep = gsa_xmalloc(npos * sizeof *w->dep);
+		w->cand = gsa_xmalloc(npos * sizeof *w->cand);
+		w->cap_pos = npos;
+	}
+	memset(w->cnt, 0, 4 * npos * sizeof *w->cnt);
+	memset(w->dep, 0, npos * sizeof *w->dep);
+	memset(w->cand, 0xff, npos * sizeof *w->cand);
+	w->nev = 0; w->npool = 0; w->nsite = 0;
+
+	pass_counts(w, ref, roff, rlen, ab, ae);
+	find_snps(w, ref, roff, ab, beg, end);
+	size_t nsnp = w->nsite;
+	find_indels(w, ab, ae, beg, end);
+
+	size_t ng = w->nsite * (size_t)w->ns;
+	if (ng > w->cap_gl) {
+		free(w->gl); free(w->ad); free(w->dp); free(w->ndel);
+		w->ndel = gsa_xmalloc(ng * sizeof *w->ndel);
+		w->gl = gsa_xmalloc(ng * CV_MAX_GT * sizeof *w->gl);
+		w->ad = gsa_xmalloc(ng * CV_MAX_ALLELES * sizeof *w->ad);
+		w->dp = gsa_xmalloc(ng * sizeof *w->dp);
+		w->cap_gl = ng;
+	}
+	memset(w->gl, 0, ng * CV_MAX_GT * sizeof *w->gl);
+	memset(w->ad, 0, ng * CV_MAX_ALLELES * sizeof *w->ad);
+	memset(w->dp, 0, ng * sizeof *w->dp);
+	memset(w->ndel, 0, ng * sizeof *w->ndel);
+
+	if (nsnp > 0) snp_likelihoods(w, ab, ae);
+	int64_t maxspan = 0;
+	for (int ir = 0; ir < w->rb.n; ir++) {
+		int64_t sp = w->rb.r[ir].end - w->rb.r[ir].b->core.pos;
+		if (sp > maxspan) maxspan = sp;
+	}
+	int lo = 0;
+	for (size_t id = nsnp; id < w->nsite; id++) indel_likelihoods(w, id, ref, roff, rlen, &lo, maxspan);
+
+	/* sites in position order, SNP before indel at one position; sort an
+	 * index so per-site arrays keep their numbering */
+	size_t *order = gsa_xmalloc((w->nsite + 1) * sizeof *order);
+	size_t i = 0, j = nsnp, k = 0;
+	while (i < nsnp || j < w->nsite) {
+		if (j >= w->nsite || (i < nsnp && site_cmp(&w->site[i], &w->site[j]) <= 0)) order[k++] = i++;
+		else order[k++] = j++;
+	}
+	/* records, then sorted by their final POS (trimming may move an indel) */
+	const char *contig = sam_hdr_tid2name(in->hdr, tid);
+	gsa_strbuf_t txt;
+	gsa_strbuf_init(&txt);
+	rec_t *rec = gsa_xmalloc((w->nsite + 1) * sizeof *rec);
+	size_t nrec = 0;
+	for (k = 0; k < w->nsite; k++) {
+		size_t at = txt.len;
+		int64_t pos;
+		if (!emit_site(w, order[k], contig, ref, roff, &txt, &pos)) continue;
+		rec[nrec].pos = pos;
+		rec[nrec].seq = nrec;
+		rec[nrec].off = at;
+		rec[nrec].len = txt.len - at;
+		nrec++;
+	}
+	qsort(rec, nrec, sizeof *rec, rec_cmp);
+	for (k = 0; k < nrec; k++) gsa_strbuf_append_len(out, txt.s + rec[k].off, rec[k].len);
+	free(rec);
+	gsa_strbuf_free(&txt);
+	free(order);
+	free(ref);
+	return 0;
+}

@@ -1,0 +1,23 @@
+#include "cv_opts.h"
+
+#include <htslib/sam.h>
+
+void cv_opts_init(cv_opts_t *o)
+{
+	o->min_mapq = 0;
+	o->min_baseq = 13;
+	o->cap_mapq = 60;
+	o->skip_flags = BAM_FUNMAP | BAM_FSECONDARY | BAM_FQCFAIL | BAM_FDUP;
+	o->nthreads = 1;
+	o->chunk_size = 100000;
+	o->min_alt_reads = 2;
+	o->min_alt_frac = 0.05;
+	o->min_indel_frac = 0.05;
+	o->min_snp_af = 0.15;
+	o->snp_theta = 1e-3;
+	o->indel_theta = 1e-4;
+	o->min_qual = 10.0;
+	o->lowqual = 20.0;
+	o->gap_open = 40;
+	o->gap_ext = 10;
+}

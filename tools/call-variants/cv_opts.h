@@ -1,0 +1,27 @@
+/* cv_opts.h — call-variants options and their defaults. */
+#ifndef CV_OPTS_H
+#define CV_OPTS_H
+
+typedef struct cv_opts {
+	int min_mapq;          /* reads with MAPQ below are skipped (0) */
+	int min_baseq;         /* bases with quality below are not counted (13) */
+	int cap_mapq;          /* MAPQ above this is counted as this (60) */
+	int skip_flags;        /* reads with any of these flags are skipped */
+	int nthreads;          /* worker threads (1) */
+	int chunk_size;        /* bases per work unit; fixed so output does not depend on threads */
+	int min_alt_reads;     /* reads showing an allele before it is a candidate (2) */
+	double min_alt_frac;   /* SNP candidate: alt reads / depth (0.05) */
+	double min_indel_frac; /* indel candidate: supporting reads / depth (0.05) */
+	double min_snp_af;     /* a sample's SNP call needs ALT reads >= this share of its depth (0.15) */
+	double snp_theta;      /* prior probability of a het SNP per site (1e-3) */
+	double indel_theta;    /* prior probability of a het indel per site (1e-4) */
+	double min_qual;       /* sites with QUAL below are not written (10) */
+	double lowqual;        /* sites with QUAL below get FILTER LowQual (20) */
+	int gap_open;          /* realignment: phred cost of opening a gap (40) */
+	int gap_ext;           /* realignment: phred cost of each further gap base (10) */
+} cv_opts_t;
+
+/* Fill o with the defaults above. */
+void cv_opts_init(cv_opts_t *o);
+
+#endif

@@ -1,0 +1,96 @@
+#include "cv_vcf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <htslib/tbx.h>
+
+#include "alloc.h"
+#include "cli.h"
+
+void cv_vcf_header(gsa_strbuf_t *out, const sam_hdr_t *hdr, const char *ref_path, char *const *samples,
+		   int ns, const char *cmdline, double lowqual)
+{
+	gsa_strbuf_append(out, "##fileformat=VCFv4.2\n");
+	gsa_strbuf_append(out, "##FILTER=<ID=PASS,Description=\"All filters passed\">\n");
+	gsa_strbuf_appendf(out, "##FILTER=<ID=LowQual,Description=\"QUAL below %g\">\n", lowqual);
+	gsa_strbuf_appendf(out, "##source=gsa call-variants %s\n", gsa_version());
+	if (cmdline) gsa_strbuf_appendf(out, "##call-variantsCommand=%s\n", cmdline);
+	if (ref_path) {
+		char *abs = realpath(ref_path, NULL);
+		gsa_strbuf_appendf(out, "##reference=file://%s\n", abs ? abs : ref_path);
+		free(abs);
+	}
+	for (int i = 0; i < sam_hdr_nref(hdr); i++)
+		gsa_strbuf_appendf(out, "##contig=<ID=%s,length=%lld>\n", sam_hdr_tid2name(hdr, i),
+				   (long long)sam_hdr_tid2len(hdr, i));
+	gsa_strbuf_append(out,
+		"##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Reads used at the site, all samples\">\n"
+		"##INFO=<ID=INDEL,Number=0,Type=Flag,Description=\"The site is an indel\">\n"
+		"##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+		"##FORMAT=<ID=GQ,Number=1,Type=Integer,Description=\"Genotype quality (phred)\">\n"
+		"##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Reads used for the sample\">\n"
+		"##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Reads supporting each allele\">\n"
+		"##FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"Phred-scaled genotype likelihoods\">\n");
+	gsa_strbuf_append(out, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT");
+	for (int i = 0; i < ns; i++) gsa_strbuf_appendf(out, "\t%s", samples[i]);
+	gsa_strbuf_appendc(out, '\n');
+}
+
+int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, gsa_err_t *err)
+{
+	memset(w, 0, sizeof *w);
+	w->data.fd = w->idx.fd = -1;
+	w->data.cleanup_id = w->idx.cleanup_id = -1;
+	if (gsa_atomic_open(&w->data, path, err) < 0) return -1;
+	char *ip = gsa_strdup_printf("%s.tbi", path);
+	int rc = gsa_atomic_open(&w->idx, ip, err);
+	free(ip);
+	if (rc < 0) { gsa_atomic_abort(&w->data); return -1; }
+	close(w->data.fd);
+	w->data.fd = -1;
+	close(w->idx.fd);
+	w->idx.fd = -1;
+	w->bg = bgzf_open(w->data.tmp, "w");
+	if (!w->bg) {
+		gsa_err_errno(err, errno ? errno : EIO, "%s: cannot open for writing", path);
+		cv_vcf_writer_abort(w);
+		return -1;
+	}
+	return 0;
+}
+
+int cv_vcf_writer_put(cv_vcf_writer_t *w, const char *s, size_t n, gsa_err_t *err)
+{
+	if (n > 0 && bgzf_write(w->bg, s, n) != (ssize_t)n)
+		return gsa_err_errno(err, errno ? errno : EIO, "%s: write failed", w->data.path);
+	return 0;
+}
+
+int cv_vcf_writer_commit(cv_vcf_writer_t *w, gsa_err_t *err)
+{
+	int rc = bgzf_close(w->bg);
+	w->bg = NULL;
+	if (rc < 0) {
+		gsa_err_errno(err, errno ? errno : EIO, "%s: write failed", w->data.path);
+		cv_vcf_writer_abort(w);
+		return -1;
+	}
+	if (tbx_index_build2(w->data.tmp, w->idx.tmp, 0, &tbx_conf_vcf) < 0) {
+		gsa_err_set(err, GSA_EIO, "%s: cannot build the tabix index", w->data.path);
+		cv_vcf_writer_abort(w);
+		return -1;
+	}
+	if (gsa_atomic_commit(&w->data, err) < 0) { cv_vcf_writer_abort(w); return -1; }
+	if (gsa_atomic_commit(&w->idx, err) < 0) { cv_vcf_writer_abort(w); return -1; }
+	return 0;
+}
+
+void cv_vcf_writer_abort(cv_vcf_writer_t *w)
+{
+	if (w->bg) { bgzf_close(w->bg); w->bg = NULL; }
+	gsa_atomic_abort(&w->data);
+	gsa_atomic_abort(&w->idx);
+}

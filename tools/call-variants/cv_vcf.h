@@ -1,0 +1,42 @@
+/* cv_vcf.h — VCF header text and the bgzipped, tabix-indexed output file.
+ *
+ * The writer puts BGZF data under a temp name, builds the .tbi beside it
+ * under another temp name, then renames the data and after it the index
+ * into place (gsa_atomic_*), so OUT.vcf.gz and OUT.vcf.gz.tbi are either
+ * complete or absent.
+ */
+#ifndef CV_VCF_H
+#define CV_VCF_H
+
+#include <htslib/bgzf.h>
+#include <htslib/sam.h>
+
+#include "err.h"
+#include "io.h"
+#include "strbuf.h"
+
+/* Append the full VCF 4.2 header: contigs with lengths from hdr, the
+ * reference, FILTER/INFO/FORMAT definitions, source and command line, and
+ * the #CHROM line with one column per sample. */
+void cv_vcf_header(gsa_strbuf_t *out, const sam_hdr_t *hdr, const char *ref_path, char *const *samples,
+		   int ns, const char *cmdline, double lowqual);
+
+typedef struct cv_vcf_writer {
+	gsa_atomic_file_t data, idx;
+	BGZF *bg;
+} cv_vcf_writer_t;
+
+/* Start writing path (bgzipped) and path.tbi.  Returns 0 or -1 with err. */
+int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, gsa_err_t *err);
+
+/* Append n bytes of VCF text.  Returns 0 or -1 with err (GSA_EIO). */
+int cv_vcf_writer_put(cv_vcf_writer_t *w, const char *s, size_t n, gsa_err_t *err);
+
+/* Finish the BGZF stream, build the index, and move both into place (data
+ * first).  Returns 0 or -1 with err; either way w is released. */
+int cv_vcf_writer_commit(cv_vcf_writer_t *w, gsa_err_t *err);
+
+/* Drop both temp files.  Safe after commit or on a zeroed writer. */
+void cv_vcf_writer_abort(cv_vcf_writer_t *w);
+
+#endif

@@ -1,0 +1,341 @@
+#include "si_sort.h"
+#include "alloc.h"
+#include "cleanup.h"
+#include "path.h"
+#include "strbuf.h"
+#include "si_batch.h"
+#include "si_merge.h"
+#include "si_run.h"
+
+#include <errno.h>
+#include <time.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <htslib/bgzf.h>
+#include <htslib/sam.h>
+#include <htslib/thread_pool.h>
+
+#define SI_RUN_RBUF ((size_t)256 << 10)
+
+void si_opts_init(si_opts_t *o)
+{
+	memset(o, 0, sizeof *o);
+	o->order = SI_ORDER_COORD;
+	o->mem_per_thread = (uint64_t)768 << 20;
+	o->level = -1;
+	o->index = SI_IDX_AUTO;
+	o->csi_min_shift = 14;
+	o->max_runs = 64;
+	o->pg_version = "unknown";
+}
+
+/* Everything one sort holds, so every exit path can release it. */
+typedef struct sorter {
+	const si_opts_t *o;
+	const gsa_log_t *log;
+	si_stats_t st;
+	htsThreadPool tp;
+	samFile *in;
+	sam_hdr_t *hdr, *out_hdr;
+	si_batch_t batch;
+	char *spill_dir;       /* created on the first spill */
+	int spill_dir_id;
+	si_run_t *runs;
+	int n_runs, m_runs, run_seq;
+	si_output_t out;
+} sorter_t;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static const char *in_name(const si_opts_t *o)
+{
+	return strcmp(o->in, "-") ? o->in : "stdin";
+}
+
+static int make_spill_dir(sorter_t *s, gsa_err_t *err)
+{
+	char *base, *tmpl;
+	if (s->spill_dir) return 0;
+	base = s->o->tmpdir ? gsa_xstrdup(s->o->tmpdir) : gsa_path_dirname(s->o->out);
+	tmpl = gsa_path_join(base, ".sort-index.XXXXXX");
+	free(base);
+	if (!mkdtemp(tmpl)) {
+		gsa_err_errno(err, errno, "%s: cannot create a temp folder", tmpl);
+		free(tmpl);
+		return -1;
+	}
+	s->spill_dir_id = gsa_cleanup_add(tmpl, 1);
+	s->spill_dir = tmpl;
+	if (s->spill_dir_id < 0) return gsa_err_set(err, GSA_EINTERNAL, "%s: too many temp files", tmpl);
+	return 0;
+}
+
+static int emit_run(void *ctx, const si_rec_t *r, gsa_err_t *err)
+{
+	return si_run_put(ctx, r, err);
+}
+
+static si_run_t *new_run(sorter_t *s)
+{
+	if (s->n_runs == s->m_runs) {
+		size_t m = (size_t)s->m_runs;
+		s->runs = gsa_xgrow(s->runs, &m, (size_t)s->n_runs + 1, sizeof *s->runs);
+		s->m_runs = (int)m;
+	}
+	memset(&s->runs[s->n_runs], 0, sizeof *s->runs);
+	s->runs[s->n_runs].cleanup_id = -1;
+	return &s->runs[s->n_runs++];
+}
+
+/* Set up merge sources: runs [r0, r1) first (they hold earlier input),
+ * then the sorted ranges of the batch.  Returns the count. */
+static int open_sources(sorter_t *s, int r0, int r1, int with_batch, si_source_t **src_out,
+			si_run_reader_t **rd_out, gsa_err_t *err)
+{
+	int n = (r1 - r0) + (with_batch ? s->batch.n_chunks : 0), k = 0, i;
+	si_source_t *src = gsa_xcalloc((size_t)(n > 0 ? n : 1), sizeof *src);
+	si_run_reader_t *rd = gsa_xcalloc((size_t)(r1 - r0 > 0 ? r1 - r0 : 1), sizeof *rd);
+	for (i = r0; i < r1; i++) rd[i - r0].fd = -1;
+	*src_out = src;
+	*rd_out = rd;
+	for (i = r0; i < r1; i++) {
+		if (si_run_open(&rd[i - r0], s->runs[i].path, SI_RUN_RBUF, err) < 0) return -1;
+		si_source_run(&src[k++], &rd[i - r0]);
+	}
+	if (with_batch)
+		for (i = 0; i < s->batch.n_chunks; i++)
+			si_source_mem(&src[k++], s->batch.ent + s->batch.chunk_lo[i],
+				      s->batch.chunk_hi[i] - s->batch.chunk_lo[i]);
+	return k;
+}
+
+static void close_sources(si_source_t *src, si_run_reader_t *rd, int n_rd)
+{
+	int i;
+	for (i = 0; i < n_rd; i++) si_run_close(&rd[i]);
+	free(rd);
+	free(src);
+}
+
+/* Merge runs [r0, r1) (and the batch when with_batch) into a new run. */
+static int merge_to_run(sorter_t *s, int r0, int r1, int with_batch, gsa_err_t *err)
+{
+	si_source_t *src;
+	si_run_reader_t *rd;
+	si_run_writer_t w;
+	si_run_t *run;
+	int n, rc;
+	if (make_spill_dir(s, err) < 0) return -1;
+	n = open_sources(s, r0, r1, with_batch, &src, &rd, err);
+	if (n < 0) {
+		close_sources(src, rd, r1 - r0);
+		return -1;
+	}
+	run = new_run(s);
+	if (si_run_create(run, &w, s->spill_dir, s->run_seq++, err) < 0) {
+		s->n_runs--;
+		close_sources(src, rd, r1 - r0);
+		return -1;
+	}
+	rc = si_merge(src, n, s->o->order, emit_run, &w, err);
+	if (si_run_finish(&w, rc < 0 ? NULL : err) < 0) rc = -1;
+	close_sources(src, rd, r1 - r0);
+	s->st.n_runs++;
+	s->st.spill_bytes += run->bytes;
+	if (rc < 0) return -1;
+	gsa_debug(s->log, "spilled run %d: %llu records, %llu bytes", s->run_seq - 1,
+		  (unsigned long long)run->n_recs, (unsigned long long)run->bytes);
+	return 0;
+}
+
+/* The batch is full: sort it and write it out as a run; fold the runs
+ * into one when there are too many to merge at once. */
+static int spill_batch(sorter_t *s, gsa_err_t *err)
+{
+	int nthr = s->o->threads > 1 ? s->o->threads : 1;
+	si_batch_sort(&s->batch, nthr);
+	if (merge_to_run(s, 0, 0, 1, err) < 0) return -1;
+	si_batch_reset(&s->batch);
+	if (s->n_runs >= s->o->max_runs) {
+		int i, old = s->n_runs;
+		si_run_t last;
+		if (merge_to_run(s, 0, old, 0, err) < 0) return -1;
+		for (i = 0; i < old; i++) si_run_remove(&s->runs[i]);
+		last = s->runs[old];
+		s->runs[0] = last;
+		s->n_runs = 1;
+	}
+	return 0;
+}
+
+/* Check a record against the header it came with. */
+static int check_record(sorter_t *s, const bam1_t *b, gsa_err_t *err)
+{
+	int32_t nt = sam_hdr_nref(s->hdr);
+	if (b->core.tid < -1 || b->core.tid >= nt || b->core.mtid < -1 || b->core.mtid >= nt)
+		return gsa_err_set(err, GSA_EDATA,
+				   "%s: record %llu (%s) refers to contig #%d but the header lists %d contigs",
+				   in_name(s->o), (unsigned long long)s->st.n_records + 1, bam_get_qname(b),
+				   b->core.tid >= nt || b->core.tid < -1 ? b->core.tid : b->core.mtid, nt);
+	if (b->core.tid >= 0 && b->core.pos >= 0 && b->core.pos >= sam_hdr_tid2len(s->hdr, b->core.tid) &&
+	    sam_hdr_tid2len(s->hdr, b->core.tid) > 0)
+		return gsa_err_set(err, GSA_EDATA,
+				   "%s: record %llu (%s) starts at %lld, past the end of %s (length %lld in the header)",
+				   in_name(s->o), (unsigned long long)s->st.n_records + 1, bam_get_qname(b),
+				   (long long)b->core.pos + 1, sam_hdr_tid2name(s->hdr, b->core.tid),
+				   (long long)sam_hdr_tid2len(s->hdr, b->core.tid));
+	return 0;
+}
+
+static int read_input(sorter_t *s, gsa_err_t *err)
+{
+	bam1_t *b = bam_init1();
+	int r, rc = 0;
+	if (!b) gsa_oom(sizeof *b);
+	while ((r = sam_read1(s->in, s->hdr, b)) >= 0) {
+		if (check_record(s, b, err) < 0) { rc = -1; break; }
+		if (!si_batch_fits(&s->batch, (uint32_t)b->l_data) && spill_batch(s, err) < 0) { rc = -1; break; }
+		si_batch_add(&s->batch, b);
+		s->st.n_records++;
+	}
+	if (rc == 0 && r < -1)
+		rc = gsa_err_set(err, GSA_EDATA, "%s: truncated or corrupt input after record %llu",
+				 in_name(s->o), (unsigned long long)s->st.n_records);
+	if (rc == 0 && s->in->format.format == bam && s->in->format.compression == bgzf &&
+	    !s->in->fp.bgzf->last_block_eof)
+		rc = gsa_err_set(err, GSA_EDATA, "%s: truncated BAM (no end-of-file marker after record %llu)",
+				 in_name(s->o), (unsigned long long)s->st.n_records);
+	bam_destroy1(b);
+	return rc;
+}
+
+/* Header for the output: sort order and our @PG line. */
+static int make_out_header(sorter_t *s, gsa_err_t *err)
+{
+	const char *so = s->o->order == SI_ORDER_COORD ? "coordinate" : "queryname";
+	s->out_hdr = sam_hdr_dup(s->hdr);
+	if (!s->out_hdr) return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot copy the header", in_name(s->o));
+	if (sam_hdr_count_lines(s->out_hdr, "HD") > 0) {
+		if (sam_hdr_update_hd(s->out_hdr, "SO", so) < 0)
+			return gsa_err_set(err, GSA_EDATA, "%s: cannot update the @HD line", in_name(s->o));
+	} else if (sam_hdr_add_line(s->out_hdr, "HD", "VN", SAM_FORMAT_VERSION, "SO", so, NULL) < 0) {
+		return gsa_err_set(err, GSA_EDATA, "%s: cannot add an @HD line", in_name(s->o));
+	}
+	if (sam_hdr_add_pg(s->out_hdr, "sort-index", "VN", s->o->pg_version,
+			   s->o->pg_cmdline ? "CL" : NULL, s->o->pg_cmdline, NULL) < 0)
+		return gsa_err_set(err, GSA_EDATA, "%s: cannot add the @PG line", in_name(s->o));
+	return 0;
+}
+
+static si_index_kind_t choose_index(const sorter_t *s)
+{
+	int i, nt = sam_hdr_nref(s->hdr);
+	if (s->o->order != SI_ORDER_COORD || s->o->index == SI_IDX_NONE) return SI_INDEX_NONE;
+	if (s->o->index == SI_IDX_CSI) return SI_INDEX_CSI;
+	for (i = 0; i < nt; i++)
+		if (sam_hdr_tid2len(s->hdr, i) > SI_BAI_MAX_LEN) return SI_INDEX_CSI;
+	return SI_INDEX_BAI;
+}
+
+static int write_output(sorter_t *s, gsa_err_t *err)
+{
+	int nthr = s->o->threads > 1 ? s->o->threads : 1;
+	si_source_t *src;
+	si_run_reader_t *rd;
+	int n, rc;
+	s->st.index = choose_index(s);
+	if (s->o->index == SI_IDX_BAI && s->st.index == SI_INDEX_CSI)
+		return gsa_err_set(err, GSA_EUSAGE, "%s: a contig is longer than BAI can index (2^29-1); use --csi",
+				   in_name(s->o));
+	if (s->o->index == SI_IDX_BAI) s->st.index = SI_INDEX_BAI;
+	{
+		double t0 = now_s();
+		si_batch_sort(&s->batch, nthr);
+		gsa_debug(s->log, "sorted the last batch (%zu records) in %.2f s", s->batch.n, now_s() - t0);
+	}
+	if (make_out_header(s, err) < 0) return -1;
+	if (si_output_open(&s->out, s->o->out, s->out_hdr, s->o->level, s->st.index, s->o->csi_min_shift,
+			   s->tp.pool ? &s->tp : NULL, err) < 0)
+		return -1;
+	n = open_sources(s, 0, s->n_runs, 1, &src, &rd, err);
+	rc = n < 0 ? -1 : si_merge(src, n, s->o->order, si_output_write, &s->out, err);
+	close_sources(src, rd, s->n_runs);
+	if (rc < 0) return -1;
+	return si_output_close(&s->out, err);
+}
+
+static int open_input(sorter_t *s, gsa_err_t *err)
+{
+	const htsFormat *fmt;
+	s->in = sam_open(s->o->in, "r");
+	if (!s->in) return gsa_err_errno(err, errno ? errno : ENOENT, "%s: cannot open", in_name(s->o));
+	fmt = hts_get_format(s->in);
+	if (fmt->category != sequence_data || (fmt->format != bam && fmt->format != sam && fmt->format != cram))
+		return gsa_err_set(err, GSA_EDATA, "%s: not a SAM or BAM file", in_name(s->o));
+	if (s->tp.pool && hts_set_opt(s->in, HTS_OPT_THREAD_POOL, &s->tp) < 0)
+		return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot attach the thread pool", in_name(s->o));
+	s->hdr = sam_hdr_read(s->in);
+	if (!s->hdr) return gsa_err_set(err, GSA_EDATA, "%s: cannot read the header (truncated or corrupt)", in_name(s->o));
+	return 0;
+}
+
+static void sorter_release(sorter_t *s)
+{
+	int i;
+	si_output_abort(&s->out);
+	for (i = 0; i < s->n_runs; i++) si_run_remove(&s->runs[i]);
+	free(s->runs);
+	if (s->spill_dir) {
+		rmdir(s->spill_dir);
+		gsa_cleanup_forget(s->spill_dir_id);
+		free(s->spill_dir);
+	}
+	si_batch_free(&s->batch);
+	if (s->out_hdr) sam_hdr_destroy(s->out_hdr);
+	if (s->hdr) sam_hdr_destroy(s->hdr);
+	if (s->in) sam_close(s->in);
+	if (s->tp.pool) hts_tpool_destroy(s->tp.pool);
+}
+
+int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_err_t *err)
+{
+	sorter_t s;
+	int rc = -1;
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	s.log = log;
+	s.spill_dir_id = -1;
+	s.out.bam.cleanup_id = s.out.idx.cleanup_id = -1;
+	s.out.bam.fd = s.out.idx.fd = -1;
+	s.st.mem_limit = o->mem_per_thread * (uint64_t)(o->threads > 1 ? o->threads : 1);
+	if (o->threads > 0) {
+		s.tp.pool = hts_tpool_init(o->threads);
+		if (!s.tp.pool) {
+			gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", o->threads);
+			goto done;
+		}
+	}
+	si_batch_init(&s.batch, o->order, (size_t)s.st.mem_limit);
+	if (open_input(&s, err) < 0) goto done;
+	{
+		double t0 = now_s(), t1;
+		if (read_input(&s, err) < 0) goto done;
+		t1 = now_s();
+		gsa_debug(log, "read %llu records in %.2f s (%llu runs spilled)",
+			  (unsigned long long)s.st.n_records, t1 - t0, (unsigned long long)s.st.n_runs);
+		if (write_output(&s, err) < 0) goto done;
+		gsa_debug(log, "sorted, merged and wrote in %.2f s", now_s() - t1);
+	}
+	rc = 0;
+done:
+	if (st) *st = s.st;
+	sorter_release(&s);
+	return rc;
+}
