@@ -1,0 +1,388 @@
+#include "job.h"
+#include "alloc.h"
+#include "cache.h"
+#include "child.h"
+#include "expand.h"
+#include "path.h"
+#include "remote.h"
+#include "stage.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void job_opts_init(job_opts_t *o)
+{
+	memset(o, 0, sizeof *o);
+	o->grace_seconds = JOB_GRACE_DEFAULT;
+}
+
+static void list_free(char **list, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) free(list[i]);
+	free(list);
+}
+
+void job_opts_destroy(job_opts_t *o)
+{
+	size_t i;
+	list_free(o->inputs, o->n_inputs);
+	list_free(o->outputs, o->n_outputs);
+	free(o->output_prefix);
+	free(o->workdir_base);
+	free(o->cache_dir);
+	free(o->endpoint_url);
+	if (o->argv) {
+		for (i = 0; o->argv[i]; i++) free(o->argv[i]);
+		free(o->argv);
+	}
+	job_opts_init(o);
+}
+
+void job_list_add(char ***list, size_t *n, const char *s)
+{
+	*list = gsa_xreallocarray(*list, *n + 1, sizeof **list);
+	(*list)[(*n)++] = gsa_xstrdup(s);
+}
+
+size_t job_list_add_words(char ***list, size_t *n, const char *s)
+{
+	size_t added = 0;
+	while (*s) {
+		size_t len;
+		s += strspn(s, " \t\r\n");
+		len = strcspn(s, " \t\r\n");
+		if (!len) break;
+		*list = gsa_xreallocarray(*list, *n + 1, sizeof **list);
+		(*list)[(*n)++] = gsa_xstrndup(s, len);
+		s += len;
+		added++;
+	}
+	return added;
+}
+
+static const char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+int job_opts_from_env(job_opts_t *o, unsigned given, gsa_err_t *err)
+{
+	const char *v;
+	if (!(given & JOB_GIVEN_INPUTS) && (v = env_nonempty("JOB_INPUTS"))) job_list_add_words(&o->inputs, &o->n_inputs, v);
+	if (!(given & JOB_GIVEN_OUTPUTS) && (v = env_nonempty("JOB_OUTPUTS"))) job_list_add_words(&o->outputs, &o->n_outputs, v);
+	if (!o->output_prefix && (v = env_nonempty("JOB_OUTPUT_PREFIX"))) o->output_prefix = gsa_xstrdup(v);
+	if (!o->workdir_base && (v = env_nonempty("JOB_WORKDIR"))) o->workdir_base = gsa_xstrdup(v);
+	if (!o->cache_dir && ((v = env_nonempty("JOB_CACHE_DIR")) || (v = env_nonempty("GSA_CACHE_DIR"))))
+		o->cache_dir = gsa_xstrdup(v);
+	if ((v = env_nonempty("JOB_KEEP"))) {
+		if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) o->keep = 1;
+		else if (strcmp(v, "0") != 0 && strcmp(v, "false") != 0)
+			return gsa_err_set(err, GSA_EUSAGE, "JOB_KEEP must be 1/true or 0/false, not '%s'", v);
+	}
+	if (!(given & JOB_GIVEN_GRACE) && (v = env_nonempty("JOB_GRACE_SECONDS"))) {
+		char *end;
+		long g = strtol(v, &end, 10);
+		if (*end || g < 0 || g > 3600)
+			return gsa_err_set(err, GSA_EUSAGE, "JOB_GRACE_SECONDS must be 0..3600, not '%s'", v);
+		o->grace_seconds = (int)g;
+	}
+	return 0;
+}
+
+/* --- work folder ------------------------------------------------------- */
+
+static int is_dir(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static char *default_under_scratch(const char *name)
+{
+	const char *t = env_nonempty("TMPDIR");
+	if (is_dir("/scratch")) return gsa_path_join("/scratch", name);
+	return gsa_path_join(t ? t : "/tmp", name);
+}
+
+/* A path component from an environment value: no '/', not "." or "..". */
+static int safe_component(const char *s)
+{
+	return *s && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 && strlen(s) < 200;
+}
+
+static int workdir_create(const char *base, const gsa_log_t *log, char **dir_out, gsa_err_t *err)
+{
+	const char *id = env_nonempty("AWS_BATCH_JOB_ID"), *attempt = env_nonempty("AWS_BATCH_JOB_ATTEMPT");
+	char *dir;
+	*dir_out = NULL;
+	char *abs;
+	if (gsa_mkdir_p(base, 0755, err) < 0) return gsa_err_prefix(err, "work folder");
+	if (!(abs = realpath(base, NULL))) return gsa_err_errno(err, errno, "%s: work folder", base);
+	base = abs; /* the command runs inside: ${JOB_WORK_DIR} must not depend on job's own cwd */
+	if (id && safe_component(id) && (!attempt || safe_component(attempt))) {
+		dir = attempt ? gsa_strdup_printf("%s/%s/%s", base, id, attempt) : gsa_path_join(base, id);
+		if (gsa_path_exists(dir)) {
+			gsa_warn(log, "%s: removing what an earlier run of this job attempt left", dir);
+			if (gsa_rm_rf(dir, err) < 0) {
+				free(dir);
+				free(abs);
+				return -1;
+			}
+		}
+		if (gsa_mkdir_p(dir, 0755, err) < 0) {
+			free(dir);
+			free(abs);
+			return -1;
+		}
+	} else {
+		dir = gsa_strdup_printf("%s/job-XXXXXX", base);
+		if (!mkdtemp(dir)) {
+			int e = errno;
+			free(dir);
+			gsa_err_errno(err, e, "%s: cannot create a work folder", base);
+			free(abs);
+			return -1;
+		}
+	}
+	free(abs);
+	*dir_out = dir;
+	return 0;
+}
+
+static void workdir_remove(const char *dir, const gsa_log_t *log)
+{
+	gsa_err_t e;
+	char *parent;
+	if (gsa_rm_rf(dir, &e) < 0) {
+		gsa_warn(log, "%s", e.msg);
+		return;
+	}
+	if (env_nonempty("AWS_BATCH_JOB_ATTEMPT") && env_nonempty("AWS_BATCH_JOB_ID")) {
+		parent = gsa_path_dirname(dir);
+		rmdir(parent); /* the job-id folder, once its last attempt is gone */
+		free(parent);
+	}
+}
+
+/* --- phases ------------------------------------------------------------ */
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double round_ms(double s)
+{
+	return (double)(long long)(s * 1000 + 0.5) / 1000;
+}
+
+static void log_stage_phase(const gsa_log_t *log, const char *phase, const job_stage_stats_t *s,
+			    double seconds, int code)
+{
+	gsa_kv_t kv[] = {
+		GSA_KV_STR("phase", phase),
+		GSA_KV_NUM("files", s->files),
+		GSA_KV_NUM("bytes", s->bytes),
+		GSA_KV_NUM("bytes_transferred", s->fetched_bytes),
+		GSA_KV_NUM("cache_hits", s->cache_hits),
+		GSA_KV_NUM("seconds", round_ms(seconds)),
+		GSA_KV_NUM("exit_code", code),
+	};
+	gsa_log_kv(log, code ? GSA_LOG_ERROR : GSA_LOG_INFO, phase, kv, (int)(sizeof kv / sizeof kv[0]));
+}
+
+static void log_run_phase(const gsa_log_t *log, const char *cmd, const job_child_result_t *r,
+			  double seconds, int code)
+{
+	gsa_kv_t kv[] = {
+		GSA_KV_STR("phase", "run"),
+		GSA_KV_STR("command", cmd),
+		GSA_KV_NUM("seconds", round_ms(seconds)),
+		GSA_KV_NUM("exit_code", code),
+		GSA_KV_NUM("signal", r->term_signal),
+		GSA_KV_NUM("stop_signal", r->stop_signal),
+	};
+	gsa_log_kv(log, code ? GSA_LOG_ERROR : GSA_LOG_INFO, "run", kv, (int)(sizeof kv / sizeof kv[0]));
+}
+
+/* Exit code for a staging failure: a stop request wins over the message's code. */
+static int stage_fail_code(const gsa_err_t *err)
+{
+	int sig = job_stop_requested(NULL);
+	if (sig) return 128 + sig;
+	return err->code ? err->code : GSA_EINTERNAL;
+}
+
+static int expand_list(char **in, size_t n, char ***out, gsa_err_t *err)
+{
+	size_t i;
+	*out = gsa_xcalloc(n + 1, sizeof **out);
+	for (i = 0; i < n; i++)
+		if (job_expand(in[i], NULL, NULL, &(*out)[i], err) < 0) return -1;
+	return 0;
+}
+
+static void free_nulled(char **list)
+{
+	size_t i;
+	if (!list) return;
+	for (i = 0; list[i]; i++) free(list[i]);
+	free(list);
+}
+
+int job_run(const job_opts_t *o, const gsa_log_t *log, gsa_err_t *err)
+{
+	char *dir = NULL, *prefix = NULL, *base = NULL, *cache_dir = NULL;
+	char **inputs = NULL, **outputs = NULL, **argv = NULL;
+	size_t n_argv = 0, i;
+	job_cache_t cache;
+	job_remote_t remote;
+	job_stage_t st;
+	job_stage_stats_t in_stats, out_stats;
+	job_child_result_t res;
+	int code = GSA_EINTERNAL, need_remote = 0, need_cache = 0, cache_ok = 0;
+	double t0, t_all = now_seconds();
+
+	memset(&cache, 0, sizeof cache);
+	memset(&remote, 0, sizeof remote);
+	memset(&in_stats, 0, sizeof in_stats);
+	memset(&out_stats, 0, sizeof out_stats);
+	memset(&res, 0, sizeof res);
+	gsa_err_clear(err);
+
+	if (o->n_outputs && !o->output_prefix) {
+		gsa_err_set(err, GSA_EUSAGE, "outputs declared but no --output-prefix (or JOB_OUTPUT_PREFIX)");
+		gsa_error(log, "%s", err->msg);
+		return GSA_EUSAGE;
+	}
+	base = o->workdir_base ? gsa_xstrdup(o->workdir_base) : default_under_scratch("gsa-work");
+	if (workdir_create(base, log, &dir, err) < 0) {
+		code = err->code;
+		gsa_error(log, "%s", err->msg);
+		goto out;
+	}
+	setenv("JOB_WORK_DIR", dir, 1); /* usable as ${JOB_WORK_DIR}, and seen by the command */
+
+	/* expand ${VAR} everywhere, strictly, before touching any data */
+	while (o->argv[n_argv]) n_argv++;
+	if (expand_list(o->inputs, o->n_inputs, &inputs, err) < 0 ||
+	    expand_list(o->outputs, o->n_outputs, &outputs, err) < 0 ||
+	    expand_list(o->argv, n_argv, &argv, err) < 0 ||
+	    (o->output_prefix && job_expand(o->output_prefix, NULL, NULL, &prefix, err) < 0)) {
+		code = err->code;
+		gsa_error(log, "%s", err->msg);
+		goto out;
+	}
+	for (i = 0; i < o->n_inputs; i++)
+		if (job_remote_is_uri(inputs[i])) need_remote = need_cache = 1;
+	if (prefix && job_remote_is_uri(prefix)) need_remote = 1;
+	if (need_remote && !job_remote_available()) {
+		const char *uri = prefix && job_remote_is_uri(prefix) ? prefix : NULL;
+		for (i = 0; !uri && i < o->n_inputs; i++)
+			if (job_remote_is_uri(inputs[i])) uri = inputs[i];
+		job_remote_get(&remote, uri, "", err); /* the backend words the error */
+		code = err->code;
+		gsa_error(log, "%s", err->msg);
+		goto out;
+	}
+	if (need_remote && job_remote_init(&remote, o->endpoint_url, log, err) < 0) {
+		code = err->code;
+		gsa_error(log, "%s", err->msg);
+		goto out;
+	}
+	if (need_cache && !o->no_cache) {
+		cache_dir = o->cache_dir ? gsa_xstrdup(o->cache_dir) : default_under_scratch("gsa-cache");
+		if (job_cache_init(&cache, cache_dir, log, err) < 0) {
+			code = err->code;
+			gsa_error(log, "%s", err->msg);
+			goto out;
+		}
+		cache.should_stop = job_stop_requested;
+		cache_ok = 1;
+	}
+	st.cache = cache_ok ? &cache : NULL;
+	st.remote = &remote;
+	st.log = log;
+	st.should_stop = job_stop_requested;
+	st.stop_ctx = NULL;
+
+	/* stage-in */
+	t0 = now_seconds();
+	if (job_stage_in(&st, inputs, o->n_inputs, dir, &in_stats, err) < 0) {
+		code = stage_fail_code(err);
+		gsa_error(log, "%s", err->msg);
+		log_stage_phase(log, "stage-in", &in_stats, now_seconds() - t0, code);
+		goto out;
+	}
+	log_stage_phase(log, "stage-in", &in_stats, now_seconds() - t0, 0);
+	if ((code = job_stop_requested(NULL))) {
+		gsa_warn(log, "received %s before the command started: not running it", job_signal_name(code));
+		code += 128;
+		goto out;
+	}
+
+	/* run */
+	t0 = now_seconds();
+	gsa_debug(log, "running %s in %s", argv[0], dir);
+	if (job_child_run(argv, dir, o->grace_seconds, log, &res, err) < 0) {
+		code = err->code;
+		gsa_error(log, "%s", err->msg);
+		res.exit_code = code;
+		log_run_phase(log, argv[0], &res, now_seconds() - t0, code);
+		goto out;
+	}
+	code = res.stop_signal ? 128 + res.stop_signal : res.exit_code;
+	log_run_phase(log, argv[0], &res, now_seconds() - t0, code);
+	if (res.stop_signal) {
+		gsa_warn(log, "stopped by %s: nothing uploaded", job_signal_name(res.stop_signal));
+		goto out;
+	}
+	if (res.exit_code != 0) {
+		gsa_error(log, "%s failed with exit code %d%s: nothing uploaded", argv[0], res.exit_code,
+			  res.term_signal ? " (killed by a signal)" : "");
+		goto out;
+	}
+
+	/* stage-out */
+	if (o->n_outputs) {
+		t0 = now_seconds();
+		if (job_stage_out(&st, outputs, o->n_outputs, dir, prefix, &out_stats, err) < 0) {
+			code = stage_fail_code(err);
+			gsa_error(log, "%s", err->msg);
+			log_stage_phase(log, "stage-out", &out_stats, now_seconds() - t0, code);
+			goto out;
+		}
+		log_stage_phase(log, "stage-out", &out_stats, now_seconds() - t0, 0);
+	}
+	code = 0;
+out:
+	if (dir) {
+		if (o->keep) gsa_info(log, "work folder kept: %s", dir);
+		else workdir_remove(dir, log);
+	}
+	{
+		gsa_kv_t kv[] = { GSA_KV_NUM("exit_code", code), GSA_KV_NUM("seconds", round_ms(now_seconds() - t_all)) };
+		gsa_log_kv(log, code ? GSA_LOG_ERROR : GSA_LOG_INFO, "finished", kv, 2);
+	}
+	free_nulled(inputs);
+	free_nulled(outputs);
+	free_nulled(argv);
+	free(prefix);
+	free(dir);
+	free(base);
+	free(cache_dir);
+	job_cache_destroy(&cache);
+	job_remote_destroy(&remote);
+	return code;
+}
