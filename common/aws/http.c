@@ -100,6 +100,10 @@ static size_t on_write(char *buf, size_t size, size_t n, void *ud)
 	if (!x->resp->status) curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->resp->status);
 	const gsa_http_sink_t *s = x->req->sink;
 	if (s && x->resp->status / 100 == 2) {
+		if (!x->resp->sink_begun) {
+			x->resp->sink_begun = 1;
+			if (s->begin) s->begin(s->ctx, x->resp);
+		}
 		if (s->write(s->ctx, buf, len)) {
 			x->resp->sink_failed = 1;
 			return 0; /* aborts the transfer */
