@@ -63,7 +63,9 @@ typedef struct gsa_http_conn {
 	void *curl; /* CURL *, reused across requests */
 } gsa_http_conn_t;
 
-/* Call once from main() before threads start (curl_global_init). */
+/* curl_global_init, once per process (later calls return the first
+ * result).  gsa_transfer() calls it; call it early from main() when other
+ * threads may use libcurl at the same time. */
 int gsa_http_global_init(gsa_err_t *err);
 void gsa_http_global_cleanup(void);
 

@@ -846,6 +846,7 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 	if (dir == GSA_TRANSFER_GET && gsa_transfer_is_s3(dest))
 		return gsa_err_set(err, GSA_EUSAGE, "%s: get writes to a local destination (use put to upload)", dest);
 	if (any_s3) {
+		if (gsa_http_global_init(err)) return -1;
 		if (gsa_s3_client_init(&e.cl, &opts->s3, log, err)) {
 			gsa_s3_client_free(&e.cl);
 			return -1;
