@@ -39,7 +39,6 @@ ARGS = None
 LOCK = threading.Lock()
 RNG = random.Random(1)
 STATE = {"resp_bytes": 0, "req_bytes": 0, "killed": False}
-LOCAL = threading.local()
 
 
 def log(line):
@@ -85,15 +84,6 @@ def sigv4_ok(handler, body):
         k = hmac.new(k, part.encode(), hashlib.sha256).digest()
     want = hmac.new(k, sts.encode(), hashlib.sha256).hexdigest()
     return hmac.compare_digest(want, sig), "signature mismatch"
-
-
-def upstream():
-    c = getattr(LOCAL, "conn", None)
-    if c is None:
-        host, port = ARGS.upstream.rsplit(":", 1)
-        c = http.client.HTTPConnection(host, int(port), timeout=60)
-        LOCAL.conn = c
-    return c
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -166,17 +156,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def forward(self, body, cut):
         hdrs = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
-        r = None
-        for _ in range(2):  # a kept-alive upstream connection may have timed out: retry once
-            try:
-                c = upstream()
-                c.request(self.command, self.path,
-                          body=body if body or self.command in ("PUT", "POST") else None, headers=hdrs)
-                r = c.getresponse()
-                break
-            except (OSError, http.client.HTTPException):
-                LOCAL.conn = None
-        if r is None:
+        # a fresh upstream connection per request: replaying a request on a
+        # kept-alive connection the server closed meanwhile could make
+        # s3rver (which does not check Content-Length) store a truncated copy
+        c = None
+        try:
+            host, port = ARGS.upstream.rsplit(":", 1)
+            c = http.client.HTTPConnection(host, int(port), timeout=60)
+            c.request(self.command, self.path,
+                      body=body if body or self.command in ("PUT", "POST") else None, headers=hdrs)
+            r = c.getresponse()
+        except (OSError, http.client.HTTPException):
+            if c:
+                c.close()
             return self.drop("upstream-down")
         length = r.getheader("Content-Length")
         data = None
@@ -201,14 +193,13 @@ class Handler(BaseHTTPRequestHandler):
                 sent += len(chunk)
                 self.count(len(chunk))
             if sent < total:
-                LOCAL.conn = None  # the upstream response was not drained
                 c.close()
                 return self.drop("cut")
         except OSError:
-            LOCAL.conn = None
             c.close()
             self.close_connection = True
             return
+        c.close()
         log("%s %s %d ok %s" % (self.command, self.path, r.status, self.region()))
 
     def count(self, n):
