@@ -24,6 +24,8 @@ check_exit 1 "usage: bad -l" "$SI" -l 11 -o "$TMP/out/x.bam" "$TMP/in.bam"
 check_exit 1 "usage: -o - (the index needs a file)" "$SI" -o - "$TMP/in.bam"
 check_exit 1 "usage: two inputs" "$SI" -o "$TMP/out/x.bam" "$TMP/in.bam" "$TMP/in.bam"
 check_exit 3 "missing input file: exit 3" "$SI" -o "$TMP/out/x.bam" "$TMP/nope.bam"
+check_exit 3 "output folder missing: exit 3 before reading" "$SI" -o "$TMP/nodir/x.bam" "$TMP/in.bam"
+check_exit 3 "temp folder missing: exit 3 before reading" "$SI" -T "$TMP/nodir" -o "$TMP/out/x.bam" "$TMP/in.bam"
 
 for threads in 0 2; do
 	check_exit 2 "truncated BAM (cut mid-block), -@$threads: exit 2" \
