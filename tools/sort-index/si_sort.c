@@ -306,6 +306,20 @@ static int open_input(sorter_t *s, gsa_err_t *err)
 	return 0;
 }
 
+/* Fail before reading any input when the output or temp folder cannot
+ * be written. */
+static int check_folders(const si_opts_t *o, gsa_err_t *err)
+{
+	char *dir = gsa_path_dirname(o->out);
+	int rc = 0;
+	if (access(dir, W_OK | X_OK) < 0)
+		rc = gsa_err_errno(err, errno, "%s: cannot write in the output folder %s", o->out, dir);
+	free(dir);
+	if (rc == 0 && o->tmpdir && access(o->tmpdir, W_OK | X_OK) < 0)
+		rc = gsa_err_errno(err, errno, "%s: cannot write in the temp folder", o->tmpdir);
+	return rc;
+}
+
 static void sorter_release(sorter_t *s)
 {
 	int i;
@@ -342,6 +356,7 @@ int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_er
 			goto done;
 		}
 	}
+	if (check_folders(o, err) < 0) goto done;
 	si_batch_init(&s.batch, o->order, (size_t)s.st.mem_limit);
 	if (open_input(&s, err) < 0) goto done;
 	{
