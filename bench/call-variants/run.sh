@@ -40,7 +40,7 @@ for c in $(cut -f1 "$REF.fai"); do
 	# bcftools: two processes in a pipe; wall = the pipeline's, CPU = both, RSS = the larger
 	s=$(date +%s.%N)
 	tm "peer.$c.mp" bcftools mpileup -f "$REF" -r "$c" "$BAM" 2>/dev/null |
-		tm "peer.$c.call" bcftools call -mv -Oz -o "$OUT/peer/$c.vcf.gz"
+		tm "peer.$c.call" bcftools call -mv -Oz -o "$OUT/peer/$c.vcf.gz" 2>>"$OUT/peer.log"
 	e=$(date +%s.%N)
 	pw=$(echo "$e - $s" | bc)
 	read -r _ pc pr < <(sum "$OUT/time/peer.$c.mp" "$OUT/time/peer.$c.call")
@@ -55,7 +55,7 @@ awk '{pw+=$1; pc+=$2; if ($3>pr) pr=$3; ow+=$4; oc+=$5; if ($6>or) or=$6}
 
 if [ -f "$SIM/truth.vcf.gz" ]; then
 	"$CV" merge --quiet -o "$OUT/ours.vcf.gz" "$OUT"/ours/*.vcf.gz
-	bcftools concat -a -Oz -o "$OUT/peer.vcf.gz" $(for c in $(cut -f1 "$REF.fai"); do echo "$OUT/peer/$c.vcf.gz"; done) 2>/dev/null
+	bcftools concat -Oz -o "$OUT/peer.vcf.gz" $(for c in $(cut -f1 "$REF.fai"); do echo "$OUT/peer/$c.vcf.gz"; done) 2>/dev/null
 	bcftools index -t "$OUT/peer.vcf.gz"
 	for who in peer ours; do
 		echo "## accuracy: $who ($([ $who = peer ] && echo bcftools || echo call-variants)) vs $SIM/truth.vcf.gz"
