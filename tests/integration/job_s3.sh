@@ -81,6 +81,24 @@ check_sh "SIGTERM mid-run: command gets it, exit 143, nothing uploaded, work fol
 	$(declare -f absent); absent '$B/out2/'
 	[ -z \"\$(ls -A '$TMP/w')\" ]"
 
+# another job holds the cache entry's lock (as while it downloads): this job
+# waits; a SIGTERM while it waits stops it before the command runs
+uri=$B/ref/genome.fa.fai
+entry=$TMP/cache/objects/$(printf %s "$uri" | sha256sum | cut -d' ' -f1)
+mkdir -p "$entry"
+rm -f "$TMP/started"
+check_sh "SIGTERM while waiting for the cache lock: exit 143, command not run, folder removed" "
+	python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], \"w\"); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[2], \"w\").close(); time.sleep(60)' \\
+		'$entry/lock' '$TMP/started' & holder=\$!
+	$(declare -f wait_for); wait_for '$TMP/started'
+	'$JOB' -w '$TMP/w' -c '$TMP/cache' -i '$uri' -- /bin/sh -c 'touch \"$TMP/ran2\"' 2>'$TMP/e' & pid=\$!
+	for i in \$(seq 1 100); do grep -q 'waiting for another job' '$TMP/e' && break; sleep 0.1; done
+	grep -q 'waiting for another job' '$TMP/e'
+	kill -TERM \$pid; set +e; wait \$pid; rc=\$?; set -e
+	kill \$holder; wait \$holder || true
+	[ \$rc -eq 143 ]; [ ! -e '$TMP/ran2' ]; [ -z \"\$(ls -A '$TMP/w')\" ]"
+
 check_sh "missing output: exit 3 naming it, nothing uploaded" "
 	set +e; '$JOB' -w '$TMP/w' -o a.txt -o b.txt -p '$B/out3/' -- /bin/sh -c 'echo a > a.txt' 2>'$TMP/e'; rc=\$?; set -e
 	[ \$rc -eq 3 ]; grep -q \"declared output 'b.txt' was not produced\" '$TMP/e'
