@@ -27,8 +27,8 @@ static void xml_unescape(gsa_strbuf_t *b, const char *s, size_t n)
 			gsa_strbuf_appendc(b, '&');
 			continue;
 		}
-		size_t el = (size_t)(e - (s + i));
 		const char *ent = s + i + 1;
+		size_t el = (size_t)(e - ent); /* entity name length, without '&' and ';' */
 		if (el == 3 && !strncmp(ent, "amp", 3)) gsa_strbuf_appendc(b, '&');
 		else if (el == 2 && !strncmp(ent, "lt", 2)) gsa_strbuf_appendc(b, '<');
 		else if (el == 2 && !strncmp(ent, "gt", 2)) gsa_strbuf_appendc(b, '>');
@@ -52,9 +52,9 @@ static void xml_unescape(gsa_strbuf_t *b, const char *s, size_t n)
 				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
 			}
 		} else {
-			gsa_strbuf_append_len(b, s + i, el + 1);
+			gsa_strbuf_append_len(b, s + i, el + 2);
 		}
-		i += el;
+		i += el + 1;
 	}
 }
 
@@ -224,13 +224,13 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 		gsa_strbuf_init(&auth);
 		gsa_strbuf_append(&auth, "Authorization: ");
 		gsa_sigv4_authorization(&sreq, cr.access_key, cr.secret_key, &auth, NULL);
-		memset(&cr, 0, sizeof cr);
 		char **lines = gsa_xcalloc(n + 1, sizeof *lines);
 		size_t nl = 0;
 		for (size_t i = 1; i < n; i++) /* curl writes Host itself */
 			lines[nl++] = gsa_strdup_printf("%s: %s", sh[i].name, sh[i].value);
 		lines[nl++] = gsa_xstrdup(auth.s);
 		gsa_strbuf_free(&auth);
+		memset(&cr, 0, sizeof cr); /* sh[] pointed into it: no longer used */
 		gsa_http_req_t hreq = { op->method, url.s, (const char *const *)lines, nl, op->body, op->sink,
 					cl->timeout_s, 10 };
 		int prc = gsa_http_perform(&c->http, &hreq, resp);
@@ -292,9 +292,13 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 				const char *h = gsa_http_resp_header(resp, "x-amz-request-id");
 				rid = gsa_xstrdup(h ? h : "-");
 			}
-			gsa_err_set(err, GSA_EREMOTE, "%s: %s%s%s (HTTP %ld, request id %s%s)", d.s, code,
+			const char *hint = "";
+			if (!strcmp(code, "SignatureDoesNotMatch")) hint = "; check the secret access key";
+			else if (!strcmp(code, "InvalidAccessKeyId")) hint = "; check the access key id";
+			else if (!strcmp(code, "ExpiredToken")) hint = "; the session token has expired";
+			gsa_err_set(err, GSA_EREMOTE, "%s: %s%s%s (HTTP %ld, request id %s%s)%s", d.s, code,
 				    msg ? ": " : "", msg ? msg : "", resp->status, rid,
-				    attempt > 1 ? ", after retries" : "");
+				    attempt > 1 ? ", after retries" : "", hint);
 		}
 		gsa_strbuf_free(&d);
 		free(code);

@@ -75,7 +75,7 @@ static void store(char **dst, size_t *cap, const char *src, size_t n)
 	(*dst)[n] = 0;
 }
 
-int fastq_read(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err)
+static int parse_record(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err)
 {
 	long n;
 	size_t nl, i;
@@ -126,4 +126,12 @@ int fastq_read(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err)
 truncated:
 	if (stream_error(f, err) < 0) return -1;
 	return gsa_err_set(err, GSA_EDATA, "%s: record %llu (%s) is truncated", f->path, rec, r->name);
+}
+
+int fastq_read(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err)
+{
+	int rc = parse_record(f, r, err);
+	/* a damaged gzip stream explains a malformed last record better */
+	if (rc < 0 && stream_error(f, err) < 0) return -1;
+	return rc;
 }

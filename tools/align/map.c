@@ -19,6 +19,7 @@ typedef struct cluster {
 void map_opts_default(map_opts_t *o)
 {
 	o->max_occ = 500;
+	o->low_occ = 64;
 	o->band = 24;
 	o->cluster_gap = 24;
 	o->max_cand = 6;
@@ -38,6 +39,8 @@ void map_buf_free(map_buf_t *b)
 	free(b->anchors);
 	free(b->clusters);
 	free(b->win);
+	free(b->rpos);
+	free(b->tmp);
 	aln_buf_free(&b->aln);
 	aln_result_free(&b->res);
 	memset(b, 0, sizeof *b);
@@ -138,9 +141,11 @@ int map_align_window(const align_index_t *ix, const map_opts_t *o, const uint8_t
 	return 1;
 }
 
-/* Align one cluster; appends a hit when it scores. */
+/* Align one cluster; appends a hit when it scores.  With `quick`, a
+ * single-diagonal cluster takes its gap-free alignment whatever it scores
+ * (used for weaker clusters, which matter only as second-best scores). */
 static void align_cluster(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, const uint8_t *rev,
-			  int len, const cluster_t *c, map_buf_t *b, read_hits_t *rh)
+			  int len, const cluster_t *c, int quick, map_buf_t *b, read_hits_t *rh)
 {
 	const uint8_t *q = c->strand ? rev : fwd;
 	int64_t mid = c->dmode + len / 2;
@@ -156,7 +161,16 @@ static void align_cluster(const align_index_t *ix, const map_opts_t *o, const ui
 	if (c->dmode >= cs && c->dmode + len <= ce) {
 		t = win_get(b, (size_t)len);
 		index_get_seq(ix, (uint64_t)c->dmode, (uint64_t)(c->dmode + len), t);
-		if (aln_ungapped(q, len, t, &o->sc, &b->res, &mm) >= o->min_score && mm <= o->max_mm_fast
+		int s = aln_ungapped(q, len, t, &o->sc, &b->res, &mm);
+		if (quick) {
+			if (s >= o->min_score) {
+				hit_t *h = hits_push(rh);
+				hit_from_result(ix, tid, c->dmode, c->strand, &b->res, h);
+				h->n_seeds = c->n;
+			}
+			return;
+		}
+		if (s >= o->min_score && mm <= o->max_mm_fast
 		    && b->res.qb == 0 && b->res.qe == len && (c->dmin == c->dmax || mm == 0)) {
 			hit_t *h = hits_push(rh);
 			hit_from_result(ix, tid, c->dmode, c->strand, &b->res, h);
@@ -171,6 +185,7 @@ static void align_cluster(const align_index_t *ix, const map_opts_t *o, const ui
 	if (we - ws < 20) return;
 	t = win_get(b, (size_t)(we - ws));
 	index_get_seq(ix, (uint64_t)ws, (uint64_t)we, t);
+
 	{
 		int dlo = (int)(c->dmin - ws) - o->band, dhi = (int)(c->dmax - ws) + o->band;
 		if (aln_banded(q, len, t, (int)(we - ws), dlo, dhi, &o->sc, &b->aln, &b->res) >= o->min_score) {
@@ -190,7 +205,10 @@ void map_hits_dedup(read_hits_t *rh)
 		int dup = 0;
 		for (j = 0; j < n && !dup; j++) {
 			const hit_t *g = &rh->h[j];
-			if (g->tid == h->tid && g->rev == h->rev && g->pos < h->end && h->pos < g->end) dup = 1;
+			/* the same alignment found twice; shifted copies (tandem
+			 * repeats) stay, they are real alternatives */
+			if (g->tid == h->tid && g->rev == h->rev &&
+			    (llabs(g->pos - h->pos) <= 5 || llabs(g->end - h->end) <= 5)) dup = 1;
 		}
 		if (dup) free(h->cigar);
 		else rh->h[n++] = *h;
@@ -199,7 +217,7 @@ void map_hits_dedup(read_hits_t *rh)
 }
 
 static void collect_anchors(const align_index_t *ix, const sketch_hit_t *mins, size_t n_mins, int len, int k,
-			    uint32_t max_occ, map_buf_t *b, size_t *n_anchors, int *n_rep)
+			    uint32_t max_occ, map_buf_t *b, size_t *n_anchors, int *n_rep, int *n_used)
 {
 	size_t i, na = 0, cap = b->m_anchors;
 	anchor_t *a = b->anchors;
@@ -208,6 +226,7 @@ static void collect_anchors(const align_index_t *ix, const sketch_hit_t *mins, s
 		uint32_t cnt = index_lookup(ix, mins[i].hash, &p), j;
 		if (cnt == 0) continue;
 		if (cnt > max_occ) { (*n_rep)++; continue; }
+		(*n_used)++;
 		a = gsa_xgrow(a, &cap, na + cnt, sizeof *a);
 		for (j = 0; j < cnt; j++) {
 			int64_t g = (int64_t)(p[j] >> 1);
@@ -224,24 +243,118 @@ static void collect_anchors(const align_index_t *ix, const sketch_hit_t *mins, s
 	*n_anchors = na;
 }
 
+/* Sort anchors by strand, then diagonal: LSD radix on a 64-bit key for
+ * large sets, insertion sort for small ones.  b->tmp is reused scratch. */
+static void sort_anchors(anchor_t *a, size_t n, map_buf_t *b)
+{
+	size_t i;
+	if (n < 32) {
+		for (i = 1; i < n; i++) {
+			anchor_t x = a[i];
+			size_t j = i;
+			while (j > 0 && cmp_anchor(&a[j - 1], &x) > 0) { a[j] = a[j - 1]; j--; }
+			a[j] = x;
+		}
+		return;
+	}
+	if (b->m_tmp < n) {
+		b->m_tmp = n;
+		b->tmp = gsa_xreallocarray(b->tmp, n, sizeof(anchor_t));
+	}
+	{
+		anchor_t *src = a, *dst = b->tmp;
+		int64_t mn = a[0].diag;
+		uint64_t mx = 0;
+		int sh;
+		size_t cnt[256];
+		for (i = 1; i < n; i++) if (a[i].diag < mn) mn = a[i].diag;
+		for (i = 0; i < n; i++) {
+			uint64_t key = (uint64_t)(a[i].diag - mn);
+			if (key > mx) mx = key;
+		}
+		/* key = strand above the diagonal bits */
+		int bits = 1;
+		while (bits < 63 && (mx >> bits)) bits++;
+		for (sh = 0; sh < bits + 1; sh += 8) {
+			size_t sum = 0;
+			memset(cnt, 0, sizeof cnt);
+			for (i = 0; i < n; i++) {
+				uint64_t key = ((uint64_t)src[i].strand << bits) | (uint64_t)(src[i].diag - mn);
+				cnt[(key >> sh) & 255]++;
+			}
+			for (i = 0; i < 256; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+			for (i = 0; i < n; i++) {
+				uint64_t key = ((uint64_t)src[i].strand << bits) | (uint64_t)(src[i].diag - mn);
+				dst[cnt[(key >> sh) & 255]++] = src[i];
+			}
+			anchor_t *t = src; src = dst; dst = t;
+		}
+		if (src != a) memcpy(a, src, n * sizeof *a);
+	}
+}
+
+static int cmp_i32(const void *pa, const void *pb)
+{
+	int32_t x = *(const int32_t *)pa, y = *(const int32_t *)pb;
+	return (x > y) - (x < y);
+}
+
+/* Read bases covered by the k-mers of n anchors: a cluster's strength that
+ * a tandem repeat (many anchors per read position) cannot inflate. */
+static int32_t read_coverage(const anchor_t *a, size_t n, int k, map_buf_t *b)
+{
+	int32_t *p, cov = 0, end = -1;
+	size_t i;
+	if (n == 1) return k;
+	if (b->m_rpos < n) {
+		b->m_rpos = n;
+		b->rpos = gsa_xreallocarray(b->rpos, n, sizeof *b->rpos);
+	}
+	p = b->rpos;
+	for (i = 0; i < n; i++) p[i] = a[i].rpos;
+	qsort(p, n, sizeof *p, cmp_i32);
+	for (i = 0; i < n; i++) {
+		int32_t s = p[i] > end ? p[i] : end, e = p[i] + k;
+		if (e > s) cov += e - s;
+		if (e > end) end = e;
+	}
+	return cov;
+}
+
 void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, const uint8_t *rev,
 	      int len, map_buf_t *b, read_hits_t *rh)
 {
 	size_t na = 0, nc = 0, i, cap;
 	anchor_t *a;
 	cluster_t *c;
-	int n_rep = 0, best_n, aligned;
+	int n_rep = 0, n_used = 0, best_n, aligned;
 	read_hits_clear(rh);
 	b->n_mins = 0;
 	sketch_minimizers(fwd, (size_t)len, ix->k, ix->w, &b->mins, &b->n_mins, &b->m_mins);
 	rh->n_mins = (int)b->n_mins;
-	collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ, b, &na, &n_rep);
+	{
+		/* seeds hitting few places are enough when there are many of them;
+		 * more repetitive ones (up to max_occ) join otherwise */
+		size_t j, low = 0, hit = 0;
+		const uint64_t *p;
+		for (j = 0; j < b->n_mins; j++) {
+			uint32_t cnt = index_lookup(ix, b->mins[j].hash, &p);
+			if (cnt > 0) hit++;
+			if (cnt > 0 && cnt <= (uint32_t)o->low_occ) low++;
+		}
+		uint32_t cap = low * 2 >= hit ? (uint32_t)o->low_occ : (uint32_t)o->max_occ;
+		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, cap, b, &na, &n_rep, &n_used);
+	}
 	rh->n_rep = n_rep;
-	if (na == 0 && n_rep > 0) /* only repeats: accept them up to a larger cap */
-		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ * 10, b, &na, &n_rep);
+	if (n_rep > 0 && n_rep >= n_used) {
+		/* mostly repeats: the few unique seeds may all be wrong; take the
+		 * repetitive ones too, up to a larger cap */
+		int r2 = 0, u2 = 0;
+		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ * 10, b, &na, &r2, &u2);
+	}
 	if (na == 0) return;
 	a = b->anchors;
-	qsort(a, na, sizeof *a, cmp_anchor);
+	sort_anchors(a, na, b);
 	/* clusters of anchors on nearby diagonals */
 	cap = b->m_clusters;
 	c = b->clusters;
@@ -258,7 +371,7 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 		c[nc].dmin = a[i].diag;
 		c[nc].dmax = a[j - 1].diag;
 		c[nc].dmode = dmode;
-		c[nc].n = (int32_t)(j - i);
+		c[nc].n = read_coverage(a + i, j - i, ix->k, b);
 		c[nc].nmode = (int32_t)best_run;
 		c[nc].strand = a[i].strand;
 		nc++;
@@ -270,15 +383,16 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 	best_n = c[0].n;
 	aligned = 0;
 	for (i = 0; i < nc && aligned < o->max_cand; i++) {
-		if (i > 0 && c[i].n * 5 < best_n && c[i].n < 3) break;
+		if (i > 0 && c[i].n * 4 < best_n && c[i].n < 2 * ix->k) break;
 		/* very wide clusters (tandem repeats) are aligned in one window */
+		int quick = i > 0 && (c[i].n * 3 < best_n * 2 || c[i].dmin == c[i].dmax);
 		if (c[i].dmax - c[i].dmin > 4 * len) {
 			cluster_t cc = c[i];
 			cc.dmin = cc.dmode - len;
 			cc.dmax = cc.dmode + len;
-			align_cluster(ix, o, fwd, rev, len, &cc, b, rh);
+			align_cluster(ix, o, fwd, rev, len, &cc, quick, b, rh);
 		} else {
-			align_cluster(ix, o, fwd, rev, len, &c[i], b, rh);
+			align_cluster(ix, o, fwd, rev, len, &c[i], quick, b, rh);
 		}
 		aligned++;
 	}

@@ -18,6 +18,7 @@
 
 typedef struct map_opts {
 	int max_occ;        /* skip minimizers with more reference hits */
+	int low_occ;        /* ... or with more than this, when most seeds are below it */
 	int band;           /* extra diagonals each side of a cluster */
 	int cluster_gap;    /* anchors within this many diagonals cluster */
 	int max_cand;       /* clusters aligned per read */
@@ -57,6 +58,10 @@ typedef struct map_buf {
 	size_t m_clusters;
 	uint8_t *win;
 	size_t m_win;
+	int32_t *rpos;
+	size_t m_rpos;
+	void *tmp;
+	size_t m_tmp;
 	aln_buf_t aln;
 	aln_result_t res;
 } map_buf_t;
@@ -77,8 +82,8 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 int map_align_window(const align_index_t *ix, const map_opts_t *o, const uint8_t *q, int len, int rev,
 		     int tid, int64_t wstart, int64_t wend, map_buf_t *b, hit_t *out);
 
-/* Sort hits best first and drop any overlapping a better one on the same
- * strand. */
+/* Sort hits best first and drop any that repeats a better one (same strand,
+ * start or end within 5 bases). */
 void map_hits_dedup(read_hits_t *rh);
 
 #endif

@@ -147,12 +147,28 @@ static void rescue(const align_index_t *ix, const map_opts_t *o, const insert_st
 	hb->h[hb->n++] = h;
 }
 
-/* Best score at a position other than hit i (second best overall). */
-static int sub_score(const read_hits_t *h, int i)
+/* Read interval of a hit in the read's own orientation. */
+static void read_span(const hit_t *g, int len, int *b, int *e)
 {
-	int j;
-	for (j = 0; j < h->n; j++)
-		if (j != i) return h->h[j].score;
+	*b = g->rev ? len - g->qe : g->qb;
+	*e = g->rev ? len - g->qb : g->qe;
+}
+
+/* Best score elsewhere for the part of the read hit i covers: hits that
+ * overlap it on the read by at least half the shorter (chimeric parts of
+ * the read do not count). */
+static int sub_score(const read_hits_t *h, int i, int len)
+{
+	int j, ib, ie;
+	read_span(&h->h[i], len, &ib, &ie);
+	for (j = 0; j < h->n; j++) {
+		int jb, je, ov, mn;
+		if (j == i) continue;
+		read_span(&h->h[j], len, &jb, &je);
+		ov = (ie < je ? ie : je) - (ib > jb ? ib : jb);
+		mn = (ie - ib) < (je - jb) ? ie - ib : je - jb;
+		if (ov * 2 >= mn) return h->h[j].score;
+	}
 	return 0;
 }
 
@@ -160,15 +176,13 @@ static int sub_score(const read_hits_t *h, int i)
  * the read.  Returns its index or -1. */
 static int find_supp(const read_hits_t *h, int prim, int len)
 {
-	const hit_t *p = &h->h[prim];
-	int pb = p->rev ? len - p->qe : p->qb, pe = p->rev ? len - p->qb : p->qe;
-	int j;
+	int pb, pe, j;
+	read_span(&h->h[prim], len, &pb, &pe);
 	for (j = 0; j < h->n; j++) {
 		const hit_t *g = &h->h[j];
 		int gb, ge, ov;
 		if (j == prim || g->score < 30) continue;
-		gb = g->rev ? len - g->qe : g->qb;
-		ge = g->rev ? len - g->qb : g->qe;
+		read_span(g, len, &gb, &ge);
 		ov = (pe < ge ? pe : ge) - (pb > gb ? pb : gb);
 		if (ov < 0) ov = 0;
 		if (ov * 2 > ge - gb) continue;
@@ -184,7 +198,7 @@ void pair_resolve_single(const read_hits_t *h, int len, end_result_t *e)
 	memset(e, 0, sizeof *e);
 	if (h->n == 0) return;
 	e->hit = &h->h[0];
-	e->xs = sub_score(h, 0);
+	e->xs = sub_score(h, 0, len);
 	e->mapq = pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
 	s = find_supp(h, 0, len);
 	if (s >= 0) {
@@ -233,7 +247,7 @@ void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_sta
 			for (k = 0; k < 2; k++) {
 				int idx = k == 0 ? bi : bj, qse, xs;
 				const read_hits_t *hh = h[k];
-				xs = sub_score(hh, idx);
+				xs = sub_score(hh, idx, len[k]);
 				if (idx == 0) qse = pair_mapq_se(hh->h[0].score, xs, len[k], hh->n_rep, hh->n_mins);
 				else qse = 0;
 				e[k].hit = &hh->h[idx];

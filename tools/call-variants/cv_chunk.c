@@ -1,6 +1,7 @@
 #include "cv_chunk.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #define FLANK 30      /* haplotype flank on each side of an indel locus */
 #define SEG_SLACK 6   /* read segment stays this far inside the haplotype window */
 #define MAXQ 64
+#define GROUP_LOOKBACK 100 /* indel loci this far before a chunk are genotyped by it too */
 
 /* An indel seen in a read's CIGAR, left-aligned. */
 typedef struct ev {
@@ -56,6 +58,9 @@ struct cv_worker {
 	char *hap, *seg; uint8_t *segq; size_t cap_hap, cap_seg, cap_segq;
 	int *work; size_t cap_work;
 	int64_t *rc; size_t cap_rc;
+	/* per sample: reference span [beg, end) deleted on both haplotypes by
+	 * the last hom-ALT deletion written in this chunk */
+	int64_t *homdel_beg, *homdel_end;
 };
 
 cv_worker_t *cv_worker_new(const cv_input_t *in, const cv_opts_t *o, gsa_err_t *err)
@@ -64,7 +69,12 @@ cv_worker_t *cv_worker_new(const cv_input_t *in, const cv_opts_t *o, gsa_err_t *
 	w->in = in;
 	w->o = o;
 	w->ns = in->nsamples;
-	if (cv_reader_open(&w->rd, in, err) < 0) { free(w); return NULL; }
+	w->homdel_beg = gsa_xcalloc((size_t)w->ns + 1, sizeof *w->homdel_beg);
+	w->homdel_end = gsa_xcalloc((size_t)w->ns + 1, sizeof *w->homdel_end);
+	if (cv_reader_open(&w->rd, in, err) < 0) {
+		free(w->homdel_beg); free(w->homdel_end); free(w);
+		return NULL;
+	}
 	for (int q = 0; q < MAXQ; q++)
 		for (int m = 0; m <= 60; m++) {
 			double e = pow(10.0, -q / 10.0), mm = pow(10.0, -m / 10.0);
@@ -84,6 +94,7 @@ void cv_worker_free(cv_worker_t *w)
 	free(w->ev); free(w->pool); free(w->site);
 	free(w->gl); free(w->ad); free(w->dp); free(w->ndel);
 	free(w->hap); free(w->seg); free(w->segq); free(w->work); free(w->rc);
+	free(w->homdel_beg); free(w->homdel_end);
 	free(w);
 }
 
@@ -225,7 +236,10 @@ static void ev_sort(ev_t *v, size_t n, const char *pool, ev_t *tmp)
 
 typedef struct evgrp { ev_t e; int n; } evgrp_t;
 
-static int64_t ev_end(const ev_t *e) { return e->pos + 1 + e->del; }
+/* End of the reference an event may touch: its deleted bases, or as many
+ * bases as it inserts (the same insertion is often aligned a few bases
+ * apart, with a mismatch next to it). */
+static int64_t ev_end(const ev_t *e) { return e->pos + 1 + (e->del > e->ins ? e->del : e->ins); }
 
 /* Candidate indels: distinct events with enough reads, then events whose
  * spans touch or overlap grouped into one locus (up to 3 ALT alleles, most
@@ -248,7 +262,9 @@ static void find_indels(cv_worker_t *w, int64_t ab, int64_t ae, int64_t beg, int
 		if (p >= ab && p < ae) {
 			uint32_t depth = w->dep[p - ab];
 			if (p + 1 < ae && w->dep[p + 1 - ab] > depth) depth = w->dep[p + 1 - ab];
-			if (n >= o->min_alt_reads && n >= o->min_indel_frac * depth) {
+			int len = w->ev[i].del + w->ev[i].ins;
+			int need = len > 1 && o->min_indel_reads < o->min_alt_reads ? o->min_indel_reads : o->min_alt_reads;
+			if (n >= need && n >= o->min_indel_frac * depth) {
 				u[nu].e = w->ev[i];
 				u[nu].n = n;
 				nu++;
@@ -267,6 +283,12 @@ static void find_indels(cv_worker_t *w, int64_t ab, int64_t ae, int64_t beg, int
 		evgrp_t g[CV_MAX_ALLELES - 1];
 		int ng = 0;
 		for (size_t a = i; a < j; a++) {
+			/* a second allele needs the full read count */
+			if (u[a].n < o->min_alt_reads && (ng > 0 || j - i > 1)) {
+				int top = 0;
+				for (size_t b = i; b < j; b++) if (u[b].n > top) top = u[b].n;
+				if (top > u[a].n || ng > 0) continue;
+			}
 			int at = ng;
 			while (at > 0 && g[at - 1].n < u[a].n) at--;
 			if (at >= CV_MAX_ALLELES - 1) continue;
@@ -278,7 +300,10 @@ static void find_indels(cv_worker_t *w, int64_t ab, int64_t ae, int64_t beg, int
 		int64_t p = g[0].e.pos;
 		for (int x = 1; x < ng; x++)
 			if (g[x].e.pos < p) p = g[x].e.pos;
-		if (p >= beg && p < end) {
+		/* a locus a little before the chunk may be trimmed into it: take
+		 * it here too; emit_site keeps a record only in the chunk that
+		 * holds its final POS */
+		if (p >= beg - GROUP_LOOKBACK && p >= ab && p < end) {
 			site_t *s = site_new(w);
 			s->pos = p;
 			s->is_indel = 1;
@@ -322,6 +347,7 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 					if (c > 3) continue;
 					const site_t *s = &w->site[id];
 					size_t off = (size_t)id * (size_t)w->ns + (size_t)cr->sample;
+					if (q > w->o->cap_baseq) q = w->o->cap_baseq;
 					if (q >= MAXQ) q = MAXQ - 1;
 					double pr[CV_MAX_ALLELES];
 					int which = -1;
@@ -499,7 +525,7 @@ static void allele_string(const cv_worker_t *w, const site_t *s, int a, const ch
  * an ALT allele and QUAL reaches the minimum; *out_pos gets the record's
  * POS (0-based) after trimming.  Returns 1 when a record was written. */
 static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *ref, int64_t roff,
-		     gsa_strbuf_t *out, int64_t *out_pos)
+		     int64_t beg, int64_t end, gsa_strbuf_t *out, int64_t *out_pos)
 {
 	const cv_opts_t *o = w->o;
 	const site_t *s = &w->site[id];
@@ -522,12 +548,21 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 			int alt = w->ad[so * CV_MAX_ALLELES + calls[k].b];
 			if (calls[k].a > 0 && calls[k].a != calls[k].b) alt += w->ad[so * CV_MAX_ALLELES + calls[k].a];
 			if (alt < o->min_snp_af * (w->dp[so] + w->ndel[so])) calls[k].a = calls[k].b = 0;
+			/* nor inside a deletion the sample carries on both haplotypes */
+			if (s->pos >= w->homdel_beg[k] && s->pos < w->homdel_end[k]) calls[k].a = calls[k].b = 0;
 		}
 		if (calls[k].b > 0) { used[calls[k].a] = used[calls[k].b] = 1; any = 1; }
 	}
 	double qual = -10.0 * lq;
 	if (qual > 9999) qual = 9999;
 	if (!any || qual < o->min_qual) { free(calls); return 0; }
+	for (int k = 0; s->is_indel && k < ns; k++) {
+		int a = calls[k].a;
+		if (a > 0 && a == calls[k].b && s->del[a] > 0) {
+			w->homdel_beg[k] = s->anchor[a] + 1;
+			w->homdel_end[k] = s->anchor[a] + 1 + s->del[a];
+		}
+	}
 	int keep[CV_MAX_ALLELES], nkeep = 0, newidx[CV_MAX_ALLELES];
 	for (int a = 0; a < s->nall; a++) {
 		newidx[a] = -1;
@@ -561,12 +596,20 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 		skip++;
 	}
 	*out_pos = s->pos + (int64_t)skip;
+	if (*out_pos < beg || *out_pos >= end) { /* another chunk writes it */
+		for (int x = 0; x < nkeep; x++) gsa_strbuf_free(&al[x]);
+		free(calls);
+		return 0;
+	}
 	gsa_strbuf_appendf(out, "%s\t%lld\t.\t%s\t", contig, (long long)*out_pos + 1, al[0].s + skip);
 	for (int x = 1; x < nkeep; x++) {
 		if (x > 1) gsa_strbuf_appendc(out, ',');
 		gsa_strbuf_append(out, al[x].s + skip);
 	}
-	gsa_strbuf_appendf(out, "\t%.2f\t%s\tDP=%d%s\tGT:GQ:DP:AD:PL", qual, qual < o->lowqual ? "LowQual" : "PASS",
+	/* QUAL as htslib writes a float, so merged output matches */
+	char qs[32];
+	snprintf(qs, sizeof qs, "%.6g", (double)(float)(round(qual * 100) / 100));
+	gsa_strbuf_appendf(out, "\t%s\t%s\tDP=%d%s\tGT:GQ:DP:AD:PL", qs, qual < o->lowqual ? "LowQual" : "PASS",
 			   dptot, s->is_indel ? ";INDEL" : "");
 	for (int k = 0; k < ns; k++) {
 		size_t so = id * (size_t)ns + (size_t)k;
@@ -631,6 +674,7 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	memset(w->dep, 0, npos * sizeof *w->dep);
 	memset(w->cand, 0xff, npos * sizeof *w->cand);
 	w->nev = 0; w->npool = 0; w->nsite = 0;
+	for (int k = 0; k < w->ns; k++) w->homdel_beg[k] = w->homdel_end[k] = -1;
 
 	pass_counts(w, ref, roff, rlen, ab, ae);
 	find_snps(w, ref, roff, ab, beg, end);
@@ -646,6 +690,7 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 		w->dp = gsa_xmalloc(ng * sizeof *w->dp);
 		w->cap_gl = ng;
 	}
+	if (ng == 0) { free(ref); return 0; }
 	memset(w->gl, 0, ng * CV_MAX_GT * sizeof *w->gl);
 	memset(w->ad, 0, ng * CV_MAX_ALLELES * sizeof *w->ad);
 	memset(w->dp, 0, ng * sizeof *w->dp);
@@ -677,7 +722,7 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	for (k = 0; k < w->nsite; k++) {
 		size_t at = txt.len;
 		int64_t pos;
-		if (!emit_site(w, order[k], contig, ref, roff, &txt, &pos)) continue;
+		if (!emit_site(w, order[k], contig, ref, roff, beg, end, &txt, &pos)) continue;
 		rec[nrec].pos = pos;
 		rec[nrec].seq = nrec;
 		rec[nrec].off = at;

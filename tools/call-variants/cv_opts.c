@@ -7,10 +7,12 @@ void cv_opts_init(cv_opts_t *o)
 	o->min_mapq = 0;
 	o->min_baseq = 13;
 	o->cap_mapq = 60;
+	o->cap_baseq = 28;
 	o->skip_flags = BAM_FUNMAP | BAM_FSECONDARY | BAM_FQCFAIL | BAM_FDUP;
 	o->nthreads = 1;
 	o->chunk_size = 100000;
 	o->min_alt_reads = 2;
+	o->min_indel_reads = 1;
 	o->min_alt_frac = 0.05;
 	o->min_indel_frac = 0.05;
 	o->min_snp_af = 0.15;

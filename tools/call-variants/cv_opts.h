@@ -6,10 +6,12 @@ typedef struct cv_opts {
 	int min_mapq;          /* reads with MAPQ below are skipped (0) */
 	int min_baseq;         /* bases with quality below are not counted (13) */
 	int cap_mapq;          /* MAPQ above this is counted as this (60) */
+	int cap_baseq;         /* base qualities above this are counted as this */
 	int skip_flags;        /* reads with any of these flags are skipped */
 	int nthreads;          /* worker threads (1) */
 	int chunk_size;        /* bases per work unit; fixed so output does not depend on threads */
 	int min_alt_reads;     /* reads showing an allele before it is a candidate (2) */
+	int min_indel_reads;   /* the same for an indel longer than 1 bp (CIGAR evidence is rarer) */
 	double min_alt_frac;   /* SNP candidate: alt reads / depth (0.05) */
 	double min_indel_frac; /* indel candidate: supporting reads / depth (0.05) */
 	double min_snp_af;     /* a sample's SNP call needs ALT reads >= this share of its depth (0.15) */

@@ -30,10 +30,12 @@ static const char USAGE[] =
 	"  -@, --threads N          worker threads (1); the output does not depend on N\n"
 	"  -q, --min-MQ N           skip reads with mapping quality below N (0)\n"
 	"  -Q, --min-BQ N           skip bases with quality below N (13)\n"
+	"      --cap-BQ N           count SNP base qualities above N as N (28)\n"
 	"      --keep-duplicates    use reads flagged as duplicates (skipped by default)\n"
 	"      --min-alt-reads N    reads an allele needs to be considered (2)\n"
 	"      --min-qual X         do not write sites with QUAL below X (10)\n"
 	"      --lowqual X          FILTER LowQual below this QUAL (20)\n"
+	"      --chunk-size N       bases per work unit (100000); output does not depend on it\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"      --quiet, --verbose   less or more logging on stderr\n"
@@ -53,6 +55,8 @@ enum {
 	OPT_MIN_ALT,
 	OPT_MIN_QUAL,
 	OPT_LOWQUAL,
+	OPT_CHUNK,
+	OPT_CAP_BQ,
 };
 
 static char *join_args(int argc, char **argv)
@@ -126,6 +130,8 @@ static int main_call(int argc, char **argv)
 		{ "min-alt-reads", required_argument, NULL, OPT_MIN_ALT },
 		{ "min-qual", required_argument, NULL, OPT_MIN_QUAL },
 		{ "lowqual", required_argument, NULL, OPT_LOWQUAL },
+		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
+		{ "cap-BQ", required_argument, NULL, OPT_CAP_BQ },
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t log;
@@ -173,6 +179,16 @@ static int main_call(int argc, char **argv)
 			if (parse_double(optarg, &d) < 0 || d < 0)
 				return gsa_cli_usage_error(&cli, "--lowqual needs a number >= 0, not '%s'", optarg);
 			o.lowqual = d;
+			break;
+		case OPT_CAP_BQ:
+			if (gsa_parse_long(optarg, 1, 93, &v) < 0)
+				return gsa_cli_usage_error(&cli, "--cap-BQ needs a base quality 1..93, not '%s'", optarg);
+			o.cap_baseq = (int)v;
+			break;
+		case OPT_CHUNK:
+			if (gsa_parse_long(optarg, 100, 100000000, &v) < 0)
+				return gsa_cli_usage_error(&cli, "--chunk-size needs 100..100000000 bases, not '%s'", optarg);
+			o.chunk_size = (int)v;
 			break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;

@@ -32,6 +32,8 @@ static const char USAGE[] =
 	"      --bai              always BAI (error if a contig is too long)\n"
 	"      --no-index         do not write an index\n"
 	"      --min-shift N      CSI min_shift [14]\n"
+	"      --merge-width N    runs merged at once; more are first merged into\n"
+	"                         one run (bounds open files) [64]\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
 	"      --quiet, --verbose, --log-format text|json\n"
@@ -48,7 +50,8 @@ enum {
 	OPT_CSI = GSA_CLI_OPT_FIRST_FREE,
 	OPT_BAI,
 	OPT_NO_INDEX,
-	OPT_MIN_SHIFT
+	OPT_MIN_SHIFT,
+	OPT_MERGE_WIDTH
 };
 
 static char *join_cmdline(int argc, char **argv)
@@ -76,6 +79,7 @@ int main(int argc, char **argv)
 		{ "bai", no_argument, NULL, OPT_BAI },
 		{ "no-index", no_argument, NULL, OPT_NO_INDEX },
 		{ "min-shift", required_argument, NULL, OPT_MIN_SHIFT },
+		{ "merge-width", required_argument, NULL, OPT_MERGE_WIDTH },
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t lg;
@@ -115,6 +119,11 @@ int main(int argc, char **argv)
 			if (gsa_parse_long(optarg, 10, 20, &v) < 0)
 				return gsa_cli_usage_error(&cli, "--min-shift needs 10-20, got '%s'", optarg);
 			o.csi_min_shift = (int)v;
+			break;
+		case OPT_MERGE_WIDTH:
+			if (gsa_parse_long(optarg, 2, 900, &v) < 0)
+				return gsa_cli_usage_error(&cli, "--merge-width needs 2-900, got '%s'", optarg);
+			o.max_runs = (int)v;
 			break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;

@@ -66,7 +66,7 @@ void si_batch_init(si_batch_t *bt, si_order_t order, size_t limit)
 	bt->limit = limit;
 	bt->block_size = limit / 8;
 	if (bt->block_size < SI_HUGE) bt->block_size = SI_HUGE;
-	if (bt->block_size > ((size_t)64 << 20)) bt->block_size = (size_t)64 << 20;
+	if (bt->block_size > ((size_t)16 << 20)) bt->block_size = (size_t)16 << 20;
 	bt->block_size = (bt->block_size + SI_HUGE - 1) & ~(SI_HUGE - 1);
 	/* every record accounts for at least its header and two entries, so
 	 * this many entries always suffice; untouched pages cost nothing */

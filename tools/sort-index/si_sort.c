@@ -38,6 +38,7 @@ typedef struct sorter {
 	si_stats_t st;
 	htsThreadPool tp;
 	samFile *in;
+	int in_pooled;         /* input decompressed by the thread pool */
 	sam_hdr_t *hdr, *out_hdr;
 	si_batch_t batch;
 	char *spill_dir;       /* created on the first spill */
@@ -168,6 +169,7 @@ static int spill_batch(sorter_t *s, gsa_err_t *err)
 		si_run_t last;
 		if (merge_to_run(s, 0, old, 0, err) < 0) return -1;
 		for (i = 0; i < old; i++) si_run_remove(&s->runs[i]);
+		gsa_debug(s->log, "merged %d runs into one", old);
 		last = s->runs[old];
 		s->runs[0] = last;
 		s->n_runs = 1;
@@ -205,10 +207,18 @@ static int read_input(sorter_t *s, gsa_err_t *err)
 		si_batch_add(&s->batch, b);
 		s->st.n_records++;
 	}
-	if (rc == 0 && r < -1)
-		rc = gsa_err_set(err, GSA_EDATA, "%s: truncated or corrupt input after record %llu",
-				 in_name(s->o), (unsigned long long)s->st.n_records);
-	if (rc == 0 && s->in->format.format == bam && s->in->format.compression == bgzf &&
+	if (rc == 0 && r == -3)
+		rc = gsa_err_set(err, GSA_EDATA, "%s: record %llu refers to a contig the header does not list",
+				 in_name(s->o), (unsigned long long)s->st.n_records + 1);
+	else if (rc == 0 && r < -1)
+		rc = gsa_err_set(err, GSA_EDATA, "%s: %s after record %llu", in_name(s->o),
+				 s->in->format.format == sam ? "malformed SAM record (bad field or unknown contig)"
+							      : "truncated or corrupt input",
+				 (unsigned long long)s->st.n_records);
+	/* without a thread pool on the input, the reader knows whether the
+	 * stream ended with the BGZF end-of-file block (files were checked
+	 * when opened) */
+	if (rc == 0 && !s->in_pooled && s->in->format.format == bam && s->in->format.compression == bgzf &&
 	    !s->in->fp.bgzf->last_block_eof)
 		rc = gsa_err_set(err, GSA_EDATA, "%s: truncated BAM (no end-of-file marker after record %llu)",
 				 in_name(s->o), (unsigned long long)s->st.n_records);
@@ -279,8 +289,18 @@ static int open_input(sorter_t *s, gsa_err_t *err)
 	fmt = hts_get_format(s->in);
 	if (fmt->category != sequence_data || (fmt->format != bam && fmt->format != sam && fmt->format != cram))
 		return gsa_err_set(err, GSA_EDATA, "%s: not a SAM or BAM file", in_name(s->o));
-	if (s->tp.pool && hts_set_opt(s->in, HTS_OPT_THREAD_POOL, &s->tp) < 0)
-		return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot attach the thread pool", in_name(s->o));
+	if (fmt->format == bam && fmt->compression == bgzf) {
+		int eof = bgzf_check_EOF(s->in->fp.bgzf);
+		if (eof == 0)
+			return gsa_err_set(err, GSA_EDATA, "%s: truncated BAM (no end-of-file marker)", in_name(s->o));
+		/* a seekable file with its marker may be read by the pool; a
+		 * pipe is read here so its end can be checked */
+		if (eof == 1 && s->tp.pool) {
+			if (hts_set_opt(s->in, HTS_OPT_THREAD_POOL, &s->tp) < 0)
+				return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot attach the thread pool", in_name(s->o));
+			s->in_pooled = 1;
+		}
+	}
 	s->hdr = sam_hdr_read(s->in);
 	if (!s->hdr) return gsa_err_set(err, GSA_EDATA, "%s: cannot read the header (truncated or corrupt)", in_name(s->o));
 	return 0;

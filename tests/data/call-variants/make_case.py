@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Build a small test case for call-variants with known answers.
+
+Writes into OUTDIR: ref.fa, truth.vcf (the calls expected, as applied,
+not normalised), reads.sam (reads from the two haplotypes of each contig, with
+true CIGARs; indels in repeats placed at their right end on purpose).
+
+Contigs:
+  c1  40x: het SNP, hom SNP, 1/2 multi-allelic SNP, het insertion in an A
+      homopolymer, hom deletion in a T homopolymer, het deletion with a het
+      SNP 6 bp after it on the same haplotype, het 2-bp deletion in a CA repeat
+  c2  one read deep, with a hom SNP: too little evidence for a call
+  c3  a hom SNP seen only in reads flagged as duplicates (0x400)
+"""
+import random
+import sys
+
+out = sys.argv[1]
+rng = random.Random(20241124)
+BASES = "ACGT"
+
+
+def rand_seq(n):
+    return [rng.choice(BASES) for _ in range(n)]
+
+
+def other(b, avoid=()):
+    return next(x for x in "ACGT" if x != b and x not in avoid)
+
+
+def put(seq, pos, s, before, after):
+    """Write run s at pos, with bases different from the run around it."""
+    for i, c in enumerate(s):
+        seq[pos + i] = c
+    seq[pos - 1] = before
+    seq[pos + len(s)] = after
+
+
+ref = {}
+c1 = rand_seq(2400)
+put(c1, 900, "AAAAAAAA", "C", "G")
+put(c1, 1100, "TTTTTTTT", "G", "C")
+put(c1, 1700, "CACACACA", "T", "G")
+# keep the deletion-near-SNP site free of repeats
+for i, c in enumerate("GTCAGGTACCTGAGTC"):
+    c1[1296 + i] = c
+ref["c1"] = c1
+ref["c2"] = rand_seq(1200)
+ref["c3"] = rand_seq(1200)
+
+# variants: (contig, 0-based pos, ref allele, alt allele, haplotypes carrying it)
+V = []
+s = ref["c1"]
+V.append(("c1", 300, s[300], other(s[300]), (0,)))
+V.append(("c1", 500, s[500], other(s[500]), (0, 1)))
+a1 = other(s[700]); a2 = other(s[700], (a1,))
+V.append(("c1", 700, s[700], a1, (0,)))
+V.append(("c1", 700, s[700], a2, (1,)))
+V.append(("c1", 907, "A", "AA", (0,)))            # insertion at the right end of A8
+V.append(("c1", 1106, "TT", "T", (0, 1)))         # deletion at the right end of T8
+V.append(("c1", 1300, "".join(s[1300:1305]), s[1300], (1,)))  # 4-bp deletion
+V.append(("c1", 1310, s[1310], other(s[1310]), (1,)))        # SNP 6 bp after it
+V.append(("c1", 1705, "ACA", "A", (1,)))          # CA deletion not left-aligned
+s = ref["c2"]
+V.append(("c2", 600, s[600], other(s[600]), (0, 1)))
+s = ref["c3"]
+V.append(("c3", 600, s[600], other(s[600]), ()))   # only in duplicates
+
+
+def haplotype(name, h):
+    """Sequence of haplotype h and, per base, its reference coordinate (None if inserted)."""
+    r = ref[name]
+    vs = sorted((v for v in V if v[0] == name and h in v[4]), key=lambda v: v[1])
+    seq, coord, i = [], [], 0
+    for _, pos, ra, aa, _ in vs:
+        while i < pos:
+            seq.append(r[i]); coord.append(i); i += 1
+        # shared prefix, then the rest
+        k = 0
+        while k < min(len(ra), len(aa)) and ra[k] == aa[k]:
+            seq.append(r[i]); coord.append(i); i += 1; k += 1
+        for c in aa[k:]:
+            if len(aa) > len(ra) or len(ra) == len(aa):
+                seq.append(c); coord.append(None if len(aa) > len(ra) else i)
+                if len(ra) == len(aa): i += 1
+        i = pos + len(ra)
+    while i < len(r):
+        seq.append(r[i]); coord.append(i); i += 1
+    return seq, coord
+
+
+def cigar_of(coord):
+    ops = []
+    def add(op, n=1):
+        if ops and ops[-1][0] == op: ops[-1][1] += n
+        else: ops.append([op, n])
+    lead = 0
+    while lead < len(coord) and coord[lead] is None: lead += 1
+    trail = 0
+    while trail < len(coord) - lead and coord[len(coord) - 1 - trail] is None: trail += 1
+    if lead: add("S", lead)
+    prev = None
+    for c in coord[lead:len(coord) - trail]:
+        if c is None: add("I"); continue
+        if prev is not None and c > prev + 1: add("D", c - prev - 1)
+        add("M"); prev = c
+    if trail: add("S", trail)
+    start = coord[lead]
+    return start, "".join(f"{n}{op}" for op, n in ops)
+
+
+L = 100
+reads = []
+for name in ref:
+    for h in (0, 1):
+        seq, coord = haplotype(name, h)
+        step = 5 if name != "c2" else 200
+        for st in range(h * (step // 2 if name != "c2" else 100), len(seq) - L + 1, step):
+            c = coord[st:st + L]
+            if all(x is None for x in c): continue
+            pos, cig = cigar_of(c)
+            reads.append((name, pos, cig, "".join(seq[st:st + L]), 0))
+# c3: normal reads show the reference; duplicate-flagged reads show the SNP
+r3 = ref["c3"]
+for st in range(560, 600, 4):
+    s = list(r3[st:st + L]); s[600 - st] = [v for v in V if v[0] == "c3"][0][3]
+    reads.append(("c3", st, f"{L}M", "".join(s), 0x400))
+
+with open(f"{out}/ref.fa", "w") as f:
+    for name, s in ref.items():
+        f.write(f">{name}\n")
+        for i in range(0, len(s), 60): f.write("".join(s[i:i + 60]) + "\n")
+with open(f"{out}/truth.vcf", "w") as f:
+    f.write("##fileformat=VCFv4.2\n")
+    for name, s in ref.items(): f.write(f"##contig=<ID={name},length={len(s)}>\n")
+    f.write('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n')
+    f.write("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n")
+    for name, pos, ra, aa, hs in sorted(V, key=lambda v: (v[0], v[1])):
+        if name != "c1": continue  # c2, c3: no call expected
+        gt = "1/1" if len(hs) == 2 else "0/1"
+        f.write(f"{name}\t{pos + 1}\t.\t{ra}\t{aa}\t.\t.\t.\tGT\t{gt}\n")
+with open(f"{out}/reads.sam", "w") as f:
+    f.write("@HD\tVN:1.6\tSO:unsorted\n")
+    for name, s in ref.items(): f.write(f"@SQ\tSN:{name}\tLN:{len(s)}\n")
+    f.write("@RG\tID:rg1\tSM:S1\n")
+    for i, (name, pos, cig, seq, flag) in enumerate(reads):
+        flag |= 16 if i % 2 else 0
+        f.write(f"r{i}\t{flag}\t{name}\t{pos + 1}\t60\t{cig}\t*\t0\t0\t{seq}\t{'?' * len(seq)}\tRG:Z:rg1\n")
