@@ -61,7 +61,6 @@ check_sh "missing input: exit 3 naming it, command not run" "
 check_exit 127 "command not found: 127" "$JOB" -w "$TMP/w" -- no-such-command-gsa
 check_exit 1 "outputs without a prefix: usage error" "$JOB" -w "$TMP/w" -o x -- /bin/true
 check_exit 1 "no command: usage error" "$JOB" -w "$TMP/w"
-check_exit 1 "s3:// without the S3 engine is refused, not faked" "$JOB" -w "$TMP/w" -i s3://bucket/key -- /bin/true
 
 # --- signals: SIGTERM mid-run reaches the command; 143; nothing delivered; cleaned
 wait_for() { local i; for i in $(seq 1 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }

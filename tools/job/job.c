@@ -287,15 +287,6 @@ int job_run(const job_opts_t *o, const gsa_log_t *log, gsa_err_t *err)
 	for (i = 0; i < o->n_inputs; i++)
 		if (job_remote_is_uri(inputs[i])) need_remote = need_cache = 1;
 	if (prefix && job_remote_is_uri(prefix)) need_remote = 1;
-	if (need_remote && !job_remote_available()) {
-		const char *uri = prefix && job_remote_is_uri(prefix) ? prefix : NULL;
-		for (i = 0; !uri && i < o->n_inputs; i++)
-			if (job_remote_is_uri(inputs[i])) uri = inputs[i];
-		job_remote_get(&remote, uri, "", err); /* the backend words the error */
-		code = err->code;
-		gsa_error(log, "%s", err->msg);
-		goto out;
-	}
 	if (need_remote && job_remote_init(&remote, o->endpoint_url, log, err) < 0) {
 		code = err->code;
 		gsa_error(log, "%s", err->msg);

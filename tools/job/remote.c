@@ -1,40 +1,59 @@
-/* remote.c — s3:// staging.  The transfer engine (common/aws/) has not landed
- * in this build yet, so every operation reports that clearly instead of
- * pretending. */
+/* remote.c — s3:// staging through the transfer engine of common/aws/:
+ * listing (ListObjectsV2 + HEAD for the ETag the cache keys on) with the
+ * S3 client, and each object's bytes with gsa_transfer_get/put, which
+ * write to a temp name, verify size and checksum, and rename. */
 #include "remote.h"
 #include "alloc.h"
+#include "aws/s3.h"
+#include "aws/transfer.h"
+#include "strbuf.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct remote_impl {
+	gsa_s3_client_t client;
+	gsa_s3_conn_t conn;
+	gsa_transfer_opts_t topts;
+} remote_impl_t;
+
 int job_remote_is_uri(const char *s)
 {
-	return strncmp(s, "s3://", 5) == 0;
-}
-
-int job_remote_available(void)
-{
-	return 0;
-}
-
-static int not_built(gsa_err_t *err, const char *uri)
-{
-	return gsa_err_set(err, GSA_EUSAGE, "%s: s3:// staging not built in (this job binary has no S3 transfer engine)",
-			   uri ? uri : "s3://");
+	return gsa_transfer_is_s3(s);
 }
 
 int job_remote_init(job_remote_t *r, const char *endpoint_url, const gsa_log_t *log, gsa_err_t *err)
 {
+	remote_impl_t *im = gsa_xcalloc(1, sizeof *im);
 	memset(r, 0, sizeof *r);
 	r->endpoint_url = endpoint_url;
 	r->log = log;
-	(void)err;
+	gsa_transfer_opts_init(&im->topts);
+	im->topts.s3.endpoint_url = endpoint_url;
+	if (gsa_s3_client_init(&im->client, &im->topts.s3, log, err) < 0) {
+		gsa_s3_client_free(&im->client);
+		free(im);
+		return -1;
+	}
+	if (gsa_s3_conn_init(&im->conn, &im->client, 1, err) < 0) {
+		gsa_s3_client_free(&im->client);
+		free(im);
+		return -1;
+	}
+	r->impl = im;
 	return 0;
 }
 
 void job_remote_destroy(job_remote_t *r)
 {
-	if (r) r->impl = NULL;
+	remote_impl_t *im;
+	if (!r || !r->impl) return;
+	im = r->impl;
+	gsa_s3_conn_free(&im->conn);
+	gsa_s3_client_free(&im->client);
+	free(im);
+	r->impl = NULL;
 }
 
 void job_remote_objs_free(job_remote_obj_t *objs, size_t n)
@@ -47,24 +66,86 @@ void job_remote_objs_free(job_remote_obj_t *objs, size_t n)
 	free(objs);
 }
 
+static int not_ready(gsa_err_t *err, const char *uri)
+{
+	return gsa_err_set(err, GSA_EINTERNAL, "%s: S3 client not initialised", uri ? uri : "s3://");
+}
+
+/* Append one object, with the ETag from a HEAD (the listing has only sizes). */
+static int add_object(remote_impl_t *im, const char *bucket, const char *key, job_remote_obj_t **objs,
+		      size_t *n, size_t *cap, gsa_err_t *err)
+{
+	gsa_s3_head_t h;
+	int found = gsa_s3_head_object(&im->conn, bucket, key, &h, err);
+	if (found < 0) return -1;
+	if (found == 0) return gsa_err_prefix(err, "s3://%s/%s", bucket, key);
+	*objs = gsa_xgrow(*objs, cap, *n + 1, sizeof **objs);
+	(*objs)[*n].uri = gsa_strdup_printf("s3://%s/%s", bucket, key);
+	(*objs)[*n].size = (int64_t)h.size;
+	(*objs)[*n].version = gsa_xstrdup(h.etag);
+	(*n)++;
+	return 0;
+}
+
 int job_remote_list(job_remote_t *r, const char *uri, job_remote_obj_t **objs, size_t *n, gsa_err_t *err)
 {
-	(void)r;
+	remote_impl_t *im = r->impl;
+	char *bucket = NULL, *key = NULL;
+	const char *slash, *last;
+	size_t cap = 0;
+	int rc = 0;
 	*objs = NULL;
 	*n = 0;
-	return not_built(err, uri);
+	if (!im) return not_ready(err, uri);
+	if (gsa_s3_parse_uri(uri, &bucket, &key) < 0)
+		return gsa_err_set(err, GSA_EUSAGE, "'%s': not an s3://bucket/key location", uri);
+	slash = strrchr(key, '/');
+	last = slash ? slash + 1 : key;
+	if (!*key || key[strlen(key) - 1] == '/' || strpbrk(last, "*?[")) {
+		int glob_mode = *key && key[strlen(key) - 1] != '/';
+		size_t dirlen = (size_t)(last - key), i;
+		char *prefix = glob_mode ? gsa_xstrndup(key, dirlen + strcspn(last, "*?[\\")) : gsa_xstrdup(key);
+		gsa_s3_obj_t *list = NULL;
+		size_t nlist = 0;
+		rc = gsa_s3_list(&im->conn, bucket, prefix, &list, &nlist, err);
+		for (i = 0; rc == 0 && i < nlist; i++) {
+			const char *k = list[i].key;
+			if (glob_mode) {
+				const char *rel = k + dirlen;
+				if (strchr(rel, '/') || fnmatch(last, rel, 0)) continue;
+			} else if (k[strlen(k) - 1] == '/') {
+				continue; /* folder marker */
+			}
+			rc = add_object(im, bucket, k, objs, n, &cap, err);
+		}
+		if (rc == 0 && *n == 0) rc = gsa_err_set(err, GSA_EREMOTE, "input %s: no objects match", uri);
+		gsa_s3_objs_free(list, nlist);
+		free(prefix);
+	} else {
+		rc = add_object(im, bucket, key, objs, n, &cap, err);
+	}
+	if (rc < 0) {
+		job_remote_objs_free(*objs, *n);
+		*objs = NULL;
+		*n = 0;
+	}
+	free(bucket);
+	free(key);
+	return rc;
 }
 
 int job_remote_get(job_remote_t *r, const char *uri, const char *path, gsa_err_t *err)
 {
-	(void)r;
-	(void)path;
-	return not_built(err, uri);
+	remote_impl_t *im = r->impl;
+	const char *src[1] = { uri };
+	if (!im) return not_ready(err, uri);
+	return gsa_transfer_get(src, 1, path, &im->topts, r->log, NULL, err);
 }
 
 int job_remote_put(job_remote_t *r, const char *path, const char *uri, gsa_err_t *err)
 {
-	(void)r;
-	(void)path;
-	return not_built(err, uri);
+	remote_impl_t *im = r->impl;
+	const char *src[1] = { path };
+	if (!im) return not_ready(err, uri);
+	return gsa_transfer_put(src, 1, uri, &im->topts, r->log, NULL, err);
 }

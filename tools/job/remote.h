@@ -1,9 +1,8 @@
 /* remote.h — the remote (s3://) side of staging, behind a small interface so
  * the rest of job does not depend on how objects are moved.
  *
- * This is the only file of job that talks to the S3 transfer engine in
- * common/aws/.  A build without that engine reports every s3:// URI as
- * "s3:// staging not built in" (job_remote_available() == 0).
+ * remote.c is the only file of job that talks to the S3 transfer engine in
+ * common/aws/ (transfer.h for bytes, s3.h for listing and ETags).
  */
 #ifndef JOB_REMOTE_H
 #define JOB_REMOTE_H
@@ -29,8 +28,6 @@ typedef struct job_remote_obj {
 
 /* 1 when s is a remote URI (s3://...). */
 int job_remote_is_uri(const char *s);
-/* 1 when this build can move s3:// objects. */
-int job_remote_available(void);
 
 /* Set up r.  Returns 0, or -1 with err set. */
 int job_remote_init(job_remote_t *r, const char *endpoint_url, const gsa_log_t *log, gsa_err_t *err);

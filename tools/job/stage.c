@@ -73,7 +73,8 @@ out:
 static int link_or_copy(job_stage_t *st, const char *src, const char *dst, uint64_t *copied, gsa_err_t *err)
 {
 	*copied = 0;
-	if (link(src, dst) == 0) return 0;
+	/* follow a symlinked source: a relative link would not resolve from dst */
+	if (linkat(AT_FDCWD, src, AT_FDCWD, dst, AT_SYMLINK_FOLLOW) == 0) return 0;
 	if (errno != EXDEV && errno != EPERM && errno != EMLINK && errno != ENOTSUP)
 		return gsa_err_errno(err, errno, "%s: cannot link to %s", src, dst);
 	return job_copy_file(st, src, dst, copied, err);
@@ -247,7 +248,7 @@ static int collect_outputs(char *const *globs, size_t n, const char *dir, out_fi
 			struct stat sb;
 			size_t k;
 			int dup = 0;
-			if (lstat(g.gl_pathv[j], &sb) < 0 || !S_ISREG(sb.st_mode)) continue;
+			if (stat(g.gl_pathv[j], &sb) < 0 || !S_ISREG(sb.st_mode)) continue;
 			found++;
 			for (k = 0; k < nfiles && !dup; k++) dup = strcmp(files[k].path, g.gl_pathv[j]) == 0;
 			if (dup) continue;

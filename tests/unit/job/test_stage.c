@@ -77,6 +77,33 @@ static void test_stage_in_glob_links_files(unit_t *t)
 	free(work);
 }
 
+static void test_stage_in_follows_relative_symlinks(unit_t *t)
+{
+	char *src = mk(t, "data/real"), *links = mk(t, "data/links"), *work = mk(t, "work"), *in[1], *p, *lnk, *d = NULL;
+	job_stage_t st;
+	job_remote_t r;
+	job_stage_stats_t stats = { 0 };
+	gsa_err_t err;
+	size_t len;
+	struct stat sb;
+	stage_init(&st, &r);
+	put(src, "ref.fa", ">c\nACGT\n");
+	lnk = gsa_path_join(links, "ref.fa");
+	UNIT_CHECK_INT(t, symlink("../real/ref.fa", lnk), 0); /* relative: dangling if copied as a link */
+	in[0] = lnk;
+	UNIT_CHECK_INT(t, job_stage_in(&st, in, 1, work, &stats, &err), 0);
+	p = gsa_path_join(work, "ref.fa");
+	UNIT_CHECK(t, lstat(p, &sb) == 0 && S_ISREG(sb.st_mode));
+	UNIT_CHECK_INT(t, gsa_read_file(p, &d, &len, &err), 0);
+	UNIT_CHECK_STR(t, d ? d : "", ">c\nACGT\n");
+	free(d);
+	free(p);
+	free(lnk);
+	free(src);
+	free(links);
+	free(work);
+}
+
 static void test_stage_in_errors_name_the_input(unit_t *t)
 {
 	char *src = mk(t, "src"), *other = mk(t, "other"), *work = mk(t, "work"), *in[2];
@@ -216,6 +243,7 @@ int main(void)
 	unit_t t;
 	unit_init(&t, "job_stage");
 	UNIT_RUN(&t, test_stage_in_glob_links_files);
+	UNIT_RUN(&t, test_stage_in_follows_relative_symlinks);
 	UNIT_RUN(&t, test_stage_in_errors_name_the_input);
 	UNIT_RUN(&t, test_stage_out_delivers_relative_paths);
 	UNIT_RUN(&t, test_stage_out_missing_output_delivers_nothing);
