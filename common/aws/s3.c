@@ -293,7 +293,12 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 				rid = gsa_xstrdup(h ? h : "-");
 			}
 			const char *hint = "";
-			if (!strcmp(code, "SignatureDoesNotMatch")) hint = "; check the secret access key";
+			char region_hint[128];
+			const char *breg = gsa_http_resp_header(resp, "x-amz-bucket-region");
+			if (breg && strcmp(breg, cl->region)) {
+				snprintf(region_hint, sizeof region_hint, "; the bucket is in %s: use --region %s", breg, breg);
+				hint = region_hint;
+			} else if (!strcmp(code, "SignatureDoesNotMatch")) hint = "; check the secret access key";
 			else if (!strcmp(code, "InvalidAccessKeyId")) hint = "; check the access key id";
 			else if (!strcmp(code, "ExpiredToken")) hint = "; the session token has expired";
 			gsa_err_set(err, GSA_EREMOTE, "%s: %s%s%s (HTTP %ld, request id %s%s)%s", d.s, code,
@@ -356,12 +361,15 @@ static int explain_missing(gsa_s3_conn_t *c, const char *bucket, const char *key
 	int rc = s3_do(c, &op, &r, err);
 	if (rc == 0) {
 		char *k = r.body.s ? gsa_xml_next(r.body.s, "Key", NULL) : NULL;
-		if (k && gsa_str_starts_with(k, key) && strlen(k) > strlen(key) && k[strlen(key)] == '/')
+		if (k && !strcmp(k, key))
+			gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: AccessDenied: the object exists but may not be read "
+				    "with these credentials", bucket, key);
+		else if (k && gsa_str_starts_with(k, key) && strlen(k) > strlen(key) && k[strlen(key)] == '/')
 			gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: NoSuchKey: no such object (it is a prefix: add a "
 				    "trailing '/' to copy everything under it)", bucket, key);
 		else
 			gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: NoSuchKey: no such object", bucket, key);
-		snprintf(c->last_code, sizeof c->last_code, "NoSuchKey");
+		snprintf(c->last_code, sizeof c->last_code, "%s", k && !strcmp(k, key) ? "AccessDenied" : "NoSuchKey");
 		free(k);
 	}
 	gsa_strbuf_free(&q);

@@ -813,8 +813,8 @@ static void free_objs(engine_t *e)
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	long j = (n > 0 ? n : 2) * 4;
-	return j < 8 ? 8 : j > 64 ? 64 : (int)j;
+	long j = (n > 0 ? n : 2) * 8;
+	return j < 16 ? 16 : j > 64 ? 64 : (int)j;
 }
 
 int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, const char *dest,

@@ -36,7 +36,7 @@ typedef enum {
 } gsa_transfer_dir_t;
 
 typedef struct gsa_transfer_opts {
-	int jobs;             /* parallel requests; 0: 4 per core, within 8..64 */
+	int jobs;             /* parallel requests; 0: 8 per core, within 16..64 */
 	uint64_t part_size;   /* bytes per ranged GET / upload part; 0: 16 MiB
 			       * (raised so no object needs more than 10,000 parts) */
 	int skip_existing;    /* same size and checksum at the destination: no transfer */
