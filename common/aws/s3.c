@@ -397,21 +397,29 @@ int gsa_s3_head_object(gsa_s3_conn_t *c, const char *bucket, const char *key, gs
 }
 
 int gsa_s3_get_object(gsa_s3_conn_t *c, const char *bucket, const char *key, uint64_t off, uint64_t len,
-		      const gsa_http_sink_t *sink, void (*restart)(void *ctx), gsa_s3_head_t *h, gsa_err_t *err)
+		      const char *if_match, const gsa_http_sink_t *sink, void (*restart)(void *ctx),
+		      gsa_s3_head_t *h, gsa_err_t *err)
 {
 	gsa_http_resp_t r;
 	gsa_http_resp_init(&r);
-	char range[80];
-	gsa_sigv4_hdr_t hd[2];
+	char range[80], etag[96];
+	gsa_sigv4_hdr_t hd[3];
 	size_t nh = 0;
 	hd[nh++] = (gsa_sigv4_hdr_t){ "x-amz-checksum-mode", "ENABLED" };
 	if (len) {
 		snprintf(range, sizeof range, "bytes=%" PRIu64 "-%" PRIu64, off, off + len - 1);
 		hd[nh++] = (gsa_sigv4_hdr_t){ "range", range };
 	}
+	if (if_match && *if_match) {
+		snprintf(etag, sizeof etag, "\"%s\"", if_match);
+		hd[nh++] = (gsa_sigv4_hdr_t){ "if-match", etag };
+	}
 	s3_op_t op = { "GET", bucket, key, NULL, hd, nh, NULL, sink, restart, 0 };
 	int rc = s3_do(c, &op, &r, err);
 	if (rc == 0 && h) fill_head(&r, h);
+	if (rc && c->last_status == 412)
+		gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: the object changed during the download (ETag no longer %s)",
+			    bucket, key, if_match ? if_match : "?");
 	if (rc && (c->last_status == 404 || c->last_status == 403) && strcmp(c->last_code, "SignatureDoesNotMatch") &&
 	    strcmp(c->last_code, "InvalidAccessKeyId") && strcmp(c->last_code, "NoSuchBucket"))
 		explain_missing(c, bucket, key, err);
