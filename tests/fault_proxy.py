@@ -15,7 +15,7 @@ implement AbortMultipartUpload on s3rver's store (s3rver lacks it).
     fault_proxy.py --upstream 127.0.0.1:PORT --port-file F [--fail-rate 0.2]
         [--seed 1] [--stall SECONDS] [--verify-secret S] [--log FILE]
         [--kill-pid PID --kill-after-bytes N] [--fail-puts-after-bytes N]
-        [--s3rver-dir DIR]
+        [--s3rver-dir DIR] [--stall-after-bytes N --stall SECONDS]
 
 Python standard library only.  Stops on SIGTERM.
 """
@@ -192,6 +192,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
                 sent += len(chunk)
                 self.count(len(chunk))
+                if ARGS.stall_after_bytes is not None and STATE["resp_bytes"] > ARGS.stall_after_bytes:
+                    log("%s %s %d stall-after %s" % (self.command, self.path, r.status, self.region()))
+                    time.sleep(ARGS.stall)
+                    c.close()
+                    return self.drop("stall")
             if sent < total:
                 c.close()
                 return self.drop("cut")
@@ -231,6 +236,8 @@ def main():
     p.add_argument("--kill-after-bytes", type=int)
     p.add_argument("--fail-puts-after-bytes", type=int)
     p.add_argument("--s3rver-dir")
+    p.add_argument("--stall-after-bytes", type=int,
+                   help="after this many response bytes, every response stalls for --stall seconds")
     ARGS = p.parse_args()
     ARGS.faults = ARGS.faults.split(",")
     RNG = random.Random(ARGS.seed)

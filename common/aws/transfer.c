@@ -583,8 +583,8 @@ static int do_part(worker_t *w, obj_t *o, int part, gsa_err_t *err)
 		gsa_http_sink_t sink = { get_write, &s, get_begin };
 		gsa_s3_head_t h;
 		int rc = o->size == 0 ? 0 :
-			gsa_s3_get_object(&w->conn, o->bucket, o->key, off, o->nparts == 1 ? 0 : len, &sink, get_restart,
-					  &h, err);
+			gsa_s3_get_object(&w->conn, o->bucket, o->key, off, o->nparts == 1 ? 0 : len,
+					  o->nparts > 1 ? o->head.etag : NULL, &sink, get_restart, &h, err);
 		if (o->size == 0) {
 			memset(&h, 0, sizeof h);
 			if (!o->have_head) {
@@ -813,8 +813,8 @@ static void free_objs(engine_t *e)
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	long j = (n > 0 ? n : 2) * 4;
-	return j < 8 ? 8 : j > 64 ? 64 : (int)j;
+	long j = (n > 0 ? n : 2) * 8;
+	return j < 16 ? 16 : j > 64 ? 64 : (int)j;
 }
 
 int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, const char *dest,
