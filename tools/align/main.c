@@ -229,8 +229,15 @@ int main(int argc, char **argv)
 	gsa_cli_init(&cli, "align", USAGE, &lg);
 	if (argc > 1 && strcmp(argv[1], "index") == 0) return cmd_index(argc - 1, argv + 1, &cli);
 	if (argc > 1 && strcmp(argv[1], "map") == 0) return cmd_map(argc - 1, argv + 1, &cli);
-	while ((c = getopt_long(argc, argv, ":" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+	/* common options may come before the command ("+": stop at it) */
+	while ((c = getopt_long(argc, argv, "+:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
 		if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
+	if (optind < argc && (strcmp(argv[optind], "index") == 0 || strcmp(argv[optind], "map") == 0)) {
+		int first = optind;
+		optind = 1;
+		if (strcmp(argv[first], "index") == 0) return cmd_index(argc - first, argv + first, &cli);
+		return cmd_map(argc - first, argv + first, &cli);
+	}
 	if (optind < argc) return gsa_cli_usage_error(&cli, "unknown command '%s' (expected 'index' or 'map')", argv[optind]);
 	return gsa_cli_usage_error(&cli, "expected a command: 'index' or 'map'");
 }
