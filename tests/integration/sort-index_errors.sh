@@ -47,6 +47,12 @@ d = bytearray(open(sys.argv[1], 'rb').read())
 for i in range(len(d) // 2, len(d) // 2 + 64): d[i] ^= 0x5a
 open(sys.argv[2], 'wb').write(d)" "$TMP/in.bam" "$TMP/corrupt.bam"
 check_exit 2 "corrupt BGZF block: exit 2" "$SI" -o "$TMP/out/c.bam" "$TMP/corrupt.bam"
+{ head -n 3000 "$TMP/in.sam"; printf 'bad\tnotaflag\tctg1\t5\t60\t4M\t*\t0\t0\tACGT\t*\n'; tail -n 3000 "$TMP/in.sam"; } >"$TMP/badfield.sam"
+for threads in 0 2; do
+	check_exit 2 "malformed SAM record on stdin, -@$threads: exit 2" \
+		sh -c "'$SI' -@$threads -o '$TMP/out/bf.bam' - <'$TMP/badfield.sam' 2>'$TMP/e.log'"
+	check "malformed SAM: one line saying so" one_line_error "$TMP/e.log" "stdin: malformed SAM record"
+done
 echo "this is not a BAM file" >"$TMP/junk.txt"
 check_exit 2 "not SAM/BAM: exit 2" "$SI" -o "$TMP/out/j.bam" "$TMP/junk.txt"
 
