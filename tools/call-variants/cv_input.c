@@ -242,6 +242,7 @@ int cv_reader_fetch(cv_reader_t *r, const cv_input_t *in, const cv_opts_t *o, in
 			cr->sample = cv_input_sample_of(in, ib, cr->b);
 			cr->mq = c->qual > o->cap_mapq ? o->cap_mapq : c->qual;
 			cr->end = bam_endpos(cr->b);
+			cr->mate_end = -1;
 			cr->ord = ord++;
 			rb->n++;
 		}

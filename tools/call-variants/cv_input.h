@@ -62,6 +62,8 @@ typedef struct cv_read {
 	int mq;          /* MAPQ, capped */
 	int64_t end;     /* end of the alignment on the reference (exclusive) */
 	int ord;         /* load order: ties of position keep BAM then file order */
+	int64_t mate_end; /* for the right mate of an overlapping pair: where the left
+	                     mate ends (its bases up to there are not counted again); else -1 */
 } cv_read_t;
 
 typedef struct cv_readbuf {
