@@ -30,6 +30,8 @@ check_sh "call: one-read-deep SNP on c2 is not called" "[ \$(bcftools view -H -r
 check_sh "call: duplicate-only SNP on c3 is not called" "[ \$(bcftools view -H -r c3 '$D/calls.vcf.gz' | wc -l) -eq 0 ]"
 check_sh "call: overlapping mates of one fragment count once (c4:601 not called, c4:901 called)" \
 	"[ \"\$(bcftools query -r c4 -f '%POS ' '$D/calls.vcf.gz')\" = '901 ' ]"
+check_sh "call: -d 1 keeps one read over c4:901, so no call there" \
+	"'$CV' --quiet -d 1 -f '$D/ref.fa' -r c4 -o '$D/d1.vcf.gz' '$D/aln.bam'; [ \$(bcftools view -H '$D/d1.vcf.gz' | wc -l) -eq 0 ]"
 check "call: --keep-duplicates" "$CV" --keep-duplicates -f "$D/ref.fa" -r c3 -o "$D/dup.vcf.gz" "$D/aln.bam"
 check_sh "call: with --keep-duplicates the c3 SNP is called" "bcftools view -H '$D/dup.vcf.gz' | awk '\$2==601' | grep -q ."
 check_sh "call: -q 61 skips every read (MAPQ 60)" \
