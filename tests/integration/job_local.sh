@@ -118,6 +118,7 @@ for p in phases.values():
     assert p['exit_code'] == 0 and p['seconds'] >= 0
 assert phases['stage-in']['bytes'] == 9 and phases['stage-in']['files'] == 1
 assert phases['stage-out']['bytes'] == len('$TMP/w/abc-123/2\n')
+assert phases['run']['bytes'] == len('$TMP/w/abc-123/2\n')  # what the command wrote
 PY
 	rm -rf '$TMP/w/abc-123'"
 finish

@@ -8,6 +8,7 @@
 #include "stage.h"
 #include "strbuf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -175,6 +176,29 @@ static void workdir_remove(const char *dir, const gsa_log_t *log)
 
 /* --- phases ------------------------------------------------------------ */
 
+/* Total size of the regular files under dir, symlinks not followed, at
+ * most `depth` folders deep. */
+static uint64_t tree_bytes(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	uint64_t total = 0;
+	if (!d) return 0;
+	while ((e = readdir(d))) {
+		struct stat sb;
+		char *p;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+		p = gsa_path_join(dir, e->d_name);
+		if (lstat(p, &sb) == 0) {
+			if (S_ISREG(sb.st_mode)) total += (uint64_t)sb.st_size;
+			else if (S_ISDIR(sb.st_mode) && depth > 0) total += tree_bytes(p, depth - 1);
+		}
+		free(p);
+	}
+	closedir(d);
+	return total;
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -203,11 +227,12 @@ static void log_stage_phase(const gsa_log_t *log, const char *phase, const job_s
 }
 
 static void log_run_phase(const gsa_log_t *log, const char *cmd, const job_child_result_t *r,
-			  double seconds, int code)
+			  uint64_t bytes, double seconds, int code)
 {
 	gsa_kv_t kv[] = {
 		GSA_KV_STR("phase", "run"),
 		GSA_KV_STR("command", cmd),
+		GSA_KV_NUM("bytes", bytes),
 		GSA_KV_NUM("seconds", round_ms(seconds)),
 		GSA_KV_NUM("exit_code", code),
 		GSA_KV_NUM("signal", r->term_signal),
@@ -330,11 +355,16 @@ int job_run(const job_opts_t *o, const gsa_log_t *log, gsa_err_t *err)
 		code = err->code;
 		gsa_error(log, "%s", err->msg);
 		res.exit_code = code;
-		log_run_phase(log, argv[0], &res, now_seconds() - t0, code);
+		log_run_phase(log, argv[0], &res, 0, now_seconds() - t0, code);
 		goto out;
 	}
 	code = res.stop_signal ? 128 + res.stop_signal : res.exit_code;
-	log_run_phase(log, argv[0], &res, now_seconds() - t0, code);
+	{
+		/* what the command left in the work folder beyond its inputs */
+		uint64_t total = tree_bytes(dir, 32);
+		log_run_phase(log, argv[0], &res, total > in_stats.bytes ? total - in_stats.bytes : 0,
+			      now_seconds() - t0, code);
+	}
 	if (res.stop_signal) {
 		gsa_warn(log, "stopped by %s: nothing uploaded", job_signal_name(res.stop_signal));
 		goto out;
