@@ -86,6 +86,23 @@ check_sh "SIGINT: forwarded, exit 130" "
 	$(declare -f wait_for); wait_for '$TMP/started'
 	kill -INT \$pid; set +e; wait \$pid; rc=\$?; set -e; [ \$rc -eq 130 ]"
 
+# as a container's PID 1 (a new PID namespace), where a signal without a
+# handler would be dropped
+rm -f "$TMP/started" "$TMP/term"
+if unshare --pid --fork --mount-proc /bin/true 2>/dev/null; then
+	check_sh "as PID 1: SIGTERM from outside reaches the command, exit 143" "
+		unshare --pid --fork --mount-proc '$JOB' -w '$TMP/w' -- /bin/sh -c \
+			'trap \"echo got-term > \\\"$TMP/term\\\"; exit 0\" TERM; touch \"$TMP/started\"; while :; do sleep 1; done' &
+		u=\$!
+		$(declare -f wait_for); wait_for '$TMP/started'
+		jp=\$(pgrep -P \$u); [ -n \"\$jp\" ]
+		[ \"\$(awk '/^NSpid/ { print \$3 }' /proc/\$jp/status)\" = 1 ]
+		kill -TERM \$jp; set +e; wait \$u; rc=\$?; set -e
+		[ \$rc -eq 143 ]; grep -qx got-term '$TMP/term'"
+else
+	echo "# as-PID-1 check not run: unshare --pid needs privileges here"
+fi
+
 # --- AWS Batch work folder, --keep, JSON phase lines
 check_sh "Batch job id/attempt name the work folder; --keep keeps it; JSON phase lines" "
 	AWS_BATCH_JOB_ID=abc-123 AWS_BATCH_JOB_ATTEMPT=2 '$JOB' -k -w '$TMP/w' -i '$TMP/in/ref.fa' -o n.txt -p '$TMP/out8' -- \
@@ -101,6 +118,7 @@ for p in phases.values():
     assert p['exit_code'] == 0 and p['seconds'] >= 0
 assert phases['stage-in']['bytes'] == 9 and phases['stage-in']['files'] == 1
 assert phases['stage-out']['bytes'] == len('$TMP/w/abc-123/2\n')
+assert phases['run']['bytes'] == len('$TMP/w/abc-123/2\n')  # what the command wrote
 PY
 	rm -rf '$TMP/w/abc-123'"
 finish

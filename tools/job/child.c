@@ -17,9 +17,10 @@ static void stop_set(sigset_t *set)
 	sigaddset(set, SIGHUP);
 }
 
-static void on_sigchld(int sig)
+static void on_signal_noop(int sig)
 {
-	(void)sig; /* only needs to exist so SIGCHLD is queued, not discarded */
+	(void)sig; /* never runs (the signals stay blocked); its presence keeps
+		    * them from being discarded, also when job is PID 1 */
 }
 
 void job_signals_block(void)
@@ -28,13 +29,13 @@ void job_signals_block(void)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	/* A shell starts background commands with SIGINT ignored, and an ignored
-	 * signal is discarded rather than left pending: take TERM and INT back
-	 * (blocked, they never run the default action). */
-	sa.sa_handler = SIG_DFL;
+	/* A signal that is ignored (a shell starts background commands with
+	 * SIGINT ignored) or left at its default in a container's PID 1 may be
+	 * discarded instead of left pending: give TERM, INT and CHLD a handler.
+	 * exec resets it to the default for the command. */
+	sa.sa_handler = on_signal_noop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_sigchld;
 	sigaction(SIGCHLD, &sa, NULL);
 	stop_set(&set);
 	sigaddset(&set, SIGCHLD);
@@ -128,12 +129,18 @@ int job_child_run(char *const argv[], const char *cwd, int grace_seconds, const 
 	sigaddset(&waitset, SIGCHLD);
 	for (;;) {
 		struct timespec ts = { 1, 0 };
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		int sig;
-		if (w == pid) break;
-		if (w < 0 && errno != EINTR) {
+		int sig, st, done = 0;
+		pid_t w;
+		/* reap every child, not just ours: as a container's PID 1, job
+		 * inherits the command's orphans */
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+			if (w == pid) {
+				status = st;
+				done = 1;
+			}
+		if (done) break;
+		if (w < 0 && errno != EINTR)
 			return gsa_err_errno(err, errno, "%s: cannot wait for the command", argv[0]);
-		}
 		if (res->stop_signal && !res->killed) {
 			double left = deadline - now_seconds();
 			if (left <= 0) {

@@ -8,6 +8,7 @@
 #include "stage.h"
 #include "strbuf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -175,6 +176,29 @@ static void workdir_remove(const char *dir, const gsa_log_t *log)
 
 /* --- phases ------------------------------------------------------------ */
 
+/* Total size of the regular files under dir, symlinks not followed, at
+ * most `depth` folders deep. */
+static uint64_t tree_bytes(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	uint64_t total = 0;
+	if (!d) return 0;
+	while ((e = readdir(d))) {
+		struct stat sb;
+		char *p;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+		p = gsa_path_join(dir, e->d_name);
+		if (lstat(p, &sb) == 0) {
+			if (S_ISREG(sb.st_mode)) total += (uint64_t)sb.st_size;
+			else if (S_ISDIR(sb.st_mode) && depth > 0) total += tree_bytes(p, depth - 1);
+		}
+		free(p);
+	}
+	closedir(d);
+	return total;
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -203,11 +227,12 @@ static void log_stage_phase(const gsa_log_t *log, const char *phase, const job_s
 }
 
 static void log_run_phase(const gsa_log_t *log, const char *cmd, const job_child_result_t *r,
-			  double seconds, int code)
+			  uint64_t bytes, double seconds, int code)
 {
 	gsa_kv_t kv[] = {
 		GSA_KV_STR("phase", "run"),
 		GSA_KV_STR("command", cmd),
+		GSA_KV_NUM("bytes", bytes),
 		GSA_KV_NUM("seconds", round_ms(seconds)),
 		GSA_KV_NUM("exit_code", code),
 		GSA_KV_NUM("signal", r->term_signal),
@@ -241,139 +266,156 @@ static void free_nulled(char **list)
 	free(list);
 }
 
-int job_run(const job_opts_t *o, const gsa_log_t *log, gsa_err_t *err)
-{
-	char *dir = NULL, *prefix = NULL, *base = NULL, *cache_dir = NULL;
-	char **inputs = NULL, **outputs = NULL, **argv = NULL;
-	size_t n_argv = 0, i;
+/* Everything one run holds; released by state_destroy. */
+typedef struct job_state {
+	const job_opts_t *o;
+	const gsa_log_t *log;
+	char *base, *dir, *prefix, *cache_dir; /* owned */
+	char **inputs, **outputs, **argv;      /* expanded, NULL-terminated, owned */
 	job_cache_t cache;
 	job_remote_t remote;
-	job_stage_t st;
-	job_stage_stats_t in_stats, out_stats;
-	job_child_result_t res;
-	int code = GSA_EINTERNAL, need_remote = 0, need_cache = 0, cache_ok = 0;
-	double t0, t_all = now_seconds();
+	job_stage_t stage;
+	job_stage_stats_t in_stats;
+} job_state_t;
 
-	memset(&cache, 0, sizeof cache);
-	memset(&remote, 0, sizeof remote);
-	memset(&in_stats, 0, sizeof in_stats);
-	memset(&out_stats, 0, sizeof out_stats);
-	memset(&res, 0, sizeof res);
-	gsa_err_clear(err);
+static void state_destroy(job_state_t *s)
+{
+	free_nulled(s->inputs);
+	free_nulled(s->outputs);
+	free_nulled(s->argv);
+	free(s->prefix);
+	free(s->dir);
+	free(s->base);
+	free(s->cache_dir);
+	job_cache_destroy(&s->cache);
+	job_remote_destroy(&s->remote);
+}
 
-	if (o->n_outputs && !o->output_prefix) {
-		gsa_err_set(err, GSA_EUSAGE, "outputs declared but no --output-prefix (or JOB_OUTPUT_PREFIX)");
-		gsa_error(log, "%s", err->msg);
-		return GSA_EUSAGE;
-	}
-	base = o->workdir_base ? gsa_xstrdup(o->workdir_base) : default_under_scratch("gsa-work");
-	if (workdir_create(base, log, &dir, err) < 0) {
-		code = err->code;
-		gsa_error(log, "%s", err->msg);
-		goto out;
-	}
-	setenv("JOB_WORK_DIR", dir, 1); /* usable as ${JOB_WORK_DIR}, and seen by the command */
+/* Work folder, ${} expansion, S3 client and cache when needed.  Returns 0,
+ * or -1 with err set. */
+static int job_prepare(job_state_t *s, gsa_err_t *err)
+{
+	const job_opts_t *o = s->o;
+	size_t n_argv = 0, i;
+	int need_remote = 0, need_cache = 0;
+
+	if (o->n_outputs && !o->output_prefix)
+		return gsa_err_set(err, GSA_EUSAGE, "outputs declared but no --output-prefix (or JOB_OUTPUT_PREFIX)");
+	s->base = o->workdir_base ? gsa_xstrdup(o->workdir_base) : default_under_scratch("gsa-work");
+	if (workdir_create(s->base, s->log, &s->dir, err) < 0) return -1;
+	setenv("JOB_WORK_DIR", s->dir, 1); /* usable as ${JOB_WORK_DIR}, and seen by the command */
 
 	/* expand ${VAR} everywhere, strictly, before touching any data */
 	while (o->argv[n_argv]) n_argv++;
-	if (expand_list(o->inputs, o->n_inputs, &inputs, err) < 0 ||
-	    expand_list(o->outputs, o->n_outputs, &outputs, err) < 0 ||
-	    expand_list(o->argv, n_argv, &argv, err) < 0 ||
-	    (o->output_prefix && job_expand(o->output_prefix, NULL, NULL, &prefix, err) < 0)) {
-		code = err->code;
-		gsa_error(log, "%s", err->msg);
-		goto out;
-	}
+	if (expand_list(o->inputs, o->n_inputs, &s->inputs, err) < 0 ||
+	    expand_list(o->outputs, o->n_outputs, &s->outputs, err) < 0 ||
+	    expand_list(o->argv, n_argv, &s->argv, err) < 0 ||
+	    (o->output_prefix && job_expand(o->output_prefix, NULL, NULL, &s->prefix, err) < 0))
+		return -1;
+
 	for (i = 0; i < o->n_inputs; i++)
-		if (job_remote_is_uri(inputs[i])) need_remote = need_cache = 1;
-	if (prefix && job_remote_is_uri(prefix)) need_remote = 1;
-	if (need_remote && job_remote_init(&remote, o->endpoint_url, log, err) < 0) {
-		code = err->code;
-		gsa_error(log, "%s", err->msg);
-		goto out;
-	}
+		if (job_remote_is_uri(s->inputs[i])) need_remote = need_cache = 1;
+	if (s->prefix && job_remote_is_uri(s->prefix)) need_remote = 1;
+	if (need_remote && job_remote_init(&s->remote, o->endpoint_url, s->log, err) < 0) return -1;
+	s->stage.cache = NULL;
 	if (need_cache && !o->no_cache) {
-		cache_dir = o->cache_dir ? gsa_xstrdup(o->cache_dir) : default_under_scratch("gsa-cache");
-		if (job_cache_init(&cache, cache_dir, log, err) < 0) {
-			code = err->code;
-			gsa_error(log, "%s", err->msg);
-			goto out;
-		}
-		cache.should_stop = job_stop_requested;
-		cache_ok = 1;
+		s->cache_dir = o->cache_dir ? gsa_xstrdup(o->cache_dir) : default_under_scratch("gsa-cache");
+		if (job_cache_init(&s->cache, s->cache_dir, s->log, err) < 0) return -1;
+		s->cache.should_stop = job_stop_requested;
+		s->stage.cache = &s->cache;
 	}
-	st.cache = cache_ok ? &cache : NULL;
-	st.remote = &remote;
-	st.log = log;
-	st.should_stop = job_stop_requested;
-	st.stop_ctx = NULL;
+	s->stage.remote = &s->remote;
+	s->stage.log = s->log;
+	s->stage.should_stop = job_stop_requested;
+	s->stage.stop_ctx = NULL;
+	return 0;
+}
 
-	/* stage-in */
-	t0 = now_seconds();
-	if (job_stage_in(&st, inputs, o->n_inputs, dir, &in_stats, err) < 0) {
+/* Stage-in phase.  Returns 0 or an exit code. */
+static int phase_stage_in(job_state_t *s, gsa_err_t *err)
+{
+	double t0 = now_seconds();
+	int code = 0;
+	if (job_stage_in(&s->stage, s->inputs, s->o->n_inputs, s->dir, &s->in_stats, err) < 0) {
 		code = stage_fail_code(err);
-		gsa_error(log, "%s", err->msg);
-		log_stage_phase(log, "stage-in", &in_stats, now_seconds() - t0, code);
-		goto out;
+		gsa_error(s->log, "%s", err->msg);
 	}
-	log_stage_phase(log, "stage-in", &in_stats, now_seconds() - t0, 0);
-	if ((code = job_stop_requested(NULL))) {
-		gsa_warn(log, "received %s before the command started: not running it", job_signal_name(code));
+	log_stage_phase(s->log, "stage-in", &s->in_stats, now_seconds() - t0, code);
+	if (code == 0 && (code = job_stop_requested(NULL))) {
+		gsa_warn(s->log, "received %s before the command started: not running it", job_signal_name(code));
 		code += 128;
-		goto out;
 	}
+	return code;
+}
 
-	/* run */
-	t0 = now_seconds();
-	gsa_debug(log, "running %s in %s", argv[0], dir);
-	if (job_child_run(argv, dir, o->grace_seconds, log, &res, err) < 0) {
+/* Run phase.  Returns 0 only when the command exited 0 and no stop came. */
+static int phase_run(job_state_t *s, gsa_err_t *err)
+{
+	job_child_result_t res;
+	double t0 = now_seconds();
+	const char *cmd = s->argv[0];
+	uint64_t total;
+	int code;
+	gsa_debug(s->log, "running %s in %s", cmd, s->dir);
+	if (job_child_run(s->argv, s->dir, s->o->grace_seconds, s->log, &res, err) < 0) {
 		code = err->code;
-		gsa_error(log, "%s", err->msg);
-		res.exit_code = code;
-		log_run_phase(log, argv[0], &res, now_seconds() - t0, code);
-		goto out;
+		gsa_error(s->log, "%s", err->msg);
+		memset(&res, 0, sizeof res);
+		log_run_phase(s->log, cmd, &res, 0, now_seconds() - t0, code);
+		return code;
 	}
 	code = res.stop_signal ? 128 + res.stop_signal : res.exit_code;
-	log_run_phase(log, argv[0], &res, now_seconds() - t0, code);
-	if (res.stop_signal) {
-		gsa_warn(log, "stopped by %s: nothing uploaded", job_signal_name(res.stop_signal));
-		goto out;
-	}
-	if (res.exit_code != 0) {
-		gsa_error(log, "%s failed with exit code %d%s: nothing uploaded", argv[0], res.exit_code,
+	total = tree_bytes(s->dir, 32); /* what the command left beyond its inputs */
+	log_run_phase(s->log, cmd, &res, total > s->in_stats.bytes ? total - s->in_stats.bytes : 0,
+		      now_seconds() - t0, code);
+	if (res.stop_signal)
+		gsa_warn(s->log, "stopped by %s: nothing uploaded", job_signal_name(res.stop_signal));
+	else if (res.exit_code != 0)
+		gsa_error(s->log, "%s failed with exit code %d%s: nothing uploaded", cmd, res.exit_code,
 			  res.term_signal ? " (killed by a signal)" : "");
-		goto out;
-	}
+	return code;
+}
 
-	/* stage-out */
-	if (o->n_outputs) {
-		t0 = now_seconds();
-		if (job_stage_out(&st, outputs, o->n_outputs, dir, prefix, &out_stats, err) < 0) {
-			code = stage_fail_code(err);
-			gsa_error(log, "%s", err->msg);
-			log_stage_phase(log, "stage-out", &out_stats, now_seconds() - t0, code);
-			goto out;
-		}
-		log_stage_phase(log, "stage-out", &out_stats, now_seconds() - t0, 0);
+/* Stage-out phase.  Returns 0 or an exit code. */
+static int phase_stage_out(job_state_t *s, gsa_err_t *err)
+{
+	job_stage_stats_t stats;
+	double t0 = now_seconds();
+	int code = 0;
+	if (!s->o->n_outputs) return 0;
+	memset(&stats, 0, sizeof stats);
+	if (job_stage_out(&s->stage, s->outputs, s->o->n_outputs, s->dir, s->prefix, &stats, err) < 0) {
+		code = stage_fail_code(err);
+		gsa_error(s->log, "%s", err->msg);
 	}
-	code = 0;
-out:
-	if (dir) {
-		if (o->keep) gsa_info(log, "work folder kept: %s", dir);
-		else workdir_remove(dir, log);
+	log_stage_phase(s->log, "stage-out", &stats, now_seconds() - t0, code);
+	return code;
+}
+
+int job_run(const job_opts_t *o, const gsa_log_t *log, gsa_err_t *err)
+{
+	job_state_t s;
+	double t_all = now_seconds();
+	int code;
+
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	s.log = log;
+	gsa_err_clear(err);
+	if (job_prepare(&s, err) < 0) {
+		code = err->code ? err->code : GSA_EINTERNAL;
+		gsa_error(log, "%s", err->msg);
+	} else if ((code = phase_stage_in(&s, err)) == 0 && (code = phase_run(&s, err)) == 0) {
+		code = phase_stage_out(&s, err);
+	}
+	if (s.dir) {
+		if (o->keep) gsa_info(log, "work folder kept: %s", s.dir);
+		else workdir_remove(s.dir, log);
 	}
 	{
 		gsa_kv_t kv[] = { GSA_KV_NUM("exit_code", code), GSA_KV_NUM("seconds", round_ms(now_seconds() - t_all)) };
 		gsa_log_kv(log, code ? GSA_LOG_ERROR : GSA_LOG_INFO, "finished", kv, 2);
 	}
-	free_nulled(inputs);
-	free_nulled(outputs);
-	free_nulled(argv);
-	free(prefix);
-	free(dir);
-	free(base);
-	free(cache_dir);
-	job_cache_destroy(&cache);
-	job_remote_destroy(&remote);
+	state_destroy(&s);
 	return code;
 }
