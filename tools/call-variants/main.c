@@ -36,7 +36,7 @@ static const char USAGE[] =
 	"      --min-alt-reads N    reads an allele needs to be considered (2)\n"
 	"      --min-qual X         do not write sites with QUAL below X (10)\n"
 	"      --lowqual X          FILTER LowQual below this QUAL (20)\n"
-	"      --chunk-size N       bases per work unit (100000); output does not depend on it\n"
+	"      --chunk-size N       bases per work unit (100000)\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"      --quiet, --verbose   less or more logging on stderr\n"
