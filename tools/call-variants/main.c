@@ -60,17 +60,6 @@ enum {
 	OPT_CAP_BQ,
 };
 
-static char *join_args(int argc, char **argv)
-{
-	gsa_strbuf_t b;
-	gsa_strbuf_init(&b);
-	for (int i = 0; i < argc; i++) {
-		if (i) gsa_strbuf_appendc(&b, ' ');
-		gsa_strbuf_append(&b, argv[i]);
-	}
-	return gsa_strbuf_detach(&b);
-}
-
 static int parse_double(const char *s, double *out)
 {
 	char *end;
@@ -107,7 +96,7 @@ static int main_merge(int argc, char **argv)
 	set_hts_log(&log);
 	gsa_err_t err;
 	gsa_err_clear(&err);
-	char *cmd = join_args(argc, argv);
+	char *cmd = gsa_cli_join_args(argc, argv);
 	long n = 0;
 	rc = cv_merge_run(argv + optind, argc - optind, out, cmd, &n, &err);
 	free(cmd);
@@ -222,7 +211,7 @@ static int main_call(int argc, char **argv)
 	long nsites = 0;
 	if (rc == 0) {
 		cv_regions_normalise(reg, &nreg);
-		char *cmd = join_args(argc, argv);
+		char *cmd = gsa_cli_join_args(argc, argv);
 		rc = cv_call_run(&in, &o, reg, nreg, out, cmd, &log, &nsites, &err);
 		free(cmd);
 	}
