@@ -3,6 +3,7 @@
 # samtools index, on the same inputs in one run.
 #
 #   bench/sort-index/run.sh [--no-big] [--big-copies N] [-m SIZE] [-l LEVEL] [-@ N]
+#   (ROUNDS=N in the environment: rounds on the eval input, default 3)
 #
 # Inputs (made once, cached in bench/out/sort-index/):
 #   eval  the peer run's BAM (PEER_BAM, default /work/main/eval-runs/peer/aln.bam)
@@ -127,7 +128,7 @@ say ""
 say "| input | run | peer (samtools sort + index) | ours (sort-index) | ours/peer |"
 say "| --- | --- | --- | --- | --- |"
 make_eval_input
-compare eval "$OUT/eval_unsorted.bam" 3
+compare eval "$OUT/eval_unsorted.bam" "${ROUNDS:-3}"
 
 # memory bound: -m chosen so the input is >= 10x (about 12x) -m x threads
 uncompressed=$(samtools view -u "$OUT/eval_unsorted.bam" | wc -c)
@@ -137,6 +138,12 @@ bound_mb=$((m_mb * nthr))
 timed eval.bound "$SI" -@"$THREADS" -m "${m_mb}M" -l "$LEVEL" -T "$OUT" -o "$OUT/eval.bound.bam" "$OUT/eval_unsorted.bam"
 same=$(cmp -s <(samtools view "$OUT/eval.bound.bam") <(samtools view "$OUT/eval.peer.bam") && echo identical || echo DIFFERENT)
 say "| eval | memory bound | -m ${m_mb}M -@$THREADS: bound $bound_mb MiB, input $((uncompressed >> 20)) MiB uncompressed ($((uncompressed / (bound_mb << 20)))x) | peak RSS $T_RSS MB, wall $T_WALL s | overhead $((T_RSS - bound_mb)) MB over the bound; records $same |"
+
+# the floor at this level: compressing the sorted records alone (samtools view)
+samtools view -u -o "$OUT/eval.sorted_u.bam" "$OUT/eval.peer.bam"
+timed eval.compress_only samtools view -@"$THREADS" --output-fmt bam,level="$LEVEL" -o "$OUT/eval.recompressed.bam" "$OUT/eval.sorted_u.bam"
+say "| eval | floor: compress the sorted records only (samtools view -@$THREADS level $LEVEL) | $T_WALL s, CPU $T_CPU s | | $(ratio "$T_WALL" "$BEST_PW")x of peer's best wall |"
+rm -f "$OUT/eval.sorted_u.bam" "$OUT/eval.recompressed.bam"
 
 # the documented speed/size trade-off: our -l 5 against samtools' -l 6
 if [ "$LEVEL" = 6 ]; then
