@@ -3,6 +3,7 @@
 # samtools index, on the same inputs in one run.
 #
 #   bench/sort-index/run.sh [--no-big] [--big-copies N] [-m SIZE] [-l LEVEL] [-@ N]
+#   (environment: ROUNDS=N rounds on the eval input [3]; SI_BENCH_OUT=DIR work folder)
 #
 # Inputs (made once, cached in bench/out/sort-index/):
 #   eval  the peer run's BAM (PEER_BAM, default /work/main/eval-runs/peer/aln.bam)
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 SI=$ROOT/build/bin/sort-index
 PEER_BAM=${PEER_BAM:-/work/main/eval-runs/peer/aln.bam}
-OUT=$ROOT/bench/out/sort-index
+OUT=${SI_BENCH_OUT:-$ROOT/bench/out/sort-index}
 BIG=1 COPIES=15 MEM=768M LEVEL=6 THREADS=2
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -45,9 +46,11 @@ timed() {
 	local name=$1; shift
 	/usr/bin/time -f '%e %U %S %M' -o "$OUT/$name.time" "$@" 2>"$OUT/$name.log" >/dev/null
 	read -r w u s m <"$OUT/$name.time"
-	T_WALL=$w; T_CPU=$(echo "$u + $s" | bc); T_RSS=$((m / 1024))
+	T_WALL=$w; T_CPU=$(calc "$u + $s" 2); T_RSS=$((m / 1024))
 }
-ratio() { echo "scale=3; $1 / $2" | bc | sed 's/^\./0./'; }
+# calc EXPR [DECIMALS]: arithmetic on decimals (awk; no bc needed)
+calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
+ratio() { calc "$1 / $2" 3; }
 
 make_eval_input() {
 	[ -s "$OUT/eval_unsorted.bam" ] && return
@@ -91,18 +94,18 @@ compare() {
 		local sw=$T_WALL sc=$T_CPU sr=$T_RSS
 		timed "$name.peer_index.$r" samtools index "$OUT/$name.peer.bam"
 		local pw pc pr
-		pw=$(echo "$sw + $T_WALL" | bc); pc=$(echo "$sc + $T_CPU" | bc); pr=$(( sr > T_RSS ? sr : T_RSS ))
+		pw=$(calc "$sw + $T_WALL" 2); pc=$(calc "$sc + $T_CPU" 2); pr=$(( sr > T_RSS ? sr : T_RSS ))
 		timed "$name.ours.$r" "$SI" -@"$THREADS" -m "$MEM" -l "$LEVEL" -T "$OUT" -o "$OUT/$name.ours.bam" "$in"
 		local ow=$T_WALL oc=$T_CPU orss=$T_RSS
-		say "| $name | round $r | peer sort+index $sw+$(echo "$pw - $sw" | bc) s = $pw s, CPU $pc s, RSS $pr MB | ours $ow s, CPU $oc s, RSS $orss MB | wall $(ratio "$ow" "$pw")x CPU $(ratio "$oc" "$pc")x RSS $(ratio "$orss" "$pr")x |"
-		if [ "$(echo "$pw < $best_pw" | bc)" = 1 ]; then best_pw=$pw best_pc=$pc best_pr=$pr; fi
-		if [ "$(echo "$ow < $best_ow" | bc)" = 1 ]; then best_ow=$ow best_oc=$oc best_or=$orss; fi
+		say "| $name | round $r | peer sort+index $sw+$(calc "$pw - $sw" 2) s = $pw s, CPU $pc s, RSS $pr MB | ours $ow s, CPU $oc s, RSS $orss MB | wall $(ratio "$ow" "$pw")x CPU $(ratio "$oc" "$pc")x RSS $(ratio "$orss" "$pr")x |"
+		if [ "$(calc "$pw < $best_pw" 0)" = 1 ]; then best_pw=$pw best_pc=$pc best_pr=$pr; fi
+		if [ "$(calc "$ow < $best_ow" 0)" = 1 ]; then best_ow=$ow best_oc=$oc best_or=$orss; fi
 	done
 	local ps os
 	ps=$(stat -c %s "$OUT/$name.peer.bam"); os=$(stat -c %s "$OUT/$name.ours.bam")
 	BEST_PW=$best_pw
 	say "| $name | best of $rounds | peer $best_pw s, CPU $best_pc s, RSS $best_pr MB | ours $best_ow s, CPU $best_oc s, RSS $best_or MB | wall $(ratio "$best_ow" "$best_pw")x CPU $(ratio "$best_oc" "$best_pc")x RSS $(ratio "$best_or" "$best_pr")x |"
-	say "| $name | output size | peer $ps B | ours $os B | $(echo "scale=3; ($os - $ps) * 100 / $ps" | bc | sed 's/^\./0./; s/^-\./-0./') % |"
+	say "| $name | output size | peer $ps B | ours $os B | $(calc "($os - $ps) * 100 / $ps" 5) % |"
 	# checks
 	if cmp -s <(samtools view -@"$THREADS" "$OUT/$name.ours.bam") <(samtools view -@"$THREADS" "$OUT/$name.peer.bam"); then
 		say "| $name | records | identical to samtools sort (same order) | | |"
@@ -127,21 +130,27 @@ say ""
 say "| input | run | peer (samtools sort + index) | ours (sort-index) | ours/peer |"
 say "| --- | --- | --- | --- | --- |"
 make_eval_input
-compare eval "$OUT/eval_unsorted.bam" 3
+compare eval "$OUT/eval_unsorted.bam" "${ROUNDS:-3}"
 
 # memory bound: -m chosen so the input is >= 10x (about 12x) -m x threads
 uncompressed=$(samtools view -u "$OUT/eval_unsorted.bam" | wc -c)
 nthr=$((THREADS > 1 ? THREADS : 1))
-m_mb=$((uncompressed / (12 * nthr) >> 20))
+m_mb=$((uncompressed / (12 * nthr) >> 20)); [ $m_mb -ge 1 ] || m_mb=1
 bound_mb=$((m_mb * nthr))
 timed eval.bound "$SI" -@"$THREADS" -m "${m_mb}M" -l "$LEVEL" -T "$OUT" -o "$OUT/eval.bound.bam" "$OUT/eval_unsorted.bam"
 same=$(cmp -s <(samtools view "$OUT/eval.bound.bam") <(samtools view "$OUT/eval.peer.bam") && echo identical || echo DIFFERENT)
 say "| eval | memory bound | -m ${m_mb}M -@$THREADS: bound $bound_mb MiB, input $((uncompressed >> 20)) MiB uncompressed ($((uncompressed / (bound_mb << 20)))x) | peak RSS $T_RSS MB, wall $T_WALL s | overhead $((T_RSS - bound_mb)) MB over the bound; records $same |"
 
+# the floor at this level: compressing the sorted records alone (samtools view)
+samtools view -u -o "$OUT/eval.sorted_u.bam" "$OUT/eval.peer.bam"
+timed eval.compress_only samtools view -@"$THREADS" --output-fmt bam,level="$LEVEL" -o "$OUT/eval.recompressed.bam" "$OUT/eval.sorted_u.bam"
+say "| eval | floor: compress the sorted records only (samtools view -@$THREADS level $LEVEL) | $T_WALL s, CPU $T_CPU s | | $(ratio "$T_WALL" "$BEST_PW")x of peer's best wall |"
+rm -f "$OUT/eval.sorted_u.bam" "$OUT/eval.recompressed.bam"
+
 # the documented speed/size trade-off: our -l 5 against samtools' -l 6
 if [ "$LEVEL" = 6 ]; then
 	timed eval.ours_l5 "$SI" -@"$THREADS" -m "$MEM" -l 5 -T "$OUT" -o "$OUT/eval.l5.bam" "$OUT/eval_unsorted.bam"
-	say "| eval | ours -l 5 vs peer -l 6 | peer best $BEST_PW s | ours $T_WALL s, CPU $T_CPU s | wall $(ratio "$T_WALL" "$BEST_PW")x, size $(echo "scale=2; ($(stat -c %s "$OUT/eval.l5.bam") - $(stat -c %s "$OUT/eval.peer.bam")) * 100 / $(stat -c %s "$OUT/eval.peer.bam")" | bc) % |"
+	say "| eval | ours -l 5 vs peer -l 6 | peer best $BEST_PW s | ours $T_WALL s, CPU $T_CPU s | wall $(ratio "$T_WALL" "$BEST_PW")x, size $(calc "($(stat -c %s "$OUT/eval.l5.bam") - $(stat -c %s "$OUT/eval.peer.bam")) * 100 / $(stat -c %s "$OUT/eval.peer.bam")" 2) % |"
 fi
 
 if [ $BIG = 1 ]; then

@@ -129,7 +129,8 @@ static uint8_t *arena_take(si_batch_t *bt, size_t need)
 		if (!bt->blocks[bt->n_blocks]) bt->blocks[bt->n_blocks] = big_alloc(cap);
 		bt->block_cap[bt->n_blocks] = cap;
 		bt->mapped += cap;
-		if (cap == bt->block_size) spare_start(bt);
+		/* map ahead only once the input has proved larger than a block or two */
+		if (cap == bt->block_size && bt->n_blocks >= 2) spare_start(bt);
 		bt->cur_block = bt->n_blocks++;
 		bt->cur_off = need;
 		return bt->blocks[bt->cur_block];

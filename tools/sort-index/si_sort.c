@@ -268,7 +268,6 @@ static int write_output(sorter_t *s, gsa_err_t *err)
 	if (s->o->index == SI_IDX_BAI && s->st.index == SI_INDEX_CSI)
 		return gsa_err_set(err, GSA_EUSAGE, "%s: a contig is longer than BAI can index (2^29-1); use --csi",
 				   in_name(s->o));
-	if (s->o->index == SI_IDX_BAI) s->st.index = SI_INDEX_BAI;
 	{
 		double t0 = now_s();
 		si_batch_sort(&s->batch, nthr);
