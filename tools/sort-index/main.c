@@ -54,18 +54,6 @@ enum {
 	OPT_MERGE_WIDTH
 };
 
-static char *join_cmdline(int argc, char **argv)
-{
-	gsa_strbuf_t b;
-	int i;
-	gsa_strbuf_init(&b);
-	for (i = 0; i < argc; i++) {
-		if (i) gsa_strbuf_appendc(&b, ' ');
-		gsa_strbuf_append(&b, argv[i]);
-	}
-	return gsa_strbuf_detach(&b);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -139,7 +127,7 @@ int main(int argc, char **argv)
 
 	gsa_cleanup_install();
 	hts_set_log_level(lg.level >= GSA_LOG_DEBUG ? HTS_LOG_WARNING : HTS_LOG_OFF);
-	cmdline = join_cmdline(argc, argv);
+	cmdline = gsa_cli_join_args(argc, argv);
 	o.pg_version = gsa_version();
 	o.pg_cmdline = cmdline;
 	gsa_err_clear(&err);
