@@ -870,6 +870,25 @@ static void free_objs(engine_t *e)
 	free(e->jobs);
 }
 
+/* two sources must not land on one destination (the last rename would win) */
+static int check_unique_dests(engine_t *e, gsa_err_t *err)
+{
+	if (e->nobjs < 2) return 0;
+	char **names = gsa_xcalloc(e->nobjs, sizeof *names);
+	for (size_t i = 0; i < e->nobjs; i++) {
+		obj_t *o = &e->objs[i];
+		names[i] = o->dst_s3 ? gsa_strdup_printf("s3://%s/%s", o->dbucket, o->dkey) : gsa_xstrdup(o->dpath);
+	}
+	qsort(names, e->nobjs, sizeof *names, cmp_str);
+	int rc = 0;
+	for (size_t i = 1; i < e->nobjs && rc == 0; i++)
+		if (!strcmp(names[i], names[i - 1]))
+			rc = gsa_err_set(err, GSA_EUSAGE, "%s: two sources would be copied to this destination", names[i]);
+	for (size_t i = 0; i < e->nobjs; i++) free(names[i]);
+	free(names);
+	return rc;
+}
+
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -941,6 +960,7 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 	}
 	for (size_t i = 0; rc == 0 && i < nsrc; i++)
 		rc = gsa_transfer_is_s3(srcs[i]) ? expand_s3(&e, srcs[i], &d, err) : expand_local(&e, srcs[i], &d, err);
+	if (rc == 0) rc = check_unique_dests(&e, err);
 	if (rc) goto done;
 	/* parts */
 	uint64_t psz = opts->part_size ? opts->part_size : 16 * MIB;
