@@ -11,6 +11,8 @@ LARGE_MIB=${1:-1024}
 NSMALL=${2:-1000}
 export NODE_OPTIONS=--openssl-legacy-provider
 . tests/integration/lib.sh
+# lib.sh's exit handler must not stop at the first failing kill/wait under set -e
+trap 'set +e; _lib_exit' EXIT
 start_s3rver
 S=$GSA_ROOT/build/bin/s3-stage
 AWS=/usr/bin/aws

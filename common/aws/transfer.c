@@ -20,6 +20,7 @@
 
 #include "alloc.h"
 #include "aws/crc32c.h"
+#include "cleanup.h"
 #include "io.h"
 #include "path.h"
 #include "strbuf.h"
@@ -84,6 +85,8 @@ typedef struct engine {
 	uint64_t bytes_done, objects_done, skipped, skipped_bytes, bytes_total;
 	int workers_left;
 	pthread_cond_t done_cv;
+	char **dirs;   /* folders that received renames, synced once at the end */
+	size_t ndirs, dircap;
 } engine_t;
 
 static void engine_fail(engine_t *e, const gsa_err_t *err)
@@ -625,6 +628,63 @@ static int do_part(worker_t *w, obj_t *o, int part, gsa_err_t *err)
 	return rc;
 }
 
+/* Make a downloaded file visible: fsync its data, rename it into place.
+ * The folder is synced once per run (sync_dirs), not once per file: a
+ * crash can lose a rename, never expose a partial file. */
+static int commit_file(engine_t *e, obj_t *o, gsa_err_t *err)
+{
+	gsa_atomic_file_t *f = &o->af;
+	if (fsync(f->fd) < 0) {
+		gsa_err_errno(err, errno, "%s: cannot sync", f->path);
+		gsa_atomic_abort(f);
+		return -1;
+	}
+	if (close(f->fd) < 0) {
+		f->fd = -1;
+		gsa_err_errno(err, errno, "%s: close failed", f->path);
+		gsa_atomic_abort(f);
+		return -1;
+	}
+	f->fd = -1;
+	if (rename(f->tmp, f->path) < 0) {
+		gsa_err_errno(err, errno, "%s: cannot rename temp file into place", f->path);
+		gsa_atomic_abort(f);
+		return -1;
+	}
+	gsa_cleanup_forget(f->cleanup_id);
+	f->cleanup_id = -1;
+	char *dir = gsa_path_dirname(f->path);
+	gsa_atomic_abort(f); /* only releases the names now */
+	pthread_mutex_lock(&e->mu);
+	if (e->ndirs && !strcmp(e->dirs[e->ndirs - 1], dir)) {
+		free(dir);
+	} else {
+		e->dirs = gsa_xgrow(e->dirs, &e->dircap, e->ndirs + 1, sizeof *e->dirs);
+		e->dirs[e->ndirs++] = dir;
+	}
+	pthread_mutex_unlock(&e->mu);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* fsync every folder that received a file (each once) */
+static int sync_dirs(engine_t *e, gsa_err_t *err)
+{
+	int rc = 0;
+	if (!e->ndirs) return 0;
+	qsort(e->dirs, e->ndirs, sizeof *e->dirs, cmp_str);
+	for (size_t i = 0; i < e->ndirs; i++) {
+		if (i && !strcmp(e->dirs[i], e->dirs[i - 1])) continue;
+		int fd = open(e->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) < 0) {
+			if (rc == 0) rc = gsa_err_errno(err, errno, "%s: cannot sync folder", e->dirs[i]);
+		}
+		if (fd >= 0) close(fd);
+	}
+	return rc;
+}
+
 /* last part done: verify and commit, or clean up */
 static int obj_finish(worker_t *w, obj_t *o, gsa_err_t *err)
 {
@@ -663,9 +723,9 @@ static int obj_finish(worker_t *w, obj_t *o, gsa_err_t *err)
 			gsa_debug(e->log, "s3://%s/%s: no checksum available (multipart ETag %s): size checked only",
 				  o->bucket, o->key, h->etag);
 		}
-		if (rc == 0) rc = gsa_atomic_commit(&o->af, err);
+		if (rc == 0) rc = commit_file(e, o, err);
 	} else if (!o->dst_s3) {
-		rc = gsa_atomic_commit(&o->af, err);
+		rc = commit_file(e, o, err);
 	} else if (o->nparts > 1) {
 		struct stat st;
 		if (fstat(o->src_fd, &st) || st.st_size != o->src_st.st_size ||
@@ -810,6 +870,25 @@ static void free_objs(engine_t *e)
 	free(e->jobs);
 }
 
+/* two sources must not land on one destination (the last rename would win) */
+static int check_unique_dests(engine_t *e, gsa_err_t *err)
+{
+	if (e->nobjs < 2) return 0;
+	char **names = gsa_xcalloc(e->nobjs, sizeof *names);
+	for (size_t i = 0; i < e->nobjs; i++) {
+		obj_t *o = &e->objs[i];
+		names[i] = o->dst_s3 ? gsa_strdup_printf("s3://%s/%s", o->dbucket, o->dkey) : gsa_xstrdup(o->dpath);
+	}
+	qsort(names, e->nobjs, sizeof *names, cmp_str);
+	int rc = 0;
+	for (size_t i = 1; i < e->nobjs && rc == 0; i++)
+		if (!strcmp(names[i], names[i - 1]))
+			rc = gsa_err_set(err, GSA_EUSAGE, "%s: two sources would be copied to this destination", names[i]);
+	for (size_t i = 0; i < e->nobjs; i++) free(names[i]);
+	free(names);
+	return rc;
+}
+
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -881,6 +960,7 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 	}
 	for (size_t i = 0; rc == 0 && i < nsrc; i++)
 		rc = gsa_transfer_is_s3(srcs[i]) ? expand_s3(&e, srcs[i], &d, err) : expand_local(&e, srcs[i], &d, err);
+	if (rc == 0) rc = check_unique_dests(&e, err);
 	if (rc) goto done;
 	/* parts */
 	uint64_t psz = opts->part_size ? opts->part_size : 16 * MIB;
@@ -951,6 +1031,8 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 		if (e.stop) {
 			*err = e.err;
 			rc = -1;
+		} else {
+			rc = sync_dirs(&e, err);
 		}
 	}
 done:
@@ -963,6 +1045,8 @@ done:
 		stats->seconds = now_s() - t0;
 	}
 	free_objs(&e);
+	for (size_t i = 0; i < e.ndirs; i++) free(e.dirs[i]);
+	free(e.dirs);
 	if (e.have_client) gsa_s3_client_free(&e.cl);
 	free(d.bucket);
 	free(d.key);

@@ -110,6 +110,19 @@ static void test_errors(unit_t *t)
 	UNIT_CHECK_INT(t, gsa_transfer_get(s1, 1, "s3://bucket/key", &o, NULL, NULL, &err), -1);
 	UNIT_CHECK_INT(t, err.code, GSA_EUSAGE);
 	UNIT_CHECK(t, !gsa_path_exists(dst));
+	/* two sources with one name into one folder */
+	char a[300], b[300];
+	snprintf(a, sizeof a, "%s/d1", t->tmpdir);
+	snprintf(b, sizeof b, "%s/d2", t->tmpdir);
+	put_file(a, "same.txt", "1");
+	put_file(b, "same.txt", "2");
+	snprintf(a, sizeof a, "%s/d1/same.txt", t->tmpdir);
+	snprintf(b, sizeof b, "%s/d2/same.txt", t->tmpdir);
+	const char *s3[] = { a, b };
+	UNIT_CHECK_INT(t, gsa_transfer_get(s3, 2, dst, &o, NULL, NULL, &err), -1);
+	UNIT_CHECK_INT(t, err.code, GSA_EUSAGE);
+	UNIT_CHECK(t, strstr(err.msg, "two sources") != NULL);
+	UNIT_CHECK(t, !gsa_path_exists(dst));
 }
 
 int main(void)
