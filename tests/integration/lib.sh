@@ -19,6 +19,7 @@ _lib_pids=()
 _lib_cleanup_cmds=()
 
 _lib_exit() {
+	set +e # a script under set -e must still clean up everything
 	local p c
 	for p in "${_lib_pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${_lib_pids[@]}"; do wait "$p" 2>/dev/null; done
@@ -84,6 +85,9 @@ start_s3rver() {
 	[ -x "$bin" ] || { echo "s3rver missing: run make deps" >&2; return 1; }
 	S3_DIR=$TMP/s3rver; mkdir -p "$S3_DIR"
 	S3_PORT=$(free_port)
+	# s3rver's ListObjects continuation tokens use DES, which Node >= 17 hides
+	case " ${NODE_OPTIONS:-} " in *" --openssl-legacy-provider "*) ;;
+	*) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" ;; esac
 	"$bin" --address 127.0.0.1 --port "$S3_PORT" --directory "$S3_DIR" --silent \
 		--configure-bucket gsa-test >"$TMP/s3rver.log" 2>&1 &
 	_lib_pids+=($!)

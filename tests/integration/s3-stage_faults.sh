@@ -4,7 +4,6 @@
 # mid-download, uploads failing mid-way (the multipart upload is aborted).
 # The proxy also checks every SigV4 signature (s3rver 3.7.1 does not).
 . "$(dirname "$0")/lib.sh"
-export NODE_OPTIONS=--openssl-legacy-provider
 start_s3rver || exit 1
 S=$GSA_BIN/s3-stage
 

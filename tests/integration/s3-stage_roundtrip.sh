@@ -5,7 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 # s3rver lists past 1,000 keys with a DES continuation token: Node >= 17
 # needs the OpenSSL legacy provider for that
-export NODE_OPTIONS=--openssl-legacy-provider
 start_s3rver || exit 1
 S=$GSA_BIN/s3-stage
 E="--endpoint-url $S3_ENDPOINT --no-progress"
