@@ -2,7 +2,7 @@
 # demo/run.sh — the whole gsa pipeline on the sample in demo/data/, on this
 # machine, every step through `job` with local paths (no AWS):
 #
-#   index -> align -> sort-index -> call-variants per contig (in parallel) -> merge
+#   index -> align | sort-index -> call-variants per contig (in parallel) -> merge
 #
 # Prints each step's wall time and outputs, then one summary line.  `make demo`
 # builds the tools and runs this.  Options:
@@ -66,13 +66,11 @@ step index "$OUT/ref/" -- \
 	-i "$DATA/ref.fa" -o ref.fa -o 'ref.*gsai*' -p "$OUT/ref" -- \
 	align index ref.fa
 
-step align "$OUT/aln/demo.unsorted.bam" -- \
-	-i "$OUT/ref/*" -i "$DATA/R1.fastq.gz" -i "$DATA/R2.fastq.gz" -o demo.unsorted.bam -p "$OUT/aln" -- \
-	align map -t "$THREADS" -R '@RG\tID:demo\tSM:demo' -o demo.unsorted.bam ref.fa R1.fastq.gz R2.fastq.gz
-
-step sort-index "$OUT/demo.bam" "$OUT/demo.bam.bai" -- \
-	-i "$OUT/aln/demo.unsorted.bam" -o demo.bam -o demo.bam.bai -p "$OUT" -- \
-	sort-index -@ "$((THREADS - 1))" -m 256M -o demo.bam demo.unsorted.bam
+# align streams uncompressed BAM straight into sort-index: one job, no shell
+step 'align | sort-index' "$OUT/demo.bam" "$OUT/demo.bam.bai" -- \
+	--pipe -i "$OUT/ref/*" -i "$DATA/R1.fastq.gz" -i "$DATA/R2.fastq.gz" -o demo.bam -o demo.bam.bai -p "$OUT" -- \
+	align map -t "$THREADS" -R '@RG\tID:demo\tSM:demo' ref.fa R1.fastq.gz R2.fastq.gz \
+	'|' sort-index -@ "$((THREADS - 1))" -m 256M -o demo.bam -
 
 # one call-variants job per contig, all at once, as the Step Functions Map state does
 contigs=($(sed -n 's/^>\([^[:space:]]*\).*/\1/p' "$DATA/ref.fa"))
