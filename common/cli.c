@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -116,4 +117,17 @@ int gsa_parse_size(const char *s, uint64_t *out)
 	if (*end || v == 0 || (shift && v > (~0ULL >> shift))) return -1;
 	*out = (uint64_t)v << shift;
 	return 0;
+}
+
+char *gsa_cli_join_args(int argc, char *const argv[])
+{
+	gsa_strbuf_t b;
+	const char *p;
+	int i;
+	gsa_strbuf_init(&b);
+	for (i = 0; i < argc; i++) {
+		if (i) gsa_strbuf_appendc(&b, ' ');
+		for (p = argv[i]; *p; p++) gsa_strbuf_appendc(&b, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
+	}
+	return gsa_strbuf_detach(&b);
 }

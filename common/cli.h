@@ -68,6 +68,10 @@ int gsa_cli_usage_error(const gsa_cli_t *cli, const char *fmt, ...)
  * when the code is unset). */
 int gsa_cli_fail(const gsa_cli_t *cli, const gsa_err_t *err);
 
+/* The command line as one string for @PG CL / ##commandLine: arguments
+ * joined by spaces, tabs and newlines turned into spaces.  Caller frees. */
+char *gsa_cli_join_args(int argc, char *const argv[]);
+
 /* The version string baked in at build time (git describe). */
 const char *gsa_version(void);
 

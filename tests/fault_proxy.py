@@ -15,7 +15,7 @@ implement AbortMultipartUpload on s3rver's store (s3rver lacks it).
     fault_proxy.py --upstream 127.0.0.1:PORT --port-file F [--fail-rate 0.2]
         [--seed 1] [--stall SECONDS] [--verify-secret S] [--log FILE]
         [--kill-pid PID --kill-after-bytes N] [--fail-puts-after-bytes N]
-        [--s3rver-dir DIR]
+        [--s3rver-dir DIR] [--stall-after-bytes N --stall SECONDS]
 
 Python standard library only.  Stops on SIGTERM.
 """
@@ -39,7 +39,6 @@ ARGS = None
 LOCK = threading.Lock()
 RNG = random.Random(1)
 STATE = {"resp_bytes": 0, "req_bytes": 0, "killed": False}
-LOCAL = threading.local()
 
 
 def log(line):
@@ -85,15 +84,6 @@ def sigv4_ok(handler, body):
         k = hmac.new(k, part.encode(), hashlib.sha256).digest()
     want = hmac.new(k, sts.encode(), hashlib.sha256).hexdigest()
     return hmac.compare_digest(want, sig), "signature mismatch"
-
-
-def upstream():
-    c = getattr(LOCAL, "conn", None)
-    if c is None:
-        host, port = ARGS.upstream.rsplit(":", 1)
-        c = http.client.HTTPConnection(host, int(port), timeout=60)
-        LOCAL.conn = c
-    return c
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -166,17 +156,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def forward(self, body, cut):
         hdrs = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
-        r = None
-        for _ in range(2):  # a kept-alive upstream connection may have timed out: retry once
-            try:
-                c = upstream()
-                c.request(self.command, self.path,
-                          body=body if body or self.command in ("PUT", "POST") else None, headers=hdrs)
-                r = c.getresponse()
-                break
-            except (OSError, http.client.HTTPException):
-                LOCAL.conn = None
-        if r is None:
+        # a fresh upstream connection per request: replaying a request on a
+        # kept-alive connection the server closed meanwhile could make
+        # s3rver (which does not check Content-Length) store a truncated copy
+        c = None
+        try:
+            host, port = ARGS.upstream.rsplit(":", 1)
+            c = http.client.HTTPConnection(host, int(port), timeout=60)
+            c.request(self.command, self.path,
+                      body=body if body or self.command in ("PUT", "POST") else None, headers=hdrs)
+            r = c.getresponse()
+        except (OSError, http.client.HTTPException):
+            if c:
+                c.close()
             return self.drop("upstream-down")
         length = r.getheader("Content-Length")
         data = None
@@ -200,15 +192,19 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
                 sent += len(chunk)
                 self.count(len(chunk))
+                if ARGS.stall_after_bytes is not None and STATE["resp_bytes"] > ARGS.stall_after_bytes:
+                    log("%s %s %d stall-after %s" % (self.command, self.path, r.status, self.region()))
+                    time.sleep(ARGS.stall)
+                    c.close()
+                    return self.drop("stall")
             if sent < total:
-                LOCAL.conn = None  # the upstream response was not drained
                 c.close()
                 return self.drop("cut")
         except OSError:
-            LOCAL.conn = None
             c.close()
             self.close_connection = True
             return
+        c.close()
         log("%s %s %d ok %s" % (self.command, self.path, r.status, self.region()))
 
     def count(self, n):
@@ -240,6 +236,8 @@ def main():
     p.add_argument("--kill-after-bytes", type=int)
     p.add_argument("--fail-puts-after-bytes", type=int)
     p.add_argument("--s3rver-dir")
+    p.add_argument("--stall-after-bytes", type=int,
+                   help="after this many response bytes, every response stalls for --stall seconds")
     ARGS = p.parse_args()
     ARGS.faults = ARGS.faults.split(",")
     RNG = random.Random(ARGS.seed)

@@ -40,14 +40,15 @@ for c in $(cut -f1 "$REF.fai"); do
 	# bcftools: two processes in a pipe; wall = the pipeline's, CPU = both, RSS = the larger
 	s=$(date +%s.%N)
 	tm "peer.$c.mp" bcftools mpileup -f "$REF" -r "$c" "$BAM" 2>/dev/null |
-		tm "peer.$c.call" bcftools call -mv -Oz -o "$OUT/peer/$c.vcf.gz"
+		tm "peer.$c.call" bcftools call -mv -Oz -o "$OUT/peer/$c.vcf.gz" 2>>"$OUT/peer.log"
 	e=$(date +%s.%N)
-	pw=$(echo "$e - $s" | bc)
+	pw=$(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.2f", e - s}')
 	read -r _ pc pr < <(sum "$OUT/time/peer.$c.mp" "$OUT/time/peer.$c.call")
 	tm "ours.$c" "$CV" --quiet -@ "$THREADS" -f "$REF" -r "$c" -o "$OUT/ours/$c.vcf.gz" "$BAM"
 	read -r ow oc or < <(sum "$OUT/time/ours.$c")
-	printf '%-12s %9.2f %9.2f %9.2f %9.2f %8dM %8dM %6.2fx %6.2fx %6.2fx\n' "$c" "$pw" "$ow" "$pc" "$oc" \
-		$((pr / 1024)) $((or / 1024)) "$(echo "$ow / $pw" | bc -l)" "$(echo "$oc / $pc" | bc -l)" "$(echo "$or / $pr" | bc -l)"
+	awk -v c="$c" -v pw="$pw" -v ow="$ow" -v pc="$pc" -v oc="$oc" -v pr="$pr" -v or="$or" 'BEGIN {
+		printf "%-12s %9.2f %9.2f %9.2f %9.2f %8dM %8dM %6.2fx %6.2fx %6.2fx\n", c, pw, ow, pc, oc,
+			pr / 1024, or / 1024, ow / pw, oc / pc, or / pr }'
 	echo "$pw $pc $pr $ow $oc $or" >>"$OUT/time/rows"
 done
 awk '{pw+=$1; pc+=$2; if ($3>pr) pr=$3; ow+=$4; oc+=$5; if ($6>or) or=$6}
@@ -55,7 +56,7 @@ awk '{pw+=$1; pc+=$2; if ($3>pr) pr=$3; ow+=$4; oc+=$5; if ($6>or) or=$6}
 
 if [ -f "$SIM/truth.vcf.gz" ]; then
 	"$CV" merge --quiet -o "$OUT/ours.vcf.gz" "$OUT"/ours/*.vcf.gz
-	bcftools concat -a -Oz -o "$OUT/peer.vcf.gz" $(for c in $(cut -f1 "$REF.fai"); do echo "$OUT/peer/$c.vcf.gz"; done) 2>/dev/null
+	bcftools concat -Oz -o "$OUT/peer.vcf.gz" $(for c in $(cut -f1 "$REF.fai"); do echo "$OUT/peer/$c.vcf.gz"; done) 2>/dev/null
 	bcftools index -t "$OUT/peer.vcf.gz"
 	for who in peer ours; do
 		echo "## accuracy: $who ($([ $who = peer ] && echo bcftools || echo call-variants)) vs $SIM/truth.vcf.gz"

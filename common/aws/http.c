@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,9 +15,15 @@
 
 #define BODY_KEEP_MAX (1u << 20)
 
+static pthread_once_t g_curl_once = PTHREAD_ONCE_INIT;
+static CURLcode g_curl_init_rc; /* written once under g_curl_once */
+
+static void curl_init_once(void) { g_curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
+
 int gsa_http_global_init(gsa_err_t *err)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	pthread_once(&g_curl_once, curl_init_once);
+	if (g_curl_init_rc != CURLE_OK)
 		return gsa_err_set(err, GSA_EINTERNAL, "libcurl initialisation failed");
 	return 0;
 }
@@ -100,6 +107,10 @@ static size_t on_write(char *buf, size_t size, size_t n, void *ud)
 	if (!x->resp->status) curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->resp->status);
 	const gsa_http_sink_t *s = x->req->sink;
 	if (s && x->resp->status / 100 == 2) {
+		if (!x->resp->sink_begun) {
+			x->resp->sink_begun = 1;
+			if (s->begin) s->begin(s->ctx, x->resp);
+		}
 		if (s->write(s->ctx, buf, len)) {
 			x->resp->sink_failed = 1;
 			return 0; /* aborts the transfer */

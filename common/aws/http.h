@@ -17,11 +17,15 @@
 
 #define GSA_HTTP_MAX_HDRS 48
 
-/* Where a response body goes.  write() returns 0, or -1 to stop the
- * transfer (a local error the callback keeps for itself). */
+struct gsa_http_resp;
+
+/* Where a 2xx response body goes.  write() returns 0, or -1 to stop the
+ * transfer (a local error the callback keeps for itself).  begin (may be
+ * NULL) sees the response headers once, before the first write. */
 typedef struct gsa_http_sink {
 	int (*write)(void *ctx, const void *data, size_t n);
 	void *ctx;
+	void (*begin)(void *ctx, const struct gsa_http_resp *resp);
 } gsa_http_sink_t;
 
 /* Where a request body comes from: memory, or a byte range of a file. */
@@ -52,13 +56,16 @@ typedef struct gsa_http_resp {
 	char *hname[GSA_HTTP_MAX_HDRS]; /* lower-cased */
 	char *hval[GSA_HTTP_MAX_HDRS];
 	int sink_failed;      /* the sink returned -1 */
+	int sink_begun;       /* sink->begin was called */
 } gsa_http_resp_t;
 
 typedef struct gsa_http_conn {
 	void *curl; /* CURL *, reused across requests */
 } gsa_http_conn_t;
 
-/* Call once from main() before threads start (curl_global_init). */
+/* curl_global_init, once per process (later calls return the first
+ * result).  gsa_transfer() calls it; call it early from main() when other
+ * threads may use libcurl at the same time. */
 int gsa_http_global_init(gsa_err_t *err);
 void gsa_http_global_cleanup(void);
 

@@ -293,7 +293,12 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 				rid = gsa_xstrdup(h ? h : "-");
 			}
 			const char *hint = "";
-			if (!strcmp(code, "SignatureDoesNotMatch")) hint = "; check the secret access key";
+			char region_hint[128];
+			const char *breg = gsa_http_resp_header(resp, "x-amz-bucket-region");
+			if (breg && strcmp(breg, cl->region)) {
+				snprintf(region_hint, sizeof region_hint, "; the bucket is in %s: use --region %s", breg, breg);
+				hint = region_hint;
+			} else if (!strcmp(code, "SignatureDoesNotMatch")) hint = "; check the secret access key";
 			else if (!strcmp(code, "InvalidAccessKeyId")) hint = "; check the access key id";
 			else if (!strcmp(code, "ExpiredToken")) hint = "; the session token has expired";
 			gsa_err_set(err, GSA_EREMOTE, "%s: %s%s%s (HTTP %ld, request id %s%s)%s", d.s, code,
@@ -356,12 +361,15 @@ static int explain_missing(gsa_s3_conn_t *c, const char *bucket, const char *key
 	int rc = s3_do(c, &op, &r, err);
 	if (rc == 0) {
 		char *k = r.body.s ? gsa_xml_next(r.body.s, "Key", NULL) : NULL;
-		if (k && gsa_str_starts_with(k, key) && strlen(k) > strlen(key) && k[strlen(key)] == '/')
+		if (k && !strcmp(k, key))
+			gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: AccessDenied: the object exists but may not be read "
+				    "with these credentials", bucket, key);
+		else if (k && gsa_str_starts_with(k, key) && strlen(k) > strlen(key) && k[strlen(key)] == '/')
 			gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: NoSuchKey: no such object (it is a prefix: add a "
 				    "trailing '/' to copy everything under it)", bucket, key);
 		else
 			gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: NoSuchKey: no such object", bucket, key);
-		snprintf(c->last_code, sizeof c->last_code, "NoSuchKey");
+		snprintf(c->last_code, sizeof c->last_code, "%s", k && !strcmp(k, key) ? "AccessDenied" : "NoSuchKey");
 		free(k);
 	}
 	gsa_strbuf_free(&q);
@@ -389,21 +397,29 @@ int gsa_s3_head_object(gsa_s3_conn_t *c, const char *bucket, const char *key, gs
 }
 
 int gsa_s3_get_object(gsa_s3_conn_t *c, const char *bucket, const char *key, uint64_t off, uint64_t len,
-		      const gsa_http_sink_t *sink, void (*restart)(void *ctx), gsa_s3_head_t *h, gsa_err_t *err)
+		      const char *if_match, const gsa_http_sink_t *sink, void (*restart)(void *ctx),
+		      gsa_s3_head_t *h, gsa_err_t *err)
 {
 	gsa_http_resp_t r;
 	gsa_http_resp_init(&r);
-	char range[80];
-	gsa_sigv4_hdr_t hd[2];
+	char range[80], etag[96];
+	gsa_sigv4_hdr_t hd[3];
 	size_t nh = 0;
 	hd[nh++] = (gsa_sigv4_hdr_t){ "x-amz-checksum-mode", "ENABLED" };
 	if (len) {
 		snprintf(range, sizeof range, "bytes=%" PRIu64 "-%" PRIu64, off, off + len - 1);
 		hd[nh++] = (gsa_sigv4_hdr_t){ "range", range };
 	}
+	if (if_match && *if_match) {
+		snprintf(etag, sizeof etag, "\"%s\"", if_match);
+		hd[nh++] = (gsa_sigv4_hdr_t){ "if-match", etag };
+	}
 	s3_op_t op = { "GET", bucket, key, NULL, hd, nh, NULL, sink, restart, 0 };
 	int rc = s3_do(c, &op, &r, err);
 	if (rc == 0 && h) fill_head(&r, h);
+	if (rc && c->last_status == 412)
+		gsa_err_set(err, GSA_EREMOTE, "s3://%s/%s: the object changed during the download (ETag no longer %s)",
+			    bucket, key, if_match ? if_match : "?");
 	if (rc && (c->last_status == 404 || c->last_status == 403) && strcmp(c->last_code, "SignatureDoesNotMatch") &&
 	    strcmp(c->last_code, "InvalidAccessKeyId") && strcmp(c->last_code, "NoSuchBucket"))
 		explain_missing(c, bucket, key, err);

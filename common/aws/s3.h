@@ -69,11 +69,14 @@ typedef struct gsa_s3_head {
 int gsa_s3_head_object(gsa_s3_conn_t *c, const char *bucket, const char *key, gsa_s3_head_t *h, gsa_err_t *err);
 
 /* GET bytes [off, off+len) of an object into sink (len 0: whole object).
- * restart(ctx) is called before a retry so the sink can start the range
- * again.  When h is not NULL it is filled from the response headers.
- * Returns 0 or -1. */
+ * if_match (may be NULL) is the ETag the object must still have, so ranges
+ * of an object replaced meanwhile are refused (412 -> "changed during
+ * download").  restart(ctx) is called before a retry so the sink can start
+ * the range again.  When h is not NULL it is filled from the response
+ * headers.  Returns 0 or -1. */
 int gsa_s3_get_object(gsa_s3_conn_t *c, const char *bucket, const char *key, uint64_t off, uint64_t len,
-		      const gsa_http_sink_t *sink, void (*restart)(void *ctx), gsa_s3_head_t *h, gsa_err_t *err);
+		      const char *if_match, const gsa_http_sink_t *sink, void (*restart)(void *ctx),
+		      gsa_s3_head_t *h, gsa_err_t *err);
 
 /* PUT bytes [off, off+len) of fd as one object, with its CRC32C (sent as
  * x-amz-checksum-crc32c and kept as metadata gsa-crc32c).  Returns 0 or -1. */

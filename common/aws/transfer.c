@@ -417,6 +417,17 @@ static int get_write(void *ctx, const void *data, size_t n)
 	return 0;
 }
 
+/* the response names a CRC32C: the MD5 would not be used */
+static void get_begin(void *ctx, const gsa_http_resp_t *resp)
+{
+	get_sink_t *s = ctx;
+	const char *c = gsa_http_resp_header(resp, "x-amz-checksum-crc32c");
+	if (s->md5 && ((c && !strchr(c, '-')) || gsa_http_resp_header(resp, "x-amz-meta-gsa-crc32c"))) {
+		EVP_MD_CTX_free(s->md5);
+		s->md5 = NULL;
+	}
+}
+
 static void get_restart(void *ctx)
 {
 	get_sink_t *s = ctx;
@@ -569,11 +580,11 @@ static int do_part(worker_t *w, obj_t *o, int part, gsa_err_t *err)
 			s.md5 = EVP_MD_CTX_new();
 			EVP_DigestInit_ex(s.md5, EVP_md5(), NULL);
 		}
-		gsa_http_sink_t sink = { get_write, &s };
+		gsa_http_sink_t sink = { get_write, &s, get_begin };
 		gsa_s3_head_t h;
 		int rc = o->size == 0 ? 0 :
-			gsa_s3_get_object(&w->conn, o->bucket, o->key, off, o->nparts == 1 ? 0 : len, &sink, get_restart,
-					  &h, err);
+			gsa_s3_get_object(&w->conn, o->bucket, o->key, off, o->nparts == 1 ? 0 : len,
+					  o->nparts > 1 ? o->head.etag : NULL, &sink, get_restart, &h, err);
 		if (o->size == 0) {
 			memset(&h, 0, sizeof h);
 			if (!o->have_head) {
@@ -802,8 +813,8 @@ static void free_objs(engine_t *e)
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	long j = (n > 0 ? n : 2) * 4;
-	return j < 8 ? 8 : j > 64 ? 64 : (int)j;
+	long j = (n > 0 ? n : 2) * 8;
+	return j < 16 ? 16 : j > 64 ? 64 : (int)j;
 }
 
 int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, const char *dest,
@@ -835,6 +846,7 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 	if (dir == GSA_TRANSFER_GET && gsa_transfer_is_s3(dest))
 		return gsa_err_set(err, GSA_EUSAGE, "%s: get writes to a local destination (use put to upload)", dest);
 	if (any_s3) {
+		if (gsa_http_global_init(err)) return -1;
 		if (gsa_s3_client_init(&e.cl, &opts->s3, log, err)) {
 			gsa_s3_client_free(&e.cl);
 			return -1;

@@ -19,6 +19,17 @@
  * aborted.  Large objects move as parallel ranged GETs / multipart uploads.
  * On error nothing partial is left under a destination name, the first
  * error is returned and the other transfers stop.
+ *
+ * Use from a tool (main() should have called gsa_cleanup_install() so temp
+ * files are removed on SIGINT/SIGTERM):
+ *
+ *     gsa_transfer_opts_t o;
+ *     gsa_transfer_stats_t st;
+ *     gsa_err_t err;
+ *     const char *in[] = { "s3://bucket/fastq/NA12878*", "s3://bucket/ref/" };
+ *     gsa_transfer_opts_init(&o);            // defaults; o.s3.* for endpoint etc.
+ *     if (gsa_transfer_get(in, 2, "/scratch/in/", &o, log, &st, &err))
+ *         return gsa_cli_fail(&cli, &err);   // err.code is the exit code
  */
 #ifndef GSA_AWS_TRANSFER_H
 #define GSA_AWS_TRANSFER_H
@@ -36,7 +47,7 @@ typedef enum {
 } gsa_transfer_dir_t;
 
 typedef struct gsa_transfer_opts {
-	int jobs;             /* parallel requests; 0: 4 per core, within 8..64 */
+	int jobs;             /* parallel requests; 0: 8 per core, within 16..64 */
 	uint64_t part_size;   /* bytes per ranged GET / upload part; 0: 16 MiB
 			       * (raised so no object needs more than 10,000 parts) */
 	int skip_existing;    /* same size and checksum at the destination: no transfer */

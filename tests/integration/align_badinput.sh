@@ -72,4 +72,7 @@ head -c 30000 <(gzip -c "$TMP/ref.fa") >"$TMP/fa2/r.fa.gz"; bad_index "index: tr
 : >"$TMP/fa3/r.fa"; bad_index "index: empty FASTA -> exit 2" "no FASTA records" "$TMP/fa3/r.fa"
 printf '>a\nACGT\n>a\nACGT\n' >"$TMP/fa4/r.fa"; bad_index "index: duplicate contig name -> exit 2" "duplicate" "$TMP/fa4/r.fa"
 check_exit 1 "map without R1 is a usage error (exit 1)" "$A" map "$TMP/ref.fa"
+check_sh "common options before the command; JSON error line for a stale index" "
+	set +e; '$A' --log-format json map '$TMP/stale.fa' '$TMP/r1.fq' 2>'$TMP/j.err' >/dev/null; rc=\$?; set -e
+	[ \$rc -eq 2 ]; python3 -m json.tool --json-lines '$TMP/j.err' >/dev/null; grep -q 'stale index' '$TMP/j.err'"
 finish

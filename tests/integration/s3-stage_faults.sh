@@ -51,6 +51,16 @@ check_sh "multipart upload aborted" "grep -q 'DELETE .*uploadId=.* 204 abort' '$
 check_sh "no open multipart upload left in the store" "! find '$S3_DIR' -path '*upload*' -name key | grep -q ."
 check_exit 4 "no object under the key" "$S" get --endpoint-url "$S3_ENDPOINT" --no-progress s3://gsa-test/f/dead "$TMP/dead.out"
 
+# SIGTERM in the middle of a download: exit 143, temp file removed
+start_proxy slow --stall-after-bytes 8000000 --stall 30
+"$S" get --endpoint-url "$PROXY" --no-progress -p 5M s3://gsa-test/f/big "$TMP/term/big" 2>"$TMP/term.err" &
+spid=$!
+for i in $(seq 200); do ls -a "$TMP/term" 2>/dev/null | grep -q '^\.big\.tmp\.' && break; sleep 0.1; done
+check_sh "download in progress has a temp file" "ls -a '$TMP/term' | grep -q '^\.big\.tmp\.'"
+kill -TERM "$spid"; wait "$spid"; rc=$?
+check_sh "SIGTERM exits 143" "[ $rc -eq 143 ]"
+check_sh "SIGTERM leaves neither file nor temp" "[ -z \"\$(ls -A '$TMP/term')\" ]"
+
 # the server is killed (SIGKILL) after 10 MB of a 30 MiB download
 start_proxy kill --kill-pid "$S3_PID" --kill-after-bytes 10000000
 check_exit 4 "server killed mid-download exits 4" sh -c "'$S' get --endpoint-url '$PROXY' --no-progress -p 5M --max-attempts 3 \

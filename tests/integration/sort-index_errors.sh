@@ -24,6 +24,8 @@ check_exit 1 "usage: bad -l" "$SI" -l 11 -o "$TMP/out/x.bam" "$TMP/in.bam"
 check_exit 1 "usage: -o - (the index needs a file)" "$SI" -o - "$TMP/in.bam"
 check_exit 1 "usage: two inputs" "$SI" -o "$TMP/out/x.bam" "$TMP/in.bam" "$TMP/in.bam"
 check_exit 3 "missing input file: exit 3" "$SI" -o "$TMP/out/x.bam" "$TMP/nope.bam"
+check_exit 3 "output folder missing: exit 3 before reading" "$SI" -o "$TMP/nodir/x.bam" "$TMP/in.bam"
+check_exit 3 "temp folder missing: exit 3 before reading" "$SI" -T "$TMP/nodir" -o "$TMP/out/x.bam" "$TMP/in.bam"
 
 for threads in 0 2; do
 	check_exit 2 "truncated BAM (cut mid-block), -@$threads: exit 2" \
@@ -45,6 +47,12 @@ d = bytearray(open(sys.argv[1], 'rb').read())
 for i in range(len(d) // 2, len(d) // 2 + 64): d[i] ^= 0x5a
 open(sys.argv[2], 'wb').write(d)" "$TMP/in.bam" "$TMP/corrupt.bam"
 check_exit 2 "corrupt BGZF block: exit 2" "$SI" -o "$TMP/out/c.bam" "$TMP/corrupt.bam"
+{ head -n 3000 "$TMP/in.sam"; printf 'bad\tnotaflag\tctg1\t5\t60\t4M\t*\t0\t0\tACGT\t*\n'; tail -n 3000 "$TMP/in.sam"; } >"$TMP/badfield.sam"
+for threads in 0 2; do
+	check_exit 2 "malformed SAM record on stdin, -@$threads: exit 2" \
+		sh -c "'$SI' -@$threads -o '$TMP/out/bf.bam' - <'$TMP/badfield.sam' 2>'$TMP/e.log'"
+	check "malformed SAM: one line saying so" one_line_error "$TMP/e.log" "stdin: malformed SAM record"
+done
 echo "this is not a BAM file" >"$TMP/junk.txt"
 check_exit 2 "not SAM/BAM: exit 2" "$SI" -o "$TMP/out/j.bam" "$TMP/junk.txt"
 
@@ -88,6 +96,10 @@ full_disk_tests() {
 	check_exit 3 "output folder full: exit 3" sh -c "'$SI' -l 0 -o '$TMP/mnt/full.bam' '$TMP/in.bam' 2>'$TMP/e.log'"
 	check "output folder full: one line saying no space" one_line_error "$TMP/e.log" "No space left"
 	check "output folder full: no output or index left" nothing_left "$TMP/mnt"
+	check_exit 3 "output folder full with -@2 (errors from writer threads): exit 3" \
+		sh -c "'$SI' -@2 -l 0 -o '$TMP/mnt/full.bam' '$TMP/in.bam' 2>'$TMP/e.log'"
+	check "output folder full with -@2: no space named, nothing left" \
+		sh -c "grep -q 'No space left' '$TMP/e.log' && test -z \"\$(ls -A '$TMP/mnt')\""
 	check_exit 3 "temp folder full: exit 3" \
 		sh -c "'$SI' -m 1M -T '$TMP/mnt' -o '$TMP/out/tf.bam' '$TMP/in.sam' 2>'$TMP/e.log'"
 	check "temp folder full: one line saying no space" one_line_error "$TMP/e.log" "No space left"

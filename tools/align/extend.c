@@ -95,7 +95,7 @@ int aln_banded(const uint8_t *q, int qlen, const uint8_t *t, int tlen, int dlo, 
 		for (j = jlo; j <= jhi; j++) {
 			int32_t m, h, f, hup = H[j];
 			uint8_t d = 0;
-			if (hdiag >= start) m = hdiag;
+			if (hdiag > start) m = hdiag; /* ties: clip, as a local aligner would */
 			else { m = start; d |= TB_M_START; }
 			m += subst(sc, qi, t[j]);
 			/* F: insertion, from the row above */
@@ -172,7 +172,7 @@ int aln_ungapped(const uint8_t *q, int qlen, const uint8_t *t, const aln_scoring
 	for (i = 0; i < qlen; i++) {
 		/* candidate start at i: value -S[i] - (i > 0 ? clip : 0) */
 		int cand = -s - (i > 0 ? sc->clip : 0);
-		if (i == 0 || cand > run_best) { run_best = cand; run_at = i; }
+		if (i == 0 || cand >= run_best) { run_best = cand; run_at = i; } /* ties: clip */
 		s += subst(sc, q[i], t[i]);
 		int v = s + run_best - (i < qlen - 1 ? sc->clip : 0);
 		if (v > best) { best = v; ba = run_at; bb = i; }

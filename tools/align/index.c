@@ -55,7 +55,7 @@ static int write_section(gsa_atomic_file_t *f, const void *p, uint64_t n, uint64
 	return 0;
 }
 
-int index_build(const refseq_t *r, int k, int w, const char *out_path,
+int index_build(refseq_t *r, int k, int w, const char *out_path,
 		index_build_stats_t *st, gsa_err_t *err)
 {
 	struct timespec t0, t1;
@@ -91,22 +91,16 @@ int index_build(const refseq_t *r, int k, int w, const char *out_path,
 		free(ent);
 		return gsa_err_set(err, GSA_EDATA, "reference has too many minimizers for this index version");
 	}
-	sort_entries(ent, n);
-	for (i = 0; i < n; i++)
-		if (i == 0 || ent[i].hash != ent[i - 1].hash) n_keys++;
 
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, MAGIC, 8);
 	h.version = ALIGN_INDEX_VERSION;
 	h.k = (uint32_t)k;
 	h.w = (uint32_t)w;
-	h.bucket_bits = 4;
-	while ((1ULL << h.bucket_bits) < n_keys && h.bucket_bits < 40) h.bucket_bits++;
 	h.fasta_size = r->file_size;
 	h.fasta_hash = r->file_hash;
 	h.total = r->total;
 	h.n_contigs = (uint64_t)r->n_contigs;
-	h.n_keys = n_keys;
 	h.n_pos = n;
 
 	/* contig table and names */
@@ -135,6 +129,16 @@ int index_build(const refseq_t *r, int k, int w, const char *out_path,
 		pac[i >> 2] |= (uint8_t)(b << ((i & 3) * 2));
 	}
 	h.n_nruns = n_nruns;
+	/* the byte-per-base sequence is no longer needed: free it before the
+	 * sort, which is the memory peak */
+	free(r->seq);
+	r->seq = NULL;
+	sort_entries(ent, n);
+	for (i = 0; i < n; i++)
+		if (i == 0 || ent[i].hash != ent[i - 1].hash) n_keys++;
+	h.n_keys = n_keys;
+	h.bucket_bits = 4;
+	while ((1ULL << h.bucket_bits) < n_keys && h.bucket_bits < 40) h.bucket_bits++;
 	/* the table */
 	keys = gsa_xmalloc((n_keys ? n_keys : 1) * sizeof *keys);
 	koff = gsa_xmalloc((n_keys + 1) * sizeof *koff);

@@ -55,9 +55,11 @@ typedef struct index_build_stats {
 } index_build_stats_t;
 
 /* Build the index of `r` with (w,k)-minimizers and write it atomically to
- * `out_path`.  Returns 0, or -1 with err set (GSA_EIO, GSA_EDATA when the
- * reference is too large for 32-bit table offsets). */
-int index_build(const refseq_t *r, int k, int w, const char *out_path,
+ * `out_path`.  r->seq is freed (set to NULL) once packed, to lower the peak
+ * memory; the rest of r is left alone.  Returns 0, or -1 with err set
+ * (GSA_EIO, GSA_EDATA when the reference is too large for 32-bit table
+ * offsets). */
+int index_build(refseq_t *r, int k, int w, const char *out_path,
 		index_build_stats_t *st, gsa_err_t *err);
 
 /* Map an index file.  When fasta_path is not NULL, check that the FASTA still

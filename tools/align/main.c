@@ -11,6 +11,9 @@
 #include "strbuf.h"
 
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -34,7 +37,7 @@ static const char USAGE[] =
 	"  -R, --read-group LINE    '@RG\\tID:..\\tSM:..' header line, RG:Z tag on records\n"
 	"  -l, --level N            BAM compression level 0-9 (default 6 with -o, 0 on stdout)\n"
 	"  -p, --interleaved        R1 holds both mates, one after the other\n"
-	"  -K, --batch N            templates per batch (default 50000)\n"
+	"  -K, --batch N            templates per batch (default 20000)\n"
 	"      --max-occ N          skip minimizers with more hits (default 500)\n"
 	"  Use '-' for stdin.  Without R2 (and without -p) reads are single-end.\n"
 	"\n"
@@ -144,7 +147,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	memset(&o, 0, sizeof o);
 	map_opts_default(&o.mo);
 	o.threads = 1;
-	o.batch = 50000;
+	o.batch = 20000;
 	o.level = -1;
 	gsa_err_clear(&err);
 	cmdline = join_args(argc, argv);
@@ -190,6 +193,13 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		o.rg_id = rg_id;
 	}
 	o.cmdline = cmdline;
+#ifdef __GLIBC__
+	/* every batch allocates and frees the same amounts: keep the memory
+	 * instead of returning it to the kernel and faulting it back in */
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+	mallopt(M_TOP_PAD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+#endif
 	idx_path = gsa_strdup_printf("%s%s", argv[optind], ALIGN_INDEX_SUFFIX);
 	rc = index_load(&ix, idx_path, stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode) ? argv[optind] : NULL, &err);
 	if (rc == 0) {
@@ -219,8 +229,15 @@ int main(int argc, char **argv)
 	gsa_cli_init(&cli, "align", USAGE, &lg);
 	if (argc > 1 && strcmp(argv[1], "index") == 0) return cmd_index(argc - 1, argv + 1, &cli);
 	if (argc > 1 && strcmp(argv[1], "map") == 0) return cmd_map(argc - 1, argv + 1, &cli);
-	while ((c = getopt_long(argc, argv, ":" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+	/* common options may come before the command ("+": stop at it) */
+	while ((c = getopt_long(argc, argv, "+:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
 		if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
+	if (optind < argc && (strcmp(argv[optind], "index") == 0 || strcmp(argv[optind], "map") == 0)) {
+		int first = optind;
+		optind = 1;
+		if (strcmp(argv[first], "index") == 0) return cmd_index(argc - first, argv + first, &cli);
+		return cmd_map(argc - first, argv + first, &cli);
+	}
 	if (optind < argc) return gsa_cli_usage_error(&cli, "unknown command '%s' (expected 'index' or 'map')", argv[optind]);
 	return gsa_cli_usage_error(&cli, "expected a command: 'index' or 'map'");
 }

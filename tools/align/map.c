@@ -162,6 +162,12 @@ static void align_cluster(const align_index_t *ix, const map_opts_t *o, const ui
 		t = win_get(b, (size_t)len);
 		index_get_seq(ix, (uint64_t)c->dmode, (uint64_t)(c->dmode + len), t);
 		int s = aln_ungapped(q, len, t, &o->sc, &b->res, &mm);
+		/* a weak cluster spread over several diagonals, or clipped gap-free,
+		 * whose score comes close to the best so far may hide an indel:
+		 * align it properly */
+		if (quick && (c->dmin != c->dmax || b->res.qb > 0 || b->res.qe < len) && rh->n > 0
+		    && s + 30 >= rh->h[0].score && s < len * o->sc.a - 10)
+			quick = 0;
 		if (quick) {
 			if (s >= o->min_score) {
 				hit_t *h = hits_push(rh);

@@ -181,6 +181,23 @@ static int read_batch(const map_run_opts_t *o, fastq_reader_t *f1, fastq_reader_
 	return n;
 }
 
+/* The reader thread: fills the next batch while the current one is mapped. */
+typedef struct reader_job {
+	const map_run_opts_t *o;
+	fastq_reader_t *f1, *f2;
+	batch_t *b;
+	int n;
+	gsa_err_t err;
+} reader_job_t;
+
+static void *reader_main(void *p)
+{
+	reader_job_t *r = p;
+	gsa_err_clear(&r->err);
+	r->n = read_batch(r->o, r->f1, r->f2, r->b, &r->err);
+	return NULL;
+}
+
 int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, const char *r2,
 	    const gsa_log_t *lg, map_run_stats_t *st, gsa_err_t *err)
 {
@@ -188,16 +205,19 @@ int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, co
 	gsa_atomic_file_t af;
 	htsFile *out = NULL;
 	sam_hdr_t *hdr = NULL;
-	batch_t b;
+	batch_t bufs[2], *bp;
 	job_t job;
+	reader_job_t rj;
+	pthread_t rtid;
+	int cur = 0, n;
 	insert_stats_t ins;
 	worker_t *w;
 	int rc = -1, first = 1, t, have_af = 0, have_f2 = 0;
 	char mode[8];
-	memset(&b, 0, sizeof b);
+	memset(bufs, 0, sizeof bufs);
 	memset(st, 0, sizeof *st);
 	memset(&f2, 0, sizeof f2);
-	b.per = (r2 || o->interleaved) ? 2 : 1;
+	bufs[0].per = bufs[1].per = (r2 || o->interleaved) ? 2 : 1;
 	if (fastq_open(&f1, r1, err) < 0) return -1;
 	if (r2) {
 		if (fastq_open(&f2, r2, err) < 0) { fastq_close(&f1); return -1; }
@@ -235,20 +255,27 @@ int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, co
 	memset(&job, 0, sizeof job);
 	job.ix = ix;
 	job.o = o;
-	job.b = &b;
+	job.b = NULL;
 	job.w = w;
 	job.ins = &ins;
 	memset(&ins, 0, sizeof ins);
-	for (;;) {
-		int n = read_batch(o, &f1, have_f2 ? &f2 : NULL, &b, err), i, k;
-		if (n < 0) goto done_w;
-		if (n == 0) break;
+	n = read_batch(o, &f1, have_f2 ? &f2 : NULL, &bufs[0], err);
+	while (n > 0) {
+		int i, k, reading;
+		bp = &bufs[cur];
+		job.b = bp;
+		/* read the next batch meanwhile */
+		rj.o = o;
+		rj.f1 = &f1;
+		rj.f2 = have_f2 ? &f2 : NULL;
+		rj.b = &bufs[!cur];
+		reading = pthread_create(&rtid, NULL, reader_main, &rj) == 0;
 		run_phase(&job, 0, o->threads);
 		if (first) {
-			if (b.per == 2) {
+			if (bp->per == 2) {
 				/* read_hits of read 1 and 2 are interleaved: gather them */
 				read_hits_t *h1 = gsa_xmalloc((size_t)n * sizeof *h1), *h2 = gsa_xmalloc((size_t)n * sizeof *h2);
-				for (i = 0; i < n; i++) { h1[i] = b.h[2 * i]; h2[i] = b.h[2 * i + 1]; }
+				for (i = 0; i < n; i++) { h1[i] = bp->h[2 * i]; h2[i] = bp->h[2 * i + 1]; }
 				insert_stats_estimate(h1, h2, n, &ins);
 				free(h1);
 				free(h2);
@@ -267,14 +294,16 @@ int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, co
 		run_phase(&job, 1, o->threads);
 		if (atomic_load(&job.failed)) {
 			gsa_err_set(err, GSA_EINTERNAL, "out of memory building BAM records");
+			if (reading) pthread_join(rtid, NULL);
 			goto done_w;
 		}
 		for (i = 0; i < n; i++) {
-			for (k = 0; k < b.n_recs[i]; k++) {
-				bam1_t *r = b.recs[4 * i + k];
+			for (k = 0; k < bp->n_recs[i]; k++) {
+				bam1_t *r = bp->recs[4 * i + k];
 				if (sam_write1(out, hdr, r) < 0) {
 					gsa_err_errno(err, errno ? errno : EIO, "%s: write failed",
 						      o->out_path ? o->out_path : "stdout");
+					if (reading) pthread_join(rtid, NULL);
 					goto done_w;
 				}
 				if (r->core.flag & BAM_FSUPPLEMENTARY) { st->n_supp++; continue; }
@@ -283,7 +312,16 @@ int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, co
 				if (r->core.flag & BAM_FPROPER_PAIR) st->n_proper++;
 			}
 		}
+		if (reading) {
+			pthread_join(rtid, NULL);
+			n = rj.n;
+			if (n < 0) *err = rj.err;
+		} else {
+			n = read_batch(o, &f1, have_f2 ? &f2 : NULL, &bufs[!cur], err);
+		}
+		cur = !cur;
 	}
+	if (n < 0) goto done_w;
 	if (st->n_reads == 0) {
 		gsa_err_set(err, GSA_EDATA, "%s: no reads", r1);
 		goto done_w;
@@ -306,7 +344,8 @@ done:
 		else gsa_atomic_abort(&af);
 	}
 	if (hdr) sam_hdr_destroy(hdr);
-	batch_free(&b);
+	batch_free(&bufs[0]);
+	batch_free(&bufs[1]);
 	fastq_close(&f1);
 	if (have_f2) fastq_close(&f2);
 	return rc;

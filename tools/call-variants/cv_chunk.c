@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <htslib/khash.h>
+
 #include "alloc.h"
 #include "cv_genotype.h"
 #include "cv_indel.h"
@@ -107,6 +109,34 @@ static inline int base_code(char c)
 	return 4;
 }
 
+/* ---- overlapping mates --------------------------------------------------- */
+
+KHASH_MAP_INIT_STR(qname, int64_t)
+
+/* Both mates of a short fragment cover the same bases; count them once.
+ * For the right mate of each overlapping pair found in the buffer, set
+ * mate_end to the end of the left mate. */
+static void mark_mate_overlaps(cv_worker_t *w)
+{
+	khash_t(qname) *h = kh_init(qname);
+	if (!h) gsa_oom(0);
+	for (int i = 0; i < w->rb.n; i++) {
+		const bam1_core_t *c = &w->rb.r[i].b->core;
+		if (!(c->flag & BAM_FPAIRED) || (c->flag & BAM_FMUNMAP) || c->mtid != c->tid) continue;
+		int left = c->pos < c->mpos || (c->pos == c->mpos && (c->flag & BAM_FREAD1));
+		if (left && c->mpos < w->rb.r[i].end) {
+			int absent;
+			khint_t k = kh_put(qname, h, bam_get_qname(w->rb.r[i].b), &absent);
+			if (absent < 0) gsa_oom(0);
+			kh_val(h, k) = w->rb.r[i].end;
+		} else if (!left) {
+			khint_t k = kh_get(qname, h, bam_get_qname(w->rb.r[i].b));
+			if (k != kh_end(h) && kh_val(h, k) > c->pos) w->rb.r[i].mate_end = kh_val(h, k);
+		}
+	}
+	kh_destroy(qname, h);
+}
+
 /* ---- pass 1: base counts, depth, indel events ------------------------- */
 
 static void add_event(cv_worker_t *w, const char *ref, int64_t roff, int64_t rlen, int64_t anchor,
@@ -142,7 +172,7 @@ static void pass_counts(cv_worker_t *w, const char *ref, int64_t roff, int64_t r
 		const bam1_t *b = w->rb.r[ir].b;
 		const uint32_t *cig = bam_get_cigar(b);
 		const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
-		int64_t pos = b->core.pos;
+		int64_t pos = b->core.pos, skip_to = w->rb.r[ir].mate_end;
 		int qi = 0, nc = (int)b->core.n_cigar;
 		for (int k = 0; k < nc; k++) {
 			int op = bam_cigar_op(cig[k]), len = (int)bam_cigar_oplen(cig[k]);
@@ -150,7 +180,7 @@ static void pass_counts(cv_worker_t *w, const char *ref, int64_t roff, int64_t r
 			case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
 				for (int i = 0; i < len; i++) {
 					int64_t p = pos + i;
-					if (p < ab || p >= ae) continue;
+					if (p < ab || p >= ae || p < skip_to) continue;
 					w->dep[p - ab]++;
 					if (qual[qi + i] < minbq) continue;
 					int c = nt16_acgt[bam_seqi(seq, qi + i)];
@@ -159,13 +189,13 @@ static void pass_counts(cv_worker_t *w, const char *ref, int64_t roff, int64_t r
 				pos += len; qi += len;
 				break;
 			case BAM_CINS:
-				if (k > 0 && k < nc - 1) add_event(w, ref, roff, rlen, pos - 1, 0, b, qi, len);
+				if (k > 0 && k < nc - 1 && pos > skip_to) add_event(w, ref, roff, rlen, pos - 1, 0, b, qi, len);
 				qi += len;
 				break;
 			case BAM_CDEL:
 				for (int i = 0; i < len; i++)
-					if (pos + i >= ab && pos + i < ae) w->dep[pos + i - ab]++;
-				if (k > 0 && k < nc - 1) add_event(w, ref, roff, rlen, pos - 1, len, b, qi, 0);
+					if (pos + i >= ab && pos + i < ae && pos + i >= skip_to) w->dep[pos + i - ab]++;
+				if (k > 0 && k < nc - 1 && pos > skip_to) add_event(w, ref, roff, rlen, pos - 1, len, b, qi, 0);
 				pos += len;
 				break;
 			case BAM_CREF_SKIP: pos += len; break;
@@ -282,13 +312,12 @@ static void find_indels(cv_worker_t *w, int64_t ab, int64_t ae, int64_t beg, int
 		/* the 3 best supported of u[i..j), ties in sort order */
 		evgrp_t g[CV_MAX_ALLELES - 1];
 		int ng = 0;
+		int top = 0;
+		for (size_t a = i; a < j; a++)
+			if (u[a].n > top) top = u[a].n;
 		for (size_t a = i; a < j; a++) {
-			/* a second allele needs the full read count */
-			if (u[a].n < o->min_alt_reads && (ng > 0 || j - i > 1)) {
-				int top = 0;
-				for (size_t b = i; b < j; b++) if (u[b].n > top) top = u[b].n;
-				if (top > u[a].n || ng > 0) continue;
-			}
+			/* below the full read count, only the locus' single best allele */
+			if (u[a].n < o->min_alt_reads && (u[a].n < top || ng > 0)) continue;
 			int at = ng;
 			while (at > 0 && g[at - 1].n < u[a].n) at--;
 			if (at >= CV_MAX_ALLELES - 1) continue;
@@ -338,7 +367,7 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 			if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF) {
 				for (int i = 0; i < len; i++) {
 					int64_t p = pos + i;
-					if (p < ab || p >= ae) continue;
+					if (p < ab || p >= ae || p < cr->mate_end) continue;
 					int32_t id = w->cand[p - ab];
 					if (id < 0) continue;
 					int q = qual[qi + i];
@@ -366,7 +395,7 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 			} else if (op == BAM_CDEL) {
 				for (int i = 0; i < len; i++) {
 					int64_t p = pos + i;
-					if (p < ab || p >= ae || w->cand[p - ab] < 0) continue;
+					if (p < ab || p >= ae || p < cr->mate_end || w->cand[p - ab] < 0) continue;
 					w->ndel[(size_t)w->cand[p - ab] * (size_t)w->ns + (size_t)cr->sample]++;
 				}
 				pos += len;
@@ -466,6 +495,7 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 		const bam1_t *b = cr->b;
 		if (b->core.pos > p + 1 + dmax) break;
 		if (cr->end <= p) continue;
+		if (cr->mate_end > p + 1 + dmax) continue; /* its mate already covered the locus */
 		int lq = b->core.l_qseq;
 		w->rc = gsa_xgrow(w->rc, &w->cap_rc, (size_t)lq, sizeof *w->rc);
 		query_ref_coords(b, w->rc);
@@ -676,6 +706,7 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	w->nev = 0; w->npool = 0; w->nsite = 0;
 	for (int k = 0; k < w->ns; k++) w->homdel_beg[k] = w->homdel_end[k] = -1;
 
+	if (w->o->count_overlaps == 0) mark_mate_overlaps(w);
 	pass_counts(w, ref, roff, rlen, ab, ae);
 	find_snps(w, ref, roff, ab, beg, end);
 	size_t nsnp = w->nsite;

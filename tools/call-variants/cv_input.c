@@ -191,7 +191,7 @@ void cv_reader_close(cv_reader_t *r)
 		if (r->hdr && r->hdr[ib]) sam_hdr_destroy(r->hdr[ib]);
 		if (r->fp && r->fp[ib]) hts_close(r->fp[ib]);
 	}
-	free(r->fp); free(r->hdr); free(r->idx);
+	free(r->fp); free(r->hdr); free(r->idx); free(r->ends);
 	if (r->fai) fai_destroy(r->fai);
 	memset(r, 0, sizeof *r);
 }
@@ -201,6 +201,32 @@ void cv_readbuf_free(cv_readbuf_t *rb)
 	for (int i = 0; i < rb->cap; i++) bam_destroy1(rb->r[i].b);
 	free(rb->r);
 	memset(rb, 0, sizeof *rb);
+}
+
+static void heap_push(cv_reader_t *r, int64_t v)
+{
+	r->ends = gsa_xgrow(r->ends, &r->cap_ends, r->nends + 1, sizeof *r->ends);
+	size_t i = r->nends++;
+	while (i > 0 && r->ends[(i - 1) / 2] > v) {
+		r->ends[i] = r->ends[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	r->ends[i] = v;
+}
+
+static void heap_pop(cv_reader_t *r)
+{
+	int64_t v = r->ends[--r->nends];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= r->nends) break;
+		if (c + 1 < r->nends && r->ends[c + 1] < r->ends[c]) c++;
+		if (r->ends[c] >= v) break;
+		r->ends[i] = r->ends[c];
+		i = c;
+	}
+	if (r->nends > 0) r->ends[i] = v;
 }
 
 static int cmp_read(const void *pa, const void *pb)
@@ -222,6 +248,7 @@ int cv_reader_fetch(cv_reader_t *r, const cv_input_t *in, const cv_opts_t *o, in
 					   in->bam_paths[ib], sam_hdr_tid2name(in->hdr, tid),
 					   (long long)beg + 1, (long long)end);
 		int ret;
+		r->nends = 0;
 		for (;;) {
 			if (rb->n == rb->cap) {
 				int ncap = rb->cap ? rb->cap * 2 : 1024;
@@ -239,9 +266,15 @@ int cv_reader_fetch(cv_reader_t *r, const cv_input_t *in, const cv_opts_t *o, in
 			if ((c->flag & o->skip_flags) || c->qual < o->min_mapq || c->n_cigar == 0 ||
 			    c->l_qseq == 0 || c->tid != tid)
 				continue;
+			if (o->max_depth > 0) {
+				while (r->nends > 0 && r->ends[0] <= c->pos) heap_pop(r);
+				if (r->nends >= (size_t)o->max_depth) continue;
+				heap_push(r, bam_endpos(cr->b));
+			}
 			cr->sample = cv_input_sample_of(in, ib, cr->b);
 			cr->mq = c->qual > o->cap_mapq ? o->cap_mapq : c->qual;
 			cr->end = bam_endpos(cr->b);
+			cr->mate_end = -1;
 			cr->ord = ord++;
 			rb->n++;
 		}

@@ -49,6 +49,8 @@ typedef struct cv_reader {
 	sam_hdr_t **hdr;
 	hts_idx_t **idx;
 	faidx_t *fai;
+	int64_t *ends;    /* min-heap of read ends, for the depth limit */
+	size_t nends, cap_ends;
 } cv_reader_t;
 
 /* Open per-thread handles.  Returns 0, or -1 with err set. */
@@ -62,6 +64,8 @@ typedef struct cv_read {
 	int mq;          /* MAPQ, capped */
 	int64_t end;     /* end of the alignment on the reference (exclusive) */
 	int ord;         /* load order: ties of position keep BAM then file order */
+	int64_t mate_end; /* for the right mate of an overlapping pair: where the left
+	                     mate ends (its bases up to there are not counted again); else -1 */
 } cv_read_t;
 
 typedef struct cv_readbuf {
@@ -73,7 +77,8 @@ void cv_readbuf_free(cv_readbuf_t *rb);
 
 /* Load into rb every read overlapping [beg, end) of contig tid that passes
  * the read filters of o, from every BAM, sorted by position (ties by BAM
- * then file order).  Returns 0, or -1 with err set (GSA_EDATA for a
+ * then file order).  With o->max_depth > 0, a read is dropped when that
+ * many reads of its BAM already cover its start (as samtools' -d).  Returns 0, or -1 with err set (GSA_EDATA for a
  * truncated or corrupt BAM). */
 int cv_reader_fetch(cv_reader_t *r, const cv_input_t *in, const cv_opts_t *o, int tid,
 		    int64_t beg, int64_t end, cv_readbuf_t *rb, gsa_err_t *err);

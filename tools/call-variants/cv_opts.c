@@ -9,6 +9,8 @@ void cv_opts_init(cv_opts_t *o)
 	o->cap_mapq = 60;
 	o->cap_baseq = 28;
 	o->skip_flags = BAM_FUNMAP | BAM_FSECONDARY | BAM_FQCFAIL | BAM_FDUP;
+	o->count_overlaps = 0;
+	o->max_depth = 500;
 	o->nthreads = 1;
 	o->chunk_size = 100000;
 	o->min_alt_reads = 2;

@@ -8,6 +8,8 @@ typedef struct cv_opts {
 	int cap_mapq;          /* MAPQ above this is counted as this (60) */
 	int cap_baseq;         /* base qualities above this are counted as this */
 	int skip_flags;        /* reads with any of these flags are skipped */
+	int max_depth;         /* reads kept per BAM over one position, 0 = all (500) */
+	int count_overlaps;    /* 1: count bases both mates of a pair cover twice (0) */
 	int nthreads;          /* worker threads (1) */
 	int chunk_size;        /* bases per work unit; fixed so output does not depend on threads */
 	int min_alt_reads;     /* reads showing an allele before it is a candidate (2) */

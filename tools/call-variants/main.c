@@ -31,11 +31,12 @@ static const char USAGE[] =
 	"  -q, --min-MQ N           skip reads with mapping quality below N (0)\n"
 	"  -Q, --min-BQ N           skip bases with quality below N (13)\n"
 	"      --cap-BQ N           count SNP base qualities above N as N (28)\n"
+	"  -d, --max-depth N        keep at most N reads per BAM over a position, 0 = all (500)\n"
 	"      --keep-duplicates    use reads flagged as duplicates (skipped by default)\n"
 	"      --min-alt-reads N    reads an allele needs to be considered (2)\n"
 	"      --min-qual X         do not write sites with QUAL below X (10)\n"
 	"      --lowqual X          FILTER LowQual below this QUAL (20)\n"
-	"      --chunk-size N       bases per work unit (100000); output does not depend on it\n"
+	"      --chunk-size N       bases per work unit (100000)\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"      --quiet, --verbose   less or more logging on stderr\n"
@@ -132,6 +133,7 @@ static int main_call(int argc, char **argv)
 		{ "lowqual", required_argument, NULL, OPT_LOWQUAL },
 		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
 		{ "cap-BQ", required_argument, NULL, OPT_CAP_BQ },
+		{ "max-depth", required_argument, NULL, 'd' },
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t log;
@@ -143,7 +145,7 @@ static int main_call(int argc, char **argv)
 	long v;
 	double d;
 	int c, rc;
-	while ((c = getopt_long(argc, argv, ":f:r:R:o:@:q:Q:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":f:r:R:o:@:q:Q:d:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
 		switch (c) {
 		case 'f': ref = optarg; break;
 		case 'r': region = optarg; break;
@@ -179,6 +181,11 @@ static int main_call(int argc, char **argv)
 			if (parse_double(optarg, &d) < 0 || d < 0)
 				return gsa_cli_usage_error(&cli, "--lowqual needs a number >= 0, not '%s'", optarg);
 			o.lowqual = d;
+			break;
+		case 'd':
+			if (gsa_parse_long(optarg, 0, 100000000, &v) < 0)
+				return gsa_cli_usage_error(&cli, "-d needs a depth >= 0, not '%s'", optarg);
+			o.max_depth = (int)v;
 			break;
 		case OPT_CAP_BQ:
 			if (gsa_parse_long(optarg, 1, 93, &v) < 0)

@@ -26,7 +26,7 @@ static const char usage[] =
 	"With several sources, a prefix, a folder or a glob, DEST is a folder/prefix.\n"
 	"\n"
 	"Options:\n"
-	"  -j, --jobs N            parallel requests (default: 4 per core, 8..64)\n"
+	"  -j, --jobs N            parallel requests (default: 8 per core, 16..64)\n"
 	"  -p, --part-size SIZE    bytes per ranged GET / upload part (default 16M)\n"
 	"      --skip-existing     leave destinations with the same size and checksum\n"
 	"      --endpoint-url URL  S3 endpoint (else AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)\n"

@@ -78,12 +78,7 @@ int si_output_write(void *ctx, const si_rec_t *r, gsa_err_t *err)
 	bam1_t b;
 	si_rec_view(r, &b);
 	errno = 0;
-	if (sam_write1(o->fp, o->hdr, &b) < 0) {
-		if (o->index != SI_INDEX_NONE && errno == 0)
-			return gsa_err_set(err, GSA_EDATA, "%s: cannot index record %s (position beyond what the index can address?)",
-					   o->bam.path, bam_get_qname(&b));
-		return write_failed(o, "write failed", err);
-	}
+	if (sam_write1(o->fp, o->hdr, &b) < 0) return write_failed(o, "write failed", err);
 	o->n_written++;
 	return 0;
 }

@@ -210,11 +210,15 @@ static int read_input(sorter_t *s, gsa_err_t *err)
 	if (rc == 0 && r == -3)
 		rc = gsa_err_set(err, GSA_EDATA, "%s: record %llu refers to a contig the header does not list",
 				 in_name(s->o), (unsigned long long)s->st.n_records + 1);
+	else if (rc == 0 && r < -1 && s->in->format.format == sam)
+		/* with the pool, records parsed ahead are dropped: no count */
+		rc = s->in_pooled ? gsa_err_set(err, GSA_EDATA, "%s: malformed SAM record (bad field or unknown contig)",
+						in_name(s->o))
+				  : gsa_err_set(err, GSA_EDATA, "%s: malformed SAM record %llu (bad field or unknown contig)",
+						in_name(s->o), (unsigned long long)s->st.n_records + 1);
 	else if (rc == 0 && r < -1)
-		rc = gsa_err_set(err, GSA_EDATA, "%s: %s after record %llu", in_name(s->o),
-				 s->in->format.format == sam ? "malformed SAM record (bad field or unknown contig)"
-							      : "truncated or corrupt input",
-				 (unsigned long long)s->st.n_records);
+		rc = gsa_err_set(err, GSA_EDATA, "%s: truncated or corrupt input after record %llu",
+				 in_name(s->o), (unsigned long long)s->st.n_records);
 	/* without a thread pool on the input, the reader knows whether the
 	 * stream ended with the BGZF end-of-file block (files were checked
 	 * when opened) */
@@ -295,15 +299,29 @@ static int open_input(sorter_t *s, gsa_err_t *err)
 			return gsa_err_set(err, GSA_EDATA, "%s: truncated BAM (no end-of-file marker)", in_name(s->o));
 		/* a seekable file with its marker may be read by the pool; a
 		 * pipe is read here so its end can be checked */
-		if (eof == 1 && s->tp.pool) {
-			if (hts_set_opt(s->in, HTS_OPT_THREAD_POOL, &s->tp) < 0)
-				return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot attach the thread pool", in_name(s->o));
-			s->in_pooled = 1;
-		}
+		if (eof == 1 && s->tp.pool) s->in_pooled = 1;
+	} else if (fmt->format == sam && s->tp.pool) {
+		s->in_pooled = 1; /* htslib parses SAM text in the pool */
 	}
+	if (s->in_pooled && hts_set_opt(s->in, HTS_OPT_THREAD_POOL, &s->tp) < 0)
+		return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot attach the thread pool", in_name(s->o));
 	s->hdr = sam_hdr_read(s->in);
 	if (!s->hdr) return gsa_err_set(err, GSA_EDATA, "%s: cannot read the header (truncated or corrupt)", in_name(s->o));
 	return 0;
+}
+
+/* Fail before reading any input when the output or temp folder cannot
+ * be written. */
+static int check_folders(const si_opts_t *o, gsa_err_t *err)
+{
+	char *dir = gsa_path_dirname(o->out);
+	int rc = 0;
+	if (access(dir, W_OK | X_OK) < 0)
+		rc = gsa_err_errno(err, errno, "%s: cannot write in the output folder %s", o->out, dir);
+	free(dir);
+	if (rc == 0 && o->tmpdir && access(o->tmpdir, W_OK | X_OK) < 0)
+		rc = gsa_err_errno(err, errno, "%s: cannot write in the temp folder", o->tmpdir);
+	return rc;
 }
 
 static void sorter_release(sorter_t *s)
@@ -342,6 +360,7 @@ int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_er
 			goto done;
 		}
 	}
+	if (check_folders(o, err) < 0) goto done;
 	si_batch_init(&s.batch, o->order, (size_t)s.st.mem_limit);
 	if (open_input(&s, err) < 0) goto done;
 	{

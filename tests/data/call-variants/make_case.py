@@ -11,6 +11,9 @@ Contigs:
       SNP 6 bp after it on the same haplotype, het 2-bp deletion in a CA repeat
   c2  one read deep, with a hom SNP: too little evidence for a call
   c3  a hom SNP seen only in reads flagged as duplicates (0x400)
+  c4  a SNP at 601 seen only by the two overlapping mates of one fragment
+      (one observation: no call), and one at 901 seen by two unpaired reads
+      (two observations: called)
 """
 import random
 import sys
@@ -47,6 +50,7 @@ for i, c in enumerate("GTCAGGTACCTGAGTC"):
 ref["c1"] = c1
 ref["c2"] = rand_seq(1200)
 ref["c3"] = rand_seq(1200)
+ref["c4"] = rand_seq(1200)
 
 # variants: (contig, 0-based pos, ref allele, alt allele, haplotypes carrying it)
 V = []
@@ -111,7 +115,7 @@ def cigar_of(coord):
 
 L = 100
 reads = []
-for name in ref:
+for name in ("c1", "c2", "c3"):
     for h in (0, 1):
         seq, coord = haplotype(name, h)
         step = 5 if name != "c2" else 200
@@ -125,6 +129,14 @@ r3 = ref["c3"]
 for st in range(560, 600, 4):
     s = list(r3[st:st + L]); s[600 - st] = [v for v in V if v[0] == "c3"][0][3]
     reads.append(("c3", st, f"{L}M", "".join(s), 0x400))
+
+# c4: no other reads
+r4 = ref["c4"]
+def alt_read(st, at):
+    s = list(r4[st:st + L]); s[at - st] = other(r4[at]); return "".join(s)
+pair = [("c4", 550, f"{L}M", alt_read(550, 600), 0x1 | 0x2 | 0x20 | 0x40, "=", 561),
+        ("c4", 560, f"{L}M", alt_read(560, 600), 0x1 | 0x2 | 0x10 | 0x80, "=", 551)]
+singles = [("c4", 850, f"{L}M", alt_read(850, 900), 0), ("c4", 860, f"{L}M", alt_read(860, 900), 0)]
 
 with open(f"{out}/ref.fa", "w") as f:
     for name, s in ref.items():
@@ -143,6 +155,8 @@ with open(f"{out}/reads.sam", "w") as f:
     f.write("@HD\tVN:1.6\tSO:unsorted\n")
     for name, s in ref.items(): f.write(f"@SQ\tSN:{name}\tLN:{len(s)}\n")
     f.write("@RG\tID:rg1\tSM:S1\n")
-    for i, (name, pos, cig, seq, flag) in enumerate(reads):
+    for i, (name, pos, cig, seq, flag) in enumerate(reads + singles):
         flag |= 16 if i % 2 else 0
         f.write(f"r{i}\t{flag}\t{name}\t{pos + 1}\t60\t{cig}\t*\t0\t0\t{seq}\t{'?' * len(seq)}\tRG:Z:rg1\n")
+    for name, pos, cig, seq, flag, mref, mpos in pair:
+        f.write(f"pair1\t{flag}\t{name}\t{pos + 1}\t60\t{cig}\t{mref}\t{mpos}\t{L + 10 if flag & 0x40 else -(L + 10)}\t{seq}\t{'?' * len(seq)}\tRG:Z:rg1\n")

@@ -144,6 +144,17 @@ static void test_number_parsers(unit_t *t)
 	UNIT_CHECK_INT(t, gsa_parse_size("99999999999T", &sz), -1);
 }
 
+static void test_join_args(unit_t *t)
+{
+	char *argv[] = { "align", "map", "-R", "@RG\tID:x\tSM:y", "ref.fa" };
+	char *s = gsa_cli_join_args(5, argv);
+	UNIT_CHECK_STR(t, s, "align map -R @RG ID:x SM:y ref.fa");
+	free(s);
+	s = gsa_cli_join_args(0, argv);
+	UNIT_CHECK_STR(t, s, "");
+	free(s);
+}
+
 int main(void)
 {
 	unit_t t;
@@ -154,5 +165,6 @@ int main(void)
 	UNIT_RUN(&t, test_missing_value_and_bad_format);
 	UNIT_RUN(&t, test_long_options_and_json);
 	UNIT_RUN(&t, test_number_parsers);
+	UNIT_RUN(&t, test_join_args);
 	return unit_finish(&t);
 }
