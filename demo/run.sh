@@ -6,7 +6,7 @@
 #
 # Prints each step's wall time and outputs, then one summary line.  `make demo`
 # builds the tools and runs this.  Options:
-#   -o DIR   output folder (default demo/out; emptied first)
+#   -o DIR   output folder (default demo/out; a previous run's outputs there are replaced)
 #   -t N     threads per step (default: number of cores, at most 4)
 # Environment: GSA_BIN (default build/bin), the tools to run.
 set -euo pipefail
@@ -34,7 +34,8 @@ done
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-rm -rf "${OUT:?}"/*
+# only what an earlier run wrote: -o may name a folder holding other things
+rm -rf "$OUT/ref" "$OUT/aln" "$OUT/calls" "$OUT/logs" "$OUT/work" "$OUT"/demo.bam* "$OUT"/demo.vcf.gz*
 mkdir -p "$OUT/logs" "$OUT/work"
 JOB=("$BIN/job" --workdir "$OUT/work")
 export PATH="$BIN:$PATH" # job runs the tools by name
