@@ -44,6 +44,21 @@ check_sh "command's options are its own, not job's" "
 	'$JOB' -w '$TMP/w' -o o.txt -p '$TMP/out4' -- /bin/sh -c 'printf \"%s|\" \"\$@\" > o.txt' sh -o -i --keep '\$(id)'
 	[ \"\$(cat '$TMP/out4/o.txt')\" = '-o|-i|--keep|\$(id)|' ]"
 
+# --- pipelines without a shell (--pipe)
+check_sh "--pipe: stdout of each command feeds the next" "
+	'$JOB' -P -w '$TMP/w' -o s.txt -p '$TMP/outp' -- /usr/bin/printf 'b\\na\\nc\\n' '|' /usr/bin/sort '|' /usr/bin/tee s.txt
+	[ \"\$(cat '$TMP/outp/s.txt' | tr '\\n' ' ')\" = 'a b c ' ]"
+check_sh "--pipe: the last failing command's status (pipefail), nothing delivered" "
+	set +e; '$JOB' -P -w '$TMP/w' -o x -p '$TMP/outq' -- /bin/sh -c 'touch x; exit 3' '|' /bin/cat 2>'$TMP/e'; rc=\$?; set -e
+	[ \$rc -eq 3 ]; [ ! -e '$TMP/outq/x' ]
+	set +e; '$JOB' -P -w '$TMP/w' -- /bin/echo hi '|' /bin/sh -c 'cat >/dev/null; exit 5' 2>/dev/null; rc=\$?; set -e
+	[ \$rc -eq 5 ]"
+check_exit 127 "--pipe: a command not found stops the pipeline" "$JOB" -P -w "$TMP/w" -- /bin/sleep 30 '|' no-such-command-gsa
+check_sh "without --pipe, '|' is an ordinary argument" "
+	'$JOB' -w '$TMP/w' -o a.txt -p '$TMP/outr' -- /bin/sh -c 'echo \"\$*\" > a.txt' sh x '|' y
+	[ \"\$(cat '$TMP/outr/a.txt')\" = 'x | y' ]"
+check_exit 1 "--pipe: an empty command is a usage error" "$JOB" -P -w "$TMP/w" -- /bin/true '|'
+
 # --- failures
 check_sh "failing command: its exit code, nothing delivered" "
 	set +e; '$JOB' -w '$TMP/w' -o r.txt -p '$TMP/out5' -- /bin/sh -c 'echo partial > r.txt; exit 7' 2>'$TMP/e'; rc=\$?; set -e

@@ -4,6 +4,7 @@
 #include "path.h"
 #include "strbuf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -106,6 +107,25 @@ static int link_or_symlink(const char *src, const char *dest, gsa_err_t *err)
 	return gsa_err_errno(err, errno, "%s: cannot link from cache %s", dest, src);
 }
 
+/* Remove what a job killed mid-fetch left in the entry: "data.tmp" and the
+ * hidden temps writers create beside their targets (".data.tmp.tmp.XXXXXX",
+ * ".meta.tmp.XXXXXX").  Called under the entry's lock. */
+static void sweep_entry(const char *entry)
+{
+	DIR *d = opendir(entry);
+	struct dirent *e;
+	if (!d) return;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, "data.tmp") == 0 || gsa_str_starts_with(e->d_name, ".data.") ||
+		    gsa_str_starts_with(e->d_name, ".meta.")) {
+			char *p = gsa_path_join(entry, e->d_name);
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
 static int fetch_entry(const job_cache_key_t *key, job_cache_fetch_fn fetch, void *ctx,
 		       const char *entry, const char *data_path, const char *meta_path,
 		       uint64_t *fetched, gsa_err_t *err)
@@ -115,7 +135,7 @@ static int fetch_entry(const job_cache_key_t *key, job_cache_fetch_fn fetch, voi
 	struct stat st;
 	int fd, rc = -1;
 	unlink(meta_path); /* from here until the new meta lands, the entry is not current */
-	unlink(tmp);       /* left by a job that was killed mid-fetch */
+	sweep_entry(entry);
 	if (fetch(ctx, tmp, err) < 0) goto out;
 	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) < 0 || fstat(fd, &st) < 0) {
 		gsa_err_errno(err, errno, "%s: cannot sync fetched copy of %s", tmp, key->uri);

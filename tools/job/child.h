@@ -14,10 +14,12 @@
 #include "log.h"
 
 typedef struct job_child_result {
-	int exit_code;   /* the command's status, or 128 + signal when a signal ended it */
-	int term_signal; /* signal that ended the command, 0 if it exited */
-	int stop_signal; /* stop request job received and forwarded, 0 if none */
-	int killed;      /* 1 when the grace period ran out and the group got SIGKILL */
+	int exit_code;    /* 0, or the status of the last command that failed (128 + signal
+			   * when a signal ended it), as a shell's pipefail */
+	int term_signal;  /* signal that ended that command, 0 if it exited */
+	int failed_index; /* which command of the pipeline that was (0 when none failed) */
+	int stop_signal;  /* stop request job received and forwarded, 0 if none */
+	int killed;       /* 1 when the grace period ran out and the group got SIGKILL */
 } job_child_result_t;
 
 /* Block the signals above in the calling (main) thread, before anything else. */
@@ -30,12 +32,17 @@ int job_stop_requested(void *ctx);
 /* "SIGTERM", "SIGINT", "SIGHUP", "SIGKILL", or "a signal". */
 const char *job_signal_name(int sig);
 
-/* Run argv[0] (looked up in PATH) with argv in folder cwd and wait for it,
- * relaying stop requests as described above.  Returns 0 with *res filled
- * when the command ran (whatever its status), or -1 with err set when it
- * could not be started: code 127 when argv[0] is not found, 126 when it is
- * not executable, GSA_EINTERNAL when fork fails. */
-int job_child_run(char *const argv[], const char *cwd, int grace_seconds, const gsa_log_t *log,
+/* Most commands in one pipeline. */
+#define JOB_PIPE_MAX 8
+
+/* Run the ncmd commands cmds[i] (each a NULL-terminated argv, argv[0]
+ * looked up in PATH) in folder cwd as one pipeline in one new process group
+ * -- command i's stdout feeding command i+1's stdin -- and wait for all of
+ * them, relaying stop requests as described above.  Returns 0 with *res
+ * filled when the commands ran (whatever their status), or -1 with err set
+ * when one could not be started (the others are then killed): code 127 when
+ * not found, 126 when not executable, GSA_EINTERNAL when fork fails. */
+int job_child_run(char **const cmds[], size_t ncmd, const char *cwd, int grace_seconds, const gsa_log_t *log,
 		  job_child_result_t *res, gsa_err_t *err);
 
 #endif

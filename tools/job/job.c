@@ -84,6 +84,11 @@ int job_opts_from_env(job_opts_t *o, unsigned given, gsa_err_t *err)
 	if (!o->workdir_base && (v = env_nonempty("JOB_WORKDIR"))) o->workdir_base = gsa_xstrdup(v);
 	if (!o->cache_dir && ((v = env_nonempty("JOB_CACHE_DIR")) || (v = env_nonempty("GSA_CACHE_DIR"))))
 		o->cache_dir = gsa_xstrdup(v);
+	if ((v = env_nonempty("JOB_PIPE"))) {
+		if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) o->pipe = 1;
+		else if (strcmp(v, "0") != 0 && strcmp(v, "false") != 0)
+			return gsa_err_set(err, GSA_EUSAGE, "JOB_PIPE must be 1/true or 0/false, not '%s'", v);
+	}
 	if ((v = env_nonempty("JOB_KEEP"))) {
 		if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) o->keep = 1;
 		else if (strcmp(v, "0") != 0 && strcmp(v, "false") != 0)
@@ -272,6 +277,8 @@ typedef struct job_state {
 	const gsa_log_t *log;
 	char *base, *dir, *prefix, *cache_dir; /* owned */
 	char **inputs, **outputs, **argv;      /* expanded, NULL-terminated, owned */
+	char **cmds[JOB_PIPE_MAX];             /* argv split at "|" (--pipe): arrays owned, strings not */
+	size_t ncmd;
 	job_cache_t cache;
 	job_remote_t remote;
 	job_stage_t stage;
@@ -280,6 +287,8 @@ typedef struct job_state {
 
 static void state_destroy(job_state_t *s)
 {
+	size_t i;
+	for (i = 0; i < s->ncmd; i++) free(s->cmds[i]);
 	free_nulled(s->inputs);
 	free_nulled(s->outputs);
 	free_nulled(s->argv);
@@ -289,6 +298,26 @@ static void state_destroy(job_state_t *s)
 	free(s->cache_dir);
 	job_cache_destroy(&s->cache);
 	job_remote_destroy(&s->remote);
+}
+
+/* Split s->argv into the commands of a pipeline at arguments "|" (only
+ * with --pipe; otherwise it is one command).  Returns 0, or -1 with err. */
+static int split_pipeline(job_state_t *s, size_t n_argv, gsa_err_t *err)
+{
+	size_t start = 0, i;
+	for (i = 0; i <= n_argv; i++) {
+		size_t k;
+		if (i < n_argv && !(s->o->pipe && strcmp(s->argv[i], "|") == 0)) continue;
+		if (i == start)
+			return gsa_err_set(err, GSA_EUSAGE, "--pipe: empty command %s '|'", i == 0 ? "before" : "after");
+		if (s->ncmd == JOB_PIPE_MAX)
+			return gsa_err_set(err, GSA_EUSAGE, "--pipe: at most %d commands", JOB_PIPE_MAX);
+		s->cmds[s->ncmd] = gsa_xcalloc(i - start + 1, sizeof(char *));
+		for (k = start; k < i; k++) s->cmds[s->ncmd][k - start] = s->argv[k];
+		s->ncmd++;
+		start = i + 1;
+	}
+	return 0;
 }
 
 /* Work folder, ${} expansion, S3 client and cache when needed.  Returns 0,
@@ -312,6 +341,8 @@ static int job_prepare(job_state_t *s, gsa_err_t *err)
 	    expand_list(o->argv, n_argv, &s->argv, err) < 0 ||
 	    (o->output_prefix && job_expand(o->output_prefix, NULL, NULL, &s->prefix, err) < 0))
 		return -1;
+
+	if (split_pipeline(s, n_argv, err) < 0) return -1;
 
 	for (i = 0; i < o->n_inputs; i++)
 		if (job_remote_is_uri(s->inputs[i])) need_remote = need_cache = 1;
@@ -353,11 +384,11 @@ static int phase_run(job_state_t *s, gsa_err_t *err)
 {
 	job_child_result_t res;
 	double t0 = now_seconds();
-	const char *cmd = s->argv[0];
+	const char *cmd = s->cmds[0][0];
 	uint64_t total;
 	int code;
 	gsa_debug(s->log, "running %s in %s", cmd, s->dir);
-	if (job_child_run(s->argv, s->dir, s->o->grace_seconds, s->log, &res, err) < 0) {
+	if (job_child_run(s->cmds, s->ncmd, s->dir, s->o->grace_seconds, s->log, &res, err) < 0) {
 		code = err->code;
 		gsa_error(s->log, "%s", err->msg);
 		memset(&res, 0, sizeof res);
@@ -371,8 +402,8 @@ static int phase_run(job_state_t *s, gsa_err_t *err)
 	if (res.stop_signal)
 		gsa_warn(s->log, "stopped by %s: nothing uploaded", job_signal_name(res.stop_signal));
 	else if (res.exit_code != 0)
-		gsa_error(s->log, "%s failed with exit code %d%s: nothing uploaded", cmd, res.exit_code,
-			  res.term_signal ? " (killed by a signal)" : "");
+		gsa_error(s->log, "%s failed with exit code %d%s: nothing uploaded", s->cmds[res.failed_index][0],
+			  res.exit_code, res.term_signal ? " (killed by a signal)" : "");
 	return code;
 }
 

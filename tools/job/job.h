@@ -18,6 +18,7 @@ typedef struct job_opts {
 	char *cache_dir;                   /* --cache / JOB_CACHE_DIR / GSA_CACHE_DIR (owned, or NULL: default) */
 	int no_cache;                      /* --no-cache */
 	int keep;                          /* --keep / JOB_KEEP=1 */
+	int pipe;                          /* --pipe: a "|" argument separates pipeline commands */
 	int grace_seconds;                 /* --grace / JOB_GRACE_SECONDS */
 	char *endpoint_url;                /* --endpoint-url (owned, or NULL) */
 	char **argv;                       /* the command, NULL-terminated (owned) */
@@ -41,7 +42,7 @@ enum { JOB_GIVEN_INPUTS = 1, JOB_GIVEN_OUTPUTS = 2, JOB_GIVEN_GRACE = 4 };
 
 /* Fill what the command line left unset (`given`: JOB_GIVEN_* bits; strings
  * are unset when NULL) from JOB_INPUTS, JOB_OUTPUTS, JOB_OUTPUT_PREFIX,
- * JOB_WORKDIR, JOB_CACHE_DIR or GSA_CACHE_DIR, JOB_KEEP, JOB_GRACE_SECONDS.
+ * JOB_WORKDIR, JOB_CACHE_DIR or GSA_CACHE_DIR, JOB_KEEP, JOB_PIPE, JOB_GRACE_SECONDS.
  * Returns 0, or -1 with err set (GSA_EUSAGE) for a bad value. */
 int job_opts_from_env(job_opts_t *o, unsigned given, gsa_err_t *err);
 

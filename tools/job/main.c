@@ -31,6 +31,9 @@ static const char usage[] =
 	"                           default /scratch/gsa-cache if /scratch exists, else $TMPDIR/gsa-cache\n"
 	"      --no-cache           download s3:// inputs straight into the work folder\n"
 	"  -k, --keep               keep the work folder [JOB_KEEP=1]\n"
+	"  -P, --pipe               an argument '|' separates the commands of a pipeline [JOB_PIPE=1]\n"
+	"                           (stdout of one feeds stdin of the next, no shell); the\n"
+	"                           status is the last failing command's, as with pipefail\n"
 	"  -g, --grace SECONDS      after forwarding SIGTERM/SIGINT, wait this long before\n"
 	"                           SIGKILL (default 20) [JOB_GRACE_SECONDS]\n"
 	"      --endpoint-url URL   S3 endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)\n"
@@ -44,6 +47,8 @@ static const char usage[] =
 	"\n"
 	"Examples:\n"
 	"  job -i ref/genome.fa -o 'genome.fa.*' -p out/ref/ -- align index genome.fa\n"
+	"  job -P -i 'ref/*' -i r1.fq.gz -i r2.fq.gz -o 's1.bam*' -p out/ -- \\\n"
+	"      align map ref.fa r1.fq.gz r2.fq.gz '|' sort-index -o s1.bam -\n"
 	"  SAMPLE_ID=NA12878 CHROMOSOME=chr20 job -i 's3://b/ref/genome.fa*' -i 's3://b/${SAMPLE_ID}/' \\\n"
 	"      -o '${SAMPLE_ID}.${CHROMOSOME}.vcf.gz*' -p 's3://b/${SAMPLE_ID}/calls/' -- \\\n"
 	"      call-variants -f genome.fa -r '${CHROMOSOME}' -o '${SAMPLE_ID}.${CHROMOSOME}.vcf.gz' '${SAMPLE_ID}.bam'\n";
@@ -60,6 +65,7 @@ int main(int argc, char **argv)
 		{ "cache", required_argument, NULL, 'c' },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "keep", no_argument, NULL, 'k' },
+		{ "pipe", no_argument, NULL, 'P' },
 		{ "grace", required_argument, NULL, 'g' },
 		{ "endpoint-url", required_argument, NULL, OPT_ENDPOINT },
 		GSA_CLI_LONGOPTS
@@ -77,7 +83,7 @@ int main(int argc, char **argv)
 	if (getenv("AWS_BATCH_JOB_ID") && !getenv("GSA_LOG_FORMAT")) log.format = GSA_LOG_JSON;
 	job_opts_init(&o);
 	/* '+': the first non-option word starts COMMAND, whose options stay its own */
-	while ((c = getopt_long(argc, argv, "+:i:o:p:w:c:kg:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:i:o:p:w:c:kPg:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': job_list_add(&o.inputs, &o.n_inputs, optarg); given |= JOB_GIVEN_INPUTS; break;
 		case 'o': job_list_add(&o.outputs, &o.n_outputs, optarg); given |= JOB_GIVEN_OUTPUTS; break;
@@ -86,6 +92,7 @@ int main(int argc, char **argv)
 		case 'c': free(o.cache_dir); o.cache_dir = gsa_xstrdup(optarg); break;
 		case OPT_NO_CACHE: o.no_cache = 1; break;
 		case 'k': o.keep = 1; break;
+		case 'P': o.pipe = 1; break;
 		case 'g':
 			if (gsa_parse_long(optarg, 0, 3600, &v) < 0) {
 				job_opts_destroy(&o);

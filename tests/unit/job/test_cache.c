@@ -161,6 +161,33 @@ static void test_wrong_size_is_rejected(unit_t *t)
 	job_cache_destroy(&c);
 }
 
+/* A job killed mid-fetch leaves temps in the entry; the next fetch clears them. */
+static void test_stale_temps_are_swept(unit_t *t)
+{
+	job_cache_t c;
+	fake_src_t s;
+	job_cache_key_t key = { "s3://b/y", "v", 2 };
+	char d[512], *entry, *p1, *p2;
+	int hit;
+	uint64_t fetched;
+	gsa_err_t err;
+	setup(t, &c, &s, "ok");
+	entry = job_cache_entry_dir(&c, key.uri);
+	gsa_mkdir_p(entry, 0755, &err);
+	p1 = gsa_path_join(entry, ".data.tmp.tmp.abc123");
+	p2 = gsa_path_join(entry, "data.tmp");
+	fclose(fopen(p1, "w"));
+	fclose(fopen(p2, "w"));
+	snprintf(d, sizeof d, "%s/y", t->tmpdir);
+	UNIT_CHECK_INT(t, job_cache_link(&c, &key, fake_fetch, &s, d, &hit, &fetched, &err), 0);
+	UNIT_CHECK(t, !gsa_path_exists(p1));
+	UNIT_CHECK(t, !gsa_path_exists(p2));
+	free(p1);
+	free(p2);
+	free(entry);
+	job_cache_destroy(&c);
+}
+
 /* Four processes start at once on one URI: exactly one fetches, all get it. */
 static void test_concurrent_jobs_fetch_once(unit_t *t)
 {
@@ -203,6 +230,7 @@ int main(void)
 	UNIT_RUN(&t, test_new_version_is_fetched_again);
 	UNIT_RUN(&t, test_failed_fetch_leaves_no_entry);
 	UNIT_RUN(&t, test_wrong_size_is_rejected);
+	UNIT_RUN(&t, test_stale_temps_are_swept);
 	UNIT_RUN(&t, test_concurrent_jobs_fetch_once);
 	return unit_finish(&t);
 }
