@@ -32,7 +32,7 @@ GEN      := $(OUT)/gen
 CFLAGS   := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
             -pthread -MMD -MP $(OPTFLAGS) $(EXTRA_CFLAGS)
 CPPFLAGS := -Icommon -I$(GEN)
-LDFLAGS  := -pthread $(SANFLAGS) $(EXTRA_LDFLAGS)
+LDFLAGS  := -pthread -Wl,--as-needed $(SANFLAGS) $(EXTRA_LDFLAGS)
 LDLIBS   := -lhts -lcurl -lcrypto -ldeflate -lz -lbz2 -llzma -lm
 
 TOOLS       := $(patsubst tools/%/main.c,%,$(wildcard tools/*/main.c))
