@@ -23,6 +23,7 @@ void map_opts_default(map_opts_t *o)
 	o->band = 24;
 	o->cluster_gap = 24;
 	o->max_cand = 6;
+	o->max_cand_rep = 32;
 	o->min_score = 30;
 	o->max_mm_fast = 2;
 	o->sc.a = 1;
@@ -388,10 +389,15 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 	qsort(c, nc, sizeof *c, cmp_cluster);
 	best_n = c[0].n;
 	aligned = 0;
-	for (i = 0; i < nc && aligned < o->max_cand; i++) {
+	/* the strongest clusters; past max_cand, copies nearly as strong as the
+	 * best (segmental duplications) are still scored gap-free, so that pairs
+	 * and MAPQ see every copy */
+	for (i = 0; i < nc; i++) {
+		int extra = aligned >= o->max_cand;
+		if (extra && (aligned >= o->max_cand_rep || c[i].n * 5 < best_n * 4)) break;
 		if (i > 0 && c[i].n * 4 < best_n && c[i].n < 2 * ix->k) break;
+		int quick = extra || (i > 0 && (c[i].n * 3 < best_n * 2 || c[i].dmin == c[i].dmax));
 		/* very wide clusters (tandem repeats) are aligned in one window */
-		int quick = i > 0 && (c[i].n * 3 < best_n * 2 || c[i].dmin == c[i].dmax);
 		if (c[i].dmax - c[i].dmin > 4 * len) {
 			cluster_t cc = c[i];
 			cc.dmin = cc.dmode - len;
