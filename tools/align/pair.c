@@ -77,9 +77,9 @@ void insert_stats_estimate(const read_hits_t *h1, const read_hits_t *h2, int n, 
 			st->mean = s / k;
 			st->sd = sqrt(ss / k - st->mean * st->mean);
 			if (st->sd < 1) st->sd = 1;
-			st->lo = (int)(st->mean - 4 * st->sd);
+			st->lo = (int)(st->mean - 5 * st->sd);
 			if (st->lo < 1) st->lo = 1;
-			st->hi = (int)(st->mean + 4 * st->sd + 0.5);
+			st->hi = (int)(st->mean + 5 * st->sd + 0.5);
 		}
 	}
 	free(v);
