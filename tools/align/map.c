@@ -52,7 +52,7 @@ void read_hits_clear(read_hits_t *rh)
 	int i;
 	for (i = 0; i < rh->n; i++) free(rh->h[i].cigar);
 	rh->n = 0;
-	rh->n_rep = rh->n_mins = 0;
+	rh->n_rep = rh->n_mins = rh->truncated = 0;
 }
 
 void read_hits_free(read_hits_t *rh)
@@ -223,8 +223,11 @@ void map_hits_dedup(read_hits_t *rh)
 	rh->n = n;
 }
 
+/* Anchors of the minimizers with at most max_occ hits; with `truncate`,
+ * more repetitive ones contribute their first max_occ hits instead of none
+ * (positions are in genome order, so the same copies line up). */
 static void collect_anchors(const align_index_t *ix, const sketch_hit_t *mins, size_t n_mins, int len, int k,
-			    uint32_t max_occ, map_buf_t *b, size_t *n_anchors, int *n_rep, int *n_used)
+			    uint32_t max_occ, int truncate, map_buf_t *b, size_t *n_anchors, int *n_rep, int *n_used)
 {
 	size_t i, na = 0, cap = b->m_anchors;
 	anchor_t *a = b->anchors;
@@ -232,7 +235,11 @@ static void collect_anchors(const align_index_t *ix, const sketch_hit_t *mins, s
 		const uint64_t *p;
 		uint32_t cnt = index_lookup(ix, mins[i].hash, &p), j;
 		if (cnt == 0) continue;
-		if (cnt > max_occ) { (*n_rep)++; continue; }
+		if (cnt > max_occ) {
+			(*n_rep)++;
+			if (!truncate) continue;
+			cnt = max_occ;
+		}
 		(*n_used)++;
 		a = gsa_xgrow(a, &cap, na + cnt, sizeof *a);
 		for (j = 0; j < cnt; j++) {
@@ -349,15 +356,22 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 			if (cnt > 0) hit++;
 			if (cnt > 0 && cnt <= (uint32_t)o->low_occ) low++;
 		}
-		uint32_t cap = low * 2 >= hit ? (uint32_t)o->low_occ : (uint32_t)o->max_occ;
-		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, cap, b, &na, &n_rep, &n_used);
+		uint32_t cap = low * 2 >= hit && o->low_occ < o->max_occ ? (uint32_t)o->low_occ : (uint32_t)o->max_occ;
+		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, cap, 0, b, &na, &n_rep, &n_used);
 	}
 	rh->n_rep = n_rep;
 	if (n_rep > 0 && n_rep >= n_used) {
 		/* mostly repeats: the few unique seeds may all be wrong; take the
 		 * repetitive ones too, up to a larger cap */
 		int r2 = 0, u2 = 0;
-		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ * 10, b, &na, &r2, &u2);
+		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ * 10, 0, b, &na, &r2, &u2);
+	}
+	if (na == 0 && n_rep > 0) {
+		/* only very high-copy seeds (e.g. a read inside an Alu of a whole
+		 * genome): place it on one of the first copies, MAPQ will be 0 */
+		int r2 = 0, u2 = 0;
+		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ, 1, b, &na, &r2, &u2);
+		rh->truncated = na > 0;
 	}
 	if (na == 0) return;
 	a = b->anchors;

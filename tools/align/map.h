@@ -47,6 +47,7 @@ typedef struct read_hits {
 	int n, m;
 	int n_rep;         /* minimizers skipped as too repetitive */
 	int n_mins;        /* minimizers of the read */
+	int truncated;     /* placed from a sample of over-repetitive seeds: other copies unseen */
 } read_hits_t;
 
 /* Per-thread scratch space. */
