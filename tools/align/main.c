@@ -180,6 +180,10 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		free(cmdline);
 		return gsa_cli_usage_error(cli, "map: expected REF R1.fq [R2.fq]");
 	}
+	if (!o.out_path && isatty(STDOUT_FILENO)) {
+		free(cmdline);
+		return gsa_cli_usage_error(cli, "map: refusing to write BAM to a terminal (use -o FILE or a pipe)");
+	}
 	if (o.interleaved && argc - optind == 3) {
 		free(cmdline);
 		return gsa_cli_usage_error(cli, "map: --interleaved takes one FASTQ");

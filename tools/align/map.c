@@ -23,6 +23,7 @@ void map_opts_default(map_opts_t *o)
 	o->band = 24;
 	o->cluster_gap = 24;
 	o->max_cand = 6;
+	o->max_cand_rep = 32;
 	o->min_score = 30;
 	o->max_mm_fast = 2;
 	o->sc.a = 1;
@@ -51,7 +52,7 @@ void read_hits_clear(read_hits_t *rh)
 	int i;
 	for (i = 0; i < rh->n; i++) free(rh->h[i].cigar);
 	rh->n = 0;
-	rh->n_rep = rh->n_mins = 0;
+	rh->n_rep = rh->n_mins = rh->truncated = 0;
 }
 
 void read_hits_free(read_hits_t *rh)
@@ -222,8 +223,11 @@ void map_hits_dedup(read_hits_t *rh)
 	rh->n = n;
 }
 
+/* Anchors of the minimizers with at most max_occ hits; with `truncate`,
+ * more repetitive ones contribute their first max_occ hits instead of none
+ * (positions are in genome order, so the same copies line up). */
 static void collect_anchors(const align_index_t *ix, const sketch_hit_t *mins, size_t n_mins, int len, int k,
-			    uint32_t max_occ, map_buf_t *b, size_t *n_anchors, int *n_rep, int *n_used)
+			    uint32_t max_occ, int truncate, map_buf_t *b, size_t *n_anchors, int *n_rep, int *n_used)
 {
 	size_t i, na = 0, cap = b->m_anchors;
 	anchor_t *a = b->anchors;
@@ -231,7 +235,11 @@ static void collect_anchors(const align_index_t *ix, const sketch_hit_t *mins, s
 		const uint64_t *p;
 		uint32_t cnt = index_lookup(ix, mins[i].hash, &p), j;
 		if (cnt == 0) continue;
-		if (cnt > max_occ) { (*n_rep)++; continue; }
+		if (cnt > max_occ) {
+			(*n_rep)++;
+			if (!truncate) continue;
+			cnt = max_occ;
+		}
 		(*n_used)++;
 		a = gsa_xgrow(a, &cap, na + cnt, sizeof *a);
 		for (j = 0; j < cnt; j++) {
@@ -348,15 +356,22 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 			if (cnt > 0) hit++;
 			if (cnt > 0 && cnt <= (uint32_t)o->low_occ) low++;
 		}
-		uint32_t cap = low * 2 >= hit ? (uint32_t)o->low_occ : (uint32_t)o->max_occ;
-		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, cap, b, &na, &n_rep, &n_used);
+		uint32_t cap = low * 2 >= hit && o->low_occ < o->max_occ ? (uint32_t)o->low_occ : (uint32_t)o->max_occ;
+		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, cap, 0, b, &na, &n_rep, &n_used);
 	}
 	rh->n_rep = n_rep;
 	if (n_rep > 0 && n_rep >= n_used) {
 		/* mostly repeats: the few unique seeds may all be wrong; take the
 		 * repetitive ones too, up to a larger cap */
 		int r2 = 0, u2 = 0;
-		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ * 10, b, &na, &r2, &u2);
+		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ * 10, 0, b, &na, &r2, &u2);
+	}
+	if (na == 0 && n_rep > 0) {
+		/* only very high-copy seeds (e.g. a read inside an Alu of a whole
+		 * genome): place it on one of the first copies, MAPQ will be 0 */
+		int r2 = 0, u2 = 0;
+		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ, 1, b, &na, &r2, &u2);
+		rh->truncated = na > 0;
 	}
 	if (na == 0) return;
 	a = b->anchors;
@@ -388,10 +403,15 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 	qsort(c, nc, sizeof *c, cmp_cluster);
 	best_n = c[0].n;
 	aligned = 0;
-	for (i = 0; i < nc && aligned < o->max_cand; i++) {
+	/* the strongest clusters; past max_cand, copies nearly as strong as the
+	 * best (segmental duplications) are still scored gap-free, so that pairs
+	 * and MAPQ see every copy */
+	for (i = 0; i < nc; i++) {
+		int extra = aligned >= o->max_cand;
+		if (extra && (aligned >= o->max_cand_rep || c[i].n * 5 < best_n * 4)) break;
 		if (i > 0 && c[i].n * 4 < best_n && c[i].n < 2 * ix->k) break;
+		int quick = extra || (i > 0 && (c[i].n * 3 < best_n * 2 || c[i].dmin == c[i].dmax));
 		/* very wide clusters (tandem repeats) are aligned in one window */
-		int quick = i > 0 && (c[i].n * 3 < best_n * 2 || c[i].dmin == c[i].dmax);
 		if (c[i].dmax - c[i].dmin > 4 * len) {
 			cluster_t cc = c[i];
 			cc.dmin = cc.dmode - len;

@@ -22,6 +22,7 @@ typedef struct map_opts {
 	int band;           /* extra diagonals each side of a cluster */
 	int cluster_gap;    /* anchors within this many diagonals cluster */
 	int max_cand;       /* clusters aligned per read */
+	int max_cand_rep;   /* ... and gap-free scored when nearly as strong as the best */
 	int min_score;      /* drop alignments scoring below this */
 	int max_mm_fast;    /* mismatches a gap-free alignment may have to skip DP */
 	aln_scoring_t sc;
@@ -46,6 +47,7 @@ typedef struct read_hits {
 	int n, m;
 	int n_rep;         /* minimizers skipped as too repetitive */
 	int n_mins;        /* minimizers of the read */
+	int truncated;     /* placed from a sample of over-repetitive seeds: other copies unseen */
 } read_hits_t;
 
 /* Per-thread scratch space. */

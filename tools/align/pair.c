@@ -77,9 +77,9 @@ void insert_stats_estimate(const read_hits_t *h1, const read_hits_t *h2, int n, 
 			st->mean = s / k;
 			st->sd = sqrt(ss / k - st->mean * st->mean);
 			if (st->sd < 1) st->sd = 1;
-			st->lo = (int)(st->mean - 4 * st->sd);
+			st->lo = (int)(st->mean - 5 * st->sd);
 			if (st->lo < 1) st->lo = 1;
-			st->hi = (int)(st->mean + 4 * st->sd + 0.5);
+			st->hi = (int)(st->mean + 5 * st->sd + 0.5);
 		}
 	}
 	free(v);
@@ -199,7 +199,7 @@ void pair_resolve_single(const read_hits_t *h, int len, end_result_t *e)
 	if (h->n == 0) return;
 	e->hit = &h->h[0];
 	e->xs = sub_score(h, 0, len);
-	e->mapq = pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
+	e->mapq = h->truncated ? 0 : pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
 	s = find_supp(h, 0, len);
 	if (s >= 0) {
 		e->supp = &h->h[s];
@@ -248,12 +248,14 @@ void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_sta
 				int idx = k == 0 ? bi : bj, qse, xs;
 				const read_hits_t *hh = h[k];
 				xs = sub_score(hh, idx, len[k]);
-				if (idx == 0) qse = pair_mapq_se(hh->h[0].score, xs, len[k], hh->n_rep, hh->n_mins);
+				if (idx == 0 && !hh->truncated) qse = pair_mapq_se(hh->h[0].score, xs, len[k], hh->n_rep, hh->n_mins);
 				else qse = 0;
 				e[k].hit = &hh->h[idx];
 				e[k].xs = xs;
 				e[k].proper = 1;
 				e[k].mapq = qse > (qpe < qse + 40 ? qpe : qse + 40) ? qse : (qpe < qse + 40 ? qpe : qse + 40);
+				/* neither read saw all its copies: the pair cannot be trusted */
+				if (h1->truncated && h2->truncated) e[k].mapq = 0;
 				int s = find_supp(hh, idx, len[k]);
 				if (s >= 0) {
 					e[k].supp = &hh->h[s];
