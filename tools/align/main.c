@@ -109,18 +109,13 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 	return rc == 0 ? GSA_OK : gsa_cli_fail(cli, &err);
 }
 
+/* "align " + the subcommand's arguments, for the @PG CL field. */
 static char *join_args(int argc, char **argv)
 {
-	gsa_strbuf_t s;
-	int i;
-	gsa_strbuf_init(&s);
-	gsa_strbuf_append(&s, "align");
-	for (i = 0; i < argc; i++) {
-		const char *p;
-		gsa_strbuf_appendc(&s, ' ');
-		for (p = argv[i]; *p; p++) gsa_strbuf_appendc(&s, (*p == '\t' || *p == '\n') ? ' ' : *p);
-	}
-	return gsa_strbuf_detach(&s);
+	char *args = gsa_cli_join_args(argc, argv);
+	char *cl = gsa_strdup_printf("align %s", args);
+	free(args);
+	return cl;
 }
 
 static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
