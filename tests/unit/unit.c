@@ -1,6 +1,7 @@
 #include "unit.h"
 #include "path.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,4 +69,16 @@ void unit_check_str(unit_t *t, const char *file, int line, const char *what, con
 	t->cur_failed++;
 	printf("#   %s:%d: check failed: %s (\"%s\" != \"%s\")\n", file, line, what,
 	       a ? a : "(null)", b ? b : "(null)");
+}
+
+int unit_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	if (!d) return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+	closedir(d);
+	return n;
 }

@@ -27,6 +27,9 @@ void unit_fail(unit_t *t, const char *file, int line, const char *what);
 /* Print the summary line; returns the process exit code. */
 int unit_finish(unit_t *t);
 
+/* Number of entries in a folder other than "." and "..", or -1 if it cannot be read. */
+int unit_count_entries(const char *dir);
+
 /* Run `cmd` through the shell and return its exit status (-1 on error). */
 int unit_system(const char *cmd);
 

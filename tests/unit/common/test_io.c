@@ -11,18 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-	if (!d) return -1;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-	closedir(d);
-	return n;
-}
-
 static void test_commit_writes_whole_file(unit_t *t)
 {
 	char path[512];
@@ -33,11 +21,11 @@ static void test_commit_writes_whole_file(unit_t *t)
 	snprintf(path, sizeof path, "%s/out.txt", t->tmpdir);
 	UNIT_CHECK_INT(t, gsa_atomic_open(&f, path, &err), 0);
 	UNIT_CHECK(t, !gsa_path_exists(path));        /* not visible before commit */
-	UNIT_CHECK_INT(t, count_entries(t->tmpdir), 1); /* only the temp */
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 1); /* only the temp */
 	UNIT_CHECK_INT(t, gsa_atomic_write(&f, "hello ", 6, &err), 0);
 	UNIT_CHECK_INT(t, gsa_atomic_write(&f, "world\n", 6, &err), 0);
 	UNIT_CHECK_INT(t, gsa_atomic_commit(&f, &err), 0);
-	UNIT_CHECK_INT(t, count_entries(t->tmpdir), 1);
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 1);
 	UNIT_CHECK_INT(t, gsa_read_file(path, &data, &len, &err), 0);
 	UNIT_CHECK_STR(t, data, "hello world\n");
 	free(data);
@@ -53,7 +41,7 @@ static void test_abort_leaves_nothing(unit_t *t)
 	UNIT_CHECK_INT(t, gsa_atomic_write(&f, "partial", 7, &err), 0);
 	gsa_atomic_abort(&f); /* the caller hit an error */
 	gsa_atomic_abort(&f); /* twice is harmless */
-	UNIT_CHECK_INT(t, count_entries(t->tmpdir), 0);
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 0);
 }
 
 static void test_disk_full_is_io_error(unit_t *t)
@@ -72,7 +60,7 @@ static void test_disk_full_is_io_error(unit_t *t)
 	UNIT_CHECK(t, strstr(err.msg, path) == err.msg);
 	UNIT_CHECK(t, strstr(err.msg, "space") != NULL);
 	gsa_atomic_abort(&f);
-	UNIT_CHECK_INT(t, count_entries(t->tmpdir), 0);
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 0);
 }
 
 static void test_failed_rename_leaves_nothing(unit_t *t)
@@ -90,7 +78,7 @@ static void test_failed_rename_leaves_nothing(unit_t *t)
 	UNIT_CHECK_INT(t, gsa_atomic_commit(&f, &err), -1);
 	UNIT_CHECK_INT(t, err.code, GSA_EIO);
 	UNIT_CHECK(t, strstr(err.msg, "taken") != NULL);
-	UNIT_CHECK_INT(t, count_entries(t->tmpdir), 1); /* the folder only */
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 1); /* the folder only */
 	UNIT_CHECK(t, gsa_path_exists(inner));
 }
 
@@ -126,7 +114,7 @@ static void test_sigterm_removes_temp(unit_t *t)
 	UNIT_CHECK(t, waitpid(pid, &st, 0) == pid);
 	UNIT_CHECK(t, WIFEXITED(st));
 	UNIT_CHECK_INT(t, WEXITSTATUS(st), 143);
-	UNIT_CHECK_INT(t, count_entries(t->tmpdir), 0);
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 0);
 }
 
 static void test_paths(unit_t *t)
@@ -145,7 +133,7 @@ static void test_paths(unit_t *t)
 	UNIT_CHECK_INT(t, gsa_mkdir_p(deep, 0755, &err), 0);
 	snprintf(deep, sizeof deep, "%s/x", t->tmpdir);
 	UNIT_CHECK_INT(t, gsa_rm_rf(deep, &err), 0);
-	UNIT_CHECK_INT(t, count_entries(t->tmpdir), 0);
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 0);
 	UNIT_CHECK_INT(t, gsa_rm_rf(deep, &err), 0); /* missing is fine */
 }
 

@@ -20,18 +20,6 @@ static void put(const char *dir, const char *name, const char *content)
 	free(p);
 }
 
-static int count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-	if (!d) return -1;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-	closedir(d);
-	return n;
-}
-
 static char *mk(unit_t *t, const char *name)
 {
 	char *p = gsa_path_join(t->tmpdir, name);
@@ -63,7 +51,7 @@ static void test_stage_in_glob_links_files(unit_t *t)
 	UNIT_CHECK_INT(t, job_stage_in(&st, in, 2, work, &stats, &err), 0);
 	UNIT_CHECK_INT(t, stats.files, 3);
 	UNIT_CHECK_INT(t, stats.bytes, 8 + 10 + 9);
-	UNIT_CHECK_INT(t, count_entries(work), 3);
+	UNIT_CHECK_INT(t, unit_count_entries(work), 3);
 	p = gsa_path_join(work, "ref.fa.fai");
 	UNIT_CHECK(t, stat(p, &a) == 0);
 	free(p);
@@ -156,7 +144,7 @@ static void test_stage_out_delivers_relative_paths(unit_t *t)
 	UNIT_CHECK_STR(t, data, "VCF");
 	free(data);
 	free(p);
-	UNIT_CHECK_INT(t, count_entries(dest), 3); /* s.bam, s.bam.bai, calls/ — no temps, no scratch */
+	UNIT_CHECK_INT(t, unit_count_entries(dest), 3); /* s.bam, s.bam.bai, calls/ — no temps, no scratch */
 	free(sub);
 	free(work);
 	free(dest);
@@ -175,7 +163,7 @@ static void test_stage_out_missing_output_delivers_nothing(unit_t *t)
 	UNIT_CHECK_INT(t, job_stage_out(&st, globs, 2, work, dest, &stats, &err), -1);
 	UNIT_CHECK_INT(t, err.code, GSA_EIO);
 	UNIT_CHECK(t, strstr(err.msg, "declared output 's.bam.bai' was not produced") != NULL);
-	UNIT_CHECK_INT(t, count_entries(dest), 0);
+	UNIT_CHECK_INT(t, unit_count_entries(dest), 0);
 	UNIT_CHECK_INT(t, stats.files, 0);
 	free(work);
 	free(dest);
@@ -224,7 +212,7 @@ static void test_copy_stops_and_leaves_nothing(unit_t *t)
 	st.should_stop = stop_now;
 	UNIT_CHECK_INT(t, job_copy_file(&st, src, dst, &bytes, &err), -1);
 	UNIT_CHECK(t, strstr(err.msg, "interrupted") != NULL);
-	UNIT_CHECK_INT(t, count_entries(t->tmpdir), 1); /* only the source: no partial copy, no temp */
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 1); /* only the source: no partial copy, no temp */
 	free(src);
 	free(dst);
 }
