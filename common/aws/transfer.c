@@ -92,6 +92,7 @@ typedef struct engine {
 
 static void engine_fail(engine_t *e, const gsa_err_t *err)
 {
+	if (err->code == GSA_ESIGTERM) __atomic_store_n(&e->cancelled, 1, __ATOMIC_RELAXED); /* a request cut short */
 	pthread_mutex_lock(&e->mu);
 	if (!e->stop) {
 		e->err = *err;
@@ -777,7 +778,8 @@ out:
 			/* the abort must reach the server even when the run is stopping;
 			 * after a cancel, one attempt with a time limit, so stopping
 			 * stays prompt (a bucket lifecycle rule ends what it misses) */
-			int cancel = __atomic_load_n(&e->cancelled, __ATOMIC_RELAXED);
+			int cancel = __atomic_load_n(&e->cancelled, __ATOMIC_RELAXED) ||
+				     (e->opts->should_stop && e->opts->should_stop(e->opts->stop_ctx));
 			w->conn.should_stop = NULL;
 			if (cancel) {
 				w->conn.max_attempts = 1;

@@ -61,8 +61,9 @@ typedef struct gsa_transfer_opts {
 	int progress;         /* 1: progress line on stderr (the caller checks isatty) */
 	gsa_s3_config_t s3;   /* endpoint, region, profile, addressing, retries, timeout */
 	/* Cancel hook (may be NULL).  should_stop(stop_ctx) is polled from the
-	 * worker threads between objects and parts, every 1 MiB of a local copy
-	 * or checksum pass, and inside every HTTP request (libcurl's progress
+	 * worker threads between objects and parts (also of an upload's checksum
+	 * pass), every 1 MiB of a local copy, for every block a download writes,
+	 * and inside every HTTP request (libcurl's progress
 	 * callback, at least about once a second even when no byte moves).  Once
 	 * it returns non-zero the transfer stops promptly: requests in flight are
 	 * aborted and not retried, temp files are removed, open multipart uploads
