@@ -24,11 +24,11 @@ start_proxy() {
 }
 # wait_log FILE PATTERN — until the proxy logged it (at most 30 s)
 wait_log() { local i; for i in $(seq 300); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-# stop_within PID SECONDS — SIGTERM, then wait (bounded) for it to end; sets rc
-# (124 when it did not end in time: it is then killed)
+# stop_within PID SECONDS [SIGNAL] — SIGTERM (or SIGNAL), then wait (bounded)
+# for it to end; sets rc (124 when it did not end in time: it is then killed)
 stop_within() {
 	local i
-	kill -TERM "$1"
+	kill -"${3:-TERM}" "$1"
 	for i in $(seq $(($2 * 10))); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
 	if kill -0 "$1" 2>/dev/null; then kill -KILL "$1"; wait "$1"; rc=124; else wait "$1"; rc=$?; fi
 }
@@ -52,6 +52,14 @@ check_sh "stage-in: the cache entry holds no data, partial file or temp" "
 check_sh "stage-in: the error says the transfer was cancelled" "grep -q 'transfer cancelled' '$TMP/in.err'"
 check_sh "stage-in: a later job without the stall fetches and checks the object" "
 	'$JOB' --endpoint-url '$S3_ENDPOINT' -w '$TMP/w' -c '$TMP/cache' -i '$B/ref/ref.bin' -- /usr/bin/cmp ref.bin '$TMP/ref.bin'"
+
+# SIGINT (a person's Ctrl-C) mid-download without the cache: exit 130
+start_proxy intstall --stall-after-bytes 2000000 --stall 600
+"$JOB" --endpoint-url "$PROXY" --no-cache -w "$TMP/w" -i "$B/ref/ref.bin" -- /bin/sh -c "touch '$TMP/ran'" 2>/dev/null &
+pid=$!
+if wait_log "$TMP/intstall.log" stall-after; then stop_within $pid 20 INT; else stop_within $pid 1; rc=fail; fi
+check_sh "stage-in, no cache: SIGINT mid-download exits 130 promptly, folder removed" "
+	[ '$rc' = 130 ]; [ ! -e '$TMP/ran' ]; [ -z \"\$(ls -A '$TMP/w')\" ]"
 
 # --- stage-out: uploads stall for 10 minutes once 20 MB arrived ---------------
 start_proxy putstall --stall-puts-after-bytes 20000000 --stall 600 --s3rver-dir "$S3_DIR"
