@@ -16,6 +16,7 @@ implement AbortMultipartUpload on s3rver's store (s3rver lacks it).
         [--seed 1] [--stall SECONDS] [--verify-secret S] [--log FILE]
         [--kill-pid PID --kill-after-bytes N] [--fail-puts-after-bytes N]
         [--s3rver-dir DIR] [--stall-after-bytes N --stall SECONDS]
+        [--stall-puts-after-bytes N --stall SECONDS]
 
 Python standard library only.  Stops on SIGTERM.
 """
@@ -128,6 +129,11 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(403, error_xml("SignatureDoesNotMatch", why), "badsig")
         if upload_dead:
             return self.drop("dead")
+        if (ARGS.stall_puts_after_bytes is not None and self.command == "PUT"
+                and STATE["req_bytes"] > ARGS.stall_puts_after_bytes):
+            log("%s %s 0 stall-put %s" % (self.command, self.path, self.region()))
+            time.sleep(ARGS.stall)
+            return self.drop("stall")
         if "uploadId=" in self.path and self.command == "DELETE" and ARGS.s3rver_dir:
             return self.abort_upload()
         if roll < ARGS.fail_rate:
@@ -236,6 +242,8 @@ def main():
     p.add_argument("--kill-after-bytes", type=int)
     p.add_argument("--fail-puts-after-bytes", type=int)
     p.add_argument("--s3rver-dir")
+    p.add_argument("--stall-puts-after-bytes", type=int,
+                   help="once this many request body bytes arrived, every PUT stalls for --stall seconds")
     p.add_argument("--stall-after-bytes", type=int,
                    help="after this many response bytes, every response stalls for --stall seconds")
     ARGS = p.parse_args()

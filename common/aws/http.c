@@ -142,6 +142,19 @@ static size_t on_read(char *buf, size_t size, size_t n, void *ud)
 	return want;
 }
 
+/* libcurl's progress callback: the cancel hook (non-zero aborts with
+ * CURLE_ABORTED_BY_CALLBACK) */
+static int on_xferinfo(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	xfer_t *x = ud;
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	if (x->req->should_stop(x->req->stop_ctx)) {
+		x->resp->cancelled = 1;
+		return 1;
+	}
+	return 0;
+}
+
 static int on_seek(void *ud, curl_off_t off, int origin)
 {
 	xfer_t *x = ud;
@@ -156,6 +169,12 @@ int gsa_http_perform(gsa_http_conn_t *c, const gsa_http_req_t *req, gsa_http_res
 	xfer_t x = { h, req, resp, 0 };
 	struct curl_slist *sl = NULL;
 	gsa_http_resp_free(resp);
+	if (req->should_stop && req->should_stop(req->stop_ctx)) {
+		resp->cancelled = 1;
+		resp->curl_code = CURLE_ABORTED_BY_CALLBACK;
+		snprintf(resp->curl_msg, sizeof resp->curl_msg, "cancelled");
+		return -1;
+	}
 	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, req->url);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -169,6 +188,12 @@ int gsa_http_perform(gsa_http_conn_t *c, const gsa_http_req_t *req, gsa_http_res
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
+	if (req->total_timeout_ms > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req->total_timeout_ms);
+	if (req->should_stop) {
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xferinfo);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
+	}
 	for (size_t i = 0; i < req->nhdrs; i++) sl = curl_slist_append(sl, req->hdrs[i]);
 	sl = curl_slist_append(sl, "Expect:"); /* no 100-continue round trip */
 	if (!strcmp(req->method, "HEAD")) {
@@ -207,7 +232,7 @@ int gsa_http_perform(gsa_http_conn_t *c, const gsa_http_req_t *req, gsa_http_res
 
 int gsa_http_should_retry(const gsa_http_resp_t *resp, const char *s3_code)
 {
-	if (resp->sink_failed) return 0;
+	if (resp->sink_failed || resp->cancelled) return 0;
 	if (resp->curl_code) {
 		switch (resp->curl_code) {
 		case CURLE_COULDNT_CONNECT: case CURLE_OPERATION_TIMEDOUT: case CURLE_RECV_ERROR:
@@ -247,6 +272,17 @@ void gsa_sleep_ms(long ms)
 	while (nanosleep(&ts, &ts) && errno == EINTR) {}
 }
 
+int gsa_sleep_ms_unless(long ms, int (*should_stop)(void *ctx), void *ctx)
+{
+	while (ms > 0) {
+		if (should_stop && should_stop(ctx)) return 1;
+		long step = should_stop && ms > 50 ? 50 : ms;
+		gsa_sleep_ms(step);
+		ms -= step;
+	}
+	return should_stop && should_stop(ctx) ? 1 : 0;
+}
+
 int gsa_http_simple(const char *method, const char *url, const char *const *hdrs, size_t nhdrs,
 		    long timeout_s, long *status, char **out, gsa_err_t *err)
 {
@@ -254,7 +290,7 @@ int gsa_http_simple(const char *method, const char *url, const char *const *hdrs
 	gsa_http_resp_t r;
 	if (gsa_http_conn_init(&c, err)) return -1;
 	gsa_http_resp_init(&r);
-	gsa_http_req_t req = { method, url, hdrs, nhdrs, NULL, NULL, timeout_s, timeout_s };
+	gsa_http_req_t req = { method, url, hdrs, nhdrs, NULL, NULL, timeout_s, timeout_s, 0, NULL, NULL };
 	int rc = gsa_http_perform(&c, &req, &r);
 	if (rc == 0) {
 		*status = r.status;

@@ -45,6 +45,14 @@ typedef struct gsa_http_req {
 	const gsa_http_sink_t *sink;     /* NULL: body kept in resp->body (up to 1 MiB) */
 	long timeout_s;                  /* stall limit: abort when < 1 byte/s for this long */
 	long connect_timeout_s;
+	long total_timeout_ms;           /* 0: none; else a limit on the whole attempt */
+	/* Cancel hook (may be NULL): polled before the attempt and from libcurl's
+	 * progress callback while it runs (at least about once a second, even
+	 * when no byte moves); non-zero aborts the attempt at once: perform
+	 * returns -1 with resp->cancelled set, and it is never retried.  Must be
+	 * thread-safe and cheap. */
+	int (*should_stop)(void *ctx);
+	void *stop_ctx;
 } gsa_http_req_t;
 
 typedef struct gsa_http_resp {
@@ -57,6 +65,7 @@ typedef struct gsa_http_resp {
 	char *hval[GSA_HTTP_MAX_HDRS];
 	int sink_failed;      /* the sink returned -1 */
 	int sink_begun;       /* sink->begin was called */
+	int cancelled;        /* req->should_stop aborted the attempt */
 } gsa_http_resp_t;
 
 typedef struct gsa_http_conn {
@@ -96,6 +105,10 @@ long gsa_http_backoff_ms(int attempt, long base_ms, long cap_ms, uint64_t *rng);
 
 /* Sleep ms milliseconds (EINTR-safe). */
 void gsa_sleep_ms(long ms);
+
+/* Sleep like gsa_sleep_ms, polling should_stop(ctx) (may be NULL) every
+ * 50 ms.  Returns 1 when it cut the sleep short, else 0. */
+int gsa_sleep_ms_unless(long ms, int (*should_stop)(void *ctx), void *ctx);
 
 /* One simple request with a fresh handle and no retries, body into *out
  * (caller frees).  For credential and metadata endpoints.  Returns 0 with

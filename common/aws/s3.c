@@ -174,6 +174,19 @@ static void describe(gsa_strbuf_t *b, const s3_op_t *op)
 	else gsa_strbuf_appendf(b, "s3://%s", op->bucket);
 }
 
+/* A request stopped by the cancel hook. */
+static int cancelled(gsa_s3_conn_t *c, const s3_op_t *op, gsa_err_t *err)
+{
+	gsa_strbuf_t d;
+	gsa_strbuf_init(&d);
+	describe(&d, op);
+	snprintf(c->last_code, sizeof c->last_code, "%s", GSA_S3_CANCELLED);
+	c->last_status = 0;
+	gsa_err_set(err, GSA_ESIGTERM, "%s: transfer cancelled", d.s);
+	gsa_strbuf_free(&d);
+	return -1;
+}
+
 /* Perform op with signing and retries.  Returns 0 on 2xx (resp holds the
  * response), or -1 with err set and c->last_code/last_status. */
 static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa_err_t *err)
@@ -207,8 +220,13 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 	int rc = -1;
 	c->last_code[0] = 0;
 	c->last_status = 0;
+	int max_attempts = c->max_attempts > 0 ? c->max_attempts : cl->max_attempts;
 	for (int attempt = 1;; attempt++) {
 		gsa_aws_creds_t cr;
+		if (c->should_stop && c->should_stop(c->stop_ctx)) {
+			rc = cancelled(c, op, err);
+			break;
+		}
 		if (gsa_aws_creds_get(&cl->creds, &cr, err)) break;
 		char date[17];
 		gsa_aws_amz_date(time(NULL), date);
@@ -232,12 +250,16 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 		gsa_strbuf_free(&auth);
 		memset(&cr, 0, sizeof cr); /* sh[] pointed into it: no longer used */
 		gsa_http_req_t hreq = { op->method, url.s, (const char *const *)lines, nl, op->body, op->sink,
-					cl->timeout_s, 10 };
+					cl->timeout_s, 10, c->attempt_timeout_ms, c->should_stop, c->stop_ctx };
 		int prc = gsa_http_perform(&c->http, &hreq, resp);
 		for (size_t i = 0; i < nl; i++) free(lines[i]);
 		free(lines);
 		free(sh);
 
+		if (resp->cancelled) {
+			rc = cancelled(c, op, err);
+			break;
+		}
 		char *code = NULL, *msg = NULL, *rid = NULL;
 		if (prc == 0 && resp->status / 100 == 2) {
 			/* CompleteMultipartUpload can fail inside a 200 */
@@ -260,14 +282,17 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 		}
 		c->last_status = resp->status;
 		snprintf(c->last_code, sizeof c->last_code, "%s", code ? code : "");
-		int again = gsa_http_should_retry(resp, code) && attempt < cl->max_attempts;
+		int again = gsa_http_should_retry(resp, code) && attempt < max_attempts;
 		if (again) {
 			free(code);
 			__atomic_add_fetch(&cl->retries, 1, __ATOMIC_RELAXED);
 			long ms = gsa_http_backoff_ms(attempt, 100, 10000, &c->rng);
 			gsa_debug(cl->log, "retry %d of %s %s: %s (sleep %ld ms)", attempt, op->method, url.s,
 				  prc ? resp->curl_msg : c->last_code, ms);
-			gsa_sleep_ms(ms);
+			if (gsa_sleep_ms_unless(ms, c->should_stop, c->stop_ctx)) {
+				rc = cancelled(c, op, err);
+				break;
+			}
 			if (op->restart && op->sink) op->restart(op->sink->ctx);
 			continue;
 		}

@@ -47,7 +47,17 @@ typedef struct gsa_s3_conn {
 	uint64_t rng;
 	char last_code[64];     /* S3 error code of the last failed request ("" if none) */
 	long last_status;
+	/* Set by the owner after gsa_s3_conn_init (all zero by default): */
+	int (*should_stop)(void *ctx); /* cancel hook (gsa_http_req_t): a request it stops fails
+					* at once, without retries, with GSA_ESIGTERM "...: transfer
+					* cancelled" and last_code GSA_S3_CANCELLED */
+	void *stop_ctx;
+	int max_attempts;       /* 0: the client's; else this connection's limit */
+	long attempt_timeout_ms; /* 0: none; else each attempt's overall time limit */
 } gsa_s3_conn_t;
+
+/* last_code of a request stopped by the connection's should_stop */
+#define GSA_S3_CANCELLED "Cancelled"
 
 /* Set up the client: credentials chain, region, endpoint.  Returns 0 or -1. */
 int gsa_s3_client_init(gsa_s3_client_t *cl, const gsa_s3_config_t *cfg, const gsa_log_t *log, gsa_err_t *err);

@@ -81,6 +81,7 @@ typedef struct engine {
 	pthread_mutex_t mu;
 	size_t next_job;
 	int stop;
+	int cancelled; /* the caller's should_stop said so (atomic) */
 	gsa_err_t err; /* first error */
 	uint64_t bytes_done, objects_done, skipped, skipped_bytes, bytes_total;
 	int workers_left;
@@ -91,6 +92,7 @@ typedef struct engine {
 
 static void engine_fail(engine_t *e, const gsa_err_t *err)
 {
+	if (err->code == GSA_ESIGTERM) __atomic_store_n(&e->cancelled, 1, __ATOMIC_RELAXED); /* a request cut short */
 	pthread_mutex_lock(&e->mu);
 	if (!e->stop) {
 		e->err = *err;
@@ -99,9 +101,31 @@ static void engine_fail(engine_t *e, const gsa_err_t *err)
 	pthread_mutex_unlock(&e->mu);
 }
 
+static void cancel_err(gsa_err_t *err, const char *const *srcs, size_t nsrc, const char *dest)
+{
+	gsa_err_set(err, GSA_ESIGTERM, "%s%s -> %s: transfer cancelled", srcs[0], nsrc > 1 ? " ..." : "", dest);
+}
+
+/* The run is stopping: an error, or the caller's cancel hook (then recorded
+ * as the run's error). */
 static int stopped(engine_t *e)
 {
-	return __atomic_load_n(&e->stop, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) return 1;
+	if (e->opts->should_stop && e->opts->should_stop(e->opts->stop_ctx)) {
+		gsa_err_t err;
+		gsa_err_set(&err, GSA_ESIGTERM, "transfer cancelled");
+		__atomic_store_n(&e->cancelled, 1, __ATOMIC_RELAXED);
+		engine_fail(e, &err);
+		return 1;
+	}
+	return 0;
+}
+
+/* Give a connection the caller's cancel hook. */
+static void conn_hook(engine_t *e, gsa_s3_conn_t *c)
+{
+	c->should_stop = e->opts->should_stop;
+	c->stop_ctx = e->opts->stop_ctx;
 }
 
 static obj_t *add_obj(engine_t *e)
@@ -156,7 +180,9 @@ static void set_dest(obj_t *o, const dest_t *d, const char *rel)
 
 static int conn_for_plan(engine_t *e, gsa_s3_conn_t *c, gsa_err_t *err)
 {
-	return gsa_s3_conn_init(c, &e->cl, 7, err);
+	if (gsa_s3_conn_init(c, &e->cl, 7, err)) return -1;
+	conn_hook(e, c);
+	return 0;
 }
 
 static int expand_s3(engine_t *e, const char *src, const dest_t *d, gsa_err_t *err)
@@ -444,6 +470,7 @@ static int ensure_conn(worker_t *w, gsa_err_t *err)
 {
 	if (w->have_conn) return 0;
 	if (gsa_s3_conn_init(&w->conn, &w->e->cl, (uint64_t)(uintptr_t)w, err)) return -1;
+	conn_hook(w->e, &w->conn);
 	w->have_conn = 1;
 	return 0;
 }
@@ -516,9 +543,11 @@ static int obj_start(worker_t *w, obj_t *o, gsa_err_t *err)
 	}
 	/* upload: part CRCs in one pass over the file */
 	if (ensure_conn(w, err)) return -1;
-	for (int i = 0; i < o->nparts; i++)
+	for (int i = 0; i < o->nparts; i++) {
+		if (stopped(e)) return gsa_err_set(err, GSA_EINTERNAL, "stopped");
 		if (crc_fd(o->src_fd, (uint64_t)i * o->part_size, part_len(o, i), w->buf, &o->crcs[i], NULL, o->lpath, err))
 			return -1;
+	}
 	o->full_crc = o->nparts ? o->crcs[0] : 0;
 	for (int i = 1; i < o->nparts; i++) o->full_crc = gsa_crc32c_combine(o->full_crc, o->crcs[i], part_len(o, i));
 	if (e->opts->skip_existing) {
@@ -746,10 +775,24 @@ out:
 		gsa_atomic_abort(&o->af);
 		if (o->upload_id && w->have_conn) {
 			gsa_err_t tmp;
-			/* the abort must reach the server even when the run is stopping */
+			/* the abort must reach the server even when the run is stopping;
+			 * after a cancel, one attempt with a time limit, so stopping
+			 * stays prompt (a bucket lifecycle rule ends what it misses) */
+			int cancel = __atomic_load_n(&e->cancelled, __ATOMIC_RELAXED) ||
+				     (e->opts->should_stop && e->opts->should_stop(e->opts->stop_ctx));
+			w->conn.should_stop = NULL;
+			if (cancel) {
+				w->conn.max_attempts = 1;
+				w->conn.attempt_timeout_ms = 5000;
+			}
 			if (gsa_s3_mpu_abort(&w->conn, o->dbucket, o->dkey, o->upload_id, &tmp))
 				gsa_warn(e->log, "could not abort multipart upload %s of s3://%s/%s: %s", o->upload_id,
 					 o->dbucket, o->dkey, tmp.msg);
+			else
+				gsa_debug(e->log, "aborted multipart upload of s3://%s/%s", o->dbucket, o->dkey);
+			conn_hook(e, &w->conn);
+			w->conn.max_attempts = 0;
+			w->conn.attempt_timeout_ms = 0;
 		}
 	}
 	free(o->upload_id);
@@ -912,6 +955,10 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 	dest_t d;
 	memset(&d, 0, sizeof d);
 	if (!nsrc) return gsa_err_set(err, GSA_EUSAGE, "no source given");
+	if (opts->should_stop && opts->should_stop(opts->stop_ctx)) {
+		cancel_err(err, srcs, nsrc, dest);
+		return -1;
+	}
 	int any_s3 = gsa_transfer_is_s3(dest);
 	for (size_t i = 0; i < nsrc; i++) {
 		int s3 = gsa_transfer_is_s3(srcs[i]);
@@ -1036,6 +1083,12 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 		}
 	}
 done:
+	/* a cancel may surface as other errors first (a sink told to stop, a
+	 * request cut short): report the cancel */
+	if (rc && opts->should_stop &&
+	    (__atomic_load_n(&e.cancelled, __ATOMIC_RELAXED) || err->code == GSA_ESIGTERM ||
+	     opts->should_stop(opts->stop_ctx)))
+		cancel_err(err, srcs, nsrc, dest);
 	if (stats) {
 		stats->objects = e.objects_done;
 		stats->bytes = e.bytes_done;

@@ -20,6 +20,13 @@
  * On error nothing partial is left under a destination name, the first
  * error is returned and the other transfers stop.
  *
+ * Stopping: set opts.should_stop (see below) and a transfer in progress,
+ * including one request in the middle of a large object, stops within about
+ * a second of the hook turning non-zero, leaving no temp file and no open
+ * multipart upload behind.  Without it, a tool relies on
+ * gsa_cleanup_install(), whose handler removes temp files and exits at once
+ * (multipart uploads then stay open until a bucket lifecycle rule ends them).
+ *
  * Use from a tool (main() should have called gsa_cleanup_install() so temp
  * files are removed on SIGINT/SIGTERM):
  *
@@ -53,6 +60,20 @@ typedef struct gsa_transfer_opts {
 	int skip_existing;    /* same size and checksum at the destination: no transfer */
 	int progress;         /* 1: progress line on stderr (the caller checks isatty) */
 	gsa_s3_config_t s3;   /* endpoint, region, profile, addressing, retries, timeout */
+	/* Cancel hook (may be NULL).  should_stop(stop_ctx) is polled from the
+	 * worker threads between objects and parts (also of an upload's checksum
+	 * pass), every 1 MiB of a local copy, for every block a download writes,
+	 * and inside every HTTP request (libcurl's progress
+	 * callback, at least about once a second even when no byte moves).  Once
+	 * it returns non-zero the transfer stops promptly: requests in flight are
+	 * aborted and not retried, temp files are removed, open multipart uploads
+	 * are aborted (one bounded attempt, best effort), and gsa_transfer
+	 * returns -1 with err GSA_ESIGTERM "... transfer cancelled".  It must be
+	 * thread-safe, cheap and must not block: e.g. read a sig_atomic_t flag
+	 * set by a signal handler, or sigpending() when the caller keeps its stop
+	 * signals blocked.  Objects completed before the cancel stay in place. */
+	int (*should_stop)(void *ctx);
+	void *stop_ctx;
 } gsa_transfer_opts_t;
 
 typedef struct gsa_transfer_stats {
@@ -71,7 +92,9 @@ void gsa_transfer_opts_init(gsa_transfer_opts_t *o);
  * be NULL) is filled even on failure.  Returns 0, or -1 with err set:
  * GSA_EUSAGE (bad location, wrong direction), GSA_EIO (local read/write,
  * disk full, permissions), GSA_EREMOTE (S3 errors, credentials, network
- * after retries), GSA_EDATA (checksum or size mismatch after download). */
+ * after retries), GSA_EDATA (checksum or size mismatch after download),
+ * GSA_ESIGTERM (opts->should_stop cancelled it; callers that know which
+ * signal it was map the code themselves, e.g. 130 for SIGINT). */
 int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, const char *dest,
 		 const gsa_transfer_opts_t *opts, const gsa_log_t *log, gsa_transfer_stats_t *stats, gsa_err_t *err);
 

@@ -60,6 +60,23 @@ kill -TERM "$spid"; wait "$spid"; rc=$?
 check_sh "SIGTERM exits 143" "[ $rc -eq 143 ]"
 check_sh "SIGTERM leaves neither file nor temp" "[ -z \"\$(ls -A '$TMP/term')\" ]"
 
+# SIGTERM in the middle of a multipart upload (parts stall for 10 minutes
+# once 12 MB arrived): the cancel hook stops it at once, the upload is aborted
+start_proxy putterm --stall-puts-after-bytes 12000000 --stall 600 --s3rver-dir "$S3_DIR"
+"$S" put --endpoint-url "$PROXY" --no-progress -p 5M "$TMP/big" s3://gsa-test/f/term-up 2>"$TMP/putterm.err" &
+spid=$!
+for i in $(seq 300); do grep -q stall-put "$TMP/putterm.log" 2>/dev/null && break; sleep 0.1; done
+kill -TERM "$spid"
+for i in $(seq 200); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$spid" 2>/dev/null && kill -KILL "$spid"
+wait "$spid"; rc=$?
+check_sh "SIGTERM mid-upload exits 143 within the wait" "grep -q stall-put '$TMP/putterm.log'; [ $rc -eq 143 ]"
+check_sh "SIGTERM mid-upload aborts the multipart upload" "grep -q 'DELETE .*uploadId=.* 204 abort' '$TMP/putterm.log'
+	! find '$S3_DIR' -path '*upload*' -name key | grep -q ."
+check_sh "SIGTERM mid-upload: the error says cancelled" "grep -q 'transfer cancelled' '$TMP/putterm.err'"
+check_exit 4 "SIGTERM mid-upload leaves no object" "$S" get --endpoint-url "$S3_ENDPOINT" --no-progress \
+	s3://gsa-test/f/term-up "$TMP/termup.out"
+
 # the server is killed (SIGKILL) after 10 MB of a 30 MiB download
 start_proxy kill --kill-pid "$S3_PID" --kill-after-bytes 10000000
 check_exit 4 "server killed mid-download exits 4" sh -c "'$S' get --endpoint-url '$PROXY' --no-progress -p 5M --max-attempts 3 \

@@ -2,7 +2,8 @@
  *
  * The caller blocks SIGTERM, SIGINT, SIGHUP and SIGCHLD first
  * (job_signals_block), so a stop request stays pending until job looks at
- * it: between staging steps (job_stop_requested) or while the command runs.
+ * it: during staging (job_stop_requested, also polled inside S3 requests) or
+ * while the command runs.
  * The command runs in its own process group with default signal handling;
  * a stop request is forwarded to that group, and if the command has not
  * exited `grace` seconds later the group is killed (SIGKILL).
@@ -26,7 +27,10 @@ typedef struct job_child_result {
 void job_signals_block(void);
 
 /* The number of a pending SIGTERM/SIGINT/SIGHUP, or 0.  Matches the
- * should_stop callbacks of stage.h and cache.h (ctx unused). */
+ * should_stop callbacks of stage.h, cache.h and remote.h (ctx unused).
+ * Thread-safe and cheap (sigpending): the S3 transfer engine's worker
+ * threads poll it inside every request, so a stop cancels a transfer in
+ * flight. */
 int job_stop_requested(void *ctx);
 
 /* "SIGTERM", "SIGINT", "SIGHUP", "SIGKILL", or "a signal". */

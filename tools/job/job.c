@@ -348,6 +348,11 @@ static int job_prepare(job_state_t *s, gsa_err_t *err)
 		if (job_remote_is_uri(s->inputs[i])) need_remote = need_cache = 1;
 	if (s->prefix && job_remote_is_uri(s->prefix)) need_remote = 1;
 	if (need_remote && job_remote_init(&s->remote, o->endpoint_url, s->log, err) < 0) return -1;
+	/* the stop signals stay blocked and pending (child.h): the transfer
+	 * engine's worker threads, which inherit the mask, poll sigpending()
+	 * through this hook, so a request in flight is cut short */
+	s->remote.should_stop = job_stop_requested;
+	s->remote.stop_ctx = NULL;
 	s->stage.cache = NULL;
 	if (need_cache && !o->no_cache) {
 		s->cache_dir = o->cache_dir ? gsa_xstrdup(o->cache_dir) : default_under_scratch("gsa-cache");

@@ -66,6 +66,18 @@ void job_remote_objs_free(job_remote_obj_t *objs, size_t n)
 	free(objs);
 }
 
+/* Hand the cancel hook to the engine before each use. */
+static remote_impl_t *impl_hooked(job_remote_t *r)
+{
+	remote_impl_t *im = r->impl;
+	if (!im) return NULL;
+	im->topts.should_stop = r->should_stop;
+	im->topts.stop_ctx = r->stop_ctx;
+	im->conn.should_stop = r->should_stop;
+	im->conn.stop_ctx = r->stop_ctx;
+	return im;
+}
+
 static int not_ready(gsa_err_t *err, const char *uri)
 {
 	return gsa_err_set(err, GSA_EINTERNAL, "%s: S3 client not initialised", uri ? uri : "s3://");
@@ -89,7 +101,7 @@ static int add_object(remote_impl_t *im, const char *bucket, const char *key, jo
 
 int job_remote_list(job_remote_t *r, const char *uri, job_remote_obj_t **objs, size_t *n, gsa_err_t *err)
 {
-	remote_impl_t *im = r->impl;
+	remote_impl_t *im = impl_hooked(r);
 	char *bucket = NULL, *key = NULL;
 	const char *slash, *last;
 	size_t cap = 0;
@@ -136,7 +148,7 @@ int job_remote_list(job_remote_t *r, const char *uri, job_remote_obj_t **objs, s
 
 int job_remote_get(job_remote_t *r, const char *uri, const char *path, gsa_err_t *err)
 {
-	remote_impl_t *im = r->impl;
+	remote_impl_t *im = impl_hooked(r);
 	const char *src[1] = { uri };
 	if (!im) return not_ready(err, uri);
 	return gsa_transfer_get(src, 1, path, &im->topts, r->log, NULL, err);
@@ -144,7 +156,7 @@ int job_remote_get(job_remote_t *r, const char *uri, const char *path, gsa_err_t
 
 int job_remote_put(job_remote_t *r, const char *path, const char *uri, gsa_err_t *err)
 {
-	remote_impl_t *im = r->impl;
+	remote_impl_t *im = impl_hooked(r);
 	const char *src[1] = { path };
 	if (!im) return not_ready(err, uri);
 	return gsa_transfer_put(src, 1, uri, &im->topts, r->log, NULL, err);

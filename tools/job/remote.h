@@ -16,6 +16,10 @@
 typedef struct job_remote {
 	const char *endpoint_url; /* --endpoint-url, or NULL for the environment / AWS default */
 	const gsa_log_t *log;
+	int (*should_stop)(void *ctx); /* cancel hook (set after init; may be NULL): polled
+					* inside every request, so a transfer in flight stops
+					* within about a second (see transfer.h) */
+	void *stop_ctx;
 	void *impl;               /* engine state, owned */
 } job_remote_t;
 
@@ -41,7 +45,10 @@ void job_remote_destroy(job_remote_t *r);
 int job_remote_list(job_remote_t *r, const char *uri, job_remote_obj_t **objs, size_t *n, gsa_err_t *err);
 void job_remote_objs_free(job_remote_obj_t *objs, size_t n);
 
-/* Download one object to local `path` (create or truncate). */
+/* Download one object to local `path` (create or truncate).  get, put and
+ * list fail with GSA_ESIGTERM "... transfer cancelled" when should_stop
+ * stopped them; nothing partial is left (no file at `path`, no temp file,
+ * no open multipart upload). */
 int job_remote_get(job_remote_t *r, const char *uri, const char *path, gsa_err_t *err);
 /* Upload local `path` as object `uri` (atomic on the S3 side: the object
  * appears complete or not at all). */

@@ -2,6 +2,7 @@
  * Thin front-end over common/aws/transfer.h. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,6 +52,40 @@ static const char usage[] =
 	"  s3-stage get 's3://bucket/fastq/NA12878*' /scratch/in/\n"
 	"  s3-stage put --skip-existing out/*.vcf.gz s3://bucket/runs/r1/\n"
 	"  s3-stage put --endpoint-url http://127.0.0.1:4568 big.bam s3://test/big.bam\n";
+
+/* The stop request: the one thing a signal handler may reach. */
+static volatile sig_atomic_t g_stop_signal;
+
+/* First SIGINT/SIGTERM/SIGHUP: ask the transfer to stop (it aborts requests
+ * in flight, removes its temp files and aborts multipart uploads).  A
+ * second one: remove temp files now and exit, as gsa_cleanup_install's
+ * handler does. */
+static void on_stop_signal(int sig)
+{
+	if (g_stop_signal) {
+		gsa_cleanup_run();
+		_exit(128 + sig);
+	}
+	g_stop_signal = sig;
+}
+
+static int stop_requested(void *ctx)
+{
+	(void)ctx;
+	return g_stop_signal != 0;
+}
+
+static void install_stop_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigfillset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 enum {
 	OPT_SKIP = GSA_CLI_OPT_FIRST_FREE,
@@ -131,13 +166,20 @@ int main(int argc, char **argv)
 	if (argc - optind < 2) return gsa_cli_usage_error(&cli, "%s needs at least one SRC and a DEST", cmd);
 	o.progress = !no_progress && isatty(2) && log.format == GSA_LOG_TEXT && log.level >= GSA_LOG_INFO;
 
-	gsa_cleanup_install();
+	gsa_cleanup_install();   /* temp files registered by gsa_atomic_* ... */
+	install_stop_handlers(); /* ... but a stop first goes through the cancel hook */
+	o.should_stop = stop_requested;
 	gsa_err_clear(&err);
 	if (gsa_http_global_init(&err)) return gsa_cli_fail(&cli, &err);
 	gsa_transfer_stats_t st;
 	rc = gsa_transfer(dir, (const char *const *)argv + optind, (size_t)(argc - optind - 1), argv[argc - 1], &o,
 			  &log, &st, &err);
 	gsa_http_global_cleanup();
+	if (g_stop_signal) {
+		/* stopped: what finished before stays, nothing partial does */
+		if (rc) gsa_error(&log, "%s", err.msg);
+		return 128 + g_stop_signal;
+	}
 	if (rc) return gsa_cli_fail(&cli, &err);
 	double mbs = st.seconds > 0 ? st.bytes / st.seconds / 1e6 : 0;
 	gsa_kv_t kv[] = { GSA_KV_NUM("objects", st.objects), GSA_KV_NUM("bytes", st.bytes),

@@ -6,7 +6,9 @@
 #include "io.h"
 #include "path.h"
 
+#include <dirent.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 static void put_file(const char *dir, const char *name, const char *text)
@@ -125,6 +127,80 @@ static void test_errors(unit_t *t)
 	UNIT_CHECK(t, !gsa_path_exists(dst));
 }
 
+/* cancel hook: says stop from its `after`-th call on (thread-safe count) */
+typedef struct {
+	int calls, after;
+} stop_after_t;
+
+static int stop_after(void *ctx)
+{
+	stop_after_t *s = ctx;
+	return __atomic_add_fetch(&s->calls, 1, __ATOMIC_RELAXED) >= s->after;
+}
+
+static int folder_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	if (!d) return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+	closedir(d);
+	return n;
+}
+
+static void test_cancel_local_copy(unit_t *t)
+{
+	char src[300], out[300], dst[320];
+	snprintf(src, sizeof src, "%s/big.bin", t->tmpdir);
+	snprintf(out, sizeof out, "%s/out", t->tmpdir);
+	snprintf(dst, sizeof dst, "%s/big.bin", out);
+	gsa_err_t err;
+	UNIT_CHECK_INT(t, gsa_mkdir_p(out, 0755, &err), 0);
+	/* 8 MiB: eight 1 MiB chunks, the hook is polled before each */
+	FILE *f = fopen(src, "w");
+	for (int i = 0; i < 8 * 1024; i++) {
+		char block[1024];
+		memset(block, 'a' + i % 26, sizeof block);
+		fwrite(block, 1, sizeof block, f);
+	}
+	fclose(f);
+	const char *srcs[] = { src };
+	gsa_transfer_opts_t o;
+	gsa_transfer_opts_init(&o);
+	gsa_transfer_stats_t st;
+
+	/* a hook that never fires changes nothing */
+	stop_after_t never = { 0, 1 << 30 };
+	o.should_stop = stop_after;
+	o.stop_ctx = &never;
+	UNIT_CHECK_INT(t, gsa_transfer_get(srcs, 1, dst, &o, NULL, &st, &err), 0);
+	UNIT_CHECK_INT(t, st.bytes, 8 << 20);
+	UNIT_CHECK(t, never.calls > 8);
+	UNIT_CHECK_INT(t, unlink(dst), 0);
+
+	/* cancelled part-way through the copy: -1, GSA_ESIGTERM, nothing left */
+	stop_after_t mid = { 0, 6 };
+	o.stop_ctx = &mid;
+	UNIT_CHECK_INT(t, gsa_transfer_get(srcs, 1, dst, &o, NULL, &st, &err), -1);
+	UNIT_CHECK_INT(t, err.code, GSA_ESIGTERM);
+	UNIT_CHECK(t, strstr(err.msg, "transfer cancelled") != NULL);
+	UNIT_CHECK(t, st.bytes > 0 && st.bytes < (8u << 20)); /* it had started, and stopped */
+	UNIT_CHECK_INT(t, st.objects, 0);
+	UNIT_CHECK(t, !gsa_path_exists(dst));
+	UNIT_CHECK_INT(t, folder_entries(out), 0); /* no temp file either */
+
+	/* already set when called: nothing is created */
+	stop_after_t now = { 0, 1 };
+	o.stop_ctx = &now;
+	char dst2[340];
+	snprintf(dst2, sizeof dst2, "%s/sub/big.bin", out);
+	UNIT_CHECK_INT(t, gsa_transfer_get(srcs, 1, dst2, &o, NULL, &st, &err), -1);
+	UNIT_CHECK_INT(t, err.code, GSA_ESIGTERM);
+	UNIT_CHECK_INT(t, folder_entries(out), 0);
+}
+
 int main(void)
 {
 	unit_t t;
@@ -132,5 +208,6 @@ int main(void)
 	UNIT_RUN(&t, test_folder_copy_keeps_paths);
 	UNIT_RUN(&t, test_single_file_and_glob);
 	UNIT_RUN(&t, test_errors);
+	UNIT_RUN(&t, test_cancel_local_copy);
 	return unit_finish(&t);
 }
