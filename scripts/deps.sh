@@ -41,10 +41,10 @@ apt_install() {
 	miss=$(missing_pkgs "$@")
 	[ -z "$miss" ] && return 0
 	echo "deps: installing: $(echo $miss)" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	if [ $apt_updated -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+	# through env: sudo drops DEBIAN_FRONTEND from the environment
+	if [ $apt_updated -eq 0 ]; then as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq; apt_updated=1; fi
 	# shellcheck disable=SC2086
-	as_root apt-get install -y -qq --no-install-recommends $miss >/dev/null
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $miss >/dev/null
 }
 
 node_deps() {
