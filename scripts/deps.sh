@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(gcc make libc6-dev pkg-config libhts-dev libdeflate-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev libcurl4-gnutls-dev)
-test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs util-linux time)
+test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs util-linux time procps)
 demo_pkgs=(python3)
 bench_pkgs=(bwa minimap2 samtools bcftools tabix awscli time python3 seqan-apps vt-examples)
 docker_pkgs=(buildah)
@@ -41,10 +41,10 @@ apt_install() {
 	miss=$(missing_pkgs "$@")
 	[ -z "$miss" ] && return 0
 	echo "deps: installing: $(echo $miss)" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	if [ $apt_updated -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+	# through env: sudo drops DEBIAN_FRONTEND from the environment
+	if [ $apt_updated -eq 0 ]; then as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq; apt_updated=1; fi
 	# shellcheck disable=SC2086
-	as_root apt-get install -y -qq --no-install-recommends $miss >/dev/null
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $miss >/dev/null
 }
 
 node_deps() {
