@@ -107,12 +107,14 @@ rm -f "$TMP/started" "$TMP/term"
 if unshare --pid --fork --mount-proc /bin/true 2>/dev/null; then
 	check_sh "as PID 1: SIGTERM from outside reaches the command, exit 143" "
 		unshare --pid --fork --mount-proc '$JOB' -w '$TMP/w' -- /bin/sh -c \
-			'trap \"echo got-term > \\\"$TMP/term\\\"; exit 0\" TERM; touch \"$TMP/started\"; while :; do sleep 1; done' &
-		u=\$!
-		$(declare -f wait_for); wait_for '$TMP/started'
-		jp=\$(pgrep -P \$u); [ -n \"\$jp\" ]
-		[ \"\$(awk '/^NSpid/ { print \$3 }' /proc/\$jp/status)\" = 1 ]
-		kill -TERM \$jp; set +e; wait \$u; rc=\$?; set -e
+			'trap \"echo got-term > \\\"$TMP/term\\\"; exit 0\" TERM; touch \"$TMP/started\"; sleep 120 & wait' &
+		u=\$! jp=
+		# nothing below may stop the check before the kill: the command ends by itself after 120 s at worst
+		$(declare -f wait_for); wait_for '$TMP/started' || true
+		jp=\$(cat /proc/\$u/task/\$u/children 2>/dev/null || pgrep -P \$u || true); jp=\${jp%% *}
+		ns=\$(awk '/^NSpid/ { print \$3 }' /proc/\${jp:-0}/status 2>/dev/null || true)
+		kill -TERM \${jp:-\$u}; set +e; wait \$u; rc=\$?; set -e
+		[ -n \"\$jp\" ]; [ \"\$ns\" = 1 ]
 		[ \$rc -eq 143 ]; grep -qx got-term '$TMP/term'"
 else
 	echo "# as-PID-1 check not run: unshare --pid needs privileges here"
