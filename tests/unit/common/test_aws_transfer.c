@@ -138,18 +138,6 @@ static int stop_after(void *ctx)
 	return __atomic_add_fetch(&s->calls, 1, __ATOMIC_RELAXED) >= s->after;
 }
 
-static int folder_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-	if (!d) return -1;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-	closedir(d);
-	return n;
-}
-
 static void test_cancel_local_copy(unit_t *t)
 {
 	char src[300], out[300], dst[320];
@@ -189,7 +177,7 @@ static void test_cancel_local_copy(unit_t *t)
 	UNIT_CHECK(t, st.bytes > 0 && st.bytes < (8u << 20)); /* it had started, and stopped */
 	UNIT_CHECK_INT(t, st.objects, 0);
 	UNIT_CHECK(t, !gsa_path_exists(dst));
-	UNIT_CHECK_INT(t, folder_entries(out), 0); /* no temp file either */
+	UNIT_CHECK_INT(t, unit_count_entries(out), 0); /* no temp file either */
 
 	/* already set when called: nothing is created */
 	stop_after_t now = { 0, 1 };
@@ -198,7 +186,7 @@ static void test_cancel_local_copy(unit_t *t)
 	snprintf(dst2, sizeof dst2, "%s/sub/big.bin", out);
 	UNIT_CHECK_INT(t, gsa_transfer_get(srcs, 1, dst2, &o, NULL, &st, &err), -1);
 	UNIT_CHECK_INT(t, err.code, GSA_ESIGTERM);
-	UNIT_CHECK_INT(t, folder_entries(out), 0);
+	UNIT_CHECK_INT(t, unit_count_entries(out), 0);
 }
 
 int main(void)
