@@ -1,6 +1,7 @@
 /* transfer.c — the get/put engine: expand sources, plan parts, run them on
  * a pool of worker threads, verify, commit or abort. */
 #include "aws/transfer.h"
+#include "clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -861,13 +862,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void human(char *out, size_t n, double b)
 {
 	const char *u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
@@ -883,7 +877,7 @@ static void progress_line(engine_t *e, double t0, int final)
 {
 	char a[32], b[32], line[200];
 	uint64_t done = __atomic_load_n(&e->bytes_done, __ATOMIC_RELAXED);
-	double dt = now_s() - t0;
+	double dt = gsa_monotonic_seconds() - t0;
 	human(a, sizeof a, (double)done);
 	human(b, sizeof b, (double)e->bytes_total);
 	int n = snprintf(line, sizeof line, "\r%s / %s  %.1f MB/s  %" PRIu64 "/%zu objects%s", a, b,
@@ -942,7 +936,7 @@ static int default_jobs(void)
 int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, const char *dest,
 		 const gsa_transfer_opts_t *opts, const gsa_log_t *log, gsa_transfer_stats_t *stats, gsa_err_t *err)
 {
-	double t0 = now_s();
+	double t0 = gsa_monotonic_seconds();
 	engine_t e;
 	memset(&e, 0, sizeof e);
 	e.dir = dir;
@@ -1095,7 +1089,7 @@ done:
 		stats->skipped = e.skipped;
 		stats->skipped_bytes = e.skipped_bytes;
 		stats->retries = e.have_client ? __atomic_load_n(&e.cl.retries, __ATOMIC_RELAXED) : 0;
-		stats->seconds = now_s() - t0;
+		stats->seconds = gsa_monotonic_seconds() - t0;
 	}
 	free_objs(&e);
 	for (size_t i = 0; i < e.ndirs; i++) free(e.dirs[i]);

@@ -1,4 +1,5 @@
 #include "child.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,13 +63,6 @@ const char *job_signal_name(int sig)
 	case SIGKILL: return "SIGKILL";
 	default: return "a signal";
 	}
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* In the forked child: the pipeline's process group, stdin/stdout wired to
@@ -195,7 +189,7 @@ int job_child_run(char **const cmds[], size_t ncmd, const char *cwd, int grace_s
 		if (w < 0 && errno != EINTR)
 			return gsa_err_errno(err, errno, "%s: cannot wait for the command", name);
 		if (res->stop_signal && !res->killed) {
-			double left = deadline - now_seconds();
+			double left = deadline - gsa_monotonic_seconds();
 			if (left <= 0) {
 				gsa_warn(log, "%s: still running %d s after %s, killing it", name, grace_seconds,
 					 job_signal_name(res->stop_signal));
@@ -211,7 +205,7 @@ int job_child_run(char **const cmds[], size_t ncmd, const char *cwd, int grace_s
 		sig = sigtimedwait(&waitset, NULL, &ts);
 		if ((sig == SIGTERM || sig == SIGINT || sig == SIGHUP) && !res->stop_signal) {
 			res->stop_signal = sig;
-			deadline = now_seconds() + grace_seconds;
+			deadline = gsa_monotonic_seconds() + grace_seconds;
 			gsa_warn(log, "received %s: passing it to %s (process group %ld), grace period %d s",
 				 job_signal_name(sig), name, (long)pgid, grace_seconds);
 			kill(-pgid, sig);

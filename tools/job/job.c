@@ -1,4 +1,5 @@
 #include "job.h"
+#include "clock.h"
 #include "alloc.h"
 #include "cache.h"
 #include "child.h"
@@ -204,13 +205,6 @@ static uint64_t tree_bytes(const char *dir, int depth)
 	return total;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static double round_ms(double s)
 {
 	return (double)(long long)(s * 1000 + 0.5) / 1000;
@@ -370,13 +364,13 @@ static int job_prepare(job_state_t *s, gsa_err_t *err)
 /* Stage-in phase.  Returns 0 or an exit code. */
 static int phase_stage_in(job_state_t *s, gsa_err_t *err)
 {
-	double t0 = now_seconds();
+	double t0 = gsa_monotonic_seconds();
 	int code = 0;
 	if (job_stage_in(&s->stage, s->inputs, s->o->n_inputs, s->dir, &s->in_stats, err) < 0) {
 		code = stage_fail_code(err);
 		gsa_error(s->log, "%s", err->msg);
 	}
-	log_stage_phase(s->log, "stage-in", &s->in_stats, now_seconds() - t0, code);
+	log_stage_phase(s->log, "stage-in", &s->in_stats, gsa_monotonic_seconds() - t0, code);
 	if (code == 0 && (code = job_stop_requested(NULL))) {
 		gsa_warn(s->log, "received %s before the command started: not running it", job_signal_name(code));
 		code += 128;
@@ -388,7 +382,7 @@ static int phase_stage_in(job_state_t *s, gsa_err_t *err)
 static int phase_run(job_state_t *s, gsa_err_t *err)
 {
 	job_child_result_t res;
-	double t0 = now_seconds();
+	double t0 = gsa_monotonic_seconds();
 	const char *cmd = s->cmds[0][0];
 	uint64_t total;
 	int code;
@@ -397,13 +391,13 @@ static int phase_run(job_state_t *s, gsa_err_t *err)
 		code = err->code;
 		gsa_error(s->log, "%s", err->msg);
 		memset(&res, 0, sizeof res);
-		log_run_phase(s->log, cmd, &res, 0, now_seconds() - t0, code);
+		log_run_phase(s->log, cmd, &res, 0, gsa_monotonic_seconds() - t0, code);
 		return code;
 	}
 	code = res.stop_signal ? 128 + res.stop_signal : res.exit_code;
 	total = tree_bytes(s->dir, 32); /* what the command left beyond its inputs */
 	log_run_phase(s->log, cmd, &res, total > s->in_stats.bytes ? total - s->in_stats.bytes : 0,
-		      now_seconds() - t0, code);
+		      gsa_monotonic_seconds() - t0, code);
 	if (res.stop_signal)
 		gsa_warn(s->log, "stopped by %s: nothing uploaded", job_signal_name(res.stop_signal));
 	else if (res.exit_code != 0)
@@ -416,7 +410,7 @@ static int phase_run(job_state_t *s, gsa_err_t *err)
 static int phase_stage_out(job_state_t *s, gsa_err_t *err)
 {
 	job_stage_stats_t stats;
-	double t0 = now_seconds();
+	double t0 = gsa_monotonic_seconds();
 	int code = 0;
 	if (!s->o->n_outputs) return 0;
 	memset(&stats, 0, sizeof stats);
@@ -424,14 +418,14 @@ static int phase_stage_out(job_state_t *s, gsa_err_t *err)
 		code = stage_fail_code(err);
 		gsa_error(s->log, "%s", err->msg);
 	}
-	log_stage_phase(s->log, "stage-out", &stats, now_seconds() - t0, code);
+	log_stage_phase(s->log, "stage-out", &stats, gsa_monotonic_seconds() - t0, code);
 	return code;
 }
 
 int job_run(const job_opts_t *o, const gsa_log_t *log, gsa_err_t *err)
 {
 	job_state_t s;
-	double t_all = now_seconds();
+	double t_all = gsa_monotonic_seconds();
 	int code;
 
 	memset(&s, 0, sizeof s);
@@ -449,7 +443,7 @@ int job_run(const job_opts_t *o, const gsa_log_t *log, gsa_err_t *err)
 		else workdir_remove(s.dir, log);
 	}
 	{
-		gsa_kv_t kv[] = { GSA_KV_NUM("exit_code", code), GSA_KV_NUM("seconds", round_ms(now_seconds() - t_all)) };
+		gsa_kv_t kv[] = { GSA_KV_NUM("exit_code", code), GSA_KV_NUM("seconds", round_ms(gsa_monotonic_seconds() - t_all)) };
 		gsa_log_kv(log, code ? GSA_LOG_ERROR : GSA_LOG_INFO, "finished", kv, 2);
 	}
 	state_destroy(&s);

@@ -1,4 +1,5 @@
 #include "si_sort.h"
+#include "clock.h"
 #include "alloc.h"
 #include "cleanup.h"
 #include "path.h"
@@ -47,13 +48,6 @@ typedef struct sorter {
 	int n_runs, m_runs, run_seq;
 	si_output_t out;
 } sorter_t;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static const char *in_name(const si_opts_t *o)
 {
@@ -269,9 +263,9 @@ static int write_output(sorter_t *s, gsa_err_t *err)
 		return gsa_err_set(err, GSA_EUSAGE, "%s: a contig is longer than BAI can index (2^29-1); use --csi",
 				   in_name(s->o));
 	{
-		double t0 = now_s();
+		double t0 = gsa_monotonic_seconds();
 		si_batch_sort(&s->batch, nthr);
-		gsa_debug(s->log, "sorted the last batch (%zu records) in %.2f s", s->batch.n, now_s() - t0);
+		gsa_debug(s->log, "sorted the last batch (%zu records) in %.2f s", s->batch.n, gsa_monotonic_seconds() - t0);
 	}
 	if (make_out_header(s, err) < 0) return -1;
 	if (si_output_open(&s->out, s->o->out, s->out_hdr, s->o->level, s->st.index, s->o->csi_min_shift,
@@ -363,13 +357,13 @@ int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_er
 	si_batch_init(&s.batch, o->order, (size_t)s.st.mem_limit);
 	if (open_input(&s, err) < 0) goto done;
 	{
-		double t0 = now_s(), t1;
+		double t0 = gsa_monotonic_seconds(), t1;
 		if (read_input(&s, err) < 0) goto done;
-		t1 = now_s();
+		t1 = gsa_monotonic_seconds();
 		gsa_debug(log, "read %llu records in %.2f s (%llu runs spilled)",
 			  (unsigned long long)s.st.n_records, t1 - t0, (unsigned long long)s.st.n_runs);
 		if (write_output(&s, err) < 0) goto done;
-		gsa_debug(log, "sorted, merged and wrote in %.2f s", now_s() - t1);
+		gsa_debug(log, "sorted, merged and wrote in %.2f s", gsa_monotonic_seconds() - t1);
 	}
 	rc = 0;
 done:
