@@ -70,7 +70,7 @@ void si_batch_init(si_batch_t *bt, si_order_t order, size_t limit)
 	bt->block_size = (bt->block_size + SI_HUGE - 1) & ~(SI_HUGE - 1);
 	/* every record accounts for at least its header and two entries, so
 	 * this many entries always suffice; untouched pages cost nothing */
-	bt->m = limit / (sizeof(si_rec_t) + SI_ACCOUNT_PER_REC) + 2;
+	bt->m = limit / (4 + SI_REC_MIN_BLOCK + SI_ACCOUNT_PER_REC) + 2;
 	bt->ent = big_alloc(bt->m * sizeof *bt->ent);
 	bt->tmp = big_alloc(bt->m * sizeof *bt->tmp);
 	bt->m_tmp = bt->m;
@@ -97,11 +97,11 @@ void si_batch_reset(si_batch_t *bt)
 	bt->n_chunks = 0;
 }
 
-int si_batch_fits(const si_batch_t *bt, uint32_t l_data)
+int si_batch_fits(const si_batch_t *bt, size_t size)
 {
 	if (bt->n == 0) return 1;
 	if (bt->n + 1 >= bt->m) return 0;
-	return bt->used + si_rec_size(l_data) + SI_ACCOUNT_PER_REC <= bt->limit;
+	return bt->used + size + SI_ACCOUNT_PER_REC <= bt->limit;
 }
 
 /* Room for `need` bytes in the arena: the current block, the next kept
@@ -137,19 +137,25 @@ static uint8_t *arena_take(si_batch_t *bt, size_t need)
 	}
 }
 
-void si_batch_add(si_batch_t *bt, const bam1_t *b)
+uint8_t *si_batch_reserve(si_batch_t *bt, size_t size)
 {
-	uint32_t l_data = (uint32_t)b->l_data;
-	size_t sz = si_rec_size(l_data);
-	si_rec_t *r = (si_rec_t *)arena_take(bt, sz);
-	r->core = b->core;
-	r->l_data = l_data;
-	r->pad = 0;
-	memcpy(r + 1, b->data, l_data);
-	bt->ent[bt->n].key = bt->order == SI_ORDER_COORD ? si_key_coord(&b->core) : 0;
+	return arena_take(bt, size);
+}
+
+void si_batch_commit(si_batch_t *bt, const si_rec_t *r)
+{
+	bt->ent[bt->n].key = bt->order == SI_ORDER_COORD ? si_key_coord(r) : 0;
 	bt->ent[bt->n].rec = r;
 	bt->n++;
-	bt->used += sz + SI_ACCOUNT_PER_REC;
+	bt->used += si_rec_size(r) + SI_ACCOUNT_PER_REC;
+}
+
+void si_batch_add(si_batch_t *bt, const si_rec_t *r)
+{
+	size_t sz = si_rec_size(r);
+	uint8_t *p = arena_take(bt, sz);
+	memcpy(p, r, sz);
+	si_batch_commit(bt, p);
 }
 
 /* LSD radix sort on the 64-bit key, one byte per pass, skipping bytes

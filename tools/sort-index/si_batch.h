@@ -1,8 +1,9 @@
 /* si_batch.h — a memory-bounded batch of records and its stable sort.
  *
- * Records are copied into an arena of large blocks (no allocation per
- * record); an entry array (key, record pointer) is what gets sorted.  The
- * batch counts arena bytes plus 32 bytes per record (the entry and its
+ * Records (BAM file form, si_rec.h) are copied into an arena of large
+ * blocks (no allocation per record); an entry array (key, record pointer)
+ * is what gets sorted.  The batch counts arena bytes plus 32 bytes per
+ * record (the entry and its
  * sort scratch) against `limit`, so the caller can spill before the bound
  * is passed.  Sorting splits the batch into `nchunks` input-order ranges
  * sorted in parallel; each range is then a merge source (si_merge.h), and
@@ -49,12 +50,19 @@ void si_batch_free(si_batch_t *bt);
 /* Forget the records, keeping the memory for the next batch. */
 void si_batch_reset(si_batch_t *bt);
 
-/* 1 if a record with l_data bytes of data fits without passing the limit
- * (an empty batch always accepts one record, however large). */
-int si_batch_fits(const si_batch_t *bt, uint32_t l_data);
+/* 1 if a record of `size` bytes (si_rec_size) fits without passing the
+ * limit (an empty batch always accepts one record, however large). */
+int si_batch_fits(const si_batch_t *bt, size_t size);
 
-/* Copy b into the batch.  Never fails (allocation failure exits, alloc.h). */
-void si_batch_add(si_batch_t *bt, const bam1_t *b);
+/* Copy record r into the batch.  Never fails (allocation failure exits,
+ * alloc.h). */
+void si_batch_add(si_batch_t *bt, const si_rec_t *r);
+
+/* Two-step add for a record built in place: si_batch_reserve returns room
+ * for `size` bytes in the arena; fill it with one record of that size and
+ * si_batch_commit it before the next reserve. */
+uint8_t *si_batch_reserve(si_batch_t *bt, size_t size);
+void si_batch_commit(si_batch_t *bt, const si_rec_t *r);
 
 /* Sort stably in up to nchunks (1..64) ranges, in parallel threads (a
  * range whose thread cannot start is sorted by the caller). */

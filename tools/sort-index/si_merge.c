@@ -24,7 +24,7 @@ static int source_next(si_source_t *s, gsa_err_t *err)
 		int rc = si_run_next(s->run, err);
 		if (rc <= 0) return rc;
 		s->cur = s->run->cur;
-		s->key = si_key_coord(&s->cur->core);
+		s->key = si_key_coord(s->cur);
 		return 1;
 	}
 	if (s->i >= s->n) return 0;

@@ -72,11 +72,31 @@ fail:
 	return -1;
 }
 
+/* A read-only bam1_t over a record in BAM file form (interim bridge). */
+static void rec_view(const si_rec_t *r, bam1_t *b)
+{
+	memset(b, 0, sizeof *b);
+	b->core.tid = si_rec_tid(r);
+	b->core.pos = si_rec_pos(r);
+	b->core.l_qname = r[12];
+	b->core.qual = r[13];
+	b->core.bin = si_le16(r + 14);
+	b->core.n_cigar = si_le16(r + 16);
+	b->core.flag = si_rec_flag(r);
+	b->core.l_qseq = (int32_t)si_le32(r + 20);
+	b->core.mtid = si_rec_mtid(r);
+	b->core.mpos = (int32_t)si_le32(r + 28);
+	b->core.isize = (int32_t)si_le32(r + 32);
+	b->l_data = (int)(si_le32(r) - 32);
+	b->m_data = (uint32_t)b->l_data;
+	b->data = (uint8_t *)(uintptr_t)(r + 36);
+}
+
 int si_output_write(void *ctx, const si_rec_t *r, gsa_err_t *err)
 {
 	si_output_t *o = ctx;
 	bam1_t b;
-	si_rec_view(r, &b);
+	rec_view(r, &b);
 	errno = 0;
 	if (sam_write1(o->fp, o->hdr, &b) < 0) return write_failed(o, "write failed", err);
 	o->n_written++;

@@ -1,5 +1,6 @@
 #include "si_rec.h"
 
+#include <limits.h>
 #include <string.h>
 
 static int is_digit(unsigned char c)
@@ -38,14 +39,114 @@ int si_rec_cmp_name(const si_rec_t *a, const si_rec_t *b)
 {
 	int c = si_name_cmp(si_rec_qname(a), si_rec_qname(b));
 	if (c) return c;
-	return (int)(a->core.flag & 0xc0) - (int)(b->core.flag & 0xc0);
+	return (int)(si_rec_flag(a) & 0xc0) - (int)(si_rec_flag(b) & 0xc0);
 }
 
-void si_rec_view(const si_rec_t *r, bam1_t *b)
+int64_t si_rec_endpos(const si_rec_t *r)
 {
-	memset(b, 0, sizeof *b);
-	b->core = r->core;
-	b->l_data = (int)r->l_data;
-	b->m_data = r->l_data;
-	b->data = (uint8_t *)(uintptr_t)si_rec_data(r);
+	int64_t pos = si_rec_pos(r), len = 0;
+	uint32_t n_cigar = si_le16(r + 16), i;
+	const uint8_t *cig = r + 36 + r[12];
+	if ((si_rec_flag(r) & BAM_FUNMAP) || n_cigar == 0) return pos + 1;
+	for (i = 0; i < n_cigar; i++) {
+		uint32_t c = si_le32(cig + 4 * i);
+		if (bam_cigar_type(c & 0xf) & 2) len += c >> 4; /* consumes the reference */
+	}
+	return pos + (len > 0 ? len : 1);
+}
+
+const char *si_rec_check(const si_rec_t *r, int32_t n_targets)
+{
+	uint32_t bs = si_le32(r), l_name = r[12], n_cigar = si_le16(r + 16), l_seq = si_le32(r + 20);
+	uint64_t need;
+	int32_t tid = si_rec_tid(r), mtid = si_rec_mtid(r);
+	if (bs < SI_REC_MIN_BLOCK) return "shorter than the fixed fields";
+	if (l_name == 0) return "empty read name";
+	need = 32 + (uint64_t)l_name + 4 * (uint64_t)n_cigar + ((uint64_t)l_seq + 1) / 2 + l_seq;
+	if (need > bs) return "field lengths exceed the record size";
+	if (r[36 + l_name - 1] != 0) return "read name not NUL-terminated";
+	if (tid < -1 || tid >= n_targets) return "contig id out of the header's range";
+	if (mtid < -1 || mtid >= n_targets) return "mate contig id out of the header's range";
+	if (si_rec_pos(r) < -1 || (int32_t)si_le32(r + 28) < -1) return "negative position";
+	return NULL;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* Name bytes as stored (htslib may pad the name with extra NULs). */
+static uint32_t name_len(const bam1_t *b)
+{
+	return (uint32_t)(b->core.l_qname - b->core.l_extranul);
+}
+
+/* The CG tag of a long CIGAR: "CGBI" + count + the operations. */
+static size_t cg_tag_size(const bam1_t *b)
+{
+	return b->core.n_cigar > 0xffff ? 8 + 4 * (size_t)b->core.n_cigar : 0;
+}
+
+size_t si_rec_packed_size(const bam1_t *b)
+{
+	size_t n = 36 + name_len(b) + ((size_t)b->l_data - (size_t)b->core.l_qname);
+	if (b->core.n_cigar > 0xffff) n = n - 4 * (size_t)b->core.n_cigar + 8 + cg_tag_size(b);
+	return n;
+}
+
+int si_rec_pack(const bam1_t *b, uint8_t *dst, gsa_err_t *err)
+{
+	const bam1_core_t *c = &b->core;
+	size_t size = si_rec_packed_size(b), cig_bytes = 4 * (size_t)c->n_cigar;
+	uint32_t l_name = name_len(b), i;
+	int long_cigar = c->n_cigar > 0xffff;
+	const uint8_t *after_cigar = b->data + c->l_qname + cig_bytes;
+	size_t rest = (size_t)b->l_data - c->l_qname - cig_bytes;
+	uint8_t *p;
+	if (size - 4 > UINT32_MAX || l_name > 255 || l_name == 0)
+		return gsa_err_set(err, GSA_EDATA, "record %s: read name or record too long for BAM", bam_get_qname(b));
+	if (c->pos > INT32_MAX || c->mpos > INT32_MAX || c->isize > INT32_MAX || c->isize < INT32_MIN)
+		return gsa_err_set(err, GSA_EDATA, "record %s: position too large for BAM", bam_get_qname(b));
+	put32(dst, (uint32_t)(size - 4));
+	put32(dst + 4, (uint32_t)c->tid);
+	put32(dst + 8, (uint32_t)c->pos);
+	dst[12] = (uint8_t)l_name;
+	dst[13] = c->qual;
+	put16(dst + 14, c->bin);
+	put16(dst + 16, long_cigar ? 2 : (uint16_t)c->n_cigar);
+	put16(dst + 18, c->flag);
+	put32(dst + 20, (uint32_t)c->l_qseq);
+	put32(dst + 24, (uint32_t)c->mtid);
+	put32(dst + 28, (uint32_t)c->mpos);
+	put32(dst + 32, (uint32_t)c->isize);
+	p = dst + 36;
+	memcpy(p, b->data, l_name);
+	p += l_name;
+	if (long_cigar) {
+		/* placeholder <l_seq>S<rlen>N, the real CIGAR in a CG:B,I tag */
+		put32(p, (uint32_t)c->l_qseq << 4 | BAM_CSOFT_CLIP);
+		put32(p + 4, (uint32_t)bam_cigar2rlen((int)c->n_cigar, bam_get_cigar(b)) << 4 | BAM_CREF_SKIP);
+		p += 8;
+	} else {
+		memcpy(p, b->data + c->l_qname, cig_bytes);
+		p += cig_bytes;
+	}
+	memcpy(p, after_cigar, rest);
+	p += rest;
+	if (long_cigar) {
+		memcpy(p, "CGBI", 4);
+		put32(p + 4, c->n_cigar);
+		for (i = 0; i < c->n_cigar; i++) put32(p + 8 + 4 * i, bam_get_cigar(b)[i]);
+	}
+	return 0;
 }

@@ -1,10 +1,13 @@
-/* si_rec.h — one alignment record as sort-index keeps it in memory and in
- * spill runs, and the two sort orders.
+/* si_rec.h — one alignment record as sort-index keeps it, and the two
+ * sort orders.
  *
- * A record is an si_rec_t header followed by l_data bytes of bam1_t data
- * (qname, cigar, seq, qual, aux), padded to 8 bytes.  Records live in an
- * arena (si_batch.h) or a run-file buffer (si_run.h); nothing owns them
- * one by one.
+ * A record is kept in its BAM file form from input to output: a 4-byte
+ * little-endian block_size, then block_size bytes (refID, pos, ..., read
+ * name, CIGAR, sequence, qualities, tags; SAM spec 4.2).  BAM input is
+ * copied through untouched and the writer copies the bytes out again;
+ * SAM input is packed into this form once (si_rec_pack).  Records live in
+ * an arena (si_batch.h) or a run-file buffer (si_run.h), unaligned;
+ * nothing owns them one by one.
  */
 #ifndef SI_REC_H
 #define SI_REC_H
@@ -14,39 +17,46 @@
 
 #include <htslib/sam.h>
 
-typedef struct si_rec {
-	bam1_core_t core;
-	uint32_t l_data;  /* bytes of data following this header */
-	uint32_t pad;
-} si_rec_t;
+#include "err.h"
+
+typedef uint8_t si_rec_t;
 
 typedef enum { SI_ORDER_COORD = 0, SI_ORDER_NAME = 1 } si_order_t;
 
-/* Bytes a record with l_data bytes of data takes in an arena or a run. */
-static inline size_t si_rec_size(uint32_t l_data)
+/* Smallest block_size of a valid record: fixed fields + a 1-byte name. */
+#define SI_REC_MIN_BLOCK 33u
+
+static inline uint32_t si_le32(const uint8_t *p)
 {
-	return (sizeof(si_rec_t) + (size_t)l_data + 7) & ~(size_t)7;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static inline const uint8_t *si_rec_data(const si_rec_t *r)
+static inline uint16_t si_le16(const uint8_t *p)
 {
-	return (const uint8_t *)(r + 1);
+	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static inline const char *si_rec_qname(const si_rec_t *r)
+/* Bytes the record takes, its 4-byte length included. */
+static inline size_t si_rec_size(const si_rec_t *r)
 {
-	return (const char *)(r + 1);
+	return 4 + (size_t)si_le32(r);
 }
+
+static inline int32_t si_rec_tid(const si_rec_t *r) { return (int32_t)si_le32(r + 4); }
+static inline int32_t si_rec_pos(const si_rec_t *r) { return (int32_t)si_le32(r + 8); }
+static inline uint16_t si_rec_flag(const si_rec_t *r) { return si_le16(r + 18); }
+static inline int32_t si_rec_mtid(const si_rec_t *r) { return (int32_t)si_le32(r + 24); }
+static inline const char *si_rec_qname(const si_rec_t *r) { return (const char *)(r + 36); }
 
 /* Coordinate key, ordered like samtools sort: contig id as unsigned (so
  * unplaced records, tid -1, come last), then 1-based start (so pos -1
  * comes first within a contig), then the reverse-strand flag.  Equal keys
  * keep input order (every sort and merge here is stable). */
-static inline uint64_t si_key_coord(const bam1_core_t *c)
+static inline uint64_t si_key_coord(const si_rec_t *r)
 {
-	return (uint64_t)(uint32_t)c->tid << 32
-		| (uint64_t)((uint32_t)(c->pos + 1) & 0x7fffffffu) << 1
-		| (uint64_t)((c->flag & BAM_FREVERSE) != 0);
+	return (uint64_t)(uint32_t)si_rec_tid(r) << 32
+		| (uint64_t)(((uint32_t)si_rec_pos(r) + 1) & 0x7fffffffu) << 1
+		| (uint64_t)((si_rec_flag(r) & BAM_FREVERSE) != 0);
 }
 
 /* Natural ("alphanumeric") comparison of read names as samtools sort -n
@@ -62,14 +72,28 @@ int si_rec_cmp_name(const si_rec_t *a, const si_rec_t *b);
 static inline int si_rec_cmp(si_order_t order, const si_rec_t *a, const si_rec_t *b)
 {
 	if (order == SI_ORDER_COORD) {
-		uint64_t ka = si_key_coord(&a->core), kb = si_key_coord(&b->core);
+		uint64_t ka = si_key_coord(a), kb = si_key_coord(b);
 		return ka < kb ? -1 : ka > kb;
 	}
 	return si_rec_cmp_name(a, b);
 }
 
-/* A read-only bam1_t that points at r's data (no allocation); for
- * htslib calls that only read the record.  Never pass it to bam_destroy1. */
-void si_rec_view(const si_rec_t *r, bam1_t *b);
+/* End of the record on the reference, 0-based exclusive, like htslib's
+ * bam_endpos: pos + reference length of the CIGAR for a mapped record
+ * with a CIGAR, else pos + 1.  r must be well formed (si_rec_check). */
+int64_t si_rec_endpos(const si_rec_t *r);
+
+/* Check a record's layout (sizes add up, name NUL-terminated, contig ids
+ * in [-1, n_targets), positions >= -1).  Returns NULL if well formed, else
+ * a short static description of what is wrong. */
+const char *si_rec_check(const si_rec_t *r, int32_t n_targets);
+
+/* Bytes si_rec_pack needs for b (BAM file form; a CIGAR of more than
+ * 65535 operations moves into a CG tag, as the SAM spec says). */
+size_t si_rec_packed_size(const bam1_t *b);
+
+/* Write b in BAM file form to dst (si_rec_packed_size(b) bytes).
+ * Returns 0, or -1 with err set (GSA_EDATA: a field BAM cannot hold). */
+int si_rec_pack(const bam1_t *b, uint8_t *dst, gsa_err_t *err);
 
 #endif

@@ -49,7 +49,7 @@ static int run_flush(si_run_writer_t *w, gsa_err_t *err)
 
 int si_run_put(si_run_writer_t *w, const si_rec_t *r, gsa_err_t *err)
 {
-	size_t sz = si_rec_size(r->l_data), hdr = sizeof *r + r->l_data;
+	size_t sz = si_rec_size(r);
 	if (w->len + sz > w->cap) {
 		if (run_flush(w, err) < 0) return -1;
 		if (sz > w->cap) {
@@ -58,8 +58,7 @@ int si_run_put(si_run_writer_t *w, const si_rec_t *r, gsa_err_t *err)
 			w->buf = gsa_xmalloc(w->cap);
 		}
 	}
-	memcpy(w->buf + w->len, r, hdr);
-	memset(w->buf + w->len + hdr, 0, sz - hdr);
+	memcpy(w->buf + w->len, r, sz);
 	w->len += sz;
 	w->run->n_recs++;
 	return 0;
@@ -125,15 +124,13 @@ static int run_fill(si_run_reader_t *rd, size_t need, gsa_err_t *err)
 int si_run_next(si_run_reader_t *rd, gsa_err_t *err)
 {
 	int rc;
-	const si_rec_t *r;
-	if (rd->cur) rd->beg += si_rec_size(rd->cur->l_data);
+	if (rd->cur) rd->beg += si_rec_size(rd->cur);
 	rd->cur = NULL;
-	rc = run_fill(rd, sizeof(si_rec_t), err);
+	rc = run_fill(rd, 4, err);
 	if (rc) return rc > 0 ? 0 : -1;
-	r = (const si_rec_t *)(rd->buf + rd->beg);
-	rc = run_fill(rd, si_rec_size(r->l_data), err);
+	rc = run_fill(rd, si_rec_size(rd->buf + rd->beg), err);
 	if (rc) return rc > 0 ? gsa_err_set(err, GSA_EIO, "%s: temp file is cut short", rd->path) : -1;
-	rd->cur = (const si_rec_t *)(rd->buf + rd->beg);
+	rd->cur = rd->buf + rd->beg;
 	return 1;
 }
 

@@ -1,8 +1,8 @@
 /* si_run.h — sorted runs spilled to temp files, and reading them back.
  *
- * A run file is the records of one sorted batch, each an si_rec_t header
- * plus data as in memory (si_rec.h), uncompressed: written once, read once
- * by the same process, so no portable format and no compression CPU.  Run
+ * A run file is the records of one sorted batch one after another, in
+ * BAM file form (si_rec.h), uncompressed: written once, read once by the
+ * same process, so no compression CPU.  Run
  * files are registered with cleanup.h when created and unregistered when
  * removed, so an interrupted process leaves none behind.
  */

@@ -172,33 +172,42 @@ static int spill_batch(sorter_t *s, gsa_err_t *err)
 }
 
 /* Check a record against the header it came with. */
-static int check_record(sorter_t *s, const bam1_t *b, gsa_err_t *err)
+static int check_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
 {
-	int32_t nt = sam_hdr_nref(s->hdr);
-	if (b->core.tid < -1 || b->core.tid >= nt || b->core.mtid < -1 || b->core.mtid >= nt)
+	int32_t nt = sam_hdr_nref(s->hdr), tid = si_rec_tid(r), mtid = si_rec_mtid(r);
+	int64_t pos = si_rec_pos(r), len;
+	if (tid < -1 || tid >= nt || mtid < -1 || mtid >= nt)
 		return gsa_err_set(err, GSA_EDATA,
 				   "%s: record %llu (%s) refers to contig #%d but the header lists %d contigs",
-				   in_name(s->o), (unsigned long long)s->st.n_records + 1, bam_get_qname(b),
-				   b->core.tid >= nt || b->core.tid < -1 ? b->core.tid : b->core.mtid, nt);
-	if (b->core.tid >= 0 && b->core.pos >= 0 && b->core.pos >= sam_hdr_tid2len(s->hdr, b->core.tid) &&
-	    sam_hdr_tid2len(s->hdr, b->core.tid) > 0)
+				   in_name(s->o), (unsigned long long)s->st.n_records + 1, si_rec_qname(r),
+				   tid >= nt || tid < -1 ? tid : mtid, nt);
+	if (tid >= 0 && pos >= 0 && (len = sam_hdr_tid2len(s->hdr, tid)) > 0 && pos >= len)
 		return gsa_err_set(err, GSA_EDATA,
 				   "%s: record %llu (%s) starts at %lld, past the end of %s (length %lld in the header)",
-				   in_name(s->o), (unsigned long long)s->st.n_records + 1, bam_get_qname(b),
-				   (long long)b->core.pos + 1, sam_hdr_tid2name(s->hdr, b->core.tid),
-				   (long long)sam_hdr_tid2len(s->hdr, b->core.tid));
+				   in_name(s->o), (unsigned long long)s->st.n_records + 1, si_rec_qname(r),
+				   (long long)pos + 1, sam_hdr_tid2name(s->hdr, tid), (long long)len);
 	return 0;
 }
 
-static int read_input(sorter_t *s, gsa_err_t *err)
+/* SAM (or anything htslib reads other than BGZF BAM): each record parsed
+ * by htslib and packed into BAM file form in the arena. */
+static int read_input_hts(sorter_t *s, gsa_err_t *err)
 {
 	bam1_t *b = bam_init1();
 	int r, rc = 0;
 	if (!b) gsa_oom(sizeof *b);
 	while ((r = sam_read1(s->in, s->hdr, b)) >= 0) {
-		if (check_record(s, b, err) < 0) { rc = -1; break; }
-		if (!si_batch_fits(&s->batch, (uint32_t)b->l_data) && spill_batch(s, err) < 0) { rc = -1; break; }
-		si_batch_add(&s->batch, b);
+		size_t size = si_rec_packed_size(b);
+		uint8_t *p;
+		if (!si_batch_fits(&s->batch, size) && spill_batch(s, err) < 0) { rc = -1; break; }
+		p = si_batch_reserve(&s->batch, size);
+		if (si_rec_pack(b, p, err) < 0) {
+			gsa_err_prefix(err, "%s", in_name(s->o));
+			rc = -1;
+			break;
+		}
+		if (check_record(s, p, err) < 0) { rc = -1; break; }
+		si_batch_commit(&s->batch, p);
 		s->st.n_records++;
 	}
 	if (rc == 0 && r == -3)
@@ -222,6 +231,11 @@ static int read_input(sorter_t *s, gsa_err_t *err)
 				 in_name(s->o), (unsigned long long)s->st.n_records);
 	bam_destroy1(b);
 	return rc;
+}
+
+static int read_input(sorter_t *s, gsa_err_t *err)
+{
+	return read_input_hts(s, err);
 }
 
 /* Header for the output: sort order and our @PG line. */

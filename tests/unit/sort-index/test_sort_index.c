@@ -5,25 +5,34 @@
 #include "si_run.h"
 
 #include <stdint.h>
+#include <string.h>
+
+#include <htslib/bgzf.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A record with the given name, placement and strand. */
-static bam1_t *mk(const char *name, int tid, int64_t pos, int rev, int flag_extra)
+/* A record with the given name, placement and strand, in BAM file form
+ * (malloc'd). */
+static si_rec_t *mk(const char *name, int tid, int64_t pos, int rev, int flag_extra)
 {
 	bam1_t *b = bam_init1();
 	uint32_t cig = bam_cigar_gen(4, BAM_CMATCH);
 	uint16_t flag = (uint16_t)((rev ? BAM_FREVERSE : 0) | (tid < 0 ? BAM_FUNMAP : 0) | flag_extra);
+	uint8_t *r;
+	gsa_err_t err;
 	bam_set1(b, strlen(name), name, flag, tid, pos, 60, tid < 0 ? 0 : 1, &cig, -1, -1, 0, 4, "ACGT", NULL, 0);
-	return b;
+	r = malloc(si_rec_packed_size(b));
+	if (si_rec_pack(b, r, &err) < 0) abort();
+	bam_destroy1(b);
+	return r;
 }
 
 static uint64_t key_of(int tid, int64_t pos, int rev)
 {
-	bam1_t *b = mk("x", tid, pos, rev, 0);
-	uint64_t k = si_key_coord(&b->core);
-	bam_destroy1(b);
+	si_rec_t *r = mk("x", tid, pos, rev, 0);
+	uint64_t k = si_key_coord(r);
+	free(r);
 	return k;
 }
 
@@ -89,7 +98,7 @@ typedef struct {
 static int idx_of(si_order_t order, const si_rec_t *r)
 {
 	const char *q = si_rec_qname(r), *us = strrchr(q, '_');
-	if (order == SI_ORDER_NAME) return (int)r->core.pos;
+	if (order == SI_ORDER_NAME) return (int)si_rec_pos(r);
 	return atoi(us ? us + 1 : q);
 }
 
@@ -109,17 +118,17 @@ static int emit_run(void *ctx, const si_rec_t *r, gsa_err_t *err)
 
 /* Reference: stable insertion order, by comparator then input index. */
 static si_order_t g_order;
-static bam1_t **g_recs;
+static si_rec_t **g_recs;
 static int ref_cmp(const void *pa, const void *pb)
 {
 	int a = *(const int *)pa, b = *(const int *)pb, c;
-	const bam1_t *x = g_recs[a], *y = g_recs[b];
+	const si_rec_t *x = g_recs[a], *y = g_recs[b];
 	if (g_order == SI_ORDER_COORD) {
-		uint64_t ka = si_key_coord(&x->core), kb = si_key_coord(&y->core);
+		uint64_t ka = si_key_coord(x), kb = si_key_coord(y);
 		c = ka < kb ? -1 : ka > kb;
 	} else {
-		c = si_name_cmp(bam_get_qname(x), bam_get_qname(y));
-		if (!c) c = (int)(x->core.flag & 0xc0) - (int)(y->core.flag & 0xc0);
+		c = si_name_cmp(si_rec_qname(x), si_rec_qname(y));
+		if (!c) c = (int)(si_rec_flag(x) & 0xc0) - (int)(si_rec_flag(y) & 0xc0);
 	}
 	return c ? c : (a > b) - (a < b);
 }
@@ -129,7 +138,7 @@ static int ref_cmp(const void *pa, const void *pb)
 static void spill_and_merge(unit_t *t, si_order_t order)
 {
 	enum { N = 3000, MAXRUNS = 64 };
-	bam1_t **recs = calloc(N, sizeof *recs);
+	si_rec_t **recs = calloc(N, sizeof *recs);
 	int *ref = calloc(N, sizeof *ref);
 	si_run_t runs[MAXRUNS];
 	si_run_reader_t rd[MAXRUNS];
@@ -153,7 +162,7 @@ static void spill_and_merge(unit_t *t, si_order_t order)
 	}
 	si_batch_init(&bt, order, 48 << 10);
 	for (i = 0; i < N; i++) {
-		if (!si_batch_fits(&bt, (uint32_t)recs[i]->l_data)) {
+		if (!si_batch_fits(&bt, si_rec_size(recs[i]))) {
 			si_run_writer_t w;
 			si_batch_sort(&bt, 3);
 			UNIT_CHECK(t, bt.n_chunks >= 1);
@@ -198,7 +207,7 @@ static void spill_and_merge(unit_t *t, si_order_t order)
 		si_run_remove(&runs[i]);
 	}
 	si_batch_free(&bt);
-	for (i = 0; i < N; i++) bam_destroy1(recs[i]);
+	for (i = 0; i < N; i++) free(recs[i]);
 	free(recs);
 	free(ref);
 	free(col.idx);
@@ -213,7 +222,7 @@ static void test_run_cut_short_is_error(unit_t *t)
 	si_run_writer_t w;
 	si_run_reader_t rd;
 	gsa_err_t err;
-	bam1_t *b = mk("r1", 0, 10, 0, 0);
+	si_rec_t *b = mk("r1", 0, 10, 0, 0);
 	si_batch_t bt;
 	int i, rc, got = 0;
 	si_batch_init(&bt, SI_ORDER_COORD, 1 << 20);
@@ -234,26 +243,119 @@ static void test_run_cut_short_is_error(unit_t *t)
 	si_run_remove(&run);
 	UNIT_CHECK(t, access(run.path ? run.path : "", F_OK) != 0);
 	si_batch_free(&bt);
-	bam_destroy1(b);
+	free(b);
 }
 
 static void test_batch_bound(unit_t *t)
 {
 	si_batch_t bt;
-	bam1_t *b = mk("read", 1, 5, 0, 0);
+	si_rec_t *b = mk("read", 1, 5, 0, 0);
 	size_t n = 0;
 	si_batch_init(&bt, SI_ORDER_COORD, 64 << 10);
-	while (si_batch_fits(&bt, (uint32_t)b->l_data)) {
+	while (si_batch_fits(&bt, si_rec_size(b))) {
 		si_batch_add(&bt, b);
 		n++;
 	}
 	UNIT_CHECK(t, n > 100);
 	UNIT_CHECK(t, bt.used <= bt.limit);
-	UNIT_CHECK(t, bt.used + si_rec_size((uint32_t)b->l_data) + 32 > bt.limit);
+	UNIT_CHECK(t, bt.used + si_rec_size(b) + 32 > bt.limit);
 	si_batch_reset(&bt);
 	UNIT_CHECK(t, si_batch_fits(&bt, 1u << 30)); /* an empty batch takes any record */
 	si_batch_free(&bt);
-	bam_destroy1(b);
+	free(b);
+}
+
+/* Records htslib writes (bam_write1) must be byte for byte what
+ * si_rec_pack makes: padded names, tags, a CIGAR long enough for a CG tag. */
+static void test_pack_matches_htslib(unit_t *t)
+{
+	enum { N = 5, LONG = 70000 };
+	char path[300];
+	sam_hdr_t *h = sam_hdr_parse(30, "@SQ\tSN:c1\tLN:100000000\n");
+	bam1_t *b[N];
+	uint32_t *cig = malloc(LONG * sizeof *cig);
+	char *seq = malloc(2 * LONG + 1);
+	samFile *fp;
+	BGZF *bg;
+	uint8_t head[12], *mine = NULL, *theirs = NULL;
+	int i, same = 1;
+	gsa_err_t err;
+	for (i = 0; i < LONG; i++) cig[i] = bam_cigar_gen(1, i % 2 ? BAM_CDEL : BAM_CMATCH);
+	memset(seq, 'A', LONG);
+	seq[LONG] = 0;
+	for (i = 0; i < N; i++) {
+		const char *names[N] = { "a", "ab", "abc", "abcd", "long_cigar" };
+		uint32_t c2[2] = { bam_cigar_gen(3, BAM_CSOFT_CLIP), bam_cigar_gen(5, BAM_CMATCH) };
+		b[i] = bam_init1();
+		if (i < 4)
+			bam_set1(b[i], strlen(names[i]), names[i], (uint16_t)(i ? 0 : BAM_FREVERSE), 0, 1000 * i, 30, 2, c2,
+				 0, 5000, -4000, 8, "ACGTACGT", "IIIIIIII", 16);
+		else
+			bam_set1(b[i], strlen(names[i]), names[i], 0, 0, 77, 60, LONG, cig, -1, -1, 0,
+				 LONG / 2, seq, NULL, 0);
+		bam_aux_update_int(b[i], "NM", i * 1000);
+		bam_aux_update_str(b[i], "RG", 3, "g1");
+	}
+	snprintf(path, sizeof path, "%s/p.bam", t->tmpdir);
+	fp = sam_open(path, "wb1");
+	UNIT_CHECK(t, fp && sam_hdr_write(fp, h) == 0);
+	for (i = 0; i < N; i++) UNIT_CHECK(t, sam_write1(fp, h, b[i]) >= 0);
+	UNIT_CHECK_INT(t, sam_close(fp), 0);
+	bg = bgzf_open(path, "r");
+	/* skip the header: magic, l_text, text, n_ref, refs */
+	UNIT_CHECK_INT(t, bgzf_read(bg, head, 8), 8);
+	{
+		uint32_t l_text = si_le32(head + 4), n_ref, k;
+		char *skip = malloc(l_text + 1);
+		UNIT_CHECK_INT(t, bgzf_read(bg, skip, l_text), (long long)l_text);
+		UNIT_CHECK_INT(t, bgzf_read(bg, head, 4), 4);
+		n_ref = si_le32(head);
+		for (k = 0; k < n_ref; k++) {
+			uint32_t l_name;
+			UNIT_CHECK_INT(t, bgzf_read(bg, head, 4), 4);
+			l_name = si_le32(head);
+			skip = realloc(skip, l_name + 4);
+			UNIT_CHECK_INT(t, bgzf_read(bg, skip, l_name + 4), (long long)l_name + 4);
+		}
+		free(skip);
+	}
+	for (i = 0; i < N; i++) {
+		size_t n = si_rec_packed_size(b[i]);
+		const char *bad;
+		mine = realloc(mine, n);
+		theirs = realloc(theirs, n);
+		UNIT_CHECK_INT(t, si_rec_pack(b[i], mine, &err), 0);
+		UNIT_CHECK_INT(t, bgzf_read(bg, theirs, n), (long long)n);
+		if (memcmp(mine, theirs, n) != 0) same = 0;
+		UNIT_CHECK_INT(t, si_rec_size(mine), (long long)n);
+		UNIT_CHECK_INT(t, si_rec_endpos(mine), (long long)bam_endpos(b[i]));
+		bad = si_rec_check(mine, 1);
+		UNIT_CHECK(t, bad == NULL);
+	}
+	UNIT_CHECK(t, same);
+	UNIT_CHECK_INT(t, bgzf_read(bg, head, 1), 0); /* nothing more */
+	bgzf_close(bg);
+	/* damaged copies of a record are named */
+	{
+		size_t n = si_rec_packed_size(b[1]);
+		UNIT_CHECK_INT(t, si_rec_pack(b[1], mine, &err), 0);
+		UNIT_CHECK(t, si_rec_check(mine, 0) != NULL);         /* contig 0 of none */
+		mine[36 + mine[12] - 1] = 'x';
+		UNIT_CHECK_STR(t, si_rec_check(mine, 1), "read name not NUL-terminated");
+		UNIT_CHECK_INT(t, si_rec_pack(b[1], mine, &err), 0);
+		mine[20] = 0xff;                                       /* l_seq too large */
+		UNIT_CHECK_STR(t, si_rec_check(mine, 1), "field lengths exceed the record size");
+		UNIT_CHECK_INT(t, si_rec_pack(b[1], mine, &err), 0);
+		mine[0] = 20; mine[1] = mine[2] = mine[3] = 0;
+		UNIT_CHECK_STR(t, si_rec_check(mine, 1), "shorter than the fixed fields");
+		(void)n;
+	}
+	for (i = 0; i < N; i++) bam_destroy1(b[i]);
+	sam_hdr_destroy(h);
+	free(mine);
+	free(theirs);
+	free(cig);
+	free(seq);
 }
 
 int main(void)
@@ -267,5 +369,6 @@ int main(void)
 	UNIT_RUN(&t, test_spill_merge_name);
 	UNIT_RUN(&t, test_run_cut_short_is_error);
 	UNIT_RUN(&t, test_batch_bound);
+	UNIT_RUN(&t, test_pack_matches_htslib);
 	return unit_finish(&t);
 }
