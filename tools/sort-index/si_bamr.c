@@ -267,6 +267,11 @@ static int bamr_more(si_bamr_t *r)
 		}
 		bamr_pump(r);
 		if (r->n_inflight == 0) {
+			if (r->in_state == IN_READING) { /* a full chunk always holds a block */
+				gsa_err_set(&r->fail, GSA_EINTERNAL, "%s: BAM reader stalled at byte %" PRIu64,
+					r->name, r->left_off);
+				return bamr_set_fail(r);
+			}
 			if (r->in_state != IN_ERR) return 0;
 			r->fail = r->in_err;
 			return bamr_set_fail(r);
@@ -293,6 +298,8 @@ static int bamr_fail_end(si_bamr_t *r, const char *where, int partial)
 			PRIu64 ", %s)", r->name, r->in_off, at);
 	else if (r->in_state == IN_END_NOEOF && r->bytes_in == 0)
 		gsa_err_set(&r->fail, GSA_EDATA, "%s: not a BAM file (empty)", r->name);
+	else if (r->in_state == IN_END_OK && where && !partial)
+		gsa_err_set(&r->fail, GSA_EDATA, "%s: not a BAM file (no data before the end-of-file marker)", r->name);
 	else if (r->in_state == IN_END_NOEOF && !where && !partial)
 		gsa_err_set(&r->fail, GSA_EDATA, "%s: truncated BAM (no end-of-file marker after record %" PRIu64 ")",
 			r->name, r->n_rec);

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <htslib/bgzf.h>
@@ -135,7 +136,8 @@ static int same_header(const sam_hdr_t *a, const sam_hdr_t *b)
 
 /* Read hf through si_bamr and compare header and records with raw.
  * Returns the number of mismatches (0 if all the same). */
-static int compare_with_raw(unit_t *t, hFILE *hf, const char *name, si_pool_t *pool, const raw_t *raw)
+static int compare_with_raw(unit_t *t, hFILE *hf, const char *name, si_pool_t *pool, const raw_t *raw,
+	uint64_t expect_bytes)
 {
 	gsa_err_t err = { 0, "" };
 	si_bamr_t *r = si_bamr_open(hf, name, pool, &err);
@@ -160,6 +162,7 @@ static int compare_with_raw(unit_t *t, hFILE *hf, const char *name, si_pool_t *p
 	UNIT_CHECK_INT(t, off, raw->len);
 	UNIT_CHECK_INT(t, si_bamr_count(r), raw->n_recs);
 	UNIT_CHECK_INT(t, si_bamr_next(r, &rec, &err), 0); /* stays at the end */
+	if (expect_bytes) UNIT_CHECK_INT(t, si_bamr_bytes_in(r), expect_bytes);
 	si_bamr_close(r);
 	return bad;
 }
@@ -167,8 +170,10 @@ static int compare_with_raw(unit_t *t, hFILE *hf, const char *name, si_pool_t *p
 static int compare_file(unit_t *t, const char *path, si_pool_t *pool, const raw_t *raw)
 {
 	hFILE *hf = hopen(path, "r");
+	struct stat st;
 	UNIT_CHECK(t, hf != NULL);
-	return hf ? compare_with_raw(t, hf, path, pool, raw) : 1;
+	UNIT_CHECK_INT(t, stat(path, &st), 0);
+	return hf ? compare_with_raw(t, hf, path, pool, raw, (uint64_t)st.st_size) : 1;
 }
 
 /* ---- same records as htslib ---------------------------------------- */
@@ -372,7 +377,7 @@ static void test_pipe(unit_t *t)
 		UNIT_CHECK_INT(t, pthread_create(&th, NULL, feed, &f), 0);
 		hf = hdopen(fds[0], "r");
 		UNIT_CHECK(t, hf != NULL);
-		UNIT_CHECK_INT(t, compare_with_raw(t, hf, "stdin", round ? p : NULL, &raw), 0);
+		UNIT_CHECK_INT(t, compare_with_raw(t, hf, "stdin", round ? p : NULL, &raw, len), 0);
 		pthread_join(th, NULL);
 	}
 	free(data);
@@ -656,6 +661,13 @@ static void test_not_bam(unit_t *t)
 	UNIT_CHECK_INT(t, write_bytes(path, "", 0), 0);
 	UNIT_CHECK_INT(t, read_all(path, NULL, &err, &n), -1);
 	snprintf(want, sizeof want, "%s: not a BAM file (empty)", path);
+	UNIT_CHECK_STR(t, err.msg, want);
+
+	bg = bgzf_open(path, "w"); /* nothing but the end-of-file marker */
+	UNIT_CHECK(t, bg != NULL);
+	UNIT_CHECK_INT(t, bgzf_close(bg), 0);
+	UNIT_CHECK_INT(t, read_all(path, NULL, &err, &n), -1);
+	snprintf(want, sizeof want, "%s: not a BAM file (no data before the end-of-file marker)", path);
 	UNIT_CHECK_STR(t, err.msg, want);
 
 	UNIT_CHECK_INT(t, write_bytes(path, "@HD\tVN:1.6\n", 11), 0);
