@@ -124,8 +124,9 @@ static long bamr_block_len(si_bamr_t *r, const uint8_t *b, size_t avail, uint64_
 	size_t i, n = avail < 4 ? avail : 4, end;
 	long bsize = -1;
 	for (i = 0; i < n; i++) {
-		if (i < 3 ? b[i] != magic[i] : !(b[i] & magic[i])) {
-			bamr_in_fail(r, off, i < 3 ? "no BGZF/gzip header" : "gzip without the BGZF extra field");
+		if (b[i] != magic[i]) {
+			bamr_in_fail(r, off, i < 3 ? "no BGZF/gzip header"
+				: !(b[i] & 4) ? "gzip without the BGZF extra field" : "gzip flags other than FEXTRA");
 			return -1;
 		}
 	}
