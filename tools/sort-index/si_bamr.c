@@ -521,8 +521,14 @@ fail:
 
 si_bamr_t *si_bamr_open(hFILE *hf, const char *name, si_pool_t *pool, gsa_err_t *err)
 {
-	si_bamr_t *r = gsa_xcalloc(1, sizeof *r);
+	si_bamr_t *r;
 	int i;
+	if (!hf) { /* si_bamr_open(hopen(path, "r"), ...) failed to open */
+		gsa_err_errno(err, errno ? errno : EIO, "%s", name ? name : "BAM");
+		if (err) err->code = GSA_EIO;
+		return NULL;
+	}
+	r = gsa_xcalloc(1, sizeof *r);
 	r->hf = hf;
 	r->name = gsa_xstrdup(name ? name : "BAM");
 	r->n_jobs = pool ? 2 * si_pool_size(pool) + 2 : 1;

@@ -36,7 +36,8 @@ typedef struct si_bamr si_bamr_t;
  * pool: blocks are decompressed in its threads (NULL: in the caller).
  * `name` is used in messages ("stdin" for a pipe); it is copied.  Returns
  * NULL with err set: GSA_EDATA (not a BAM, bad header, truncated, corrupt),
- * GSA_EIO (read error). */
+ * GSA_EIO (read error; also hf NULL, so that si_bamr_open(hopen(path, "r"),
+ * path, ...) reports a file that cannot be opened, from errno). */
 si_bamr_t *si_bamr_open(hFILE *hf, const char *name, si_pool_t *pool, gsa_err_t *err);
 
 /* The header; owned by the reader, valid until si_bamr_close (NULL after

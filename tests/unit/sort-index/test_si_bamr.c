@@ -723,6 +723,18 @@ static void test_read_error(unit_t *t)
 	UNIT_CHECK(t, strncmp(err.msg, "dir.bam: read error", 19) == 0);
 }
 
+/* A file that cannot be opened: hopen gives NULL, the reader says why. */
+static void test_missing_file(unit_t *t)
+{
+	char path[512], want[600];
+	gsa_err_t err;
+	snprintf(path, sizeof path, "%s/none.bam", t->tmpdir);
+	UNIT_CHECK(t, si_bamr_open(hopen(path, "r"), path, NULL, &err) == NULL);
+	UNIT_CHECK_INT(t, err.code, GSA_EIO);
+	snprintf(want, sizeof want, "%s: %s", path, strerror(ENOENT));
+	UNIT_CHECK_STR(t, err.msg, want);
+}
+
 int main(void)
 {
 	unit_t t;
@@ -739,5 +751,6 @@ int main(void)
 	UNIT_RUN(&t, test_malformed_records);
 	UNIT_RUN(&t, test_not_bam);
 	UNIT_RUN(&t, test_read_error);
+	UNIT_RUN(&t, test_missing_file);
 	return unit_finish(&t);
 }
