@@ -131,13 +131,13 @@ static long bamr_block_len(si_bamr_t *r, const uint8_t *b, size_t avail, uint64_
 		}
 	}
 	if (avail < BAMR_HDR_MIN) return 0;
-	*xlen = si_bamr_le16(b + 10);
+	*xlen = si_le16(b + 10);
 	end = 12 + (size_t)*xlen;
 	if (avail < end) return 0;
 	for (i = 12; i + 4 <= end;) {
-		unsigned slen = si_bamr_le16(b + i + 2);
+		unsigned slen = si_le16(b + i + 2);
 		if (b[i] == 'B' && b[i + 1] == 'C' && slen == 2 && i + 6 <= end) {
-			bsize = (long)si_bamr_le16(b + i + 4) + 1;
+			bsize = (long)si_le16(b + i + 4) + 1;
 			break;
 		}
 		i += 4 + slen;
@@ -188,7 +188,7 @@ static size_t bamr_fill(si_bamr_t *r, bamr_job_t *j)
 			break;
 		}
 		if (blen == 0 || (size_t)blen > len - p) break;
-		isize = si_bamr_le32(j->cbuf + p + (size_t)blen - 4);
+		isize = si_le32(j->cbuf + p + (size_t)blen - 4);
 		if (isize > BAMR_MAX_BLOCK) {
 			bamr_in_fail(r, off, "ISIZE over 64 KiB");
 			bad = 1;
@@ -199,7 +199,7 @@ static size_t bamr_fill(si_bamr_t *r, bamr_job_t *j)
 		b->cstart = (uint32_t)p;
 		b->cdata = (uint32_t)(p + 12 + xlen);
 		b->cdlen = (uint32_t)((size_t)blen - 12 - xlen - 8);
-		b->crc = si_bamr_le32(j->cbuf + p + (size_t)blen - 8);
+		b->crc = si_le32(j->cbuf + p + (size_t)blen - 8);
 		b->isize = isize;
 		b->uoff = j->ulen;
 		j->ulen += isize;
@@ -369,7 +369,7 @@ static int bamr_read_header(si_bamr_t *r)
 		return bamr_set_fail(r);
 	}
 	if (bamr_hdr_bytes(r, 4) < 0) return -1;
-	l_text = (int32_t)si_bamr_le32(r->carry);
+	l_text = (int32_t)si_le32(r->carry);
 	if (l_text < 0) return bamr_hdr_fail(r, "l_text %lld < 0", l_text);
 	rc = bamr_copy(r, &text, &text_cap, 0, (size_t)l_text, NULL);
 	if (rc <= 0) {
@@ -385,18 +385,18 @@ static int bamr_read_header(si_bamr_t *r)
 	h->text = (char *)text;
 	h->l_text = (size_t)l_text;
 	if (bamr_hdr_bytes(r, 4) < 0) return -1;
-	n_ref = (int32_t)si_bamr_le32(r->carry);
+	n_ref = (int32_t)si_le32(r->carry);
 	if (n_ref < 0) return bamr_hdr_fail(r, "n_ref %lld < 0", n_ref);
 	for (i = 0; i < n_ref; i++) {
 		uint32_t l_name, l_ref;
 		if (bamr_hdr_bytes(r, 4) < 0) return -1;
-		l_name = si_bamr_le32(r->carry);
+		l_name = si_le32(r->carry);
 		if (l_name < 1 || l_name > (1u << 24))
 			return bamr_hdr_fail(r, "reference name length %lld", (long long)l_name);
 		if (bamr_hdr_bytes(r, (size_t)l_name + 4) < 0) return -1;
 		if (r->carry[l_name - 1] != 0)
 			return bamr_hdr_fail(r, "reference %lld name not NUL-terminated", (long long)i + 1);
-		l_ref = si_bamr_le32(r->carry + l_name);
+		l_ref = si_le32(r->carry + l_name);
 		if (l_ref > INT32_MAX) return bamr_hdr_fail(r, "reference length %lld", (long long)l_ref);
 		h->target_name = gsa_xgrow(h->target_name, &names_cap, (size_t)i + 1, sizeof *h->target_name);
 		h->target_len = gsa_xgrow(h->target_len, &lens_cap, (size_t)i + 1, sizeof *h->target_len);
@@ -411,47 +411,10 @@ static int bamr_read_header(si_bamr_t *r)
 /* ---- records ----------------------------------------------------------- */
 
 /* Check a record's fixed fields against its block_size and the header. */
-static int bamr_check_record(si_bamr_t *r, const uint8_t *p, uint32_t bs)
+static int bamr_check_record(si_bamr_t *r, const uint8_t *p)
 {
 	char what[128];
-	uint32_t l_name, n_cigar, l_seq;
-	int32_t tid, pos, mtid, mpos;
-	if (bs < 32) {
-		snprintf(what, sizeof what, "block_size %" PRIu32 " < 32", bs);
-		goto bad;
-	}
-	tid = (int32_t)si_bamr_le32(p + 4);
-	pos = (int32_t)si_bamr_le32(p + 8);
-	l_name = p[12];
-	n_cigar = si_bamr_le16(p + 16);
-	l_seq = si_bamr_le32(p + 20);
-	mtid = (int32_t)si_bamr_le32(p + 24);
-	mpos = (int32_t)si_bamr_le32(p + 28);
-	if (l_name < 1) {
-		snprintf(what, sizeof what, "empty read name");
-		goto bad;
-	}
-	if (32 + (uint64_t)l_name + 4 * (uint64_t)n_cigar + ((uint64_t)l_seq + 1) / 2 + l_seq > bs) {
-		snprintf(what, sizeof what, "fields longer than block_size %" PRIu32, bs);
-		goto bad;
-	}
-	if (p[36 + l_name - 1] != 0) {
-		snprintf(what, sizeof what, "read name not NUL-terminated");
-		goto bad;
-	}
-	if (tid < -1 || tid >= r->n_targets || mtid < -1 || mtid >= r->n_targets) {
-		snprintf(what, sizeof what, "%s %" PRId32 " not in [-1, %" PRId32 ")",
-			tid < -1 || tid >= r->n_targets ? "refID" : "next_refID",
-			tid < -1 || tid >= r->n_targets ? tid : mtid, r->n_targets);
-		goto bad;
-	}
-	if (pos < -1 || mpos < -1) {
-		snprintf(what, sizeof what, "%s %" PRId32 " < -1", pos < -1 ? "pos" : "next_pos",
-			pos < -1 ? pos : mpos);
-		goto bad;
-	}
-	return 0;
-bad:
+	if (si_rec_check(p, r->n_targets, what, sizeof what) == 0) return 0;
 	gsa_err_set(&r->fail, GSA_EDATA, "%s: malformed record %" PRIu64 " (%s)", r->name, r->n_rec + 1, what);
 	return bamr_set_fail(r);
 }
@@ -464,7 +427,7 @@ static int bamr_next_carried(si_bamr_t *r, const uint8_t **rec)
 	int rc = bamr_copy(r, &r->carry, &r->carry_cap, 0, 4, &got);
 	if (rc < 0) return -1;
 	if (rc == 0) return bamr_fail_end(r, NULL, got > 0);
-	bs = si_bamr_le32(r->carry);
+	bs = si_le32(r->carry);
 	if (bs < 32 || bs > INT32_MAX) {
 		gsa_err_set(&r->fail, GSA_EDATA, "%s: malformed record %" PRIu64 " (block_size %" PRIu32 ")",
 			r->name, r->n_rec + 1, bs);
@@ -473,7 +436,7 @@ static int bamr_next_carried(si_bamr_t *r, const uint8_t **rec)
 	rc = bamr_copy(r, &r->carry, &r->carry_cap, 4, bs, &got);
 	if (rc < 0) return -1;
 	if (rc == 0) return bamr_fail_end(r, NULL, 1);
-	if (bamr_check_record(r, r->carry, bs) < 0) return -1;
+	if (bamr_check_record(r, r->carry) < 0) return -1;
 	r->n_rec++;
 	*rec = r->carry;
 	return 1;
@@ -490,9 +453,9 @@ int si_bamr_next(si_bamr_t *r, const uint8_t **rec, gsa_err_t *err)
 			size_t avail = r->cur->uok - r->cur_pos;
 			const uint8_t *p = r->cur->ubuf + r->cur_pos;
 			if (avail >= 4) {
-				uint32_t bs = si_bamr_le32(p);
+				uint32_t bs = si_le32(p);
 				if (bs > avail - 4) break;
-				if (bamr_check_record(r, p, bs) < 0) goto fail;
+				if (bamr_check_record(r, p) < 0) goto fail;
 				r->cur_pos += 4 + (size_t)bs;
 				r->n_rec++;
 				*rec = p;

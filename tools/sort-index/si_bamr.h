@@ -27,6 +27,7 @@
 
 #include "err.h"
 #include "si_pool.h"
+#include "si_rec.h"
 
 typedef struct si_bamr si_bamr_t;
 
@@ -63,16 +64,5 @@ uint64_t si_bamr_bytes_in(const si_bamr_t *r);
 
 /* Stop (waits for jobs in flight), close hf, free.  NULL is a no-op. */
 void si_bamr_close(si_bamr_t *r);
-
-/* Little-endian field loads for raw records (unaligned-safe). */
-static inline uint32_t si_bamr_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint16_t si_bamr_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 #endif

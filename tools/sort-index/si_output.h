@@ -2,9 +2,11 @@
  * committed atomically.
  *
  * Both files are written under temp names beside their final names
- * (io.h) and registered for cleanup.  si_output_close() finishes the
- * index, closes the BAM, then renames the BAM into place first and the
- * index second, so an index never sits beside a BAM it does not describe.
+ * (io.h) and registered for cleanup.  The BAM goes through si_bamw (BGZF
+ * blocks compressed by the pool, index built from the blocks' offsets).
+ * si_output_close() finishes the index, then renames the BAM into place
+ * first and the index second, so an index never sits beside a BAM it does
+ * not describe.
  */
 #ifndef SI_OUTPUT_H
 #define SI_OUTPUT_H
@@ -12,10 +14,11 @@
 #include <stdint.h>
 
 #include <htslib/sam.h>
-#include <htslib/thread_pool.h>
 
 #include "err.h"
 #include "io.h"
+#include "si_bamw.h"
+#include "si_pool.h"
 #include "si_rec.h"
 
 typedef enum {
@@ -26,8 +29,7 @@ typedef enum {
 
 typedef struct si_output {
 	gsa_atomic_file_t bam, idx;
-	htsFile *fp;
-	sam_hdr_t *hdr;         /* not owned */
+	si_bamw_t *w;
 	si_index_kind_t index;
 	uint64_t n_written;
 } si_output_t;
@@ -35,12 +37,16 @@ typedef struct si_output {
 /* Largest contig length a BAI index can address (2^29 - 1). */
 #define SI_BAI_MAX_LEN ((int64_t)(1 << 29) - 1)
 
-/* Open `path` for a BAM written at `level` (-1: htslib default) with the
- * pool tp (may be NULL), write hdr, and start an index of kind `index`
+/* libdeflate level for a BGZF level 0-9 as htslib and samtools use it
+ * (-1: the default, 6), so `-l N` costs and compresses like samtools -l N. */
+int si_output_deflate_level(int level);
+
+/* Open `path` for a BAM written at BGZF `level` (0-9, -1 default) with
+ * the pool (may be NULL), write hdr, and start an index of kind `index`
  * (CSI uses min_shift) named path + ".bai" / ".csi".  Returns 0, or -1
  * with err set; nothing is left on disk on failure. */
 int si_output_open(si_output_t *o, const char *path, sam_hdr_t *hdr, int level,
-		   si_index_kind_t index, int min_shift, htsThreadPool *tp, gsa_err_t *err);
+		   si_index_kind_t index, int min_shift, si_pool_t *pool, gsa_err_t *err);
 
 /* Append one record (an si_emit_fn; ctx is the si_output_t).  Returns 0 or -1. */
 int si_output_write(void *ctx, const si_rec_t *r, gsa_err_t *err);

@@ -1,6 +1,8 @@
 #include "si_rec.h"
 
+#include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 static int is_digit(unsigned char c)
@@ -55,20 +57,44 @@ int64_t si_rec_endpos(const si_rec_t *r)
 	return pos + (len > 0 ? len : 1);
 }
 
-const char *si_rec_check(const si_rec_t *r, int32_t n_targets)
+int si_rec_check(const si_rec_t *r, int32_t n_targets, char *what, size_t len)
 {
-	uint32_t bs = si_le32(r), l_name = r[12], n_cigar = si_le16(r + 16), l_seq = si_le32(r + 20);
-	uint64_t need;
-	int32_t tid = si_rec_tid(r), mtid = si_rec_mtid(r);
-	if (bs < SI_REC_MIN_BLOCK) return "shorter than the fixed fields";
-	if (l_name == 0) return "empty read name";
-	need = 32 + (uint64_t)l_name + 4 * (uint64_t)n_cigar + ((uint64_t)l_seq + 1) / 2 + l_seq;
-	if (need > bs) return "field lengths exceed the record size";
-	if (r[36 + l_name - 1] != 0) return "read name not NUL-terminated";
-	if (tid < -1 || tid >= n_targets) return "contig id out of the header's range";
-	if (mtid < -1 || mtid >= n_targets) return "mate contig id out of the header's range";
-	if (si_rec_pos(r) < -1 || (int32_t)si_le32(r + 28) < -1) return "negative position";
-	return NULL;
+	uint32_t bs = si_le32(r), l_name, n_cigar, l_seq;
+	int32_t tid, pos, mtid, mpos;
+	if (bs < SI_REC_MIN_BLOCK) {
+		snprintf(what, len, "block_size %" PRIu32 " < 32", bs);
+		return -1;
+	}
+	tid = si_rec_tid(r);
+	pos = si_rec_pos(r);
+	l_name = r[12];
+	n_cigar = si_le16(r + 16);
+	l_seq = si_le32(r + 20);
+	mtid = si_rec_mtid(r);
+	mpos = (int32_t)si_le32(r + 28);
+	if (l_name < 1) {
+		snprintf(what, len, "empty read name");
+		return -1;
+	}
+	if (32 + (uint64_t)l_name + 4 * (uint64_t)n_cigar + ((uint64_t)l_seq + 1) / 2 + l_seq > bs) {
+		snprintf(what, len, "fields longer than block_size %" PRIu32, bs);
+		return -1;
+	}
+	if (r[36 + l_name - 1] != 0) {
+		snprintf(what, len, "read name not NUL-terminated");
+		return -1;
+	}
+	if (tid < -1 || tid >= n_targets || mtid < -1 || mtid >= n_targets) {
+		int own = tid < -1 || tid >= n_targets;
+		snprintf(what, len, "%s %" PRId32 " not in [-1, %" PRId32 "): a contig the header does not list",
+			 own ? "refID" : "next_refID", own ? tid : mtid, n_targets);
+		return -1;
+	}
+	if (pos < -1 || mpos < -1) {
+		snprintf(what, len, "%s %" PRId32 " < -1", pos < -1 ? "pos" : "next_pos", pos < -1 ? pos : mpos);
+		return -1;
+	}
+	return 0;
 }
 
 static void put32(uint8_t *p, uint32_t v)

@@ -23,8 +23,9 @@ typedef uint8_t si_rec_t;
 
 typedef enum { SI_ORDER_COORD = 0, SI_ORDER_NAME = 1 } si_order_t;
 
-/* Smallest block_size of a valid record: fixed fields + a 1-byte name. */
-#define SI_REC_MIN_BLOCK 33u
+/* Smallest block_size of a record: the fixed fields (a valid record also
+ * has a name of at least 1 byte). */
+#define SI_REC_MIN_BLOCK 32u
 
 static inline uint32_t si_le32(const uint8_t *p)
 {
@@ -83,10 +84,11 @@ static inline int si_rec_cmp(si_order_t order, const si_rec_t *a, const si_rec_t
  * with a CIGAR, else pos + 1.  r must be well formed (si_rec_check). */
 int64_t si_rec_endpos(const si_rec_t *r);
 
-/* Check a record's layout (sizes add up, name NUL-terminated, contig ids
- * in [-1, n_targets), positions >= -1).  Returns NULL if well formed, else
- * a short static description of what is wrong. */
-const char *si_rec_check(const si_rec_t *r, int32_t n_targets);
+/* Check a record's fixed fields: block_size >= 32, a NUL-terminated name,
+ * field lengths within block_size, contig ids in [-1, n_targets), positions
+ * >= -1.  Reads only the record's first 4 + block_size bytes.  Returns 0,
+ * or -1 with what is wrong written to what[0..len). */
+int si_rec_check(const si_rec_t *r, int32_t n_targets, char *what, size_t len);
 
 /* Bytes si_rec_pack needs for b (BAM file form; a CIGAR of more than
  * 65535 operations moves into a CG tag, as the SAM spec says). */

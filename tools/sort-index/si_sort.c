@@ -4,17 +4,22 @@
 #include "cleanup.h"
 #include "path.h"
 #include "strbuf.h"
+#include "si_bamr.h"
 #include "si_batch.h"
 #include "si_merge.h"
+#include "si_pool.h"
 #include "si_run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <htslib/bgzf.h>
+#include <htslib/hfile.h>
 #include <htslib/sam.h>
 #include <htslib/thread_pool.h>
 
@@ -37,9 +42,11 @@ typedef struct sorter {
 	const si_opts_t *o;
 	const gsa_log_t *log;
 	si_stats_t st;
-	htsThreadPool tp;
-	samFile *in;
-	int in_pooled;         /* input decompressed by the thread pool */
+	si_pool_t *pool;       /* BGZF reading and writing (-@ threads) */
+	htsThreadPool tp;      /* htslib's, for SAM text input only */
+	si_bamr_t *bamr;       /* BGZF BAM input */
+	samFile *in;           /* any other input, read by htslib */
+	int in_pooled;         /* htslib parses the input in tp */
 	sam_hdr_t *hdr, *out_hdr;
 	si_batch_t batch;
 	char *spill_dir;       /* created on the first spill */
@@ -171,21 +178,26 @@ static int spill_batch(sorter_t *s, gsa_err_t *err)
 	return 0;
 }
 
-/* Check a record against the header it came with. */
+/* A record must start inside its contig (the readers check the rest). */
 static int check_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
 {
-	int32_t nt = sam_hdr_nref(s->hdr), tid = si_rec_tid(r), mtid = si_rec_mtid(r);
+	int32_t tid = si_rec_tid(r);
 	int64_t pos = si_rec_pos(r), len;
-	if (tid < -1 || tid >= nt || mtid < -1 || mtid >= nt)
-		return gsa_err_set(err, GSA_EDATA,
-				   "%s: record %llu (%s) refers to contig #%d but the header lists %d contigs",
-				   in_name(s->o), (unsigned long long)s->st.n_records + 1, si_rec_qname(r),
-				   tid >= nt || tid < -1 ? tid : mtid, nt);
 	if (tid >= 0 && pos >= 0 && (len = sam_hdr_tid2len(s->hdr, tid)) > 0 && pos >= len)
 		return gsa_err_set(err, GSA_EDATA,
 				   "%s: record %llu (%s) starts at %lld, past the end of %s (length %lld in the header)",
 				   in_name(s->o), (unsigned long long)s->st.n_records + 1, si_rec_qname(r),
 				   (long long)pos + 1, sam_hdr_tid2name(s->hdr, tid), (long long)len);
+	return 0;
+}
+
+/* Put one record in the batch, spilling the batch first when it is full. */
+static int add_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
+{
+	if (check_record(s, r, err) < 0) return -1;
+	if (!si_batch_fits(&s->batch, si_rec_size(r)) && spill_batch(s, err) < 0) return -1;
+	si_batch_add(&s->batch, r);
+	s->st.n_records++;
 	return 0;
 }
 
@@ -222,20 +234,23 @@ static int read_input_hts(sorter_t *s, gsa_err_t *err)
 	else if (rc == 0 && r < -1)
 		rc = gsa_err_set(err, GSA_EDATA, "%s: truncated or corrupt input after record %llu",
 				 in_name(s->o), (unsigned long long)s->st.n_records);
-	/* without a thread pool on the input, the reader knows whether the
-	 * stream ended with the BGZF end-of-file block (files were checked
-	 * when opened) */
-	if (rc == 0 && !s->in_pooled && s->in->format.format == bam && s->in->format.compression == bgzf &&
-	    !s->in->fp.bgzf->last_block_eof)
-		rc = gsa_err_set(err, GSA_EDATA, "%s: truncated BAM (no end-of-file marker after record %llu)",
-				 in_name(s->o), (unsigned long long)s->st.n_records);
 	bam_destroy1(b);
+	return rc;
+}
+
+/* BGZF BAM: records handed over in BAM file form, copied into the batch. */
+static int read_input_bam(sorter_t *s, gsa_err_t *err)
+{
+	const uint8_t *r;
+	int rc;
+	while ((rc = si_bamr_next(s->bamr, &r, err)) > 0)
+		if (add_record(s, r, err) < 0) return -1;
 	return rc;
 }
 
 static int read_input(sorter_t *s, gsa_err_t *err)
 {
-	return read_input_hts(s, err);
+	return s->bamr ? read_input_bam(s, err) : read_input_hts(s, err);
 }
 
 /* Header for the output: sort order and our @PG line. */
@@ -283,7 +298,7 @@ static int write_output(sorter_t *s, gsa_err_t *err)
 	}
 	if (make_out_header(s, err) < 0) return -1;
 	if (si_output_open(&s->out, s->o->out, s->out_hdr, s->o->level, s->st.index, s->o->csi_min_shift,
-			   s->tp.pool ? &s->tp : NULL, err) < 0)
+			   s->pool, err) < 0)
 		return -1;
 	n = open_sources(s, 0, s->n_runs, 1, &src, &rd, err);
 	rc = n < 0 ? -1 : si_merge(src, n, s->o->order, si_output_write, &s->out, err);
@@ -292,28 +307,70 @@ static int write_output(sorter_t *s, gsa_err_t *err)
 	return si_output_close(&s->out, err);
 }
 
-static int open_input(sorter_t *s, gsa_err_t *err)
+/* 1 if the regular file at path ends with the BGZF end-of-file block, 0
+ * if it does not, -1 if that cannot be told here (a pipe, a read error). */
+static int file_has_bgzf_eof(const char *path)
 {
-	const htsFormat *fmt;
-	s->in = sam_open(s->o->in, "r");
-	if (!s->in) return gsa_err_errno(err, errno ? errno : ENOENT, "%s: cannot open", in_name(s->o));
-	fmt = hts_get_format(s->in);
-	if (fmt->category != sequence_data || (fmt->format != bam && fmt->format != sam && fmt->format != cram))
-		return gsa_err_set(err, GSA_EDATA, "%s: not a SAM or BAM file", in_name(s->o));
-	if (fmt->format == bam && fmt->compression == bgzf) {
-		int eof = bgzf_check_EOF(s->in->fp.bgzf);
-		if (eof == 0)
-			return gsa_err_set(err, GSA_EDATA, "%s: truncated BAM (no end-of-file marker)", in_name(s->o));
-		/* a seekable file with its marker may be read by the pool; a
-		 * pipe is read here so its end can be checked */
-		if (eof == 1 && s->tp.pool) s->in_pooled = 1;
-	} else if (fmt->format == sam && s->tp.pool) {
-		s->in_pooled = 1; /* htslib parses SAM text in the pool */
+	static const uint8_t eof_block[28] = {
+		0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0x1b, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0
+	};
+	uint8_t tail[28];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+	if (fd < 0) return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		rc = 0;
+		if (st.st_size >= 28 && pread(fd, tail, 28, st.st_size - 28) == 28)
+			rc = memcmp(tail, eof_block, 28) == 0;
 	}
-	if (s->in_pooled && hts_set_opt(s->in, HTS_OPT_THREAD_POOL, &s->tp) < 0)
-		return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot attach the thread pool", in_name(s->o));
+	close(fd);
+	return rc;
+}
+
+/* Input through htslib: SAM text (plain or compressed), CRAM. */
+static int open_input_hts(sorter_t *s, hFILE *hf, const htsFormat *fmt, gsa_err_t *err)
+{
+	s->in = hts_hopen(hf, s->o->in, "r");
+	if (!s->in) {
+		if (hclose(hf) < 0) {}
+		return gsa_err_set(err, GSA_EDATA, "%s: cannot read as SAM", in_name(s->o));
+	}
+	if (fmt->format == sam && s->o->threads > 0) {
+		s->tp.pool = hts_tpool_init(s->o->threads);
+		if (!s->tp.pool) return gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", s->o->threads);
+		s->in_pooled = 1; /* htslib parses SAM text in the pool */
+		if (hts_set_opt(s->in, HTS_OPT_THREAD_POOL, &s->tp) < 0)
+			return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot attach the thread pool", in_name(s->o));
+	}
 	s->hdr = sam_hdr_read(s->in);
 	if (!s->hdr) return gsa_err_set(err, GSA_EDATA, "%s: cannot read the header (truncated or corrupt)", in_name(s->o));
+	return 0;
+}
+
+static int open_input(sorter_t *s, gsa_err_t *err)
+{
+	htsFormat fmt;
+	hFILE *hf = hopen(s->o->in, "r");
+	if (!hf) return gsa_err_errno(err, errno ? errno : ENOENT, "%s: cannot open", in_name(s->o));
+	if (hts_detect_format2(hf, s->o->in, &fmt) < 0) {
+		int e = errno;
+		if (hclose(hf) < 0) {}
+		return gsa_err_errno(err, e ? e : EIO, "%s: cannot read", in_name(s->o));
+	}
+	if (fmt.category != sequence_data || (fmt.format != bam && fmt.format != sam && fmt.format != cram)) {
+		if (hclose(hf) < 0) {}
+		return gsa_err_set(err, GSA_EDATA, "%s: not a SAM or BAM file", in_name(s->o));
+	}
+	if (fmt.format != bam || fmt.compression != bgzf) return open_input_hts(s, hf, &fmt, err);
+	/* a file cut at a block boundary is refused before any work; a pipe's
+	 * end is checked by the reader when it gets there */
+	if (strcmp(s->o->in, "-") != 0 && file_has_bgzf_eof(s->o->in) == 0) {
+		if (hclose(hf) < 0) {}
+		return gsa_err_set(err, GSA_EDATA, "%s: truncated BAM (no end-of-file marker)", in_name(s->o));
+	}
+	s->bamr = si_bamr_open(hf, in_name(s->o), s->pool, err);
+	if (!s->bamr) return -1;
+	s->hdr = si_bamr_take_header(s->bamr);
 	return 0;
 }
 
@@ -346,7 +403,9 @@ static void sorter_release(sorter_t *s)
 	if (s->out_hdr) sam_hdr_destroy(s->out_hdr);
 	if (s->hdr) sam_hdr_destroy(s->hdr);
 	if (s->in) sam_close(s->in);
+	si_bamr_close(s->bamr);
 	if (s->tp.pool) hts_tpool_destroy(s->tp.pool);
+	si_pool_free(s->pool);
 }
 
 int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_err_t *err)
@@ -361,8 +420,8 @@ int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_er
 	s.out.bam.fd = s.out.idx.fd = -1;
 	s.st.mem_limit = o->mem_per_thread * (uint64_t)(o->threads > 1 ? o->threads : 1);
 	if (o->threads > 0) {
-		s.tp.pool = hts_tpool_init(o->threads);
-		if (!s.tp.pool) {
+		s.pool = si_pool_new(o->threads);
+		if (!s.pool) {
 			gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", o->threads);
 			goto done;
 		}

@@ -113,7 +113,7 @@ static int read_raw(const char *path, raw_t *raw)
 		raw->len += (size_t)n;
 		if (raw->len == cap) raw->data = realloc(raw->data, cap *= 2);
 	}
-	for (off = 0; off + 4 <= raw->len; raw->n_recs++) off += 4 + si_bamr_le32(raw->data + off);
+	for (off = 0; off + 4 <= raw->len; raw->n_recs++) off += 4 + si_le32(raw->data + off);
 	bgzf_close(fp);
 	return raw->h && off == raw->len ? 0 : -1;
 }
@@ -150,7 +150,7 @@ static int compare_with_raw(unit_t *t, hFILE *hf, const char *name, si_pool_t *p
 	}
 	if (!same_header(si_bamr_header(r), raw->h)) bad++;
 	while ((rc = si_bamr_next(r, &rec, &err)) > 0) {
-		uint32_t bs = si_bamr_le32(rec);
+		uint32_t bs = si_le32(rec);
 		if (off + 4 + bs > raw->len || memcmp(rec, raw->data + off, 4 + (size_t)bs) != 0) {
 			bad++;
 			break;
@@ -422,7 +422,7 @@ static size_t block_starts(const uint8_t *d, size_t len, size_t *starts, size_t 
 	size_t off = 0, n = 0;
 	while (off + 18 <= len && n < max) {
 		starts[n++] = off;
-		off += (size_t)si_bamr_le16(d + off + 16) + 1;
+		off += (size_t)si_le16(d + off + 16) + 1;
 	}
 	return n;
 }
@@ -601,9 +601,9 @@ static void test_malformed_records(unit_t *t)
 {
 	struct { const char *what; int field; uint32_t value; } cases[] = {
 		{ "empty read name", 12, 0 },
-		{ "refID 2 not in [-1, 2)", 4, 2 },
-		{ "refID -2 not in [-1, 2)", 4, (uint32_t)-2 },
-		{ "next_refID 7 not in [-1, 2)", 24, 7 },
+		{ "refID 2 not in [-1, 2): a contig the header does not list", 4, 2 },
+		{ "refID -2 not in [-1, 2): a contig the header does not list", 4, (uint32_t)-2 },
+		{ "next_refID 7 not in [-1, 2): a contig the header does not list", 24, 7 },
 		{ "pos -3 < -1", 8, (uint32_t)-3 },
 		{ "next_pos -2 < -1", 28, (uint32_t)-2 },
 		{ "fields longer than block_size 44", 20, 1000 },
