@@ -595,6 +595,12 @@ static void test_bai_regions_match_samtools(unit_t *t)
 	gsa_err_t e;
 	char out[512], idx[600], regions[8192];
 	recs_gen(&r, 21, lens, 3, 20000);
+	{ /* records with a contig but no position sort first in their contig */
+		uint64_t s = 4;
+		recs_add(&r, rec_make(&s, "nopos1", 0, -1, 70, -1));
+		recs_add(&r, rec_make(&s, "nopos2", 1, -1, 70, -1));
+		qsort(r.b, r.n, sizeof *r.b, rec_cmp);
+	}
 	snprintf(out, sizeof out, "%s/bai.bam", t->tmpdir);
 	snprintf(idx, sizeof idx, "%s.bai", out);
 	UNIT_CHECK_INT(t, write_ours(out, h, &r, 5, 2, SI_BAMW_INDEX_BAI, 0, idx, &e), 0);
