@@ -152,7 +152,7 @@ static void job_reset(bamw_job_t *j)
 /* ---- errors ------------------------------------------------------------ */
 
 /* Remember err as the writer's sticky error; returns -1. */
-static int fail_keep(si_bamw_t *w, gsa_err_t *err)
+static int fail_keep(si_bamw_t *w, const gsa_err_t *err)
 {
 	w->failed = 1;
 	if (err) w->err = *err;
@@ -458,6 +458,8 @@ int si_bamw_put(si_bamw_t *w, const uint8_t *rec, gsa_err_t *err)
 	size_t total;
 	int32_t tid;
 	bamw_push_t p;
+	gsa_err_t local;
+	if (!err) err = &local;
 	if (w->failed) {
 		if (err) *err = w->err;
 		return -1;
@@ -495,6 +497,8 @@ int si_bamw_finish(si_bamw_t *w, const char *idx_path, gsa_err_t *err)
 {
 	int rc = -1;
 	bamw_job_t *j;
+	gsa_err_t local;
+	if (!err) err = &local;
 	if (w->failed) {
 		if (err) *err = w->err;
 		goto out;

@@ -46,7 +46,7 @@ enum {
  * _CSI (min_shift used for CSI, <= 0 means 14).  hdr is read here
  * only.  Writes the BAM header in its own block(s).  Returns NULL with err
  * set (GSA_EIO naming the file; GSA_EDATA for a contig longer than BAM
- * allows; GSA_EINTERNAL for a bad level or index format). */
+ * allows; GSA_EINTERNAL for a bad level or index kind). */
 si_bamw_t *si_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, si_pool_t *pool,
 			int index_kind, int min_shift, gsa_err_t *err);
 

@@ -549,6 +549,43 @@ static void test_zero_records(unit_t *t)
 	sam_hdr_destroy(h);
 }
 
+/* A header larger than a block (thousands of contigs) spans blocks like
+ * htslib's; records on the last contigs read back and index right.  An
+ * index that cannot be saved is an I/O error naming it. */
+static void test_large_header_and_index_path(unit_t *t)
+{
+	enum { N_REF = 4000 };
+	int64_t *lens = malloc(N_REF * sizeof *lens);
+	sam_hdr_t *h;
+	recs_t r = { 0 };
+	uint64_t s = 8;
+	gsa_err_t e;
+	char out[512], idx[600], ref[512], regions[256];
+	stream_t st;
+	int i;
+	for (i = 0; i < N_REF; i++) lens[i] = 100000 + i;
+	h = hdr_make(lens, N_REF);
+	for (i = 0; i < 300; i++) recs_add(&r, rec_make(&s, "q", N_REF - 2 + i / 150, 10 + (i % 150) * 300, 80, i % 5));
+	snprintf(out, sizeof out, "%s/wide.bam", t->tmpdir);
+	snprintf(idx, sizeof idx, "%s.bai", out);
+	snprintf(ref, sizeof ref, "%s/htslib.bam", t->tmpdir);
+	UNIT_CHECK_INT(t, write_ours(out, h, &r, 6, 2, SI_BAMW_INDEX_BAI, 0, idx, &e), 0);
+	UNIT_CHECK_INT(t, write_htslib(ref, h, &r, "wb6"), 0);
+	UNIT_CHECK(t, streams_match(out, ref));
+	UNIT_CHECK(t, bgzf_parse(out, &st) >= 4 && st.isize[0] == SI_BAMW_BLOCK && st.isize[1] == SI_BAMW_BLOCK);
+	stream_free(&st);
+	UNIT_CHECK(t, reads_back(out, h, &r));
+	snprintf(regions, sizeof regions, "chr%d:1-20000 chr%d:30000-40000 chr%d", N_REF - 1, N_REF - 1, N_REF);
+	UNIT_CHECK(t, regions_agree(t, out, "", regions) > 0);
+	snprintf(idx, sizeof idx, "%s/no/such/dir/x.bai", t->tmpdir);
+	UNIT_CHECK_INT(t, write_ours(out, h, &r, 6, 0, SI_BAMW_INDEX_BAI, 0, idx, &e), -1);
+	UNIT_CHECK_INT(t, e.code, GSA_EIO);
+	UNIT_CHECK(t, strstr(e.msg, idx) != NULL);
+	recs_free(&r);
+	sam_hdr_destroy(h);
+	free(lens);
+}
+
 /* Many random regions: our BAI answers like samtools index's. */
 static void test_bai_regions_match_samtools(unit_t *t)
 {
@@ -558,6 +595,12 @@ static void test_bai_regions_match_samtools(unit_t *t)
 	gsa_err_t e;
 	char out[512], idx[600], regions[8192];
 	recs_gen(&r, 21, lens, 3, 20000);
+	{ /* records with a contig but no position sort first in their contig */
+		uint64_t s = 4;
+		recs_add(&r, rec_make(&s, "nopos1", 0, -1, 70, -1));
+		recs_add(&r, rec_make(&s, "nopos2", 1, -1, 70, -1));
+		qsort(r.b, r.n, sizeof *r.b, rec_cmp);
+	}
 	snprintf(out, sizeof out, "%s/bai.bam", t->tmpdir);
 	snprintf(idx, sizeof idx, "%s.bai", out);
 	UNIT_CHECK_INT(t, write_ours(out, h, &r, 5, 2, SI_BAMW_INDEX_BAI, 0, idx, &e), 0);
@@ -711,6 +754,7 @@ int main(void)
 	UNIT_RUN(&t, test_levels_0_and_12);
 	UNIT_RUN(&t, test_big_and_block_end_records);
 	UNIT_RUN(&t, test_zero_records);
+	UNIT_RUN(&t, test_large_header_and_index_path);
 	UNIT_RUN(&t, test_bai_regions_match_samtools);
 	UNIT_RUN(&t, test_csi_long_contig);
 	UNIT_RUN(&t, test_refuses_bad_order);
