@@ -66,32 +66,6 @@ struct si_bamw {
 	gsa_err_t err;
 };
 
-/* ---- little-endian byte access (records are not aligned) ---------- */
-
-static uint32_t ld32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t ld16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static void st16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void st32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /* ---- BGZF blocks ---------------------------------------------------- */
 
 /* The standard empty block that ends a BGZF file (SAM spec 4.1.2). */
@@ -111,20 +85,20 @@ static size_t bgzf_block_make(struct libdeflate_compressor *c, const uint8_t *in
 	if (clen == 0) { /* one final stored block: BFINAL=1 BTYPE=00, LEN, NLEN */
 		uint8_t *d = out + BGZF_HDR;
 		d[0] = 1;
-		st16(d + 1, (uint32_t)n);
-		st16(d + 3, (uint32_t)~n & 0xffff);
+		si_put16(d + 1, (uint16_t)n);
+		si_put16(d + 3, (uint16_t)~n);
 		memcpy(d + 5, in, n);
 		clen = n + 5;
 	}
 	total = BGZF_HDR + clen + BGZF_FTR;
 	out[0] = 0x1f; out[1] = 0x8b; out[2] = 8; out[3] = 4;  /* gzip, deflate, FEXTRA */
-	st32(out + 4, 0);                                       /* MTIME */
+	si_put32(out + 4, 0);                                       /* MTIME */
 	out[8] = 0; out[9] = 0xff;                              /* XFL, OS unknown */
-	st16(out + 10, 6);                                      /* XLEN */
-	out[12] = 'B'; out[13] = 'C'; st16(out + 14, 2);        /* BC subfield */
-	st16(out + 16, (uint32_t)(total - 1));                  /* BSIZE - 1 */
-	st32(out + BGZF_HDR + clen, (uint32_t)libdeflate_crc32(0, in, n));
-	st32(out + BGZF_HDR + clen + 4, (uint32_t)n);
+	si_put16(out + 10, 6);                                      /* XLEN */
+	out[12] = 'B'; out[13] = 'C'; si_put16(out + 14, 2);        /* BC subfield */
+	si_put16(out + 16, (uint16_t)(total - 1));                  /* BSIZE - 1 */
+	si_put32(out + BGZF_HDR + clen, (uint32_t)libdeflate_crc32(0, in, n));
+	si_put32(out + BGZF_HDR + clen + 4, (uint32_t)n);
 	return total;
 }
 
@@ -296,17 +270,17 @@ static uint8_t *header_encode(si_bamw_t *w, sam_hdr_t *hdr, size_t *len, gsa_err
 	}
 	buf = gsa_xmalloc(n);
 	memcpy(buf, "BAM\1", 4);
-	st32(buf + 4, (uint32_t)l_text);
+	si_put32(buf + 4, (uint32_t)l_text);
 	if (l_text) memcpy(buf + 8, text, l_text);
 	at = 8 + l_text;
-	st32(buf + at, (uint32_t)n_ref);
+	si_put32(buf + at, (uint32_t)n_ref);
 	at += 4;
 	for (i = 0; i < n_ref; i++) {
 		const char *nm = sam_hdr_tid2name(hdr, i);
 		size_t l = strlen(nm) + 1;
-		st32(buf + at, (uint32_t)l);
+		si_put32(buf + at, (uint32_t)l);
 		memcpy(buf + at + 4, nm, l);
-		st32(buf + at + 4 + l, (uint32_t)sam_hdr_tid2len(hdr, i));
+		si_put32(buf + at + 4 + l, (uint32_t)sam_hdr_tid2len(hdr, i));
 		at += 8 + l;
 	}
 	*len = at;
@@ -402,33 +376,19 @@ fail:
 	return NULL;
 }
 
-/* Reference length of a CIGAR (ops M, D, N, =, X). */
-static int64_t cigar_ref_len(const uint8_t *cig, uint32_t n)
-{
-	int64_t len = 0;
-	uint32_t i;
-	for (i = 0; i < n; i++) {
-		uint32_t c = ld32(cig + 4 * (size_t)i), op = c & 0xf;
-		if (op == BAM_CMATCH || op == BAM_CDEL || op == BAM_CREF_SKIP || op == BAM_CEQUAL || op == BAM_CDIFF)
-			len += c >> 4;
-	}
-	return len;
-}
-
 /* Check that the record can follow the previous one in a coordinate-sorted
  * indexed BAM, and queue its index entry (ending where the writer is now:
  * called once the record's bytes are in, before its last block closes). */
 static int index_check(si_bamw_t *w, const uint8_t *rec, uint32_t bs, bamw_push_t *p, gsa_err_t *err)
 {
-	int32_t tid = (int32_t)ld32(rec + 4);
-	int64_t pos = (int32_t)ld32(rec + 8), rlen = 0;
-	uint32_t l_name = rec[12], n_cigar = ld16(rec + 16), flag = ld16(rec + 18);
+	int32_t tid = (int32_t)si_le32(rec + 4);
+	int64_t pos = (int32_t)si_le32(rec + 8), rlen;
+	uint32_t l_name = rec[12], n_cigar = si_le16(rec + 16), flag = si_le16(rec + 18);
 	const char *rname = (const char *)rec + 36;
 	if ((uint64_t)32 + l_name + 4 * (uint64_t)n_cigar > bs || l_name == 0)
 		return gsa_err_set(err, GSA_EDATA, "%s: record %" PRIu64 " is malformed (name and CIGAR exceed its %u bytes)",
 				   w->name, w->n_rec + 1, bs);
-	if (!(flag & BAM_FUNMAP)) rlen = cigar_ref_len(rec + 36 + l_name, n_cigar);
-	if (rlen == 0) rlen = 1;
+	rlen = si_rec_endpos(rec) - pos;
 	if (tid >= 0) {
 		if (w->seen_unplaced)
 			return gsa_err_set(err, GSA_EDATA, "%s: record %.*s is placed on reference %d after unplaced records: not coordinate-sorted",
@@ -464,14 +424,14 @@ int si_bamw_put(si_bamw_t *w, const uint8_t *rec, gsa_err_t *err)
 		if (err) *err = w->err;
 		return -1;
 	}
-	bs = ld32(rec);
+	bs = si_le32(rec);
 	total = (size_t)bs + 4;
 	if (bs < 32) {
 		gsa_err_set(err, GSA_EDATA, "%s: record %" PRIu64 " is malformed (block_size %u < 32)",
 			    w->name, w->n_rec + 1, bs);
 		return fail_data(w, err);
 	}
-	tid = (int32_t)ld32(rec + 4);
+	tid = (int32_t)si_le32(rec + 4);
 	if (tid < -1 || tid >= w->n_ref) {
 		gsa_err_set(err, GSA_EDATA, "%s: record %" PRIu64 " has reference id %d, the header has %d references",
 			    w->name, w->n_rec + 1, (int)tid, (int)w->n_ref);

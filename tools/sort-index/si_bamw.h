@@ -23,6 +23,7 @@
 
 #include "err.h"
 #include "si_pool.h"
+#include "si_rec.h"
 
 typedef struct si_bamw si_bamw_t;
 

@@ -97,20 +97,6 @@ int si_rec_check(const si_rec_t *r, int32_t n_targets, char *what, size_t len)
 	return 0;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 /* Name bytes as stored (htslib may pad the name with extra NULs). */
 static uint32_t name_len(const bam1_t *b)
 {
@@ -143,25 +129,25 @@ int si_rec_pack(const bam1_t *b, uint8_t *dst, gsa_err_t *err)
 		return gsa_err_set(err, GSA_EDATA, "record %s: read name or record too long for BAM", bam_get_qname(b));
 	if (c->pos > INT32_MAX || c->mpos > INT32_MAX || c->isize > INT32_MAX || c->isize < INT32_MIN)
 		return gsa_err_set(err, GSA_EDATA, "record %s: position too large for BAM", bam_get_qname(b));
-	put32(dst, (uint32_t)(size - 4));
-	put32(dst + 4, (uint32_t)c->tid);
-	put32(dst + 8, (uint32_t)c->pos);
+	si_put32(dst, (uint32_t)(size - 4));
+	si_put32(dst + 4, (uint32_t)c->tid);
+	si_put32(dst + 8, (uint32_t)c->pos);
 	dst[12] = (uint8_t)l_name;
 	dst[13] = c->qual;
-	put16(dst + 14, c->bin);
-	put16(dst + 16, long_cigar ? 2 : (uint16_t)c->n_cigar);
-	put16(dst + 18, c->flag);
-	put32(dst + 20, (uint32_t)c->l_qseq);
-	put32(dst + 24, (uint32_t)c->mtid);
-	put32(dst + 28, (uint32_t)c->mpos);
-	put32(dst + 32, (uint32_t)c->isize);
+	si_put16(dst + 14, c->bin);
+	si_put16(dst + 16, long_cigar ? 2 : (uint16_t)c->n_cigar);
+	si_put16(dst + 18, c->flag);
+	si_put32(dst + 20, (uint32_t)c->l_qseq);
+	si_put32(dst + 24, (uint32_t)c->mtid);
+	si_put32(dst + 28, (uint32_t)c->mpos);
+	si_put32(dst + 32, (uint32_t)c->isize);
 	p = dst + 36;
 	memcpy(p, b->data, l_name);
 	p += l_name;
 	if (long_cigar) {
 		/* placeholder <l_seq>S<rlen>N, the real CIGAR in a CG:B,I tag */
-		put32(p, (uint32_t)c->l_qseq << 4 | BAM_CSOFT_CLIP);
-		put32(p + 4, (uint32_t)bam_cigar2rlen((int)c->n_cigar, bam_get_cigar(b)) << 4 | BAM_CREF_SKIP);
+		si_put32(p, (uint32_t)c->l_qseq << 4 | BAM_CSOFT_CLIP);
+		si_put32(p + 4, (uint32_t)bam_cigar2rlen((int)c->n_cigar, bam_get_cigar(b)) << 4 | BAM_CREF_SKIP);
 		p += 8;
 	} else {
 		memcpy(p, b->data + c->l_qname, cig_bytes);
@@ -171,8 +157,8 @@ int si_rec_pack(const bam1_t *b, uint8_t *dst, gsa_err_t *err)
 	p += rest;
 	if (long_cigar) {
 		memcpy(p, "CGBI", 4);
-		put32(p + 4, c->n_cigar);
-		for (i = 0; i < c->n_cigar; i++) put32(p + 8 + 4 * i, bam_get_cigar(b)[i]);
+		si_put32(p + 4, c->n_cigar);
+		for (i = 0; i < c->n_cigar; i++) si_put32(p + 8 + 4 * i, bam_get_cigar(b)[i]);
 	}
 	return 0;
 }

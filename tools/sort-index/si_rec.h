@@ -37,6 +37,20 @@ static inline uint16_t si_le16(const uint8_t *p)
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
+static inline void si_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static inline void si_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
 /* Bytes the record takes, its 4-byte length included. */
 static inline size_t si_rec_size(const si_rec_t *r)
 {
@@ -81,7 +95,8 @@ static inline int si_rec_cmp(si_order_t order, const si_rec_t *a, const si_rec_t
 
 /* End of the record on the reference, 0-based exclusive, like htslib's
  * bam_endpos: pos + reference length of the CIGAR for a mapped record
- * with a CIGAR, else pos + 1.  r must be well formed (si_rec_check). */
+ * with a CIGAR (at least 1), else pos + 1.  The name and CIGAR must lie
+ * within the record (si_rec_check). */
 int64_t si_rec_endpos(const si_rec_t *r);
 
 /* Check a record's fixed fields: block_size >= 32, a NUL-terminated name,
