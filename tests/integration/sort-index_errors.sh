@@ -20,7 +20,7 @@ one_line_error() { test "$(wc -l <"$1")" -eq 1 && grep -q "$2" "$1"; }
 
 check_exit 1 "usage: missing -o" "$SI" "$TMP/in.bam"
 check_exit 1 "usage: bad -m" "$SI" -m 12Q -o "$TMP/out/x.bam" "$TMP/in.bam"
-check_exit 1 "usage: bad -l" "$SI" -l 11 -o "$TMP/out/x.bam" "$TMP/in.bam"
+check_exit 1 "usage: bad -l" "$SI" -l 13 -o "$TMP/out/x.bam" "$TMP/in.bam"
 check_exit 1 "usage: -o - (the index needs a file)" "$SI" -o - "$TMP/in.bam"
 check_exit 1 "usage: two inputs" "$SI" -o "$TMP/out/x.bam" "$TMP/in.bam" "$TMP/in.bam"
 check_exit 3 "missing input file: exit 3" "$SI" -o "$TMP/out/x.bam" "$TMP/nope.bam"

@@ -24,7 +24,8 @@ static const char USAGE[] =
 	"  -o, --output FILE      output BAM (required); index written beside it\n"
 	"  -@, --threads N        extra threads for compression and sorting [0]\n"
 	"  -m, --memory SIZE      memory per thread, K/M/G suffix [768M]\n"
-	"  -l, --level N          output compression level 0-9 [htslib default, 6]\n"
+	"  -l, --level N          libdeflate compression level 0-12 [6]; samtools'\n"
+	"                         -l 6 matches -l 7 here (htslib shifts its levels)\n"
 	"  -T, --tmp-dir DIR      folder for spilled runs [the output's folder]\n"
 	"  -n, --by-name          sort by read name (natural order); no index\n"
 	"      --csi              write a CSI index (default BAI, CSI when a contig\n"
@@ -94,8 +95,8 @@ int main(int argc, char **argv)
 				return gsa_cli_usage_error(&cli, "-m needs a size of at least 1M (e.g. 768M, 2G), got '%s'", optarg);
 			break;
 		case 'l':
-			if (gsa_parse_long(optarg, 0, 9, &v) < 0)
-				return gsa_cli_usage_error(&cli, "-l needs a level 0-9, got '%s'", optarg);
+			if (gsa_parse_long(optarg, 0, 12, &v) < 0)
+				return gsa_cli_usage_error(&cli, "-l needs a level 0-12, got '%s'", optarg);
 			o.level = (int)v;
 			break;
 		case 'T': o.tmpdir = optarg; break;

@@ -15,7 +15,7 @@
  * is at most 64 KiB, so any chunk not at the end of the input holds at
  * least one whole block. */
 #define BAMR_CHUNK0     (1u << 17)
-#define BAMR_CHUNK      (1u << 20)
+#define BAMR_CHUNK      (1u << 18)
 #define BAMR_MAX_BLOCK  65536u
 #define BAMR_HDR_MIN    18u     /* gzip header with the 6-byte BC subfield */
 

@@ -6,14 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-int si_output_deflate_level(int level)
-{
-	/* libdeflate's scale runs to 12; htslib spreads 0-9 over it */
-	static const int map[10] = { 0, 1, 2, 3, 5, 6, 7, 8, 10, 12 };
-	if (level < 0) level = 6;
-	return map[level > 9 ? 9 : level];
-}
-
 int si_output_open(si_output_t *o, const char *path, sam_hdr_t *hdr, int level,
 		   si_index_kind_t index, int min_shift, si_pool_t *pool, gsa_err_t *err)
 {
@@ -32,7 +24,7 @@ int si_output_open(si_output_t *o, const char *path, sam_hdr_t *hdr, int level,
 		close(o->idx.fd); /* htslib writes the index by name */
 		o->idx.fd = -1;
 	}
-	o->w = si_bamw_open(o->bam.fd, path, hdr, si_output_deflate_level(level), pool, kind, min_shift, err);
+	o->w = si_bamw_open(o->bam.fd, path, hdr, level, pool, kind, min_shift, err);
 	if (!o->w) goto fail;
 	return 0;
 fail:

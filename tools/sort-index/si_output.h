@@ -37,11 +37,7 @@ typedef struct si_output {
 /* Largest contig length a BAI index can address (2^29 - 1). */
 #define SI_BAI_MAX_LEN ((int64_t)(1 << 29) - 1)
 
-/* libdeflate level for a BGZF level 0-9 as htslib and samtools use it
- * (-1: the default, 6), so `-l N` costs and compresses like samtools -l N. */
-int si_output_deflate_level(int level);
-
-/* Open `path` for a BAM written at BGZF `level` (0-9, -1 default) with
+/* Open `path` for a BAM written at libdeflate `level` (0-12) with
  * the pool (may be NULL), write hdr, and start an index of kind `index`
  * (CSI uses min_shift) named path + ".bai" / ".csi".  Returns 0, or -1
  * with err set; nothing is left on disk on failure. */

@@ -30,7 +30,7 @@ void si_opts_init(si_opts_t *o)
 	memset(o, 0, sizeof *o);
 	o->order = SI_ORDER_COORD;
 	o->mem_per_thread = (uint64_t)768 << 20;
-	o->level = -1;
+	o->level = 6;
 	o->index = SI_IDX_AUTO;
 	o->csi_min_shift = 14;
 	o->max_runs = 64;

@@ -31,7 +31,7 @@ typedef struct si_opts {
 	si_order_t order;        /* coordinate (default) or name */
 	int threads;             /* -@: extra threads (0: single-threaded) */
 	uint64_t mem_per_thread; /* -m, bytes */
-	int level;               /* -l, -1 for the htslib default */
+	int level;               /* -l: libdeflate level 0-12 */
 	si_idx_choice_t index;
 	int csi_min_shift;       /* 14 */
 	int max_runs;            /* runs before an intermediate merge (64) */
