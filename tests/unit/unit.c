@@ -47,6 +47,14 @@ int unit_finish(unit_t *t)
 	return t->failed ? 1 : 0;
 }
 
+uint64_t unit_rng_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
 int unit_system(const char *cmd)
 {
 	int st;

@@ -11,6 +11,7 @@
 #define GSA_UNIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct unit {
 	const char *group;
@@ -29,6 +30,10 @@ int unit_finish(unit_t *t);
 
 /* Number of entries in a folder other than "." and "..", or -1 if it cannot be read. */
 int unit_count_entries(const char *dir);
+
+/* Next value of a small deterministic generator (xorshift64) seeded by a
+ * non-zero *s: the same seed gives the same test data on every host. */
+uint64_t unit_rng_next(uint64_t *s);
 
 /* Run `cmd` through the shell and return its exit status (-1 on error). */
 int unit_system(const char *cmd);

@@ -68,8 +68,7 @@ struct si_bamw {
 
 /* ---- BGZF blocks ---------------------------------------------------- */
 
-/* The standard empty block that ends a BGZF file (SAM spec 4.1.2). */
-static const uint8_t bgzf_eof[28] = {
+const uint8_t si_bgzf_eof_block[28] = {
 	0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 0x06, 0, 0x42, 0x43, 0x02, 0,
 	0x1b, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
@@ -333,7 +332,7 @@ static int index_start(si_bamw_t *w, sam_hdr_t *hdr, int fmt, int min_shift, gsa
 }
 
 si_bamw_t *si_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, si_pool_t *pool,
-			int index_kind, int min_shift, gsa_err_t *err)
+			si_index_kind_t index_kind, int min_shift, gsa_err_t *err)
 {
 	si_bamw_t *w;
 	int i, index_fmt;
@@ -342,11 +341,11 @@ si_bamw_t *si_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, si_
 		return NULL;
 	}
 	switch (index_kind) {
-	case SI_BAMW_INDEX_NONE: index_fmt = -1; break;
-	case SI_BAMW_INDEX_BAI: index_fmt = HTS_FMT_BAI; break;
-	case SI_BAMW_INDEX_CSI: index_fmt = HTS_FMT_CSI; break;
+	case SI_INDEX_NONE: index_fmt = -1; break;
+	case SI_INDEX_BAI: index_fmt = HTS_FMT_BAI; break;
+	case SI_INDEX_CSI: index_fmt = HTS_FMT_CSI; break;
 	default:
-		gsa_err_set(err, GSA_EINTERNAL, "%s: unknown index kind %d", name, index_kind);
+		gsa_err_set(err, GSA_EINTERNAL, "%s: unknown index kind %d", name, (int)index_kind);
 		return NULL;
 	}
 	w = gsa_xcalloc(1, sizeof *w);
@@ -469,7 +468,7 @@ int si_bamw_finish(si_bamw_t *w, const char *idx_path, gsa_err_t *err)
 		while ((j = si_queue_take(w->q)))
 			if (job_write(w, j, err) < 0) goto out;
 	}
-	if (gsa_write_all(w->fd, bgzf_eof, sizeof bgzf_eof) < 0) {
+	if (gsa_write_all(w->fd, si_bgzf_eof_block, sizeof si_bgzf_eof_block) < 0) {
 		fail_write(w, errno, err);
 		goto out;
 	}
@@ -490,19 +489,9 @@ int si_bamw_finish(si_bamw_t *w, const char *idx_path, gsa_err_t *err)
 			goto out;
 		}
 	}
-	w->offset += sizeof bgzf_eof;
+	w->offset += sizeof si_bgzf_eof_block;
 	rc = 0;
 out:
 	si_bamw_free(w);
 	return rc;
-}
-
-uint64_t si_bamw_count(const si_bamw_t *w)
-{
-	return w->n_rec;
-}
-
-uint64_t si_bamw_bytes_written(const si_bamw_t *w)
-{
-	return w->offset;
 }

@@ -10,7 +10,7 @@
  * pushed to the index with their real virtual offsets.  Output bytes depend
  * only on the records and the level, never on the pool.
  *
- *     si_bamw_t *w = si_bamw_open(fd, "out.bam", hdr, 6, pool, SI_BAMW_INDEX_BAI, 0, &err);
+ *     si_bamw_t *w = si_bamw_open(fd, "out.bam", hdr, 6, pool, SI_INDEX_BAI, 0, &err);
  *     while (next(&rec)) if (si_bamw_put(w, rec, &err) < 0) { si_bamw_free(w); ... }
  *     if (si_bamw_finish(w, "out.bam.bai", &err) < 0) ...
  */
@@ -27,29 +27,31 @@
 
 typedef struct si_bamw si_bamw_t;
 
+/* The standard empty block that ends a BGZF file (SAM spec 4.1.2). */
+extern const uint8_t si_bgzf_eof_block[28];
+
 /* Uncompressed bytes per BGZF block (htslib's BGZF_BLOCK_SIZE). */
 #define SI_BAMW_BLOCK 0xff00
 
-/* Index kinds for si_bamw_open.  htslib's HTS_FMT_CSI is 0, so htslib's
- * constants cannot also say "no index" with 0: the writer takes its own
- * values (the same as si_index_kind_t in si_output.h). */
-enum {
-	SI_BAMW_INDEX_NONE = 0,
-	SI_BAMW_INDEX_BAI = 1,
-	SI_BAMW_INDEX_CSI = 2
-};
+/* Index written beside the BAM.  (htslib's HTS_FMT_CSI is 0, so htslib's
+ * constants cannot also say "no index": the writer takes these.) */
+typedef enum {
+	SI_INDEX_NONE = 0,
+	SI_INDEX_BAI,
+	SI_INDEX_CSI
+} si_index_kind_t;
 
 /* Start a BAM on fd (open for writing, e.g. the temp file of
  * gsa_atomic_open; never closed by the writer; `name` is used in
  * messages and copied).  level: libdeflate level 0..12 (0 = stored).
  * pool: blocks are compressed in its threads (NULL: in the caller); the
- * pool must outlive the writer.  index_kind: SI_BAMW_INDEX_NONE, _BAI or
+ * pool must outlive the writer.  index_kind: SI_INDEX_NONE, _BAI or
  * _CSI (min_shift used for CSI, <= 0 means 14).  hdr is read here
  * only.  Writes the BAM header in its own block(s).  Returns NULL with err
  * set (GSA_EIO naming the file; GSA_EDATA for a contig longer than BAM
  * allows; GSA_EINTERNAL for a bad level or index kind). */
 si_bamw_t *si_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, si_pool_t *pool,
-			int index_kind, int min_shift, gsa_err_t *err);
+			si_index_kind_t index_kind, int min_shift, gsa_err_t *err);
 
 /* Append one record in BAM file form (4-byte block_size + that many bytes)
  * and add it to the index.  The bytes are copied; rec needs no alignment.
@@ -68,11 +70,5 @@ int si_bamw_finish(si_bamw_t *w, const char *idx_path, gsa_err_t *err);
 /* Free without finishing (after an error); waits for jobs still in the
  * pool.  NULL is a no-op. */
 void si_bamw_free(si_bamw_t *w);
-
-/* Records written so far (accepted by si_bamw_put). */
-uint64_t si_bamw_count(const si_bamw_t *w);
-
-/* Compressed bytes written to fd so far (header and finished jobs). */
-uint64_t si_bamw_bytes_written(const si_bamw_t *w);
 
 #endif

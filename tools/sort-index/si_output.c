@@ -9,8 +9,6 @@
 int si_output_open(si_output_t *o, const char *path, sam_hdr_t *hdr, int level,
 		   si_index_kind_t index, int min_shift, si_pool_t *pool, gsa_err_t *err)
 {
-	int kind = index == SI_INDEX_BAI ? SI_BAMW_INDEX_BAI : index == SI_INDEX_CSI ? SI_BAMW_INDEX_CSI
-									   : SI_BAMW_INDEX_NONE;
 	memset(o, 0, sizeof *o);
 	o->bam.fd = o->idx.fd = -1;
 	o->bam.cleanup_id = o->idx.cleanup_id = -1;
@@ -24,7 +22,7 @@ int si_output_open(si_output_t *o, const char *path, sam_hdr_t *hdr, int level,
 		close(o->idx.fd); /* htslib writes the index by name */
 		o->idx.fd = -1;
 	}
-	o->w = si_bamw_open(o->bam.fd, path, hdr, level, pool, kind, min_shift, err);
+	o->w = si_bamw_open(o->bam.fd, path, hdr, level, pool, index, min_shift, err);
 	if (!o->w) goto fail;
 	return 0;
 fail:
@@ -35,9 +33,7 @@ fail:
 int si_output_write(void *ctx, const si_rec_t *r, gsa_err_t *err)
 {
 	si_output_t *o = ctx;
-	if (si_bamw_put(o->w, r, err) < 0) return -1;
-	o->n_written++;
-	return 0;
+	return si_bamw_put(o->w, r, err);
 }
 
 int si_output_close(si_output_t *o, gsa_err_t *err)

@@ -21,17 +21,10 @@
 #include "si_pool.h"
 #include "si_rec.h"
 
-typedef enum {
-	SI_INDEX_NONE = 0,
-	SI_INDEX_BAI,
-	SI_INDEX_CSI
-} si_index_kind_t;
-
 typedef struct si_output {
 	gsa_atomic_file_t bam, idx;
 	si_bamw_t *w;
 	si_index_kind_t index;
-	uint64_t n_written;
 } si_output_t;
 
 /* Largest contig length a BAI index can address (2^29 - 1). */

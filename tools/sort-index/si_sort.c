@@ -311,9 +311,6 @@ static int write_output(sorter_t *s, gsa_err_t *err)
  * if it does not, -1 if that cannot be told here (a pipe, a read error). */
 static int file_has_bgzf_eof(const char *path)
 {
-	static const uint8_t eof_block[28] = {
-		0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0x1b, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0
-	};
 	uint8_t tail[28];
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
@@ -321,7 +318,7 @@ static int file_has_bgzf_eof(const char *path)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		rc = 0;
 		if (st.st_size >= 28 && pread(fd, tail, 28, st.st_size - 28) == 28)
-			rc = memcmp(tail, eof_block, 28) == 0;
+			rc = memcmp(tail, si_bgzf_eof_block, 28) == 0;
 	}
 	close(fd);
 	return rc;

@@ -24,14 +24,6 @@
 
 static int write_bytes(const char *path, const void *data, size_t len);
 
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 typedef struct gen_opt {
 	int level;        /* BGZF level 0..9 */
 	int n_contigs;
@@ -63,19 +55,19 @@ static int make_bam(const char *path, const gen_opt_t *o)
 	if (!h || !fp || sam_hdr_write(fp, h) < 0) rc = -1;
 	for (i = 0; rc == 0 && i < o->n_recs; i++) {
 		int big = o->big_every && i % o->big_every == o->big_every - 1;
-		int l_seq = big ? 70000 : 50 + (int)(rng_next(&s) % 200), k;
-		int unmapped = o->n_contigs == 0 || rng_next(&s) % 10 == 0;
-		int32_t tid = unmapped ? -1 : (int32_t)(rng_next(&s) % (uint64_t)o->n_contigs);
-		int64_t pos = unmapped ? -1 : (int64_t)(rng_next(&s) % 90000);
+		int l_seq = big ? 70000 : 50 + (int)(unit_rng_next(&s) % 200), k;
+		int unmapped = o->n_contigs == 0 || unit_rng_next(&s) % 10 == 0;
+		int32_t tid = unmapped ? -1 : (int32_t)(unit_rng_next(&s) % (uint64_t)o->n_contigs);
+		int64_t pos = unmapped ? -1 : (int64_t)(unit_rng_next(&s) % 90000);
 		uint32_t cig[2] = { (uint32_t)5 << 4 | BAM_CSOFT_CLIP, (uint32_t)(l_seq - 5) << 4 | BAM_CMATCH };
-		int32_t nm = (int32_t)(rng_next(&s) % 7);
+		int32_t nm = (int32_t)(unit_rng_next(&s) % 7);
 		for (k = 0; k < l_seq; k++) {
-			seq[k] = "ACGTN"[rng_next(&s) % 5];
-			qual[k] = (char)(2 + rng_next(&s) % 39);
+			seq[k] = "ACGTN"[unit_rng_next(&s) % 5];
+			qual[k] = (char)(2 + unit_rng_next(&s) % 39);
 		}
-		snprintf(qname, sizeof qname, "read_%d:%u", i, (unsigned)(rng_next(&s) % 100000));
-		if (bam_set1(b, strlen(qname), qname, unmapped ? BAM_FUNMAP : (uint16_t)(rng_next(&s) % 2 ? 0 : BAM_FREVERSE),
-				tid, pos, unmapped ? 0 : (uint8_t)(rng_next(&s) % 61), unmapped ? 0 : 2, cig,
+		snprintf(qname, sizeof qname, "read_%d:%u", i, (unsigned)(unit_rng_next(&s) % 100000));
+		if (bam_set1(b, strlen(qname), qname, unmapped ? BAM_FUNMAP : (uint16_t)(unit_rng_next(&s) % 2 ? 0 : BAM_FREVERSE),
+				tid, pos, unmapped ? 0 : (uint8_t)(unit_rng_next(&s) % 61), unmapped ? 0 : 2, cig,
 				tid, pos, 0, (size_t)l_seq, seq, qual, 16) < 0
 			|| bam_aux_append(b, "RG", 'Z', 4, (const uint8_t *)"rg1") < 0
 			|| bam_aux_append(b, "NM", 'i', 4, (const uint8_t *)&nm) < 0
@@ -233,7 +225,7 @@ static int write_pieces(const char *path, const uint8_t *data, size_t len, uint6
 	int rc = 0;
 	if (!fp) return -1;
 	while (off < len && rc == 0) {
-		size_t n = 1 + (size_t)(rng_next(&seed) % 90000);
+		size_t n = 1 + (size_t)(unit_rng_next(&seed) % 90000);
 		if (n > len - off) n = len - off;
 		if (bgzf_write(fp, data + off, n) < 0 || bgzf_flush(fp) < 0) rc = -1;
 		off += n;
