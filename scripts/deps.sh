@@ -17,7 +17,7 @@ test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs ut
 demo_pkgs=(python3)
 bench_pkgs=(bwa minimap2 samtools bcftools tabix awscli time python3 seqan-apps vt-examples)
 docker_pkgs=(buildah)
-static_pkgs=(musl-tools dpkg-dev gcc make perl linux-libc-dev debian-archive-keyring xz-utils bzip2 ca-certificates util-linux file)
+static_pkgs=(musl-tools dpkg-dev gcc make perl linux-libc-dev debian-archive-keyring xz-utils bzip2 ca-certificates util-linux file openssl)
 demo_data_pkgs=(samtools bcftools tabix python3 seqan-apps vt-examples)
 
 missing_pkgs() {

@@ -43,6 +43,7 @@ else
 	mv "$image.tmp" "$image"
 	echo "$sum" >"$dir/.image-sum"
 fi
+echo "localhost/gsa:$tag" >"$dir/image-name" # for the tests
 
 # sizes: the files of the image, and the archive (its layers gzip-compressed)
 unc=$(du -sb --apparent-size "$ctx/rootfs" | cut -f1)
