@@ -314,7 +314,7 @@ build_pkg curl curl openssl zlib
 build_pkg htslib htslib zlib bzip2 xz-utils libdeflate
 
 # --- the sysroot: every package's include/ and lib/ in one place ----------
-all_keys=$(for n in zlib bzip2 xz-utils libdeflate openssl curl htslib; do echo "${key_of[$n]}"; done)
+all_keys=$(for n in zlib bzip2 xz-utils libdeflate openssl curl htslib; do echo "${key_of[$n]}"; done; echo "manifest v2")
 root_key=$(printf '%s\n' "$all_keys" "$kdir" | sha256sum | cut -c1-16)
 root=$cache/sysroot/$root_key
 if [ ! -f "$root/.complete" ]; then
@@ -324,7 +324,10 @@ if [ ! -f "$root/.complete" ]; then
 		cp -R "${dir_of[$n]}/lib/." "$root/lib/"
 		cat "${dir_of[$n]}/.manifest" >>"$root/manifest.tsv"
 	done
-	printf 'htscodecs\t%s\tBSD-3-Clause\thtscodecs\n' "$ver_htscodecs" >>"$root/manifest.tsv"
+	note=
+	[ -f "$cache/src/htscodecs_$ver_htscodecs/.orig-only" ] &&
+		note="upstream tarball checked against the .dsc; Debian's packaging tarball was not on the mirror, so no Debian patches"
+	printf 'htscodecs\t%s\tBSD-3-Clause\thtscodecs\t%s\n' "$ver_htscodecs" "$note" >>"$root/manifest.tsv"
 	printf 'musl\t%s\tMIT\tmusl\n' "$musl_ver" >>"$root/manifest.tsv"
 	for h in linux asm asm-generic; do ln -sfn "$(readlink "$kdir/$h")" "$root/include/$h"; done
 	touch "$root/.complete"

@@ -2,7 +2,7 @@
 # scripts/static/sbom.sh SYSROOT OUT VERSION — write OUT/sbom.cdx.json, a
 # CycloneDX 1.5 SBOM of the static build: every library linked into the
 # tools of OUT/bin (from SYSROOT/manifest.tsv, written by deps.sh: name,
-# Debian source version, SPDX licence, source package) and musl.
+# Debian source version, SPDX licence, source package, note) and musl.
 # Deterministic: no timestamp but the commit's (SOURCE_DATE_EPOCH).
 set -euo pipefail
 root=$1 out=$2 version=$3
@@ -21,13 +21,15 @@ js() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
 	printf '    "properties": [{"name": "gsa:tools", "value": %s}]\n  },\n' "$(js "$(cd "$out/bin" && ls | tr '\n' ' ' | sed 's/ $//')")"
 	printf '  "components": [\n'
 	sep=
-	while IFS=$'\t' read -r name ver lic src; do
+	while IFS=$'\t' read -r name ver lic src note; do
 		purl="pkg:deb/debian/$src@${ver//:/%3A}?arch=source&distro=bookworm"
 		if [[ $lic == *" "* ]]; then licj="{\"expression\": $(js "$lic")}"
 		elif [[ $lic == LicenseRef-* ]]; then licj="{\"license\": {\"name\": $(js "${lic#LicenseRef-}")}}"
 		else licj="{\"license\": {\"id\": $(js "$lic")}}"; fi
-		printf '%s    {"type": "library", "bom-ref": %s, "name": %s, "version": %s, "purl": %s, "licenses": [%s]}' \
-			"$sep" "$(js "$name")" "$(js "$name")" "$(js "$ver")" "$(js "$purl")" "$licj"
+		props=
+		[ -n "${note:-}" ] && props=", \"properties\": [{\"name\": \"gsa:note\", \"value\": $(js "$note")}]"
+		printf '%s    {"type": "library", "bom-ref": %s, "name": %s, "version": %s, "purl": %s, "licenses": [%s]%s}' \
+			"$sep" "$(js "$name")" "$(js "$name")" "$(js "$ver")" "$(js "$purl")" "$licj" "$props"
 		sep=$',\n'
 	done <"$manifest"
 	printf '\n  ],\n  "dependencies": [{"ref": "gsa", "dependsOn": [%s]}]\n}\n' \
