@@ -27,6 +27,8 @@ if (typeof Promise.withResolvers !== 'function') {
 		return { promise, resolve, reject };
 	};
 }
+import { register } from 'node:module';
+register('./hooks.mjs', import.meta.url, { data: { validate: process.argv.includes('--validate') } });
 const { StateMachine, ExecutionError } = await import('aws-local-stepfunctions');
 const { loadJobDefinitions } = await import('./jobdefs.mjs');
 
@@ -44,6 +46,7 @@ reference index.
       --workdir DIR      where jobs make their work folders (default: TMPDIR)
       --logs DIR         one log file per job attempt (default: a temp folder)
       --name NAME        execution name (default local-<time>-<pid>)
+      --validate         check the definition with asl-validator first (~1 s)
   -q, --quiet            only the per-job lines
   -h, --help
 
@@ -54,7 +57,7 @@ Environment: GSA_BIN (the tools; default build/bin), S3 as for job
 function die(code, msg) { process.stderr.write(`gsa-run: ${msg}\n`); process.exit(code); }
 
 function parseArgs(argv) {
-	const o = { workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
+	const o = { validate: false, workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const val = () => { if (i + 1 >= argv.length) die(1, `${a} needs a value`); return argv[++i]; };
@@ -64,6 +67,7 @@ function parseArgs(argv) {
 		else if (a === '--logs') o.logs = val();
 		else if (a === '--name') o.name = val();
 		else if (a === '-q' || a === '--quiet') o.quiet = true;
+		else if (a === '--validate') o.validate = true;
 		else if (a.startsWith('-') && a !== '-') die(1, `unknown option '${a}' (see --help)`);
 		else o.inputs.push(a);
 	}
@@ -280,7 +284,7 @@ async function execute(ctx, workflow, input, name) {
 		};
 		else throw new Error(`${workflow}.asl.json: state ${stateName}: no local engine for ${st.Resource}`);
 	}
-	const sm = new StateMachine(def, { validationOptions: { checkPaths: true } });
+	const sm = new StateMachine(def, { validationOptions: ctx.validate ? { checkPaths: true, checkArn: true } : { noValidate: true } });
 	const context = { Execution: { Id: `local:${workflow}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
 			  StateMachine: { Id: `local:${workflow}`, Name: workflow } };
 	const run = sm.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context });
@@ -306,7 +310,9 @@ async function execute(ctx, workflow, input, name) {
 		return { status: 'FAILED', error: cause.name || 'States.Runtime', cause: cause.message ?? String(e.message) };
 	} finally {
 		ctx.aborts.delete(run.abort);
-		await Promise.race([events, new Promise((r) => setTimeout(r, 200))]);
+		let timer;
+		await Promise.race([events, new Promise((r) => { timer = setTimeout(r, 2000); })]);
+		clearTimeout(timer);
 	}
 }
 
@@ -333,7 +339,7 @@ async function main() {
 	const job = path.join(bin, 'job');
 	if (!existsSync(job)) die(3, `${job} is not built (run make)`);
 	const ctx = {
-		bin, job, quiet: o.quiet, stopping: false, aborts: new Set(),
+		bin, job, quiet: o.quiet, validate: o.validate, stopping: false, aborts: new Set(),
 		workdir: o.workdir ? path.resolve(o.workdir) : null,
 		logs: path.resolve(o.logs || mkdtempSync(path.join(tmpdir(), 'gsa-run-logs-'))),
 		jobdefs: loadJobDefinitions(path.join(ROOT, 'cfn/jobs.yml')),
