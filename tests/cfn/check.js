@@ -11,6 +11,7 @@
 //               "# BEGIN/END GENERATED POLICY <key>" block (make policies
 //               rewrites them), no '*' or 'service:*' action anywhere
 //   logs        every log group has a retention
+//   dashboard   every dashboard body is valid JSON once ${} are filled in
 //   jobs        every Batch job definition runs `job` with options job
 //               accepts, and the COMMAND(s) after `--` are gsa tools the
 //               local workflow executor runs (tools/NAME/main.c); it has a
@@ -187,6 +188,18 @@ function check_template(file, tpl, text, tools, problems) {
     if (r.Type === 'AWS::Logs::LogGroup' && !(r.Properties || {}).RetentionInDays) bad('logs', `${name}: no RetentionInDays`);
   }
 
+  // dashboards: the body must be JSON once CloudFormation fills in ${}
+  for (const [name, r] of Object.entries(res)) {
+    if (r.Type !== 'AWS::CloudWatch::Dashboard') continue;
+    let body = (r.Properties || {}).DashboardBody;
+    if (body && body['Fn::Sub'] !== undefined) body = [].concat(body['Fn::Sub'])[0];
+    if (typeof body !== 'string') { bad('dashboard', `${name}: DashboardBody is not a string or Sub`); continue; }
+    try {
+      const d = JSON.parse(body.replace(/\$\{[^}]*\}/g, 'X'));
+      if (!Array.isArray(d.widgets) || d.widgets.length === 0) bad('dashboard', `${name}: no widgets`);
+    } catch (e) { bad('dashboard', `${name}: DashboardBody is not JSON: ${e.message}`); }
+  }
+
   // job definitions
   for (const [name, r] of Object.entries(res)) {
     if (r.Type !== 'AWS::Batch::JobDefinition') continue;
@@ -240,7 +253,7 @@ function main(argv) {
     check_template(file, tpl, text, tools, problems);
   }
   for (const p of problems) process.stdout.write(p + '\n');
-  if (!problems.length) process.stdout.write(`${argv.length} template(s): refs, params, imdsv2, buckets, iam, logs, jobs ok\n`);
+  if (!problems.length) process.stdout.write(`${argv.length} template(s): refs, params, imdsv2, buckets, iam, logs, dashboard, jobs ok\n`);
   return problems.length ? 1 : 0;
 }
 
