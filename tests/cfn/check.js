@@ -12,6 +12,12 @@
 //               rewrites them), no '*' or 'service:*' action anywhere
 //   logs        every log group has a retention
 //   dashboard   every dashboard body is valid JSON once ${} are filled in
+//   workflow    a state machine whose DefinitionS3Location.Key is !Ref
+//               <Name>DefinitionKey reads workflow/<name>.asl.json beside the
+//               template: that file is JSON and every ${X} in it is one of the
+//               state machine's DefinitionSubstitutions, and every
+//               substitution is used; every workflow/*.asl.json has a
+//               <Name>DefinitionKey parameter (deploy.sh's naming rule)
 //   jobs        every Batch job definition runs `job` with options job
 //               accepts, and the COMMAND(s) after `--` are gsa tools the
 //               local workflow executor runs (tools/NAME/main.c); it has a
@@ -200,6 +206,33 @@ function check_template(file, tpl, text, tools, problems) {
     } catch (e) { bad('dashboard', `${name}: DashboardBody is not JSON: ${e.message}`); }
   }
 
+  // state machines <-> ASL files
+  const aslDir = path.join(path.dirname(file), 'workflow');
+  const machines = Object.entries(res).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
+  for (const [name, r] of machines) {
+    const p = r.Properties || {};
+    const key = (p.DefinitionS3Location || {}).Key;
+    if (!key || typeof key.Ref !== 'string' || !/DefinitionKey$/.test(key.Ref)) {
+      if (!p.DefinitionString && !p.Definition) bad('workflow', `${name}: no definition`);
+      continue;
+    }
+    const base = key.Ref.replace(/DefinitionKey$/, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    const asl = path.join(aslDir, `${base}.asl.json`);
+    let text;
+    try { text = fs.readFileSync(asl, 'utf8'); } catch (e) { bad('workflow', `${name}: ${asl} does not exist (parameter ${key.Ref})`); continue; }
+    try { JSON.parse(text); } catch (e) { bad('workflow', `${asl}: not JSON: ${e.message}`); continue; }
+    const subs = Object.keys(p.DefinitionSubstitutions || {});
+    const used = new Set(check_sub_names(text));
+    for (const u of used) if (!subs.includes(u)) bad('workflow', `${name}: ${asl} uses \${${u}}, which DefinitionSubstitutions does not set`);
+    for (const k of subs) if (!used.has(k)) bad('workflow', `${name}: substitution ${k} is not used by ${asl}`);
+  }
+  if (machines.length && fs.existsSync(aslDir)) {
+    for (const f of fs.readdirSync(aslDir).filter((x) => x.endsWith('.asl.json'))) {
+      const want = f.replace(/\.asl\.json$/, '').split(/[-_.]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('') + 'DefinitionKey';
+      if (!(want in params)) bad('workflow', `workflow/${f} has no state machine: parameter ${want} is missing`);
+    }
+  }
+
   // job definitions
   for (const [name, r] of Object.entries(res)) {
     if (r.Type !== 'AWS::Batch::JobDefinition') continue;
@@ -253,7 +286,7 @@ function main(argv) {
     check_template(file, tpl, text, tools, problems);
   }
   for (const p of problems) process.stdout.write(p + '\n');
-  if (!problems.length) process.stdout.write(`${argv.length} template(s): refs, params, imdsv2, buckets, iam, logs, dashboard, jobs ok\n`);
+  if (!problems.length) process.stdout.write(`${argv.length} template(s): refs, params, imdsv2, buckets, iam, logs, dashboard, workflow, jobs ok\n`);
   return problems.length ? 1 : 0;
 }
 

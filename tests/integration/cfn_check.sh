@@ -19,10 +19,11 @@ expect_rule() { # name rule file
 	if [ $rc -eq 1 ] && grep -q ": $2: " <<<"$out"; then _lib_report 0 "$1"
 	else printf 'exit %s, output:\n%s\n' "$rc" "$out" >"$TMP/.out"; _lib_report 1 "$1" "$TMP/.out"; fi
 }
-m() { # name rule source sed-expression
-	sed "$4" "$3" >"$TMP/m.yml"
-	cmp -s "$3" "$TMP/m.yml" && { echo "not ok $1 (the mutation changed nothing)"; _lib_failed=1; return; }
-	expect_rule "$1" "$2" "$TMP/m.yml"
+mkdir -p "$TMP/cfn" && ln -s "$GSA_ROOT/cfn/workflow" "$TMP/cfn/workflow"
+m() { # name rule source sed-expression   (the copy sits beside cfn/workflow/)
+	sed "$4" "$3" >"$TMP/cfn/m.yml"
+	cmp -s "$3" "$TMP/cfn/m.yml" && { echo "not ok $1 (the mutation changed nothing)"; _lib_failed=1; return; }
+	expect_rule "$1" "$2" "$TMP/cfn/m.yml"
 }
 
 m "a Ref to nothing fails"                 refs    cfn/batch.yml     's/!Ref InstanceSecurityGroup\]/!Ref InstanceSecurityGrp]/'
@@ -43,4 +44,6 @@ m "a broken dashboard body fails"          dashboard cfn/monitoring.yml 's/"star
 m "a job command that is no gsa tool fails" jobs   cfn/jobs.yml      '0,/- "call-variants"$/s//- "bcftools"/'
 m "an option job does not have fails"      jobs    cfn/jobs.yml      '0,/- "-o"$/s//- "--outptu"/'
 m "a job definition without RetryStrategy fails" jobs cfn/jobs.yml   '0,/RetryStrategy:/s//RetryStrategyX:/'
+m "an ASL substitution the state machine does not set fails" workflow cfn/workflow.yml 's/^        JobQueueSpot: /        JobQueueSpotX: /'
+m "an ASL file without a state machine fails" workflow cfn/workflow.yml 's/^  CohortDefinitionKey:/  CohortDefKey:/; s/!Ref CohortDefinitionKey/!Ref CohortDefKey/'
 finish
