@@ -159,6 +159,7 @@ FORCE:
 #              plus build/static/sbom.cdx.json
 # make image   build/image/gsa-<version>.oci.tar (FROM scratch, docker/Dockerfile)
 STATIC_OUT := build/static
+STATIC_STRIP ?= -s
 .PHONY: static image deps-static
 deps-static: deps-build
 	@scripts/deps.sh static
@@ -171,11 +172,16 @@ image: static
 	@scripts/deps.sh docker
 	@scripts/static/image.sh $(STATIC_OUT) build/image '$(GSA_VERSION)'
 ifeq ($(VARIANT),static)
+# mimalloc replaces musl's allocator (whole archive: its malloc must win);
 # every library of LDLIBS (and libssl, which libcurl needs) in one group, so
 # the order of static archives does not matter
-LDLIBS   := -Wl,--start-group $(LDLIBS) -lssl -Wl,--end-group
+LDLIBS   := -Wl,--whole-archive -lmimalloc -Wl,--no-whole-archive \
+            -Wl,--start-group $(LDLIBS) -lssl -Wl,--end-group
+# musl/fastmem.c: memcpy/memmove/memset faster than musl's (see the file)
+$(OBJ)/musl/fastmem.o: CFLAGS += -fno-builtin -fno-tree-loop-distribute-patterns
+$(addprefix $(BIN)/,$(TOOLS)): $(OBJ)/musl/fastmem.o
 CPPFLAGS += -I$(STATIC_ROOT)/include
 CFLAGS   += -ffile-prefix-map=$(CURDIR)=.
-LDFLAGS  += -static -s -L$(STATIC_ROOT)/lib
+LDFLAGS  += -static $(STATIC_STRIP) -L$(STATIC_ROOT)/lib
 endif
 test: image

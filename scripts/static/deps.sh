@@ -5,7 +5,7 @@
 #
 #   zlib, bzip2, xz-utils (liblzma), libdeflate, openssl (libssl+libcrypto),
 #   curl (OpenSSL, threaded resolver, HTTP/HTTPS only), htslib (+ htscodecs
-#   bundled into libhts.a; no libcurl/S3/GCS plugins).
+#   bundled into libhts.a; no libcurl/S3/GCS plugins), mimalloc (the allocator).
 #
 # Sources come through apt with a private source list (Dir::Etc::* options
 # pointing into the cache); the machine's apt configuration is never changed.
@@ -145,7 +145,10 @@ ln -sfn "$asm_dir" "$kdir/asm"
 [ -f /usr/include/linux/version.h ] || die "kernel headers missing (package linux-libc-dev)"
 
 export CC=musl-gcc AR=ar RANLIB=ranlib
-base_cflags="-O2 -g0 -pipe -fno-plt -ffile-prefix-map=$cache/build=."
+# no absolute path of this machine goes into a library: sources compile by
+# relative names in their own tree, kernel headers and dependencies are
+# reached through links inside it (OpenSSL and htslib record their flags)
+base_cflags="-O2 -g0 -pipe -fno-plt"
 export LC_ALL=C TZ=UTC
 
 # --- recipes: each builds in $src and installs into $prefix ---------------
@@ -187,13 +190,16 @@ license_libdeflate=MIT
 
 build_openssl() {
 	# no -static here: Configure would turn threads off
-	./Configure linux-x86_64 --prefix="$prefix" --libdir=lib --openssldir=/etc/ssl \
+	ln -sfn "$kdir" .kheaders
+	./Configure linux-x86_64 --prefix=/usr/local --libdir=lib --openssldir=/etc/ssl \
 		no-shared no-module no-dso no-engine no-afalgeng no-async no-comp no-tests \
 		no-ssl3 no-dtls no-srp no-idea no-mdc2 no-rc5 no-whirlpool no-camellia no-aria \
 		no-seed no-sm2 no-sm3 no-sm4 no-gost no-ct no-ocsp no-cms no-ts no-srtp no-legacy \
-		threads $base_cflags -I"$kdir" >&2
+		threads $base_cflags -I.kheaders >&2
 	make -j"$jobs" build_libs >&2
-	make install_dev >&2
+	make install_dev DESTDIR="$PWD/_inst" >&2
+	mkdir -p "$prefix"
+	cp -R _inst/usr/local/include _inst/usr/local/lib "$prefix/"
 	rm -rf "$prefix/lib/pkgconfig" "$prefix/lib/cmake"
 }
 license_openssl=Apache-2.0
@@ -242,11 +248,16 @@ build_htslib() {
 #define HAVE_FSEEKO 1
 #define HAVE_FDATASYNC 1
 EOF
+	# the dependencies inside the tree: htslib records its flags in libhts.a
+	mkdir -p _deps/include _deps/lib
+	local d
+	for d in $incs; do cp -R "${d#-I}/." _deps/include/; done
+	for d in $libs; do cp -R "${d#-L}/." _deps/lib/; done
 	cat >config.mk <<EOF
 CC = $CC
-CPPFLAGS = $incs
+CPPFLAGS = -I_deps/include
 CFLAGS = $base_cflags -fvisibility=hidden
-LDFLAGS = $libs
+LDFLAGS = -L_deps/lib
 LIBS = -ldeflate -llzma -lbz2 -lz -lm -lpthread
 NONCONFIGURE_OBJS =
 EOF
@@ -257,6 +268,16 @@ EOF
 	cp htslib/*.h "$prefix/include/htslib/"; cp libhts.a "$prefix/lib/"
 }
 license_htslib="MIT AND BSD-3-Clause"
+
+build_mimalloc() {
+	# the allocator of the static tools (musl's is slow under threads):
+	# one object overriding malloc/free/calloc/realloc/... (src/static.c)
+	"$CC" $base_cflags -DNDEBUG -DMI_MALLOC_OVERRIDE -Iinclude -c src/static.c -o mimalloc.o >&2
+	"$AR" rcD libmimalloc.a mimalloc.o
+	mkdir -p "$prefix/lib"
+	cp libmimalloc.a "$prefix/lib/"
+}
+license_mimalloc=MIT
 
 # patched configure.ac/Makefile.am must not make `make` re-run autotools
 touch_autotools() {
@@ -312,15 +333,17 @@ build_pkg libdeflate libdeflate
 build_pkg openssl openssl
 build_pkg curl curl openssl zlib
 build_pkg htslib htslib zlib bzip2 xz-utils libdeflate
+build_pkg mimalloc mimalloc
 
 # --- the sysroot: every package's include/ and lib/ in one place ----------
-all_keys=$(for n in zlib bzip2 xz-utils libdeflate openssl curl htslib; do echo "${key_of[$n]}"; done; echo "manifest v2")
+all_pkgs="zlib bzip2 xz-utils libdeflate openssl curl htslib mimalloc"
+all_keys=$(for n in $all_pkgs; do echo "${key_of[$n]}"; done; echo "manifest v2")
 root_key=$(printf '%s\n' "$all_keys" "$kdir" | sha256sum | cut -c1-16)
 root=$cache/sysroot/$root_key
 if [ ! -f "$root/.complete" ]; then
 	rm -rf "$root"; mkdir -p "$root/include" "$root/lib"
-	for n in zlib bzip2 xz-utils libdeflate openssl curl htslib; do
-		cp -R "${dir_of[$n]}/include/." "$root/include/"
+	for n in $all_pkgs; do
+		[ -d "${dir_of[$n]}/include" ] && cp -R "${dir_of[$n]}/include/." "$root/include/"
 		cp -R "${dir_of[$n]}/lib/." "$root/lib/"
 		cat "${dir_of[$n]}/.manifest" >>"$root/manifest.tsv"
 	done

@@ -97,6 +97,10 @@ fi
 
 # --- reproducible: a second build elsewhere is byte-identical ---------------
 if root=$("$GSA_ROOT/scripts/static/deps.sh" 2>"$TMP/deps.log"); then
+	# make static ran before: every library comes from the cache
+	check_sh "static deps: a second run rebuilds no dependency" "
+		[ \$(grep -c ': cached (' '$TMP/deps.log') -ge 7 ]
+		! grep -q ': building (' '$TMP/deps.log'"
 	check_sh "reproducible: a second static build into another folder is byte-identical" "
 		cd '$GSA_ROOT'
 		SOURCE_DATE_EPOCH=\$(git log -1 --format=%ct) nice make --no-print-directory -s VARIANT=static \
@@ -113,7 +117,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["bomFormat"] == "CycloneDX", d["bomFormat"]
 comps = {c["name"]: c for c in d["components"]}
-want = ["zlib", "bzip2", "xz-utils", "libdeflate", "openssl", "curl", "htslib", "htscodecs", "musl"]
+want = ["zlib", "bzip2", "xz-utils", "libdeflate", "openssl", "curl", "htslib", "htscodecs", "mimalloc", "musl"]
 for n in want:
     c = comps[n]
     assert c["version"] and c["purl"].startswith("pkg:deb/debian/"), c
