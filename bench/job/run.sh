@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/tests/integration/lib.sh"
 SIZE_MB=${1:-256}; [ "$SIZE_MB" = overhead ] && SIZE_MB=0
-N=50
+N=${BENCH_N:-50}
 JOB=$GSA_BIN/job
 for t in "$JOB" "$GSA_BIN/s3-stage"; do [ -x "$t" ] || { echo "build first: $t" >&2; exit 3; }; done
 command -v aws >/dev/null || { echo "aws CLI missing (scripts/deps.sh bench)" >&2; exit 3; }
