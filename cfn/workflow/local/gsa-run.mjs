@@ -50,7 +50,8 @@ reference index.
   -q, --quiet            only the per-job lines
   -h, --help
 
-Environment: GSA_BIN (the tools; default build/bin), S3 as for job
+Environment: GSA_BIN (the tools; default build/bin), GSA_RUN_MAX_THREADS (cap
+on a job's THREADS; default the number of cores), S3 as for job
 (AWS_ENDPOINT_URL_S3, credentials).  Exit: 0 done, 1 usage, 2 bad input,
 3 unreadable input file, else the failing job's exit code (5 when none).`;
 
@@ -60,6 +61,7 @@ function parseArgs(argv) {
 	const o = { validate: false, workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
+		if (a === '--') { o.inputs.push(...argv.slice(i + 1)); break; }
 		const val = () => { if (i + 1 >= argv.length) die(1, `${a} needs a value`); return argv[++i]; };
 		if (a === '-h' || a === '--help') { process.stdout.write(USAGE + '\n'); process.exit(0); }
 		else if (a === '-w' || a === '--workflow') o.workflow = val();
@@ -98,7 +100,8 @@ function taskStates(def, out = {}) {
 }
 
 // ---- one local Batch job ----------------------------------------------------
-const cores = availableParallelism();
+// THREADS of a job definition, capped at this machine's cores (or GSA_RUN_MAX_THREADS)
+const cores = Math.max(1, Math.min(availableParallelism(), Number(process.env.GSA_RUN_MAX_THREADS) || Infinity));
 let jobSeq = 0;
 const running = new Set(); // child processes, stopped on our own SIGINT/SIGTERM
 
