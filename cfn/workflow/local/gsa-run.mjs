@@ -189,7 +189,7 @@ function makeBatchHandler(ctx, stateName, state) {
 		const t0 = Date.now();
 		for (let n = 1; ; n++) {
 			env.AWS_BATCH_JOB_ATTEMPT = String(n);
-			const logFile = ctx.logs ? path.join(ctx.logs, `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${n}.log`) : null;
+			const logFile = ctx.logs ? path.join(ctx.logs, `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${jobId}.${n}.log`) : null;
 			const r = await runAttempt([ctx.job, ...command], env, logFile, def.timeout, (pid) =>
 				progress(ctx, `${label}: attempt ${n} started (job ${jobId}, pid ${pid})`));
 			if (logFile && r.log) (await import('node:fs')).writeFileSync(logFile, Buffer.concat(r.log));
@@ -211,6 +211,7 @@ function makeBatchHandler(ctx, stateName, state) {
 				 (logFile ? `; log ${logFile}` : '') + (action === 'RETRY' && n < maxAttempts && !ctx.stopping ? '; retrying' : ''));
 			if (logFile && r.log && !ctx.quiet) tail(Buffer.concat(r.log).toString(), 8);
 			if (action !== 'RETRY' || n >= maxAttempts || ctx.stopping) {
+				ctx.lastFailedExit = attempt.Container.ExitCode;
 				throw new TaskError('States.TaskFailed', {
 					JobId: jobId, JobName: params.JobName, JobDefinition: params.JobDefinition, Status: 'FAILED',
 					StatusReason: attempt.StatusReason, Attempts: attempts, Container: attempt.Container });
@@ -325,15 +326,10 @@ function guessWorkflow(input) {
 	return 'reference';
 }
 
-function exitCodeOf(result) {
+function exitCodeOf(ctx, result) {
 	if (result.error === 'gsa.BadInput') return 2;
-	try {
-		const report = JSON.parse(result.cause);
-		const job = JSON.parse(report.cause);
-		const code = job?.Container?.ExitCode;
-		if (Number.isInteger(code) && code > 0 && code < 256) return code;
-	} catch { /* not a job's cause */ }
-	return 5;
+	const code = ctx.lastFailedExit;
+	return Number.isInteger(code) && code > 0 && code < 256 ? code : 5;
 }
 
 async function main() {
@@ -366,13 +362,8 @@ async function main() {
 		progress(ctx, `${workflow} workflow, input ${file}, execution ${name}, job logs in ${ctx.logs}`);
 		const r = await execute(ctx, workflow, input, name);
 		if (r.status !== 'SUCCEEDED') {
-			let msg = `${r.error}: ${r.cause}`;
-			try {
-				const rep = JSON.parse(r.cause);
-				msg = `failed in state ${rep.state}${rep.job_id ? ` (job ${rep.job_id})` : ''}: ${rep.error}: ${rep.cause}`;
-			} catch { /* a plain cause */ }
-			process.stderr.write(`gsa-run: ${file}: ${msg}\n`);
-			process.exit(exitCodeOf(r));
+			process.stderr.write(`gsa-run: ${file}: ${r.error}: ${r.cause}\n`);
+			process.exit(exitCodeOf(ctx, r));
 		}
 		if (!o.quiet) process.stdout.write(`outputs: ${JSON.stringify(r.output)}\n`);
 	}
