@@ -139,8 +139,23 @@ bench: all
 	@scripts/deps.sh bench
 	@echo "run a benchmark: bench/<tool>/run.sh (see bench/RESULTS.md)"
 
+# --- IAM policies (cfn/iam/actions.yml -> cfn/iam-operators.yml, the templates' ---
+# GENERATED POLICY blocks, the table in docs/iam.md; see docs/iam.md) ----------
+.PHONY: policies
+policies: deps-test
+	@node cfn/iam/generate.js
+
 clean:
 	rm -rf build
+
+# --- AWS platform (cfn/, buildspec/, scripts/platform/; docs/deploy.md) ---
+.PHONY: deploy teardown cfn-check
+deploy:
+	@scripts/platform/deploy.sh
+teardown:
+	@scripts/platform/teardown.sh
+cfn-check: deps-test
+	@tests/run.sh --integration-only -k cfn_
 
 FORCE:
 
