@@ -94,7 +94,9 @@ check_sh "progress: one line per job, the Map, where the outputs are" "
 	grep -Eq '^align [|] sort-index +[0-9.]+s  $B/out/s1/demo.bam' '$TMP/s1.out'
 	[ \$(grep -Ec '^call-variants chr20_[0-9]+M +[0-9.]+s' '$TMP/s1.out') -eq 3 ]
 	grep -Eq '^  \(3 contigs in parallel\) +[0-9.]+s' '$TMP/s1.out'
-	grep -q '^outputs: .*\"vcf\":\"$B/out/s1/demo.vcf.gz\"' '$TMP/s1.out'"
+	grep -q '^outputs:\$' '$TMP/s1.out'
+	grep -Eq '^  vcf +$B/out/s1/demo.vcf.gz\$' '$TMP/s1.out'
+	grep -Eq '^  bam +$B/out/s1/demo.bam\$' '$TMP/s1.out'"
 
 # a chromosome subset
 input "$TMP/s2.json" sample_id=demo fastq_1=$B/in/R1.fastq.gz fastq_2=$B/in/R2.fastq.gz reference=$B/refs/demo/ \

@@ -320,6 +320,13 @@ async function execute(ctx, workflow, input, name) {
 	}
 }
 
+// where the outputs are: one "  name  location" line per string field, JSON for the rest
+function printOutputs(out) {
+	process.stdout.write('outputs:\n');
+	for (const [k, v] of Object.entries(out && typeof out === 'object' ? out : { output: out }))
+		process.stdout.write(`  ${k.padEnd(13)} ${typeof v === 'string' ? v : JSON.stringify(v)}\n`);
+}
+
 function guessWorkflow(input) {
 	if (input && Array.isArray(input.samples)) return 'cohort';
 	if (input && 'sample_id' in input) return 'sample';
@@ -365,7 +372,7 @@ async function main() {
 			process.stderr.write(`gsa-run: ${file}: ${r.error}: ${r.cause}\n`);
 			process.exit(exitCodeOf(ctx, r));
 		}
-		if (!o.quiet) process.stdout.write(`outputs: ${JSON.stringify(r.output)}\n`);
+		if (!o.quiet) printOutputs(r.output);
 	}
 }
 
