@@ -7,7 +7,8 @@
 # steps) record for record; a chromosome subset; a SubmitJob failing once is
 # retried; a task failing always ends in the failure path with state, job id
 # and cause; a SIGTERM to `job` mid-task (a Spot reclaim) uploads nothing and
-# the job is retried; a bad input is refused.
+# the job is retried; a cohort of two samples, one failing (nested
+# startExecution.sync:2); a bad input is refused.
 . "$(dirname "$0")/lib.sh"
 for t in job align sort-index call-variants s3-stage; do
 	[ -x "$GSA_BIN/$t" ] || skip "$t not built yet"
@@ -161,6 +162,27 @@ check_sh "SIGTERM mid-task: Batch's RetryStrategy runs attempt 2 and the workflo
 	[ \"\$(s3ls '$B/out/s5/' '$TMP/s5' | tr '\n' ' ')\" = './demo.bam ./demo.bam.bai ./demo.calls/'\"\$(ls '$TMP/s5/demo.calls')\"'/demo.chr20_50M.vcf.gz ./demo.calls/'\"\$(ls '$TMP/s5/demo.calls')\"'/demo.chr20_50M.vcf.gz.tbi ./demo.vcf.gz ./demo.vcf.gz.tbi ' ]
 	cmp <(samtools view '$TMP/base/demo.bam') <(samtools view '$TMP/s5/demo.bam')
 	[ -z \"\$(ls -A '$TMP/work')\" ]"
+
+# a cohort: nested sample executions (states:startExecution.sync:2), one failing
+python3 - "$TMP/cohort.json" "$B" <<'PY'
+import json, sys
+b = sys.argv[2]
+s = lambda sid, r1, out: {"sample_id": sid, "fastq_1": f"{b}/in/{r1}", "fastq_2": f"{b}/in/R2.fastq.gz",
+                          "reference": f"{b}/refs/demo/", "output_prefix": f"{b}/out/{out}/", "chromosomes": ["chr20_10M"]}
+json.dump({"samples": [s("good", "R1.fastq.gz", "c1"), s("bad", "nothing_R1.fastq.gz", "c2")], "max_concurrency": 2},
+          open(sys.argv[1], "w"))
+PY
+check_exit 4 "cohort: one sample failing -> gsa-run exits with its job's code" \
+	bash -c "'$RUN' --workdir '$TMP/work' --logs '$TMP/logs' --name coh '$TMP/cohort.json' >'$TMP/coh.out' 2>'$TMP/coh.err'"
+sed 's/^/# /' "$TMP/coh.out" | cut -c1-200
+check_sh "cohort: the good sample's VCF exists, the bad one is reported with its failing state" "
+	'$S3' get --no-progress --quiet '$B/out/c1/good.vcf.gz' '$TMP/good.vcf.gz'
+	diff <(zcat '$TMP/base/demo.chr20_10M.vcf.gz' | grep -v '^#') <(zcat '$TMP/good.vcf.gz' | grep -v '^#' | sed 's/\tgood\t/\tdemo\t/')
+	grep -q '\"status\":\"SUCCEEDED\"' '$TMP/coh.out'
+	grep -q '\"status\":\"FAILED\",\"sample_id\":\"bad\"' '$TMP/coh.out'
+	grep -q 'sample bad: States.TaskFailed: .*AlignSort failed (sample bad, Batch job local-' '$TMP/coh.err'
+	grep -q '1 of 2 samples failed' '$TMP/coh.err'
+	'$S3' get --no-progress --quiet '$B/out/c1/good.calls/coh-0/good.chr20_10M.vcf.gz' '$TMP/good.part.vcf.gz'"
 
 # bad inputs are refused before any job
 input "$TMP/bad.json" sample_id=demo fastq_1=$B/in/R1.fastq.gz reference=$B/refs/demo/ output_prefix=$B/out/bad/

@@ -53,7 +53,8 @@ reference index.
 Environment: GSA_BIN (the tools; default build/bin), GSA_RUN_MAX_THREADS (cap
 on a job's THREADS; default the number of cores), S3 as for job
 (AWS_ENDPOINT_URL_S3, credentials).  Exit: 0 done, 1 usage, 2 bad input,
-3 unreadable input file, else the failing job's exit code (5 when none).`;
+3 unreadable input file, else the failing job's exit code (5 when none; a
+cohort whose execution succeeded with failed samples exits so too).`;
 
 function die(code, msg) { process.stderr.write(`gsa-run: ${msg}\n`); process.exit(code); }
 
@@ -373,6 +374,12 @@ async function main() {
 			process.exit(exitCodeOf(ctx, r));
 		}
 		if (!o.quiet) printOutputs(r.output);
+		const failed = Array.isArray(r.output?.results) ? r.output.results.filter((x) => x?.status === 'FAILED') : [];
+		if (failed.length) {
+			for (const f of failed) process.stderr.write(`gsa-run: ${file}: sample ${f.sample_id}: ${f.error}: ${f.cause}\n`);
+			process.stderr.write(`gsa-run: ${file}: ${failed.length} of ${r.output.results.length} samples failed\n`);
+			process.exit(exitCodeOf(ctx, { error: failed[0].error }));
+		}
 	}
 }
 
