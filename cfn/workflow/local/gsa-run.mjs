@@ -102,6 +102,7 @@ function taskStates(def, out = {}) {
 
 // ---- one local Batch job ----------------------------------------------------
 // THREADS of a job definition, capped at this machine's cores (or GSA_RUN_MAX_THREADS)
+// shared by the jobs running at once
 const cores = Math.max(1, Math.min(availableParallelism(), Number(process.env.GSA_RUN_MAX_THREADS) || Infinity));
 let jobSeq = 0;
 const running = new Set(); // child processes, stopped on our own SIGINT/SIGTERM
@@ -175,7 +176,8 @@ function makeBatchHandler(ctx, stateName, state) {
 		const command = ov.Command || def.command;
 		const env = { ...process.env, PATH: `${ctx.bin}${path.delimiter}${process.env.PATH || ''}`, GSA_LOG_FORMAT: process.env.GSA_LOG_FORMAT || 'text' };
 		for (const e of def.environment) env[e.Name] = e.Value;
-		if (env.THREADS) env.THREADS = String(Math.max(1, Math.min(Number(env.THREADS) || 1, cores)));
+		// this machine's share: its cores over the jobs running now (this one included)
+		if (env.THREADS) env.THREADS = String(Math.max(1, Math.min(Number(env.THREADS) || 1, Math.floor(cores / (running.size + 1)))));
 		for (const e of ov.Environment || []) {
 			if (typeof e.Name !== 'string' || typeof e.Value !== 'string')
 				throw new TaskError('Batch.ClientException', `${stateName}: ContainerOverrides.Environment needs Name and Value strings, got ${JSON.stringify(e)}`);
