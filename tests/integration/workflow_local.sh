@@ -7,7 +7,7 @@
 # steps) record for record; a chromosome subset; a SubmitJob failing once is
 # retried; a task failing always ends in the failure path with state, job id
 # and cause; a SIGTERM to `job` mid-task (a Spot reclaim) uploads nothing and
-# the job is retried; a cohort of two samples, one failing (nested
+# the job is retried; two lanes as lists; a cohort of two samples, one failing (nested
 # startExecution.sync:2); a bad input is refused.
 . "$(dirname "$0")/lib.sh"
 for t in job align sort-index call-variants s3-stage; do
@@ -162,6 +162,23 @@ check_sh "SIGTERM mid-task: Batch's RetryStrategy runs attempt 2 and the workflo
 	[ \"\$(s3ls '$B/out/s5/' '$TMP/s5' | tr '\n' ' ')\" = './demo.bam ./demo.bam.bai ./demo.calls/'\"\$(ls '$TMP/s5/demo.calls')\"'/demo.chr20_50M.vcf.gz ./demo.calls/'\"\$(ls '$TMP/s5/demo.calls')\"'/demo.chr20_50M.vcf.gz.tbi ./demo.vcf.gz ./demo.vcf.gz.tbi ' ]
 	cmp <(samtools view '$TMP/base/demo.bam') <(samtools view '$TMP/s5/demo.bam')
 	[ -z \"\$(ls -A '$TMP/work')\" ]"
+
+# several lanes: fastq_1 / fastq_2 as lists (the demo reads split in two lanes, one gzip, one plain)
+for r in R1 R2; do
+	zcat "$DATA/$r.fastq.gz" | head -n 60000 | gzip >"$TMP/${r}_L1.fq.gz"
+	zcat "$DATA/$r.fastq.gz" | tail -n +60001 >"$TMP/${r}_L2.fq"
+done
+"$S3" put --no-progress --quiet "$TMP/R1_L1.fq.gz" "$TMP/R1_L2.fq" "$TMP/R2_L1.fq.gz" "$TMP/R2_L2.fq" "$B/lanes/" ||
+	echo "not ok lanes uploaded"
+input "$TMP/s7.json" sample_id=demo reference=$B/refs/demo/ output_prefix=$B/out/s7/ 'chromosomes:=["chr20_10M"]' \
+	"fastq_1:=[\"$B/lanes/R1_L1.fq.gz\", \"$B/lanes/R1_L2.fq\"]" "fastq_2:=[\"$B/lanes/R2_L1.fq.gz\", \"$B/lanes/R2_L2.fq\"]"
+check "lanes: lists of FASTQs succeed" bash -c "'$RUN' --workdir '$TMP/work' --logs '$TMP/logs' '$TMP/s7.json' >'$TMP/s7.out' 2>&1"
+check_sh "lanes: the BAM holds every lane's reads, the same records as one FASTQ pair" "
+	'$S3' get --no-progress --quiet '$B/out/s7/demo.bam' '$TMP/s7.bam'
+	cmp <(samtools view '$TMP/base/demo.bam') <(samtools view '$TMP/s7.bam')"
+input "$TMP/s8.json" sample_id=demo reference=$B/refs/demo/ output_prefix=$B/out/s8/ \
+	"fastq_1:=[\"$B/lanes/R1_L1.fq.gz\", \"$B/lanes/R1_L2.fq\"]" "fastq_2:=[\"$B/lanes/R2_L1.fq.gz\"]"
+check_exit 2 "lanes: two R1 files and one R2 file are refused (gsa.BadInput)" "$RUN" "$TMP/s8.json"
 
 # a cohort: nested sample executions (states:startExecution.sync:2), one failing
 python3 - "$TMP/cohort.json" "$B" <<'PY'
