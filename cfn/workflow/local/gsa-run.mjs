@@ -14,7 +14,7 @@
 // No shell anywhere: values reach `job` through its environment, and `job`
 // expands ${NAME} into argv itself.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,6 @@ if (typeof Promise.withResolvers !== 'function') {
 		return { promise, resolve, reject };
 	};
 }
-import { register } from 'node:module';
-register('./hooks.mjs', import.meta.url, { data: { validate: process.argv.includes('--validate') } });
 const { StateMachine, ExecutionError } = await import('aws-local-stepfunctions');
 const { loadJobDefinitions } = await import('./jobdefs.mjs');
 
@@ -46,7 +44,6 @@ reference index.
       --workdir DIR      where jobs make their work folders (default: TMPDIR)
       --logs DIR         one log file per job attempt (default: a temp folder)
       --name NAME        execution name (default local-<time>-<pid>)
-      --validate         check the definition with asl-validator first (~1 s)
   -q, --quiet            only the per-job lines
   -h, --help
 
@@ -59,7 +56,7 @@ cohort whose execution succeeded with failed samples exits so too).`;
 function die(code, msg) { process.stderr.write(`gsa-run: ${msg}\n`); process.exit(code); }
 
 function parseArgs(argv) {
-	const o = { validate: false, workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
+	const o = { workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--') { o.inputs.push(...argv.slice(i + 1)); break; }
@@ -70,7 +67,6 @@ function parseArgs(argv) {
 		else if (a === '--logs') o.logs = val();
 		else if (a === '--name') o.name = val();
 		else if (a === '-q' || a === '--quiet') o.quiet = true;
-		else if (a === '--validate') o.validate = true;
 		else if (a.startsWith('-') && a !== '-') die(1, `unknown option '${a}' (see --help)`);
 		else o.inputs.push(a);
 	}
@@ -139,26 +135,22 @@ function faultFor(stateName, state) {
 
 function runAttempt(cmd, env, logFile, timeoutSeconds, onStart) {
 	return new Promise((resolve) => {
-		const out = logFile ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'];
-		const child = spawn(cmd[0], cmd.slice(1), { env, stdio: out });
+		// the job writes its log straight into the file (stdout and stderr)
+		const fd = logFile ? openSync(logFile, 'w') : null;
+		const child = spawn(cmd[0], cmd.slice(1), { env, stdio: fd === null ? ['ignore', 'inherit', 'inherit'] : ['ignore', fd, fd] });
+		if (fd !== null) closeSync(fd);
 		running.add(child);
-		let timedOut = false, killTimer = null, log = null;
-		if (logFile) {
-			const chunks = [];
-			child.stdout.on('data', (d) => chunks.push(d));
-			child.stderr.on('data', (d) => chunks.push(d));
-			log = chunks;
-		}
+		let timedOut = false, killTimer = null;
 		const timer = setTimeout(() => {
 			timedOut = true;
 			child.kill('SIGTERM');
 			killTimer = setTimeout(() => child.kill('SIGKILL'), 30000);
 		}, timeoutSeconds * 1000);
-		child.on('error', (e) => { clearTimeout(timer); running.delete(child); resolve({ code: 127, signal: null, timedOut, error: e.message, log }); });
+		child.on('error', (e) => { clearTimeout(timer); running.delete(child); resolve({ code: 127, signal: null, timedOut, error: e.message }); });
 		child.on('spawn', () => onStart(child.pid));
 		child.on('close', (code, signal) => {
 			clearTimeout(timer); clearTimeout(killTimer); running.delete(child);
-			resolve({ code, signal, timedOut, log });
+			resolve({ code, signal, timedOut });
 		});
 	});
 }
@@ -195,7 +187,6 @@ function makeBatchHandler(ctx, stateName, state) {
 			const logFile = ctx.logs ? path.join(ctx.logs, `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${jobId}.${n}.log`) : null;
 			const r = await runAttempt([ctx.job, ...command], env, logFile, def.timeout, (pid) =>
 				progress(ctx, `${label}: attempt ${n} started (job ${jobId}, pid ${pid})`));
-			if (logFile && r.log) (await import('node:fs')).writeFileSync(logFile, Buffer.concat(r.log));
 			const external = !r.timedOut && (r.signal === 'SIGTERM' || r.code === 143) && !ctx.stopping;
 			const attempt = {
 				Container: { ExitCode: r.code ?? (r.signal ? 128 + (r.signal === 'SIGKILL' ? 9 : 15) : null), Reason: r.error || null, LogStreamName: logFile },
@@ -212,7 +203,7 @@ function makeBatchHandler(ctx, stateName, state) {
 			const action = retryAction(def.retryStrategy, attempt);
 			progress(ctx, `${label}: attempt ${n} failed (exit ${attempt.Container.ExitCode}, ${attempt.StatusReason})` +
 				 (logFile ? `; log ${logFile}` : '') + (action === 'RETRY' && n < maxAttempts && !ctx.stopping ? '; retrying' : ''));
-			if (logFile && r.log && !ctx.quiet) tail(Buffer.concat(r.log).toString(), 8);
+			if (logFile && !ctx.quiet) tail(readFileSync(logFile, 'utf8'), 8);
 			if (action !== 'RETRY' || n >= maxAttempts || ctx.stopping) {
 				ctx.lastFailedExit = attempt.Container.ExitCode;
 				throw new TaskError('States.TaskFailed', {
@@ -291,7 +282,8 @@ async function execute(ctx, workflow, input, name) {
 		};
 		else throw new Error(`${workflow}.asl.json: state ${stateName}: no local engine for ${st.Resource}`);
 	}
-	const sm = new StateMachine(def, { validationOptions: ctx.validate ? { checkPaths: true, checkArn: true } : { noValidate: true } });
+	// asl-validator runs on every ASL file in make test (here it is a stand-in: stubs/)
+	const sm = new StateMachine(def, { validationOptions: { noValidate: true } });
 	const context = { Execution: { Id: `local:${workflow}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
 			  StateMachine: { Id: `local:${workflow}`, Name: workflow } };
 	const run = sm.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context });
@@ -348,10 +340,10 @@ async function main() {
 	const job = path.join(bin, 'job');
 	if (!existsSync(job)) die(3, `${job} is not built (run make)`);
 	const ctx = {
-		bin, job, quiet: o.quiet, validate: o.validate, stopping: false, aborts: new Set(),
+		bin, job, quiet: o.quiet, stopping: false, aborts: new Set(),
 		workdir: o.workdir ? path.resolve(o.workdir) : null,
 		logs: path.resolve(o.logs || mkdtempSync(path.join(tmpdir(), 'gsa-run-logs-'))),
-		jobdefs: loadJobDefinitions(path.join(ROOT, 'cfn/jobs.yml')),
+		jobdefs: await loadJobDefinitions(path.join(ROOT, 'cfn/jobs.yml'), path.join(HERE, 'node_modules/.cache/gsa-run')),
 	};
 	mkdirSync(ctx.logs, { recursive: true });
 	if (ctx.workdir) mkdirSync(ctx.workdir, { recursive: true });
