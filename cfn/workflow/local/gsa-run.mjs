@@ -124,6 +124,7 @@ class TaskError extends Error {
 }
 
 function faultFor(stateName, state) {
+	// (state: this Task's own counters)
 	// test hook: GSA_RUN_FAULTS='{"State": {"error": "Batch.AWSBatchException", "times": 1}}'
 	// makes the first `times` submissions of State fail as the Batch API would
 	if (!process.env.GSA_RUN_FAULTS) return null;
@@ -162,6 +163,11 @@ function makeBatchHandler(ctx, stateName, state) {
 			progress(ctx, `${stateName}: SubmitJob failed (${fault}, injected by GSA_RUN_FAULTS)`);
 			throw new TaskError(fault, `${fault}: injected by GSA_RUN_FAULTS for ${stateName}`);
 		}
+		// SubmitJob's own checks, so a bad name fails here as it would on AWS
+		if (typeof params.JobName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(params.JobName))
+			throw new TaskError('Batch.ClientException', `${stateName}: JobName ${JSON.stringify(params.JobName)}: up to 128 letters, digits, '-' and '_', starting with a letter or digit`);
+		if (typeof params.JobQueue !== 'string' || !params.JobQueue)
+			throw new TaskError('Batch.ClientException', `${stateName}: JobQueue is required`);
 		const def = ctx.jobdefs.byName[params.JobDefinition];
 		if (!def) throw new TaskError('Batch.ClientException', `JobDefinition ${params.JobDefinition} is not in cfn/jobs.yml`);
 		const ov = params.ContainerOverrides || {};
@@ -182,10 +188,13 @@ function makeBatchHandler(ctx, stateName, state) {
 		const attempts = [];
 		const maxAttempts = def.retryStrategy?.Attempts || 1;
 		const t0 = Date.now();
+		// the state's TimeoutSeconds: Step Functions stops the job when it passes
+		const deadline = state.timeoutSeconds ? t0 + state.timeoutSeconds * 1000 : Infinity;
 		for (let n = 1; ; n++) {
 			env.AWS_BATCH_JOB_ATTEMPT = String(n);
 			const logFile = ctx.logs ? path.join(ctx.logs, `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${jobId}.${n}.log`) : null;
-			const r = await runAttempt([ctx.job, ...command], env, logFile, def.timeout, (pid) =>
+			const limit = Math.max(1, Math.min(def.timeout, (deadline - Date.now()) / 1000));
+			const r = await runAttempt([ctx.job, ...command], env, logFile, limit, (pid) =>
 				progress(ctx, `${label}: attempt ${n} started (job ${jobId}, pid ${pid})`));
 			const external = !r.timedOut && (r.signal === 'SIGTERM' || r.code === 143) && !ctx.stopping;
 			const attempt = {
@@ -272,7 +281,7 @@ async function execute(ctx, workflow, input, name) {
 	const def = loadAsl(workflow, SUBST(ctx.jobdefs));
 	const handlers = {};
 	for (const [stateName, st] of Object.entries(taskStates(def))) {
-		if (st.Resource === 'arn:aws:states:::batch:submitJob.sync') handlers[stateName] = makeBatchHandler(ctx, stateName, {});
+		if (st.Resource === 'arn:aws:states:::batch:submitJob.sync') handlers[stateName] = makeBatchHandler(ctx, stateName, { timeoutSeconds: st.TimeoutSeconds });
 		else if (st.Resource === 'arn:aws:states:::aws-sdk:s3:getObject') handlers[stateName] = makeGetObjectHandler(ctx);
 		else if (st.Resource === 'arn:aws:states:::states:startExecution.sync:2') handlers[stateName] = async (p) => {
 			const child = p.StateMachineArn;
