@@ -8,7 +8,7 @@
 # retried; a task failing always ends in the failure path with state, job id
 # and cause; a SIGTERM to `job` mid-task (a Spot reclaim) uploads nothing and
 # the job is retried; two lanes as lists; a cohort of two samples, one failing (nested
-# startExecution.sync:2); a bad input is refused.
+# startExecution.sync:2); SIGTERM to gsa-run; a bad input is refused.
 . "$(dirname "$0")/lib.sh"
 for t in job align sort-index call-variants s3-stage; do
 	[ -x "$GSA_BIN/$t" ] || skip "$t not built yet"
@@ -200,6 +200,23 @@ check_sh "cohort: the good sample's VCF exists, the bad one is reported with its
 	grep -q 'sample bad: States.TaskFailed: .*AlignSort failed (sample bad, Batch job local-' '$TMP/coh.err'
 	grep -q '1 of 2 samples failed' '$TMP/coh.err'
 	'$S3' get --no-progress --quiet '$B/out/c1/good.calls/coh-0/good.chr20_10M.vcf.gz' '$TMP/good.part.vcf.gz'"
+
+# SIGTERM to gsa-run itself: the running job is stopped, nothing delivered, exit 143
+input "$TMP/s9.json" sample_id=demo fastq_1=$B/in/R1.fastq.gz fastq_2=$B/in/R2.fastq.gz reference=$B/refs/demo/ output_prefix=$B/out/s9/
+"$RUN" --workdir "$TMP/work" --logs "$TMP/logs" "$TMP/s9.json" >"$TMP/s9.out" 2>"$TMP/s9.err" &
+runpid=$!
+_lib_pids+=($runpid)
+for _ in $(seq 300); do grep -q 'align | sort-index: attempt 1 started' "$TMP/s9.err" && break; sleep 0.1; done
+sleep 0.5
+kill -TERM $runpid
+rc=0
+for _ in $(seq 600); do kill -0 $runpid 2>/dev/null || break; sleep 0.1; done
+wait $runpid || rc=$?
+check_sh "SIGTERM to gsa-run: exit 143, the job stopped, nothing under the output prefix, work folders gone" "
+	[ $rc -eq 143 ]
+	grep -q 'gsa-run: stopped by SIGTERM' '$TMP/s9.err'
+	[ -z \"\$(s3ls() { rm -rf \"\$2\"; mkdir -p \"\$2\"; '$S3' get --no-progress --quiet \"\$1\" \"\$2/\" 2>/dev/null; find \"\$2\" -type f; }; s3ls '$B/out/s9/' '$TMP/s9')\" ]
+	[ -z \"\$(ls -A '$TMP/work')\" ]"
 
 # bad inputs are refused before any job
 input "$TMP/bad.json" sample_id=demo fastq_1=$B/in/R1.fastq.gz reference=$B/refs/demo/ output_prefix=$B/out/bad/

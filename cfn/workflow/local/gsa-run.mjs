@@ -295,7 +295,7 @@ async function execute(ctx, workflow, input, name) {
 	const sm = new StateMachine(def, { validationOptions: { noValidate: true } });
 	const context = { Execution: { Id: `local:${workflow}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
 			  StateMachine: { Id: `local:${workflow}`, Name: workflow } };
-	const run = sm.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context });
+	const run = sm.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context, noThrowOnAbort: true });
 	ctx.aborts.add(run.abort);
 	const mapTimes = new Map();
 	const events = (async () => {
@@ -311,6 +311,7 @@ async function execute(ctx, workflow, input, name) {
 	})();
 	try {
 		const output = await run.result;
+		if (ctx.stopping) return { status: 'ABORTED', error: 'States.Aborted', cause: 'stopped by a signal' };
 		return { status: 'SUCCEEDED', output };
 	} catch (e) {
 		if (!(e instanceof ExecutionError)) throw e;
@@ -357,12 +358,10 @@ async function main() {
 	mkdirSync(ctx.logs, { recursive: true });
 	if (ctx.workdir) mkdirSync(ctx.workdir, { recursive: true });
 	for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
-		ctx.stopping = true;
-		for (const c of running) c.kill('SIGTERM');
+		if (ctx.stopping) return;
+		ctx.stopping = sig === 'SIGINT' ? 130 : 143;
+		for (const c of running) c.kill('SIGTERM'); // job forwards it, removes its work folder, delivers nothing
 		for (const a of ctx.aborts) a();
-		setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 100).unref();
-		const t = setInterval(() => { if (!running.size) process.exit(sig === 'SIGINT' ? 130 : 143); }, 50);
-		t.unref();
 	});
 	for (const file of o.inputs) {
 		let input;
@@ -372,6 +371,12 @@ async function main() {
 		const name = o.name || `local-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${process.pid}`;
 		progress(ctx, `${workflow} workflow, input ${file}, execution ${name}, job logs in ${ctx.logs}`);
 		const r = await execute(ctx, workflow, input, name);
+		if (ctx.stopping) {
+			// once every job has stopped (job's grace period is 20 s, then SIGKILL)
+			for (let i = 0; running.size && i < 600; i++) await new Promise((res) => setTimeout(res, 50));
+			process.stderr.write(`gsa-run: stopped by ${ctx.stopping === 130 ? 'SIGINT' : 'SIGTERM'}\n`);
+			process.exit(ctx.stopping);
+		}
 		if (r.status !== 'SUCCEEDED') {
 			process.stderr.write(`gsa-run: ${file}: ${r.error}: ${r.cause}\n`);
 			process.exit(exitCodeOf(ctx, r));
