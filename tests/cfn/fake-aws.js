@@ -124,6 +124,7 @@ switch (`${svc} ${cmd}`) {
       fs.mkdirSync(path.dirname(s3key(dst)), { recursive: true });
       fs.copyFileSync(src, s3key(dst));
     } else if (!fs.existsSync(s3key(src))) fail(`fatal error: An error occurred (404) when calling the HeadObject operation: Key "${src}" does not exist`, 1);
+    else fs.copyFileSync(s3key(src), dst);
     break;
   }
   case 's3api head-object': {
@@ -134,6 +135,24 @@ switch (`${svc} ${cmd}`) {
   case 'ecr describe-images':
     if (process.env.FAKE_AWS_NO_IMAGE) fail('An error occurred (ImageNotFoundException) when calling the DescribeImages operation: image does not exist', 254);
     process.stdout.write('{"imageDetails": []}\n'); break;
+  case 'stepfunctions start-execution': {
+    argv = rest;
+    const sm = opt('--state-machine-arn'); const name = opt('--name'); const input = opt('--input');
+    if (!sm || !name || !input) fail('fake-aws: start-execution needs --state-machine-arn, --name, --input', 2);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) fail(`An error occurred (InvalidName) when calling the StartExecution operation: ${name}`);
+    const text = input.startsWith('file://') ? fs.readFileSync(input.slice(7), 'utf8') : input;
+    try { JSON.parse(text); } catch (e) { fail(`An error occurred (InvalidExecutionInput) when calling the StartExecution operation: ${e.message}`); }
+    fs.mkdirSync(path.join(dir, 'executions'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'executions', name + '.json'), JSON.stringify({ stateMachineArn: sm, input: JSON.parse(text) }));
+    process.stdout.write(`arn:aws:states:eu-west-1:123456789012:execution:${sm.split(':').pop()}:${name}\n`);
+    break;
+  }
+  case 'stepfunctions describe-execution': {
+    const status = process.env.FAKE_AWS_EXEC_STATUS || 'SUCCEEDED';
+    if (query === 'status') process.stdout.write(status + '\n');
+    else process.stdout.write(status === 'SUCCEEDED' ? 'None\tNone\n' : 'States.TaskFailed\tfake failure\n');
+    break;
+  }
   case 'sts get-caller-identity': process.stdout.write('123456789012\n'); break;
   default: fail(`fake-aws: unsupported command: ${argv.join(' ')}`, 2);
 }

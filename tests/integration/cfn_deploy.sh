@@ -95,6 +95,32 @@ export FAKE_AWS_DIR=$TMP/e
 GSA_STATIC_BIN=$TMP/nothing check_exit 1 "no ebs-autoscale binary and no pin is refused" scripts/platform/deploy.sh --image-tag 0123456789ab
 check_sh "... before the batch stack" "! grep -q gsa-batch $TMP/e/calls.jsonl"
 
+# smoke.sh against the same fake stacks: the demo sample's files go where the
+# workflow input says, both executions are started with the contract's fields
+# and waited for; the VCF the workflow would write is planted beside them.
+export FAKE_AWS_DIR=$TMP/a GSA_IMAGE_TAG=0123456789ab
+out=$TMP/a/s3/fake-gsa-storage-ResultsBucketName/smoke/0123456789ab/out
+mkdir -p "$out" && cp demo/data/truth.vcf.gz "$out/demo.vcf.gz" && cp demo/data/truth.vcf.gz.tbi "$out/demo.vcf.gz.tbi"
+scripts/platform/smoke.sh --region eu-west-1 >"$TMP/s.out" 2>"$TMP/s.err"
+_lib_report $? "smoke.sh runs the reference and sample workflows and finds the VCF" "$TMP/s.err"
+check_sh "smoke: the demo reference and reads are uploaded" "
+	cmp demo/data/ref.fa $TMP/a/s3/fake-gsa-storage-ResultsBucketName/references/gsa-demo/genome.fa
+	cmp demo/data/R1.fastq.gz $TMP/a/s3/fake-gsa-storage-ResultsBucketName/smoke/0123456789ab/in/R1.fastq.gz"
+check "smoke: the executions get the workflow's input fields" node -e '
+	const fs = require("fs"); const d = process.argv[1] + "/executions/";
+	const ex = fs.readdirSync(d).map((f) => JSON.parse(fs.readFileSync(d + f, "utf8")));
+	const ref = ex.find((e) => /ReferenceStateMachineArn/.test(e.stateMachineArn));
+	const smp = ex.find((e) => /SampleStateMachineArn/.test(e.stateMachineArn));
+	const B = "s3://fake-gsa-storage-ResultsBucketName/";
+	if (ref.input.reference !== B + "references/gsa-demo/") process.exit(1);
+	for (const k of ["sample_id", "fastq_1", "fastq_2", "reference", "output_prefix"]) if (!smp.input[k]) process.exit(2);
+	if (!smp.input.output_prefix.endsWith("/") || !smp.input.fastq_1.startsWith(B + "smoke/")) process.exit(3);' "$TMP/a"
+check_sh "smoke: prints the number of variant records" "grep -q '^smoke: 437 variant records' $TMP/s.out"
+FAKE_AWS_EXEC_STATUS=FAILED check_exit 1 "smoke: a failed execution fails the smoke test" scripts/platform/smoke.sh --region eu-west-1
+rm "$out/demo.vcf.gz"
+check_exit 1 "smoke: a missing VCF fails the smoke test" scripts/platform/smoke.sh --region eu-west-1
+unset GSA_IMAGE_TAG
+
 export FAKE_AWS_DIR=$TMP/a
 scripts/platform/teardown.sh --region eu-west-1 >"$TMP/t.out" 2>"$TMP/t.err"
 _lib_report $? "teardown.sh deletes the stacks" "$TMP/t.err"
