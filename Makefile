@@ -129,6 +129,12 @@ bench: all
 	@scripts/deps.sh bench
 	@echo "run a benchmark: bench/<tool>/run.sh (see bench/RESULTS.md)"
 
+# --- IAM policies (cfn/iam/actions.yml -> cfn/iam-operators.yml, the templates' ---
+# GENERATED POLICY blocks, the table in docs/iam.md; see docs/iam.md) ----------
+.PHONY: policies
+policies: deps-test
+	@node cfn/iam/generate.js
+
 clean:
 	rm -rf build
 
