@@ -13,8 +13,9 @@
 //                           that is a Ref to a parameter gets its value).
 //   cloudformation describe-stacks / delete-stack / wait stack-delete-complete
 //   s3 cp (local file must exist), s3api head-object (404 unless copied),
-//   ecr describe-images / describe-repositories, stepfunctions and
-//   codepipeline start/describe calls: recorded and answered.
+//   ecr describe-images (FAKE_AWS_NO_IMAGE: not found) / describe-repositories
+//   / get-login-password, stepfunctions start-execution (the input must be
+//   JSON) / describe-execution (FAKE_AWS_EXEC_STATUS, default SUCCEEDED).
 // Anything else exits 2 "unsupported", so an unexpected call fails a test.
 // State: $FAKE_AWS_DIR/calls.jsonl (one call a line), stacks/*.json, s3/.
 'use strict';
@@ -90,6 +91,7 @@ function cfnDeploy() {
     outputs[k] = (v && typeof v === 'object' && typeof v.Ref === 'string' && v.Ref in given) ? given[v.Ref] : `fake-${stack}-${k}`;
   }
   if (outputs.ImageRepositoryUri) outputs.ImageRepositoryUri = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${given.ProjectName || 'gsa'}`;
+  if (outputs.ImageRepositoryName) outputs.ImageRepositoryName = given.ProjectName || 'gsa';
   if (outputs.SubnetIds) outputs.SubnetIds = 'subnet-0aaa,subnet-0bbb';
   if (outputs.VpcId) outputs.VpcId = 'vpc-0abc';
   fs.writeFileSync(stackFile(stack), JSON.stringify({ template: file, parameters: given, outputs }, null, 1));
@@ -153,6 +155,13 @@ switch (`${svc} ${cmd}`) {
     else process.stdout.write(status === 'SUCCEEDED' ? 'None\tNone\n' : 'States.TaskFailed\tfake failure\n');
     break;
   }
+  case 'ecr describe-repositories': {
+    argv = rest; const names = opt('--repository-names');
+    const uri = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${names}`;
+    process.stdout.write(query === 'repositories[0].repositoryUri' ? uri + '\n' : JSON.stringify({ repositories: [{ repositoryUri: uri }] }) + '\n');
+    break;
+  }
+  case 'ecr get-login-password': process.stdout.write('fake-ecr-token\n'); break;
   case 'sts get-caller-identity': process.stdout.write('123456789012\n'); break;
   default: fail(`fake-aws: unsupported command: ${argv.join(' ')}`, 2);
 }

@@ -14,7 +14,7 @@ printf '#!/bin/sh\nexec node "%s/tests/cfn/fake-aws.js" "$@"\n' "$GSA_ROOT" >"$T
 chmod +x "$TMP/bin/aws"
 head -c 4096 /dev/urandom >"$TMP/static/ebs-autoscale"
 sha=$(sha256sum "$TMP/static/ebs-autoscale" | cut -d' ' -f1)
-export PATH=$TMP/bin:$PATH GSA_STATIC_BIN=$TMP/static
+export PATH=$TMP/bin:$PATH GSA_STATIC_BIN=$TMP/static GSA_BUILD_DIR=$TMP/build
 unset GSA_PROJECT GSA_REGION GSA_IMAGE_TAG GSA_VPC_ID GSA_SUBNET_IDS GSA_KMS_KEY_ARN GSA_CFN_ROLE_ARN \
 	GSA_EBS_AUTOSCALE_PREFIX GSA_EBS_AUTOSCALE_SHA256 GSA_EGRESS_MODE GSA_ALARM_EMAIL
 # the ebs engineer's unit when it is in the tree, else a stand-in
@@ -79,11 +79,27 @@ check "the project name prefixes the image" test "$(param "$TMP/b" lab-jobs Imag
 check "the alarm address reaches the monitoring stack" test "$(param "$TMP/b" lab-monitoring AlarmEmail)" = "ops@example.org"
 
 export FAKE_AWS_DIR=$TMP/c FAKE_AWS_NO_IMAGE=1
-check_exit 1 "an image tag that is not in ECR is refused" scripts/platform/deploy.sh --image-tag 0123456789ab
+check_exit 1 "an image tag that is not in ECR, with no image to push, is refused" scripts/platform/deploy.sh --image-tag 0123456789ab
 check_sh "... naming the image, before any job definition points at it" "
 	out=\$(scripts/platform/deploy.sh --image-tag 0123456789ab 2>&1) && exit 1
-	grep -q 'gsa:0123456789ab is not in ECR' <<<\"\$out\"
+	grep -q 'gsa:0123456789ab is not in ECR and .* run make image' <<<\"\$out\"
 	! grep -q gsa-jobs $TMP/c/calls.jsonl"
+# with make image's archive at hand, deploy.sh pushes it (buildah, here a
+# recorder) under the commit's tag and goes on
+mkdir -p "$TMP/build/image" && echo archive >"$TMP/build/image/gsa-0.1.0.oci.tar"
+cat >"$TMP/bin/buildah" <<'SH'
+#!/bin/sh
+echo "$*" >>"$FAKE_AWS_DIR/buildah.log"
+case $1 in pull) echo 0f0f0f0f ;; login) cat >"$FAKE_AWS_DIR/buildah.password" ;; esac
+SH
+chmod +x "$TMP/bin/buildah"
+export FAKE_AWS_DIR=$TMP/p
+check "an image not in ECR is pushed from build/image" scripts/platform/deploy.sh --image-tag 0123456789ab
+check_sh "... to the project's repository, tagged with the commit" "
+	grep -qx 'pull --storage-driver vfs --quiet oci-archive:$TMP/build/image/gsa-0.1.0.oci.tar' $TMP/p/buildah.log
+	grep -qx 'push --storage-driver vfs 0f0f0f0f docker://123456789012.dkr.ecr.eu-west-1.amazonaws.com/gsa:0123456789ab' $TMP/p/buildah.log
+	grep -qx fake-ecr-token $TMP/p/buildah.password"
+rm -r "$TMP/build/image"
 unset FAKE_AWS_NO_IMAGE
 
 export FAKE_AWS_DIR=$TMP/d
