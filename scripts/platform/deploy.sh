@@ -100,6 +100,11 @@ stack_deploy() {
 	say "stack $stack ($file)"
 	local extra=()
 	[ -n "$role" ] && extra+=(--role-arn "$role")
+	# CloudFormation takes at most 51,200 bytes inline; larger go through S3
+	if [ "$(wc -c <"$file")" -gt 51200 ]; then
+		[ -n "${OUT[ArtifactsBucketName]:-}" ] || die "$file is over 51,200 bytes and there is no artifacts bucket yet"
+		extra+=(--s3-bucket "${OUT[ArtifactsBucketName]}" --s3-prefix templates)
+	fi
 	aws_cli cloudformation deploy --template-file "$file" --stack-name "$stack" \
 		--parameter-overrides "${args[@]}" --capabilities CAPABILITY_NAMED_IAM \
 		--no-fail-on-empty-changeset --tags "project=$project" "${extra[@]}" >&2
