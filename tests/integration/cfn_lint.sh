@@ -36,9 +36,11 @@ check_sh "the bundled specification would reject batch.yml (why cfnspec)" "
 if command -v cfn-lint >/dev/null 2>&1; then
 	version=$(cfn-lint --version 2>&1 | head -n 1)
 	cfn-lint --format parseable -- "${templates[@]}" >"$TMP/py.out" 2>&1; rc=$?
-	# parseable lines are FILE:LINE:COL:...:RULE:MESSAGE; any line for a template fails it
+	# parseable lines are FILE:LINE:COL:ENDLINE:ENDCOL:RULE:MESSAGE; an error
+	# (E rule) fails the template, warnings (W, I) are shown as comments
+	sed -n 's/^\(.*:[0-9]*:[0-9]*:[0-9]*:[0-9]*:[WI][0-9]*:.*\)$/# warning: \1/p' "$TMP/py.out"
 	for t in "${templates[@]}"; do
-		grep -F "$t:" "$TMP/py.out" >"$TMP/one.out"
+		grep -F "$t:" "$TMP/py.out" | grep -E '^[^:]+:[0-9]+:[0-9]+:[0-9]+:[0-9]+:E[0-9]+:' >"$TMP/one.out"
 		[ ! -s "$TMP/one.out" ]
 		_lib_report $? "python $version: $t" "$TMP/one.out"
 	done
