@@ -13,20 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/platform/lib.sh
 
-project=${GSA_PROJECT:-gsa}
-GSA_REGION=${GSA_REGION:-}
-while [ $# -gt 0 ]; do
-	case $1 in
-	--project) [ -n "${2:-}" ] || die "--project needs a value"; project=$2; shift ;;
-	--region) [ -n "${2:-}" ] || die "--region needs a value"; GSA_REGION=$2; shift ;;
-	*) die "unknown option '$1'" ;;
-	esac
-	shift
-done
-export GSA_REGION
+project_region_opts "$@"
 limit=${GSA_SMOKE_TIMEOUT:-3600}
 [[ $limit =~ ^[0-9]+$ ]] || die "GSA_SMOKE_TIMEOUT '$limit' is not a number of seconds"
-command -v aws >/dev/null || die "the AWS CLI (aws) is not on PATH"
 
 declare -A OUT=()
 for s in storage workflow; do
