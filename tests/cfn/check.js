@@ -21,7 +21,11 @@
 //   jobs        every Batch job definition runs `job` with options job
 //               accepts, and the COMMAND(s) after `--` are gsa tools the
 //               local workflow executor runs (tools/NAME/main.c); it has a
-//               RetryStrategy and a Timeout
+//               RetryStrategy and a Timeout; its resource is <Name>JobDefinition
+//               and some workflow/*.asl.json runs ${JobDefinition<Name>} (the
+//               local engine resolves that name to this resource, AWS to the
+//               state machine's substitution), and a state machine's
+//               substitution JobDefinition<Name> is !Ref <Name>JobDefinitionArn
 // One line "FILE: rule: what is wrong" per problem; exit 1 if any, 2 usage.
 'use strict';
 const fs = require('fs');
@@ -222,6 +226,10 @@ function check_template(file, tpl, text, tools, problems) {
     try { text = fs.readFileSync(asl, 'utf8'); } catch (e) { bad('workflow', `${name}: ${asl} does not exist (parameter ${key.Ref})`); continue; }
     try { JSON.parse(text); } catch (e) { bad('workflow', `${asl}: not JSON: ${e.message}`); continue; }
     const subs = Object.keys(p.DefinitionSubstitutions || {});
+    for (const [k, v] of Object.entries(p.DefinitionSubstitutions || {})) {
+      const jm = /^JobDefinition(.+)$/.exec(k);
+      if (jm && !(v && v.Ref === `${jm[1]}JobDefinitionArn`)) bad('workflow', `${name}: substitution ${k} is not !Ref ${jm[1]}JobDefinitionArn`);
+    }
     const used = new Set(check_sub_names(text));
     for (const u of used) if (!subs.includes(u)) bad('workflow', `${name}: ${asl} uses \${${u}}, which DefinitionSubstitutions does not set`);
     for (const k of subs) if (!used.has(k)) bad('workflow', `${name}: substitution ${k} is not used by ${asl}`);
@@ -234,9 +242,19 @@ function check_template(file, tpl, text, tools, problems) {
   }
 
   // job definitions
+  let aslText = null;
   for (const [name, r] of Object.entries(res)) {
     if (r.Type !== 'AWS::Batch::JobDefinition') continue;
     const p = r.Properties || {};
+    const m = /^(.+)JobDefinition$/.exec(name);
+    if (!m) bad('jobs', `${name}: name a job definition <Name>JobDefinition (the local engine maps \${JobDefinition<Name>} to it)`);
+    else {
+      if (aslText === null) {
+        aslText = fs.existsSync(aslDir) ? fs.readdirSync(aslDir).filter((f) => f.endsWith('.asl.json'))
+          .map((f) => fs.readFileSync(path.join(aslDir, f), 'utf8')).join('\n') : '';
+      }
+      if (!aslText.includes(`\${JobDefinition${m[1]}}`)) bad('jobs', `${name}: no workflow/*.asl.json runs \${JobDefinition${m[1]}}`);
+    }
     if (!p.RetryStrategy) bad('jobs', `${name}: no RetryStrategy`);
     if (!p.Timeout || !p.Timeout.AttemptDurationSeconds) bad('jobs', `${name}: no Timeout.AttemptDurationSeconds`);
     const cmd = (p.ContainerProperties || {}).Command;

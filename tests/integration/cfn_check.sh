@@ -46,4 +46,6 @@ m "an option job does not have fails"      jobs    cfn/jobs.yml      '0,/- "-o"$
 m "a job definition without RetryStrategy fails" jobs cfn/jobs.yml   '0,/RetryStrategy:/s//RetryStrategyX:/'
 m "an ASL substitution the state machine does not set fails" workflow cfn/workflow.yml 's/^        JobQueueSpot: /        JobQueueSpotX: /'
 m "an ASL file without a state machine fails" workflow cfn/workflow.yml 's/^  CohortDefinitionKey:/  CohortDefKey:/; s/!Ref CohortDefinitionKey/!Ref CohortDefKey/'
+m "a job definition that no workflow runs fails" jobs cfn/jobs.yml 's/^  MergeJobDefinition:/  FinalMergeJobDefinition:/; s/!Ref MergeJobDefinition$/!Ref FinalMergeJobDefinition/'
+m "a substitution pointing at another job definition fails" workflow cfn/workflow.yml 's/JobDefinitionMerge: !Ref MergeJobDefinitionArn/JobDefinitionMerge: !Ref CallVariantsJobDefinitionArn/'
 finish
