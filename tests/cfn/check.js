@@ -12,6 +12,9 @@
 //               rewrites them), no '*' or 'service:*' action anywhere
 //   logs        every log group has a retention
 //   dashboard   every dashboard body is valid JSON once ${} are filled in
+//   userdata    a launch template's user data is MIME multipart (what Batch
+//               requires) with a closing boundary, and each shell part passes
+//               `bash -n` once ${} are filled in; it never fetches from GitHub
 //   workflow    a state machine whose DefinitionS3Location.Key is !Ref
 //               <Name>DefinitionKey reads workflow/<name>.asl.json beside the
 //               template: that file is JSON and every ${X} in it is one of the
@@ -30,6 +33,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { spawnSync } = require('child_process');
 const { template_load } = require('./template.js');
 
 const PSEUDO = new Set(['AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition',
@@ -198,6 +202,18 @@ function check_template(file, tpl, text, tools, problems) {
     if (r.Type === 'AWS::Logs::LogGroup' && !(r.Properties || {}).RetentionInDays) bad('logs', `${name}: no RetentionInDays`);
   }
 
+  // user data: MIME multipart with shell parts that parse
+  for (const [name, r] of Object.entries(res)) {
+    if (r.Type !== 'AWS::EC2::LaunchTemplate') continue;
+    const ud = (((r.Properties || {}).LaunchTemplateData || {}).UserData);
+    if (ud === undefined) continue;
+    let body = ud && ud['Fn::Base64'];
+    if (body && body['Fn::Sub'] !== undefined) body = [].concat(body['Fn::Sub'])[0];
+    if (typeof body !== 'string') { bad('userdata', `${name}: UserData is not Fn::Base64 of a string or Sub`); continue; }
+    const text = body.replace(/\$\{!([^}]*)\}/g, '$${$1}').replace(/\$\{[^}]*\}/g, 'X');
+    for (const e of check_user_data(text)) bad('userdata', `${name}: ${e}`);
+  }
+
   // dashboards: the body must be JSON once CloudFormation fills in ${}
   for (const [name, r] of Object.entries(res)) {
     if (r.Type !== 'AWS::CloudWatch::Dashboard') continue;
@@ -263,6 +279,31 @@ function check_template(file, tpl, text, tools, problems) {
   }
 }
 
+/** Problems with launch-template user data TEXT (MIME multipart, as AWS
+ *  Batch requires; shell parts must parse). */
+function check_user_data(text) {
+  const errs = [];
+  const lines = text.split('\n');
+  if (lines[0] !== 'MIME-Version: 1.0') errs.push('first line is not "MIME-Version: 1.0"');
+  const m = /^Content-Type: multipart\/mixed; boundary="([^"]+)"$/m.exec(text);
+  if (!m) return errs.concat('no "Content-Type: multipart/mixed; boundary=..." header');
+  const b = m[1];
+  if (!lines.some((l) => l === `--${b}--`)) errs.push(`no closing boundary --${b}--`);
+  const parts = text.split(`\n--${b}`).slice(1).filter((p) => !p.startsWith('--'));
+  if (!parts.length) errs.push('no MIME part');
+  for (const part of parts) {
+    const sep = part.indexOf('\n\n');
+    const head = part.slice(0, sep);
+    const payload = part.slice(sep + 2);
+    if (!/Content-Type: text\/x-shellscript/.test(head)) continue;
+    if (!payload.startsWith('#!/bin/bash')) errs.push('a shell part does not start with #!/bin/bash');
+    const r = spawnSync('bash', ['-n'], { input: payload, encoding: 'utf8' });
+    if (r.status !== 0) errs.push(`a shell part does not parse: ${(r.stderr || '').trim().split('\n')[0]}`);
+    if (/github\.com|githubusercontent/i.test(payload)) errs.push('a shell part fetches from GitHub');
+  }
+  return errs;
+}
+
 /** Problems with a job definition's Command (argv of `job`, entrypoint or not). */
 function check_job_command(cmd, tools) {
   const errs = [];
@@ -304,9 +345,9 @@ function main(argv) {
     check_template(file, tpl, text, tools, problems);
   }
   for (const p of problems) process.stdout.write(p + '\n');
-  if (!problems.length) process.stdout.write(`${argv.length} template(s): refs, params, imdsv2, buckets, iam, logs, dashboard, workflow, jobs ok\n`);
+  if (!problems.length) process.stdout.write(`${argv.length} template(s): refs, params, imdsv2, buckets, iam, logs, userdata, dashboard, workflow, jobs ok\n`);
   return problems.length ? 1 : 0;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
-module.exports = { check_template, check_job_command, check_sub_names };
+module.exports = { check_template, check_job_command, check_sub_names, check_user_data };
