@@ -140,10 +140,10 @@ function operators_text(t) {
   const conds = {};
   for (const r of T.OPERATOR_ROLES) {
     const cap = r[0].toUpperCase() + r.slice(1);
-    params[`${cap}Groups`] = { Type: 'CommaDelimitedList', Default: '', Description: `IAM groups to attach the ${r} policies to (optional).` };
-    params[`${cap}Roles`] = { Type: 'CommaDelimitedList', Default: '', Description: `IAM roles to attach the ${r} policies to (optional).` };
-    conds[`Has${cap}Groups`] = new Tag('!Not', [new Tag('!Equals', [new Tag('!Join', ['', new Tag('!Ref', `${cap}Groups`)]), ''])]);
-    conds[`Has${cap}Roles`] = new Tag('!Not', [new Tag('!Equals', [new Tag('!Join', ['', new Tag('!Ref', `${cap}Roles`)]), ''])]);
+    params[`${cap}Groups`] = { Type: 'String', Default: '', Description: `IAM group names (comma-separated) to attach the ${r} policies to; empty = none.` };
+    params[`${cap}Roles`] = { Type: 'String', Default: '', Description: `IAM role names (comma-separated) to attach the ${r} policies to; empty = none.` };
+    conds[`Has${cap}Groups`] = new Tag('!Not', [new Tag('!Equals', [new Tag('!Ref', `${cap}Groups`), ''])]);
+    conds[`Has${cap}Roles`] = new Tag('!Not', [new Tag('!Equals', [new Tag('!Ref', `${cap}Roles`), ''])]);
   }
   L.push('Parameters:', ...emit_block(params, 2), '');
   L.push('Conditions:', ...emit_block(conds, 2), '');
@@ -162,8 +162,8 @@ function operators_text(t) {
         Properties: {
           ManagedPolicyName: `\${ProjectName}-${role}-${i + 1}`,
           Description: `gsa ${role} (${i + 1} of ${parts.length}): ${WHO[role]}`.slice(0, 1000),
-          Groups: new Tag('!If', [`Has${cap}Groups`, new Tag('!Ref', `${cap}Groups`), new Tag('!Ref', 'AWS::NoValue')]),
-          Roles: new Tag('!If', [`Has${cap}Roles`, new Tag('!Ref', `${cap}Roles`), new Tag('!Ref', 'AWS::NoValue')]),
+          Groups: new Tag('!If', [`Has${cap}Groups`, new Tag('!Split', [',', new Tag('!Ref', `${cap}Groups`)]), new Tag('!Ref', 'AWS::NoValue')]),
+          Roles: new Tag('!If', [`Has${cap}Roles`, new Tag('!Split', [',', new Tag('!Ref', `${cap}Roles`)]), new Tag('!Ref', 'AWS::NoValue')]),
           PolicyDocument: { Version: '2012-10-17', Statement: stmts },
         },
       };

@@ -64,9 +64,13 @@ for (const [type, where] of [...types.entries()].sort()) {
   r.check(`types: ${type} has reviewed handler permissions`, !!acts, `used by ${where.join(', ')}; add it to cfn/iam/resource-types.yml`);
   if (!acts) continue;
   const miss_admin = acts.filter((a) => !admin_acts.some((g) => glob(g, a)));
-  const miss_deploy = acts.filter((a) => !deploy_acts.some((g) => glob(g, a)));
+  const admin_only = (rt.admin_only_types || []).includes(type);
+  const miss_deploy = admin_only ? [] : acts.filter((a) => !deploy_acts.some((g) => glob(g, a)));
   r.check(`types: ${type}: admin may ${acts.length} handler actions`, !miss_admin.length, `missing: ${miss_admin.join(', ')}`);
-  r.check(`types: ${type}: cfn-deploy may ${acts.length} handler actions`, !miss_deploy.length, `missing: ${miss_deploy.join(', ')}`);
+  if (admin_only) {
+    const extra = acts.filter((a) => !a.startsWith('iam:') && deploy_acts.some((g) => glob(g, a)));
+    r.check(`types: ${type}: admin only, cfn-deploy may not change it`, !extra.length, `cfn-deploy may: ${extra.join(', ')}`);
+  } else r.check(`types: ${type}: cfn-deploy may ${acts.length} handler actions`, !miss_deploy.length, `missing: ${miss_deploy.join(', ')}`);
 }
 
 // ---- roles in the templates ---------------------------------------------------
