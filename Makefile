@@ -138,6 +138,15 @@ policies: deps-test
 clean:
 	rm -rf build
 
+# --- AWS platform (cfn/, buildspec/, scripts/platform/; docs/deploy.md) ---
+.PHONY: deploy teardown cfn-check
+deploy:
+	@scripts/platform/deploy.sh
+teardown:
+	@scripts/platform/teardown.sh
+cfn-check: deps-test
+	@tests/run.sh --integration-only -k cfn_
+
 FORCE:
 
 # keep intermediate objects (unit.o) so re-runs do not rebuild them
