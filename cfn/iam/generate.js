@@ -39,7 +39,11 @@ function emit_quote(s) { return `'${String(s).replace(/'/g, "''")}'`; }
 function emit_scalar(v) {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   const s = String(v);
-  if (s.includes('${')) return `!Sub ${emit_quote(s.replace(T.POLICY_VAR_RE, '$${!$1}'))}`;
+  const whole = /^\$\{([A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)(\.[A-Za-z0-9.]+)?\}$/.exec(s);
+  if (whole) return whole[2] ? `!GetAtt ${whole[1]}${whole[2]}` : `!Ref ${whole[1]}`;
+  // !Sub only when CloudFormation has something to fill in; IAM policy
+  // variables stay literal (escaped as ${!x} inside a !Sub)
+  if (T.sub_refs(s).length) return `!Sub ${emit_quote(s.replace(T.POLICY_VAR_RE, '$${!$1}'))}`;
   if (PLAIN_RE.test(s) && !RESERVED.has(s.toLowerCase())) return s;
   return emit_quote(s);
 }
