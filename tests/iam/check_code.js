@@ -6,7 +6,8 @@
 // for such literals, maps each file to its roles through the table's
 // `senders`, and checks the role's rows hold the action.  In s3.c every
 // s3_op_t starts with its API name and IAM action, and the API must be one
-// the table lists for that action; an EC2 literal's API is the action name.
+// the table lists for that action; every gsa_ec2_call passes its action as
+// a literal, whose API is the action name.
 // Prints ok/not ok lines; exit 1 on any failure.
 'use strict';
 const fs = require('fs');
@@ -70,6 +71,12 @@ for (const file of code_files()) {
     const where = `${file}:${line_of(m.index)}`;
     r.check(`${where}: s3_op_t names its API and IAM action`, !!lit, 'the initializer must start with "ApiName", "s3:Action"');
     if (lit) found.push({ file, line: line_of(m.index), action: lit[2], api: lit[1] });
+  }
+  // EC2: every gsa_ec2_call names its action as a literal (not a variable)
+  for (const m of src.matchAll(/(\bint\s+)?\bgsa_ec2_call\s*\(\s*[^,()]+,\s*([^,]*),/g)) {
+    if (m[1]) continue; // the declaration or definition
+    const where = `${file}:${line_of(m.index)}`;
+    r.check(`${where}: gsa_ec2_call names its IAM action as a literal`, /^"ec2:[A-Z][A-Za-z0-9]+"$/.test(m[2].trim()), `second argument is ${m[2].trim()}`);
   }
   for (const m of src.matchAll(LITERAL_RE)) {
     if (!SERVICES.has(m[1])) continue;
