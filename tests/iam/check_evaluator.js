@@ -136,4 +136,15 @@ is('instance: cannot delete a volume it did not create', ev(inst, 'ec2:DeleteVol
 is('instance: cannot detach another instance\'s volume', ev(inst, 'ec2:DetachVolume', vol, theirs), 'implicit-deny');
 is('instance: cannot read the results bucket', ev(inst, 's3:GetObject', `${results}/runs/S1/S1.bam`), 'implicit-deny');
 
+// state-machine role: the project's queues, job definitions and sample workflow
+const sfn = role_policies(t, 'state-machine');
+is('state-machine: submit to our queue', ev(sfn, 'batch:SubmitJob', `arn:aws:batch:${A}:job-queue/${P}-spot`), 'allow');
+is('state-machine: with our job definition', ev(sfn, 'batch:SubmitJob', `arn:aws:batch:${A}:job-definition/${P}-align-sort:3`), 'allow');
+is('state-machine: cannot submit to another queue', ev(sfn, 'batch:SubmitJob', `arn:aws:batch:${A}:job-queue/prod-queue`), 'implicit-deny');
+is('state-machine: cannot use another job definition', ev(sfn, 'batch:SubmitJob', `arn:aws:batch:${A}:job-definition/admin-shell:1`), 'implicit-deny');
+is('state-machine: the cohort starts sample executions', ev(sfn, 'states:StartExecution', sm(`${P}-sample`)), 'allow');
+is('state-machine: cannot start other state machines', ev(sfn, 'states:StartExecution', sm('their-pipeline')), 'implicit-deny');
+is('state-machine: reads a reference .fai', ev(sfn, 's3:GetObject', `${results}/references/grch38/genome.fa.fai`), 'allow');
+is('state-machine: cannot read sample data', ev(sfn, 's3:GetObject', `${results}/inputs/S1_R1.fastq.gz`), 'implicit-deny');
+
 process.exit(r.failed ? 1 : 0);
