@@ -87,6 +87,21 @@ for (const file of code_files()) {
   }
 }
 
+// the creator tag ebs-autoscale puts on its volumes is the one the instance
+// role's conditions name (a #define ..._TAG_CREATOR "key" in its sources)
+for (const file of code_files()) {
+  const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  for (const m of src.matchAll(/#define\s+\w*TAG_CREATOR\s+"([^"]+)"/g)) {
+    const keys = new Set();
+    for (const row of T.table_rows(t, 'instance')) {
+      for (const block of Object.values(row.condition || {})) for (const k of Object.keys(block)) keys.add(k);
+    }
+    for (const k of [`aws:RequestTag/${m[1]}`, `aws:ResourceTag/${m[1]}`]) {
+      r.check(`${file}: creator tag ${m[1]}: the instance role conditions on ${k.split('/')[0]}`, keys.has(k), `cfn/iam/actions.yml names ${[...keys].filter((x) => /Tag\//.test(x)).join(', ')}`);
+    }
+  }
+}
+
 // the scanner must see the S3 client's requests (a broken scanner fails here)
 const s3_apis = new Set(found.filter((f) => f.file === 'common/aws/s3.c').map((f) => f.api));
 for (const api of ['GetObject', 'HeadObject', 'PutObject', 'ListObjectsV2', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload']) {
