@@ -1,0 +1,58 @@
+/* eas_detect.c — usage sampling and fill prediction. */
+#include "eas_detect.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sys/statvfs.h>
+
+int eas_usage_read(const char *mountpoint, eas_usage_t *u, gsa_err_t *err)
+{
+	struct statvfs s;
+	if (statvfs(mountpoint, &s)) return gsa_err_errno(err, errno, "%s: statvfs", mountpoint);
+	u->total = (uint64_t)s.f_blocks * s.f_frsize;
+	u->avail = (uint64_t)s.f_bavail * s.f_frsize;
+	if (u->avail > u->total) u->avail = u->total;
+	u->used = u->total - u->avail;
+	u->pct = u->total ? 100.0 * (double)u->used / (double)u->total : 100.0;
+	return 0;
+}
+
+void eas_predictor_init(eas_predictor_t *p)
+{
+	p->last_t = 0;
+	p->last_used = 0;
+	p->rate = 0;
+	p->samples = 0;
+}
+
+void eas_predictor_update(eas_predictor_t *p, double t, uint64_t used)
+{
+	if (p->samples > 0 && t > p->last_t) {
+		double d = used > p->last_used ? (double)(used - p->last_used) : 0.0;
+		double r = d / (t - p->last_t);
+		/* rise fast, decay slowly: a writer that just started counts at once */
+		p->rate = r > p->rate ? r : 0.8 * p->rate + 0.2 * r;
+	}
+	p->last_t = t;
+	p->last_used = used;
+	p->samples++;
+}
+
+double eas_predictor_time_to_full(const eas_predictor_t *p, uint64_t avail)
+{
+	return p->rate > 0 ? (double)avail / p->rate : INFINITY;
+}
+
+eas_grow_reason_t eas_detect_decide(const eas_config_t *cfg, const eas_usage_t *u, const eas_predictor_t *p,
+				    long ndev, double lead_s)
+{
+	if (u->pct >= (double)eas_config_threshold(cfg, ndev)) return EAS_GROW_THRESHOLD;
+	if (cfg->predict && eas_predictor_time_to_full(p, u->avail) < lead_s * cfg->safety_factor)
+		return EAS_GROW_PREDICTED;
+	return EAS_GROW_NO;
+}
+
+const char *eas_detect_reason_name(eas_grow_reason_t r)
+{
+	return r == EAS_GROW_THRESHOLD ? "threshold" : r == EAS_GROW_PREDICTED ? "predicted" : "no";
+}
