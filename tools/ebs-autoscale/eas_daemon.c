@@ -221,7 +221,7 @@ int eas_daemon_run(const eas_config_t *cfg, const gsa_log_t *log, const eas_daem
 				statvfs_fail_at = now;
 			}
 		} else {
-			eas_predictor_update(&pred, now, u.used);
+			eas_predictor_update(&pred, now, u.written);
 			if (now - ndev_at > 60) {
 				long n = count_devices(cfg, log);
 				if (n > 0) ndev = n;
@@ -232,6 +232,7 @@ int eas_daemon_run(const eas_config_t *cfg, const gsa_log_t *log, const eas_daem
 				loud(&L, now, &u, st->last_error);
 			} else if (why != EAS_GROW_NO) {
 				grow(&L, now, &u, &pred, ndev, why);
+				eas_predictor_rebase(&pred);
 				long n = count_devices(cfg, log);
 				if (n > 0) ndev = n;
 				ndev_at = gsa_monotonic_seconds();

@@ -14,6 +14,8 @@ int eas_usage_read(const char *mountpoint, eas_usage_t *u, gsa_err_t *err)
 	if (u->avail > u->total) u->avail = u->total;
 	u->used = u->total - u->avail;
 	u->pct = u->total ? 100.0 * (double)u->used / (double)u->total : 100.0;
+	uint64_t free_b = (uint64_t)s.f_bfree * s.f_frsize;
+	u->written = u->total > free_b ? u->total - free_b : 0;
 	return 0;
 }
 
@@ -37,6 +39,8 @@ void eas_predictor_update(eas_predictor_t *p, double t, uint64_t used)
 	p->last_used = used;
 	p->samples++;
 }
+
+void eas_predictor_rebase(eas_predictor_t *p) { p->samples = 0; }
 
 double eas_predictor_time_to_full(const eas_predictor_t *p, uint64_t avail)
 {

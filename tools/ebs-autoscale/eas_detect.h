@@ -14,6 +14,7 @@ typedef struct eas_usage {
 	uint64_t avail;   /* bytes an unprivileged writer may still use */
 	uint64_t used;    /* total - avail */
 	double pct;       /* used / total * 100 */
+	uint64_t written; /* (blocks - free blocks) x block size: what writes consume, for the rate */
 } eas_usage_t;
 
 /* statvfs of the mounted filesystem at mountpoint.  Returns 0, or -1 with
@@ -30,8 +31,11 @@ typedef struct eas_predictor {
 } eas_predictor_t;
 
 void eas_predictor_init(eas_predictor_t *p);
-/* Feed one sample taken at monotonic time t. */
+/* Feed one sample taken at monotonic time t (used: eas_usage_t.written). */
 void eas_predictor_update(eas_predictor_t *p, double t, uint64_t used);
+/* Take the next sample as a new baseline, keeping the rate (after the
+ * filesystem changed size, when the byte counts jump). */
+void eas_predictor_rebase(eas_predictor_t *p);
 /* Seconds until avail is gone at the current rate (inf when not growing). */
 double eas_predictor_time_to_full(const eas_predictor_t *p, uint64_t avail);
 
