@@ -151,10 +151,9 @@ int gsa_ec2_call(gsa_ec2_client_t *c, const char *action, const gsa_ec2_params_t
 		}
 		char *code = NULL, *msg = NULL, *rid = NULL;
 		if (prc == 0 && resp.body.s) {
-			gsa_xml_span_t doc = gsa_xml_doc(resp.body.s);
-			code = gsa_xml_text(doc, "Code");
-			msg = gsa_xml_text(doc, "Message");
-			rid = gsa_xml_text(doc, "RequestID");
+			code = gsa_xml_next(resp.body.s, "Code", NULL);
+			msg = gsa_xml_next(resp.body.s, "Message", NULL);
+			rid = gsa_xml_next(resp.body.s, "RequestID", NULL);
 		}
 		if (prc == 0 && !code) code = gsa_strdup_printf("HTTP%ld", resp.status);
 		snprintf(c->last_code, sizeof c->last_code, "%s", prc ? "transport" : code);

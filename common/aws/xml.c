@@ -73,48 +73,92 @@ gsa_xml_span_t gsa_xml_doc(const char *xml)
 	return s;
 }
 
-/* a start tag "<tag>" or "<tag " at p (not an end tag); 1 when it is */
-static int is_open(const char *p, const char *z, const char *tag, size_t tl)
+/* p at '<' of a start tag: its name [*n, *n + *nl), pointer after '>' and
+ * whether it closes itself.  NULL when cut short. */
+static const char *open_tag(const char *p, const char *z, const char **n, size_t *nl, int *selfclose)
 {
-	if (z - p < (long)tl + 2 || p[0] != '<' || memcmp(p + 1, tag, tl)) return 0;
-	char c = p[1 + tl];
-	return c == '>' || c == ' ' || c == '/';
+	const char *q = p + 1;
+	*n = q;
+	while (q < z && *q != '>' && *q != '/' && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') q++;
+	*nl = (size_t)(q - *n);
+	const char *gt = memchr(q, '>', (size_t)(z - q));
+	if (!gt) return NULL;
+	*selfclose = gt[-1] == '/';
+	return gt + 1;
 }
 
-static int is_close(const char *p, const char *z, const char *tag, size_t tl)
+/* skip <? ... ?> and <! ... > (declarations, comments); NULL when cut short */
+static const char *skip_decl(const char *p, const char *z)
 {
-	return z - p >= (long)tl + 3 && p[0] == '<' && p[1] == '/' && !memcmp(p + 2, tag, tl) && p[2 + tl] == '>';
+	if (p[1] == '!' && z - p >= 4 && !memcmp(p, "<!--", 4)) {
+		for (const char *q = p + 4; q + 3 <= z; q++)
+			if (!memcmp(q, "-->", 3)) return q + 3;
+		return NULL;
+	}
+	const char *gt = memchr(p, '>', (size_t)(z - p));
+	return gt ? gt + 1 : NULL;
+}
+
+/* p just after a start tag: the content end (at its "</") and the pointer
+ * after the end tag.  Returns 0, or -1 when cut short. */
+static int find_end(const char *p, const char *z, const char **cend, const char **after)
+{
+	int depth = 0;
+	while (p < z) {
+		const char *lt = memchr(p, '<', (size_t)(z - p));
+		if (!lt || lt + 1 >= z) return -1;
+		if (lt[1] == '/') {
+			const char *gt = memchr(lt, '>', (size_t)(z - lt));
+			if (!gt) return -1;
+			if (depth == 0) {
+				*cend = lt;
+				*after = gt + 1;
+				return 0;
+			}
+			depth--;
+			p = gt + 1;
+		} else if (lt[1] == '?' || lt[1] == '!') {
+			if (!(p = skip_decl(lt, z))) return -1;
+		} else {
+			const char *n;
+			size_t nl;
+			int sc;
+			if (!(p = open_tag(lt, z, &n, &nl, &sc))) return -1;
+			if (!sc) depth++;
+		}
+	}
+	return -1;
 }
 
 int gsa_xml_child(gsa_xml_span_t in, const char **from, const char *tag, gsa_xml_span_t *inner)
 {
 	size_t tl = strlen(tag);
 	const char *p = from && *from ? *from : in.a;
-	for (; p < in.z; p++) {
-		if (*p != '<' || !is_open(p, in.z, tag, tl)) continue;
-		const char *gt = memchr(p, '>', (size_t)(in.z - p));
-		if (!gt) return 0;
-		if (gt[-1] == '/') { /* <tag/>: empty */
-			inner->a = inner->z = gt + 1;
-			if (from) *from = gt + 1;
+	while (p < in.z) {
+		const char *lt = memchr(p, '<', (size_t)(in.z - p));
+		if (!lt || lt + 1 >= in.z) return 0;
+		if (lt[1] == '/') return 0; /* end of the parent */
+		if (lt[1] == '?' || lt[1] == '!') {
+			if (!(p = skip_decl(lt, in.z))) return 0;
+			continue;
+		}
+		const char *n, *cend, *after;
+		size_t nl;
+		int sc;
+		const char *body = open_tag(lt, in.z, &n, &nl, &sc);
+		if (!body) return 0;
+		if (sc) {
+			cend = after = body;
+		} else if (find_end(body, in.z, &cend, &after)) {
+			return 0;
+		}
+		if (nl == tl && !memcmp(n, tag, tl)) {
+			inner->a = body;
+			inner->z = cend;
+			if (from) *from = after;
 			return 1;
 		}
-		int depth = 1;
-		for (const char *q = gt + 1; q < in.z; q++) {
-			if (*q != '<') continue;
-			if (is_close(q, in.z, tag, tl)) {
-				if (--depth == 0) {
-					inner->a = gt + 1;
-					inner->z = q;
-					if (from) *from = q + tl + 3;
-					return 1;
-				}
-			} else if (is_open(q, in.z, tag, tl)) {
-				const char *g2 = memchr(q, '>', (size_t)(in.z - q));
-				if (g2 && g2[-1] != '/') depth++;
-			}
-		}
-		return 0;
+		p = after;
 	}
 	return 0;
 }
@@ -128,4 +172,35 @@ char *gsa_xml_text(gsa_xml_span_t in, const char *tag)
 	gsa_strbuf_init(&b);
 	gsa_xml_unescape(&b, t.a, (size_t)(t.z - t.a));
 	return gsa_strbuf_detach(&b);
+}
+
+int gsa_xml_root(const char *xml, gsa_xml_span_t *inner)
+{
+	gsa_xml_span_t doc = gsa_xml_doc(xml);
+	const char *p = doc.a;
+	while (p < doc.z) {
+		const char *lt = memchr(p, '<', (size_t)(doc.z - p));
+		if (!lt || lt + 1 >= doc.z || lt[1] == '/') return 0;
+		if (lt[1] == '?' || lt[1] == '!') {
+			if (!(p = skip_decl(lt, doc.z))) return 0;
+			continue;
+		}
+		const char *n, *cend, *after;
+		size_t nl;
+		int sc;
+		const char *body = open_tag(lt, doc.z, &n, &nl, &sc);
+		if (!body) return 0;
+		if (sc) cend = body;
+		else if (find_end(body, doc.z, &cend, &after)) return 0;
+		inner->a = body;
+		inner->z = cend;
+		return 1;
+	}
+	return 0;
+}
+
+char *gsa_xml_root_text(const char *xml, const char *tag)
+{
+	gsa_xml_span_t r;
+	return gsa_xml_root(xml, &r) ? gsa_xml_text(r, tag) : NULL;
 }

@@ -26,14 +26,23 @@ char *gsa_xml_next(const char *xml, const char *tag, const char **pos);
  * &apos; and numeric references). */
 void gsa_xml_unescape(gsa_strbuf_t *b, const char *s, size_t n);
 
-/* Find the next element <tag> (or <tag attr...>) starting in [*from, in.z)
- * at any depth; *inner receives its content (between the start and the
- * matching end tag, same-name nesting followed).  *from moves past the end
- * tag.  Returns 1 when found, 0 when not. */
+/* Find the next element <tag> (or <tag attr...>) that is a direct child of
+ * the content in, starting at *from (NULL or in.a: the beginning; *from
+ * must be at the top level of in); *inner receives its content.  *from
+ * moves past its end tag, so repeated calls walk the siblings.  Returns 1
+ * when found, 0 when not (or the document is cut short). */
 int gsa_xml_child(gsa_xml_span_t in, const char **from, const char *tag, gsa_xml_span_t *inner);
 
-/* Entity-decoded text of the first <tag> inside in (new string), or NULL. */
+/* Entity-decoded text of the first direct child <tag> of in (new string),
+ * or NULL. */
 char *gsa_xml_text(gsa_xml_span_t in, const char *tag);
+
+/* Like gsa_xml_text for the root element's children: the text of
+ * <root><tag> in a whole document, or NULL. */
+char *gsa_xml_root_text(const char *xml, const char *tag);
+
+/* The content of the document's root element (after any <?xml ...?>). */
+int gsa_xml_root(const char *xml, gsa_xml_span_t *inner);
 
 /* The whole of a NUL-terminated document as a span. */
 gsa_xml_span_t gsa_xml_doc(const char *xml);

@@ -98,7 +98,7 @@ ebs_write_config() {
  "volume": {"type": "gp3", "iops": 3000, "throughput": 125, "encrypted": true},
  "detection_interval": 0.2,
  "limits": {"min_ebs_volume_size": 1, "max_ebs_volume_size": 64, "max_logical_volume_size": 1000,
-            "max_ebs_volume_count": 8},
+            "max_ebs_volume_count": 16},
  "thresholds": {"1": 50, "4": 80, "7": 90},
  "volume_sizes": {"1": 4},
  "prediction": {"enabled": true, "initial_lead_time": 5, "safety_factor": 2},

@@ -95,8 +95,9 @@ static void loud(loop_t *L, double now, const eas_usage_t *u, const char *why)
 		  (double)u->avail / GIB, why);
 }
 
-/* one growth decided at time t0 */
-static void grow(loop_t *L, double t0, const eas_usage_t *u, const eas_predictor_t *p, long ndev,
+/* one growth decided at time t0; returns 1 when it was attempted, 0 when a
+ * limit stopped it */
+static int grow(loop_t *L, double t0, const eas_usage_t *u, const eas_predictor_t *p, long ndev,
 		 eas_grow_reason_t why)
 {
 	const eas_config_t *cfg = L->cfg;
@@ -120,7 +121,7 @@ static void grow(loop_t *L, double t0, const eas_usage_t *u, const eas_predictor
 			eas_grow_save(L->g);
 		}
 		loud(L, t0, u, limit);
-		return;
+		return 0;
 	}
 	gsa_kv_t kv[] = { GSA_KV_STR("reason", eas_detect_reason_name(why)), GSA_KV_NUM("used_pct", u->pct),
 			  GSA_KV_NUM("devices", ndev), GSA_KV_NUM("write_mb_per_s", p->rate / 1e6),
@@ -140,7 +141,7 @@ static void grow(loop_t *L, double t0, const eas_usage_t *u, const eas_predictor
 		gsa_kv_t k2[] = { GSA_KV_NUM("detection_to_usable_s", dt), GSA_KV_NUM("api_requests", L->g->ec2->requests),
 				  GSA_KV_NUM("api_throttled", L->g->ec2->throttled) };
 		gsa_log_kv(L->log, GSA_LOG_INFO, "growth done", k2, 3);
-		return;
+		return 1;
 	}
 	L->failures++;
 	double backoff = fmin(5.0 * pow(2, L->failures - 1), 300);
@@ -150,6 +151,7 @@ static void grow(loop_t *L, double t0, const eas_usage_t *u, const eas_predictor
 	eas_grow_save(L->g);
 	gsa_error(L->log, "growth of %s failed (attempt %d, next in %.0f s): %s", cfg->mountpoint, L->failures, backoff,
 		  e.msg);
+	return 1;
 }
 
 int eas_daemon_run(const eas_config_t *cfg, const gsa_log_t *log, const eas_daemon_hooks_t *hooks, int *stop_sig,
@@ -204,7 +206,7 @@ int eas_daemon_run(const eas_config_t *cfg, const gsa_log_t *log, const eas_daem
 
 	loop_t L = { cfg, log, st, g, cfg->lead_time_s, 0, 0, 0, -1e9, -1e9 };
 	eas_predictor_t pred;
-	eas_predictor_init(&pred);
+	eas_predictor_init(&pred, 3.0);
 	long ndev = count_devices(cfg, log);
 	double ndev_at = gsa_monotonic_seconds();
 	gsa_info(log, "watching %s (%s, %ld device%s) every %.2f s", cfg->mountpoint, eas_config_fs_name(cfg->fs), ndev,
@@ -231,8 +233,7 @@ int eas_daemon_run(const eas_config_t *cfg, const gsa_log_t *log, const eas_daem
 			if (why != EAS_GROW_NO && now < L.retry_at) {
 				loud(&L, now, &u, st->last_error);
 			} else if (why != EAS_GROW_NO) {
-				grow(&L, now, &u, &pred, ndev, why);
-				eas_predictor_rebase(&pred);
+				if (grow(&L, now, &u, &pred, ndev, why)) eas_predictor_rebase(&pred);
 				long n = count_devices(cfg, log);
 				if (n > 0) ndev = n;
 				ndev_at = gsa_monotonic_seconds();

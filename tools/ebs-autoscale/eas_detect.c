@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 #include <sys/statvfs.h>
 
 int eas_usage_read(const char *mountpoint, eas_usage_t *u, gsa_err_t *err)
@@ -19,28 +20,30 @@ int eas_usage_read(const char *mountpoint, eas_usage_t *u, gsa_err_t *err)
 	return 0;
 }
 
-void eas_predictor_init(eas_predictor_t *p)
+void eas_predictor_init(eas_predictor_t *p, double window)
 {
-	p->last_t = 0;
-	p->last_used = 0;
-	p->rate = 0;
-	p->samples = 0;
+	memset(p, 0, sizeof *p);
+	p->window = window > 0 ? window : 3;
 }
 
 void eas_predictor_update(eas_predictor_t *p, double t, uint64_t used)
 {
-	if (p->samples > 0 && t > p->last_t) {
-		double d = used > p->last_used ? (double)(used - p->last_used) : 0.0;
-		double r = d / (t - p->last_t);
-		/* rise fast, decay slowly: a writer that just started counts at once */
-		p->rate = r > p->rate ? r : 0.8 * p->rate + 0.2 * r;
+	p->head = (p->head + 1) % EAS_PRED_RING;
+	p->t[p->head] = t;
+	p->w[p->head] = used;
+	if (p->n < EAS_PRED_RING) p->n++;
+	/* the oldest sample still inside the window (at least the previous one) */
+	int old = -1;
+	for (int k = 1; k < p->n; k++) {
+		int i = (p->head - k + EAS_PRED_RING) % EAS_PRED_RING;
+		if (old >= 0 && t - p->t[i] > p->window) break;
+		old = i;
 	}
-	p->last_t = t;
-	p->last_used = used;
-	p->samples++;
+	if (old < 0 || t <= p->t[old]) return;
+	p->rate = used > p->w[old] ? (double)(used - p->w[old]) / (t - p->t[old]) : 0.0;
 }
 
-void eas_predictor_rebase(eas_predictor_t *p) { p->samples = 0; }
+void eas_predictor_rebase(eas_predictor_t *p) { p->n = 0; }
 
 double eas_predictor_time_to_full(const eas_predictor_t *p, uint64_t avail)
 {

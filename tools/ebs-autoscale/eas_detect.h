@@ -21,20 +21,25 @@ typedef struct eas_usage {
  * err (GSA_EIO). */
 int eas_usage_read(const char *mountpoint, eas_usage_t *u, gsa_err_t *err);
 
-/* Write-rate estimate: an exponentially weighted mean of the growth of
- * `used` between samples (shrinking counts as zero). */
+/* Write-rate estimate: the growth of `written` over the last `window`
+ * seconds (shrinking counts as zero), from a ring of recent samples.  A
+ * window of a few seconds smooths the bursts of page-cache flushes. */
+#define EAS_PRED_RING 64
+
 typedef struct eas_predictor {
-	double last_t;
-	uint64_t last_used;
+	double t[EAS_PRED_RING];
+	uint64_t w[EAS_PRED_RING];
+	int head, n;
+	double window;    /* seconds */
 	double rate;      /* bytes/s */
-	int samples;
 } eas_predictor_t;
 
-void eas_predictor_init(eas_predictor_t *p);
+/* Start empty, averaging over window seconds (> 0). */
+void eas_predictor_init(eas_predictor_t *p, double window);
 /* Feed one sample taken at monotonic time t (used: eas_usage_t.written). */
 void eas_predictor_update(eas_predictor_t *p, double t, uint64_t used);
-/* Take the next sample as a new baseline, keeping the rate (after the
- * filesystem changed size, when the byte counts jump). */
+/* Forget the samples, keeping the rate (after the filesystem changed size,
+ * when the byte counts jump). */
 void eas_predictor_rebase(eas_predictor_t *p);
 /* Seconds until avail is gone at the current rate (inf when not growing). */
 double eas_predictor_time_to_full(const eas_predictor_t *p, uint64_t avail);

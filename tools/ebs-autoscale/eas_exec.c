@@ -32,13 +32,30 @@ int eas_exec_exists(const char *name)
 	return 0;
 }
 
+/* the last two non-empty lines of s joined by "; " (tools often end with a
+ * generic "Run 'X --help'" after the real reason) */
 static void last_line(const char *s, char *out, size_t n)
 {
-	size_t len = strlen(s);
-	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ')) len--;
-	size_t a = len;
-	while (a && s[a - 1] != '\n') a--;
-	snprintf(out, n, "%.*s", (int)(len - a), s + a);
+	const char *ln[2] = { NULL, NULL };
+	size_t ll[2] = { 0, 0 };
+	for (const char *p = s; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		const char *a = p;
+		size_t k = len;
+		while (k && (*a == ' ' || *a == '\t')) a++, k--;
+		while (k && (a[k - 1] == '\r' || a[k - 1] == ' ')) k--;
+		if (k) {
+			ln[0] = ln[1];
+			ll[0] = ll[1];
+			ln[1] = a;
+			ll[1] = k;
+		}
+		p += len + (e ? 1 : 0);
+	}
+	if (ln[0]) snprintf(out, n, "%.*s; %.*s", (int)ll[0], ln[0], (int)ll[1], ln[1]);
+	else if (ln[1]) snprintf(out, n, "%.*s", (int)ll[1], ln[1]);
+	else out[0] = 0;
 }
 
 int eas_exec_run(char *const argv[], char **out, gsa_err_t *err)
