@@ -42,10 +42,10 @@ typedef struct eas_config {
 	double available_timeout_s;       /* timeouts.volume_available */
 	double attach_timeout_s;          /* timeouts.volume_attached */
 	double device_timeout_s;          /* timeouts.device_visible */
-	int api_max_attempts;             /* api.max_attempts */
+	long api_max_attempts;            /* api.max_attempts */
 	long api_backoff_base_ms, api_backoff_cap_ms;
 	char ec2_endpoint[256];           /* api.ec2_endpoint ("" = default chain) */
-	int imds_token_ttl;               /* imds.token_ttl_seconds */
+	long imds_token_ttl;              /* imds.token_ttl_seconds */
 	char state_dir[256];              /* state_dir */
 	double log_interval_s;            /* logging.log_interval */
 	char by_id_dir[256];              /* devices.by_id_dir */

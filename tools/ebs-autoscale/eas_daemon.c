@@ -35,7 +35,7 @@ static int imds_string(eas_aws_t *a, const char *path, char *out, size_t n, gsa_
 int eas_aws_connect(eas_aws_t *a, const eas_config_t *cfg, const gsa_log_t *log, gsa_err_t *err)
 {
 	memset(a, 0, sizeof *a);
-	gsa_imds_init(&a->imds, cfg->imds_token_ttl);
+	gsa_imds_init(&a->imds, (int)cfg->imds_token_ttl);
 	if (imds_string(a, "/latest/meta-data/instance-id", a->instance_id, sizeof a->instance_id, err) ||
 	    imds_string(a, "/latest/meta-data/placement/availability-zone", a->az, sizeof a->az, err) ||
 	    imds_string(a, "/latest/meta-data/placement/region", a->region, sizeof a->region, err))
@@ -46,7 +46,7 @@ int eas_aws_connect(eas_aws_t *a, const eas_config_t *cfg, const gsa_log_t *log,
 	if (gsa_ec2_init(&a->ec2, a->region, cfg->ec2_endpoint[0] ? cfg->ec2_endpoint : NULL, &a->creds, log, err))
 		return -1;
 	a->have_ec2 = 1;
-	a->ec2.max_attempts = cfg->api_max_attempts;
+	a->ec2.max_attempts = (int)cfg->api_max_attempts;
 	a->ec2.base_ms = cfg->api_backoff_base_ms;
 	a->ec2.cap_ms = cfg->api_backoff_cap_ms;
 	gsa_info(log, "instance %s in %s (%s), EC2 endpoint %s, credentials from %s", a->instance_id, a->az, a->region,

@@ -301,7 +301,7 @@ static int lvm_init(const eas_config_t *cfg, const char *device, const gsa_log_t
 			free(lv);
 			return -1;
 		}
-		if (created) *created = 1;
+		*created = 1;
 	}
 	rc = do_mount(lv, cfg->mountpoint, "xfs", err);
 	free(lv);
@@ -340,9 +340,11 @@ int eas_fs_has_device(const eas_config_t *cfg, const char *device, gsa_err_t *er
 	return 0;
 }
 
-int eas_fs_init(const eas_config_t *cfg, const char *device, const gsa_log_t *log, int *created, gsa_err_t *err)
+int eas_fs_init(const eas_config_t *cfg, const char *device, const gsa_log_t *log, eas_fs_init_result_t *res,
+		gsa_err_t *err)
 {
-	if (created) *created = 0;
+	int created_v = 0, *created = &created_v;
+	if (res) *res = EAS_FS_INIT_MOUNTED;
 	if (check_block(device, err)) return -1;
 	if (is_mounted(cfg)) {
 		int has = eas_fs_has_device(cfg, device, err);
@@ -350,18 +352,22 @@ int eas_fs_init(const eas_config_t *cfg, const char *device, const gsa_log_t *lo
 		if (!has)
 			return gsa_err_set(err, GSA_EIO, "%s: already a mounted %s filesystem without %s",
 					   cfg->mountpoint, eas_config_fs_name(cfg->fs), device);
-		gsa_info(log, "%s: already initialised on %s", cfg->mountpoint, device);
+		if (res) *res = EAS_FS_INIT_ALREADY;
 		return 0;
 	}
-	if (cfg->fs == EAS_FS_XFS_LVM) return lvm_init(cfg, device, log, created, err);
+	if (cfg->fs == EAS_FS_XFS_LVM) {
+		int rc = lvm_init(cfg, device, log, created, err);
+		if (res && created_v) *res = EAS_FS_INIT_CREATED;
+		return rc;
+	}
 	if (!has_btrfs_magic(device)) {
 		char *mkfs = find_mkfs_btrfs();
 		const char *argv[] = { mkfs, "-q", device, NULL };
 		int rc = run(argv, NULL, err);
 		free(mkfs);
 		if (rc) return -1;
-		if (created) *created = 1;
-		gsa_info(log, "created a btrfs filesystem on %s", device);
+		*created = 1;
+		if (res) *res = EAS_FS_INIT_CREATED;
 	}
 	return do_mount(device, cfg->mountpoint, "btrfs", err);
 }

@@ -20,11 +20,18 @@ typedef struct eas_fs_dev {
 	uint64_t used;    /* bytes allocated to chunks (btrfs) */
 } eas_fs_dev_t;
 
+typedef enum {
+	EAS_FS_INIT_MOUNTED = 0,  /* an existing filesystem on device was mounted */
+	EAS_FS_INIT_CREATED,      /* a new filesystem was made and mounted */
+	EAS_FS_INIT_ALREADY       /* it was mounted already: nothing done */
+} eas_fs_init_result_t;
+
 /* Create the filesystem on device and mount it at cfg->mountpoint; each
- * step is skipped when already done (idempotent).  *created (may be NULL)
- * is set to 1 when a new filesystem was made.  btrfs: mkfs.btrfs beside the
- * daemon's own executable, else in PATH.  Returns 0 or -1 with err. */
-int eas_fs_init(const eas_config_t *cfg, const char *device, const gsa_log_t *log, int *created, gsa_err_t *err);
+ * step is skipped when already done (idempotent); *res (may be NULL) says
+ * what happened.  btrfs: mkfs.btrfs beside the daemon's own executable,
+ * else in PATH.  Returns 0 or -1 with err. */
+int eas_fs_init(const eas_config_t *cfg, const char *device, const gsa_log_t *log, eas_fs_init_result_t *res,
+		gsa_err_t *err);
 
 /* Check that cfg->mountpoint is a mount of the configured kind.  Returns 0,
  * or -1 with err (GSA_EIO, "MOUNTPOINT: not a mounted btrfs filesystem"). */

@@ -239,10 +239,13 @@ int main(int argc, char **argv)
 	block_signals(&sigs);
 	rc = 0;
 	if (is_init) {
-		int created = 0;
-		if (eas_fs_init(cfg, device, &log, &created, &err)) rc = -1;
-		else gsa_info(&log, "%s: %s on %s mounted%s", cfg->mountpoint, eas_config_fs_name(cfg->fs), device,
-			      created ? " (new filesystem)" : "");
+		eas_fs_init_result_t res;
+		if (eas_fs_init(cfg, device, &log, &res, &err)) rc = -1;
+		else if (res == EAS_FS_INIT_ALREADY)
+			gsa_info(&log, "%s: already initialised (%s on %s)", cfg->mountpoint, eas_config_fs_name(cfg->fs), device);
+		else
+			gsa_info(&log, "%s: %s on %s mounted%s", cfg->mountpoint, eas_config_fs_name(cfg->fs), device,
+				 res == EAS_FS_INIT_CREATED ? " (new filesystem)" : "");
 	} else if (!strcmp(cmd, "run")) {
 		eas_daemon_hooks_t hooks = { pending_stop, wait_stop, &sigs };
 		int sig = 0;
