@@ -92,7 +92,12 @@ static int bucket_dns_ok(const char *b, int https)
 	return 1;
 }
 
+/* One request.  api is the S3 API name and iam the IAM action that
+ * authorises it, both string literals: tests/iam reads them from this file
+ * to check that the job role's policy allows every request we send. */
 typedef struct s3_op {
+	const char *api;          /* S3 API, e.g. "HeadObject" */
+	const char *iam;          /* IAM action, e.g. "s3:GetObject" */
 	const char *method;
 	const char *bucket;
 	const char *key;          /* NULL: bucket-level request */
@@ -129,6 +134,9 @@ static int cancelled(gsa_s3_conn_t *c, const s3_op_t *op, gsa_err_t *err)
 static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa_err_t *err)
 {
 	gsa_s3_client_t *cl = c->cl;
+	if (!op->api || !op->iam)
+		return gsa_err_set(err, GSA_EINTERNAL, "s3://%s: S3 request without its API name and IAM action", op->bucket);
+	gsa_debug(cl->log, "%s (%s) %s s3://%s/%s", op->api, op->iam, op->method, op->bucket, op->key ? op->key : "");
 	int virt = cl->addressing == GSA_S3_ADDR_VIRTUAL ||
 		   (cl->addressing == GSA_S3_ADDR_AUTO && !cl->custom_endpoint &&
 		    bucket_dns_ok(op->bucket, !strcmp(cl->scheme, "https")));
@@ -319,7 +327,7 @@ static int explain_missing(gsa_s3_conn_t *c, const char *bucket, const char *key
 	gsa_strbuf_init(&q);
 	gsa_strbuf_append(&q, "list-type=2&max-keys=1&prefix=");
 	gsa_aws_uri_encode(&q, key, 0);
-	s3_op_t op = { "GET", bucket, NULL, q.s, NULL, 0, NULL, NULL, NULL, 0 };
+	s3_op_t op = { "ListObjectsV2", "s3:ListBucket", "GET", bucket, NULL, q.s, NULL, 0, NULL, NULL, NULL, 0 };
 	int rc = s3_do(c, &op, &r, err);
 	if (rc == 0) {
 		char *k = r.body.s ? gsa_xml_next(r.body.s, "Key", NULL) : NULL;
@@ -344,7 +352,7 @@ int gsa_s3_head_object(gsa_s3_conn_t *c, const char *bucket, const char *key, gs
 	gsa_http_resp_t r;
 	gsa_http_resp_init(&r);
 	gsa_sigv4_hdr_t hd[] = { { "x-amz-checksum-mode", "ENABLED" } };
-	s3_op_t op = { "HEAD", bucket, key, NULL, hd, 1, NULL, NULL, NULL, 1 };
+	s3_op_t op = { "HeadObject", "s3:GetObject", "HEAD", bucket, key, NULL, hd, 1, NULL, NULL, NULL, 1 };
 	int rc = s3_do(c, &op, &r, err);
 	if (rc == 0) {
 		fill_head(&r, h);
@@ -376,7 +384,7 @@ int gsa_s3_get_object(gsa_s3_conn_t *c, const char *bucket, const char *key, uin
 		snprintf(etag, sizeof etag, "\"%s\"", if_match);
 		hd[nh++] = (gsa_sigv4_hdr_t){ "if-match", etag };
 	}
-	s3_op_t op = { "GET", bucket, key, NULL, hd, nh, NULL, sink, restart, 0 };
+	s3_op_t op = { "GetObject", "s3:GetObject", "GET", bucket, key, NULL, hd, nh, NULL, sink, restart, 0 };
 	int rc = s3_do(c, &op, &r, err);
 	if (rc == 0 && h) fill_head(&r, h);
 	if (rc && c->last_status == 412)
@@ -400,7 +408,7 @@ int gsa_s3_put_object(gsa_s3_conn_t *c, const char *bucket, const char *key, int
 	gsa_sigv4_hdr_t hd[] = { { "x-amz-checksum-crc32c", b64 }, { META_CRC, hexcrc },
 				 { "content-type", "application/octet-stream" } };
 	gsa_http_body_t body = { NULL, fd, off, len };
-	s3_op_t op = { "PUT", bucket, key, NULL, hd, 3, &body, NULL, NULL, 0 };
+	s3_op_t op = { "PutObject", "s3:PutObject", "PUT", bucket, key, NULL, hd, 3, &body, NULL, NULL, 0 };
 	int rc = s3_do(c, &op, &r, err);
 	gsa_http_resp_free(&r);
 	return rc;
@@ -431,7 +439,7 @@ int gsa_s3_list(gsa_s3_conn_t *c, const char *bucket, const char *prefix, gsa_s3
 		gsa_aws_uri_encode(&q, prefix, 0);
 		gsa_http_resp_t r;
 		gsa_http_resp_init(&r);
-		s3_op_t op = { "GET", bucket, NULL, q.s, NULL, 0, NULL, NULL, NULL, 0 };
+		s3_op_t op = { "ListObjectsV2", "s3:ListBucket", "GET", bucket, NULL, q.s, NULL, 0, NULL, NULL, NULL, 0 };
 		rc = s3_do(c, &op, &r, err);
 		gsa_strbuf_free(&q);
 		free(token);
@@ -488,7 +496,7 @@ int gsa_s3_mpu_create(gsa_s3_conn_t *c, const char *bucket, const char *key, int
 	hd[nh++] = (gsa_sigv4_hdr_t){ "content-type", "application/octet-stream" };
 	if (has_crc) hd[nh++] = (gsa_sigv4_hdr_t){ META_CRC, hexcrc };
 	gsa_http_body_t body = { "", -1, 0, 0 };
-	s3_op_t op = { "POST", bucket, key, "uploads", hd, nh, &body, NULL, NULL, 0 };
+	s3_op_t op = { "CreateMultipartUpload", "s3:PutObject", "POST", bucket, key, "uploads", hd, nh, &body, NULL, NULL, 0 };
 	int rc = s3_do(c, &op, &r, err);
 	if (rc == 0) {
 		*upload_id = r.body.s ? gsa_xml_next(r.body.s, "UploadId", NULL) : NULL;
@@ -518,7 +526,7 @@ int gsa_s3_mpu_part(gsa_s3_conn_t *c, const char *bucket, const char *key, const
 	gsa_crc32c_base64(crc, b64);
 	gsa_sigv4_hdr_t hd[] = { { "x-amz-checksum-crc32c", b64 } };
 	gsa_http_body_t body = { NULL, fd, off, len };
-	s3_op_t op = { "PUT", bucket, key, q.s, hd, 1, &body, NULL, NULL, 0 };
+	s3_op_t op = { "UploadPart", "s3:PutObject", "PUT", bucket, key, q.s, hd, 1, &body, NULL, NULL, 0 };
 	int rc = s3_do(c, &op, &r, err);
 	if (rc == 0) {
 		const char *e = gsa_http_resp_header(&r, "etag");
@@ -552,7 +560,7 @@ int gsa_s3_mpu_complete(gsa_s3_conn_t *c, const char *bucket, const char *key, c
 	gsa_http_resp_t r;
 	gsa_http_resp_init(&r);
 	gsa_http_body_t body = { x.s, -1, 0, x.len };
-	s3_op_t op = { "POST", bucket, key, q.s, NULL, 0, &body, NULL, NULL, 0 };
+	s3_op_t op = { "CompleteMultipartUpload", "s3:PutObject", "POST", bucket, key, q.s, NULL, 0, &body, NULL, NULL, 0 };
 	int rc = s3_do(c, &op, &r, err);
 	gsa_http_resp_free(&r);
 	gsa_strbuf_free(&x);
@@ -567,7 +575,8 @@ int gsa_s3_mpu_abort(gsa_s3_conn_t *c, const char *bucket, const char *key, cons
 	upload_query(&q, 0, upload_id);
 	gsa_http_resp_t r;
 	gsa_http_resp_init(&r);
-	s3_op_t op = { "DELETE", bucket, key, q.s, NULL, 0, NULL, NULL, NULL, 0 };
+	s3_op_t op = { "AbortMultipartUpload", "s3:AbortMultipartUpload", "DELETE", bucket, key, q.s, NULL, 0,
+		       NULL, NULL, NULL, 0 };
 	int rc = s3_do(c, &op, &r, err);
 	if (rc && c->last_status == 404) rc = 0; /* already gone */
 	gsa_http_resp_free(&r);

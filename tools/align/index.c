@@ -1,9 +1,12 @@
 #include "index.h"
 #include "alloc.h"
 #include "io.h"
+#include "strbuf.h"
 #include "sketch.h"
 
 #include <errno.h>
+#include <htslib/faidx.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,4 +315,25 @@ void index_get_seq(const align_index_t *ix, uint64_t start, uint64_t end, uint8_
 		uint64_t b = ix->nruns[2 * lo + 1] < end ? ix->nruns[2 * lo + 1] : end;
 		for (i = a; i < b; i++) out[i - start] = 4;
 	}
+}
+
+int index_write_fai(const char *fasta_path, gsa_err_t *err)
+{
+	size_t n = strlen(fasta_path);
+	if (n > 3 && strcmp(fasta_path + n - 3, ".gz") == 0)
+		return gsa_err_set(err, GSA_EDATA, "%s: --fai needs an uncompressed FASTA", fasta_path);
+	char *final = gsa_strdup_printf("%s.fai", fasta_path);
+	char *tmp = gsa_strdup_printf("%s.%ld.tmp", final, (long)getpid());
+	int rc = 0;
+	if (fai_build3(fasta_path, tmp, NULL) != 0) {
+		rc = gsa_err_set(err, GSA_EDATA, "%s: cannot build its .fai (not a FASTA, or unreadable)", fasta_path);
+	} else if (rename(tmp, final) != 0) {
+		rc = gsa_err_errno(err, errno, "%s", final);
+	} else {
+		rc = gsa_fsync_parent(final, err);
+	}
+	if (rc < 0) unlink(tmp);
+	free(tmp);
+	free(final);
+	return rc < 0 ? -1 : 0;
 }

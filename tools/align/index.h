@@ -62,6 +62,12 @@ typedef struct index_build_stats {
 int index_build(refseq_t *r, int k, int w, const char *out_path,
 		index_build_stats_t *st, gsa_err_t *err);
 
+/* Write `fasta_path`.fai (samtools' FASTA index: name, length, offset, line
+ * bases, line bytes) through a temp name + rename, for the tools that read
+ * the reference by region.  Plain FASTA only (a .gz is GSA_EDATA).  Returns
+ * 0, or -1 with err set. */
+int index_write_fai(const char *fasta_path, gsa_err_t *err);
+
 /* Map an index file.  When fasta_path is not NULL, check that the FASTA still
  * has the size (and, if modified since, the content hash) the index was built
  * from.  Returns 0, or -1 with err set: GSA_EDATA for a missing, corrupt or

@@ -30,6 +30,7 @@ static const char USAGE[] =
 	"  -o, --prefix PREFIX      write PREFIX" ALIGN_INDEX_SUFFIX " instead\n"
 	"  -k, --kmer K             minimizer length (odd, 11-31; default 19)\n"
 	"  -w, --window W           minimizer window (1-64; default 10)\n"
+	"      --fai                also write REF.fai (samtools faidx format)\n"
 	"\n"
 	"align map: write BAM (uncompressed to stdout, compressed with -o)\n"
 	"  -o, --output FILE        BAM file, written atomically (default: stdout)\n"
@@ -67,9 +68,11 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 		{ "prefix", required_argument, NULL, 'o' },
 		{ "kmer", required_argument, NULL, 'k' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "fai", no_argument, NULL, 256 },
 		GSA_CLI_LONGOPTS
 	};
 	const char *prefix = NULL;
+	int want_fai = 0;
 	long k = 19, w = 10;
 	int c, rc;
 	refseq_t ref;
@@ -80,6 +83,7 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 	while ((c = getopt_long(argc, argv, ":o:k:w:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': prefix = optarg; break;
+		case 256: want_fai = 1; break;
 		case 'k':
 			if (gsa_parse_long(optarg, 11, 31, &k) < 0 || k % 2 == 0)
 				return gsa_cli_usage_error(cli, "-k: expected an odd number in 11..31, got '%s'", optarg);
@@ -96,6 +100,7 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 	if (refseq_load(&ref, argv[optind], &err) < 0) return gsa_cli_fail(cli, &err);
 	out = gsa_strdup_printf("%s%s", prefix ? prefix : argv[optind], ALIGN_INDEX_SUFFIX);
 	rc = index_build(&ref, (int)k, (int)w, out, &st, &err);
+	if (rc == 0 && want_fai) rc = index_write_fai(argv[optind], &err);
 	if (rc == 0) {
 		int64_t sz = gsa_file_size(out);
 		gsa_kv_t kv[] = { GSA_KV_STR("index", out), GSA_KV_NUM("contigs", ref.n_contigs),

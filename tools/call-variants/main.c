@@ -1,4 +1,5 @@
 /* call-variants — germline SNP and indel calling from sorted, indexed BAMs. */
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,11 +12,13 @@
 #include "cv_input.h"
 #include "cv_merge.h"
 #include "cv_opts.h"
+#include "path.h"
 #include "strbuf.h"
 
 static const char USAGE[] =
 	"Usage: call-variants -f REF.fa [-r REGION | -R regions.bed] [-@ N] -o OUT.vcf.gz IN.bam [IN2.bam ...]\n"
 	"       call-variants merge -o ALL.vcf.gz PART.vcf.gz [PART2.vcf.gz ...]\n"
+	"       (a PART with * ? [ that names no file stands for the files it matches)\n"
 	"\n"
 	"Germline SNPs, multi-allelic sites and small indels, one diploid genotype per\n"
 	"sample (the SM of each @RG).  Writes a bgzipped VCF 4.2 with only variant\n"
@@ -74,6 +77,49 @@ static void set_hts_log(const gsa_log_t *log)
 	hts_set_log_level(log->level >= GSA_LOG_DEBUG ? HTS_LOG_WARNING : HTS_LOG_OFF);
 }
 
+/* The merge parts: each argument as it is, except that one holding a glob
+ * character (* ? [) and naming no file is replaced by the files it matches,
+ * in name order (a job's fixed command line cannot list a variable number of
+ * per-chromosome parts).  Returns a NULL-terminated array of copies (free
+ * with merge_free_parts) and their count in *n_out, or NULL with err set
+ * (GSA_EIO) when a pattern matches nothing. */
+static char **merge_expand_parts(char **args, int n, int *n_out, gsa_err_t *err)
+{
+	size_t k = 0, cap = (size_t)n + 1;
+	char **parts = gsa_xcalloc(cap, sizeof *parts);
+	for (int i = 0; i < n; i++) {
+		if (!strpbrk(args[i], "*?[") || gsa_path_exists(args[i])) {
+			parts = gsa_xgrow(parts, &cap, k + 2, sizeof *parts);
+			parts[k++] = gsa_xstrdup(args[i]);
+			continue;
+		}
+		glob_t gl;
+		int rc = glob(args[i], 0, NULL, &gl);
+		if (rc != 0) {
+			if (rc != GLOB_NOMATCH) globfree(&gl);
+			parts[k] = NULL;
+			for (size_t j = 0; j < k; j++) free(parts[j]);
+			free(parts);
+			return rc == GLOB_NOMATCH ? (gsa_err_set(err, GSA_EIO, "%s: no file matches this pattern", args[i]), NULL)
+						  : (gsa_err_set(err, GSA_EIO, "%s: cannot list the matching files", args[i]), NULL);
+		}
+		for (size_t j = 0; j < gl.gl_pathc; j++) {
+			parts = gsa_xgrow(parts, &cap, k + 2, sizeof *parts);
+			parts[k++] = gsa_xstrdup(gl.gl_pathv[j]);
+		}
+		globfree(&gl);
+	}
+	parts[k] = NULL;
+	*n_out = (int)k;
+	return parts;
+}
+
+static void merge_free_parts(char **parts)
+{
+	for (size_t i = 0; parts && parts[i]; i++) free(parts[i]);
+	free(parts);
+}
+
 static int main_merge(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -98,11 +144,18 @@ static int main_merge(int argc, char **argv)
 	gsa_err_clear(&err);
 	char *cmd = gsa_cli_join_args(argc, argv);
 	long n = 0;
-	rc = cv_merge_run(argv + optind, argc - optind, out, cmd, &n, &err);
+	int n_parts = 0;
+	char **parts = merge_expand_parts(argv + optind, argc - optind, &n_parts, &err);
+	if (!parts) {
+		free(cmd);
+		return gsa_cli_fail(&cli, &err);
+	}
+	rc = cv_merge_run(parts, n_parts, out, cmd, &n, &err);
 	free(cmd);
+	merge_free_parts(parts);
 	if (rc < 0) return gsa_cli_fail(&cli, &err);
 	gsa_log_kv(&log, GSA_LOG_INFO, "merged",
-		   (gsa_kv_t[]){ GSA_KV_STR("output", out), GSA_KV_NUM("parts", argc - optind), GSA_KV_NUM("records", n) }, 3);
+		   (gsa_kv_t[]){ GSA_KV_STR("output", out), GSA_KV_NUM("parts", n_parts), GSA_KV_NUM("records", n) }, 3);
 	return GSA_OK;
 }
 

@@ -1,0 +1,378 @@
+// gsa-run — run cfn/workflow/*.asl.json on this machine, with the same input
+// JSON that `aws stepfunctions start-execution` takes.  See README.md here.
+//
+// The ASL runs in aws-local-stepfunctions.  Every Task is overridden by state
+// name:
+//   batch:submitJob.sync          a local `job` process running exactly the
+//                                 Command of the job definition in cfn/jobs.yml
+//                                 (ContainerOverrides applied: Environment, and
+//                                 Command if given), with the definition's
+//                                 RetryStrategy and attempt timeout
+//   aws-sdk:s3:getObject          the object through `s3-stage`, or a local file
+//                                 when Bucket is empty
+//   states:startExecution.sync:2  the nested workflow, in this process
+// No shell anywhere: values reach `job` through its environment, and `job`
+// expands ${NAME} into argv itself.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// aws-local-stepfunctions 3.0.0 calls Promise.withResolvers (Node >= 22)
+if (typeof Promise.withResolvers !== 'function') {
+	Promise.withResolvers = function withResolvers() {
+		let resolve, reject;
+		const promise = new this((res, rej) => { resolve = res; reject = rej; });
+		return { promise, resolve, reject };
+	};
+}
+import { register } from 'node:module';
+register('./hooks.mjs', import.meta.url, { data: { validate: process.argv.includes('--validate') } });
+const { StateMachine, ExecutionError } = await import('aws-local-stepfunctions');
+const { loadJobDefinitions } = await import('./jobdefs.mjs');
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../../..');
+const USAGE = `Usage: gsa-run [options] INPUT.json [INPUT2.json ...]
+
+Runs a gsa workflow (cfn/workflow/*.asl.json) on this machine: Batch jobs become
+local 'job' processes running the command lines of cfn/jobs.yml.  Several inputs
+run one after the other.  The workflow follows from the input: {"samples": [...]}
+is a cohort, {"sample_id": ...} one sample, {"reference": ...} alone the
+reference index.
+
+  -w, --workflow NAME    sample, reference or cohort (instead of guessing)
+      --workdir DIR      where jobs make their work folders (default: TMPDIR)
+      --logs DIR         one log file per job attempt (default: a temp folder)
+      --name NAME        execution name (default local-<time>-<pid>)
+      --validate         check the definition with asl-validator first (~1 s)
+  -q, --quiet            only the per-job lines
+  -h, --help
+
+Environment: GSA_BIN (the tools; default build/bin), S3 as for job
+(AWS_ENDPOINT_URL_S3, credentials).  Exit: 0 done, 1 usage, 2 bad input,
+3 unreadable input file, else the failing job's exit code (5 when none).`;
+
+function die(code, msg) { process.stderr.write(`gsa-run: ${msg}\n`); process.exit(code); }
+
+function parseArgs(argv) {
+	const o = { validate: false, workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		const val = () => { if (i + 1 >= argv.length) die(1, `${a} needs a value`); return argv[++i]; };
+		if (a === '-h' || a === '--help') { process.stdout.write(USAGE + '\n'); process.exit(0); }
+		else if (a === '-w' || a === '--workflow') o.workflow = val();
+		else if (a === '--workdir') o.workdir = val();
+		else if (a === '--logs') o.logs = val();
+		else if (a === '--name') o.name = val();
+		else if (a === '-q' || a === '--quiet') o.quiet = true;
+		else if (a === '--validate') o.validate = true;
+		else if (a.startsWith('-') && a !== '-') die(1, `unknown option '${a}' (see --help)`);
+		else o.inputs.push(a);
+	}
+	if (!o.inputs.length) die(1, 'expected an input JSON file (see --help)');
+	if (o.workflow && !['sample', 'reference', 'cohort'].includes(o.workflow))
+		die(1, `--workflow: expected sample, reference or cohort, got '${o.workflow}'`);
+	return o;
+}
+
+// ---- the ASL with its DefinitionSubstitutions -----------------------------
+function loadAsl(name, subst) {
+	const file = path.join(ROOT, 'cfn/workflow', `${name}.asl.json`);
+	const text = readFileSync(file, 'utf8').replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, k) => {
+		if (!(k in subst)) throw new Error(`${file}: unknown DefinitionSubstitution \${${k}}`);
+		return subst[k];
+	});
+	return JSON.parse(text);
+}
+
+// Task states by name, with their definitions, through Map/Parallel bodies.
+function taskStates(def, out = {}) {
+	for (const [name, st] of Object.entries(def.States || {})) {
+		if (st.Type === 'Task') out[name] = st;
+		if (st.Type === 'Map') taskStates(st.ItemProcessor || st.Iterator, out);
+		if (st.Type === 'Parallel') for (const b of st.Branches) taskStates(b, out);
+	}
+	return out;
+}
+
+// ---- one local Batch job ----------------------------------------------------
+const cores = availableParallelism();
+let jobSeq = 0;
+const running = new Set(); // child processes, stopped on our own SIGINT/SIGTERM
+
+// Batch's EvaluateOnExit patterns: letters, digits, spaces, '.', ':' and a
+// trailing '*' (prefix match).
+function batchMatch(pattern, value) {
+	if (pattern === undefined) return true;
+	value = value == null ? '' : String(value);
+	return pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : value === pattern;
+}
+function retryAction(strategy, attempt) {
+	for (const rule of strategy?.EvaluateOnExit || []) {
+		if (batchMatch(rule.OnStatusReason, attempt.StatusReason) && batchMatch(rule.OnReason, attempt.Container.Reason) &&
+		    batchMatch(rule.OnExitCode, attempt.Container.ExitCode))
+			return String(rule.Action).toUpperCase();
+	}
+	return 'RETRY'; // Batch: without a matching rule, retry while attempts remain
+}
+
+class TaskError extends Error {
+	constructor(name, cause) { super(typeof cause === 'string' ? cause : JSON.stringify(cause)); this.name = name; }
+}
+
+function faultFor(stateName, state) {
+	// test hook: GSA_RUN_FAULTS='{"State": {"error": "Batch.AWSBatchException", "times": 1}}'
+	// makes the first `times` submissions of State fail as the Batch API would
+	if (!process.env.GSA_RUN_FAULTS) return null;
+	const f = JSON.parse(process.env.GSA_RUN_FAULTS)[stateName];
+	if (!f) return null;
+	state.faults = (state.faults || 0) + 1;
+	return state.faults <= (f.times ?? 1) ? f.error : null;
+}
+
+function runAttempt(cmd, env, logFile, timeoutSeconds, onStart) {
+	return new Promise((resolve) => {
+		const out = logFile ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'];
+		const child = spawn(cmd[0], cmd.slice(1), { env, stdio: out });
+		running.add(child);
+		let timedOut = false, killTimer = null, log = null;
+		if (logFile) {
+			const chunks = [];
+			child.stdout.on('data', (d) => chunks.push(d));
+			child.stderr.on('data', (d) => chunks.push(d));
+			log = chunks;
+		}
+		const timer = setTimeout(() => {
+			timedOut = true;
+			child.kill('SIGTERM');
+			killTimer = setTimeout(() => child.kill('SIGKILL'), 30000);
+		}, timeoutSeconds * 1000);
+		child.on('error', (e) => { clearTimeout(timer); running.delete(child); resolve({ code: 127, signal: null, timedOut, error: e.message, log }); });
+		child.on('spawn', () => onStart(child.pid));
+		child.on('close', (code, signal) => {
+			clearTimeout(timer); clearTimeout(killTimer); running.delete(child);
+			resolve({ code, signal, timedOut, log });
+		});
+	});
+}
+
+function makeBatchHandler(ctx, stateName, state) {
+	return async (params) => {
+		const fault = faultFor(stateName, state);
+		if (fault) {
+			progress(ctx, `${stateName}: SubmitJob failed (${fault}, injected by GSA_RUN_FAULTS)`);
+			throw new TaskError(fault, `${fault}: injected by GSA_RUN_FAULTS for ${stateName}`);
+		}
+		const def = ctx.jobdefs.byName[params.JobDefinition];
+		if (!def) throw new TaskError('Batch.ClientException', `JobDefinition ${params.JobDefinition} is not in cfn/jobs.yml`);
+		const ov = params.ContainerOverrides || {};
+		const command = ov.Command || def.command;
+		const env = { ...process.env, PATH: `${ctx.bin}${path.delimiter}${process.env.PATH || ''}`, GSA_LOG_FORMAT: process.env.GSA_LOG_FORMAT || 'text' };
+		for (const e of def.environment) env[e.Name] = e.Value;
+		if (env.THREADS) env.THREADS = String(Math.max(1, Math.min(Number(env.THREADS) || 1, cores)));
+		for (const e of ov.Environment || []) {
+			if (typeof e.Name !== 'string' || typeof e.Value !== 'string')
+				throw new TaskError('Batch.ClientException', `${stateName}: ContainerOverrides.Environment needs Name and Value strings, got ${JSON.stringify(e)}`);
+			env[e.Name] = e.Value;
+		}
+		if (ctx.workdir) env.JOB_WORKDIR = ctx.workdir;
+		const jobId = `local-${process.pid}-${++jobSeq}`;
+		env.AWS_BATCH_JOB_ID = jobId;
+		const label = displayName(stateName, env);
+		const attempts = [];
+		const maxAttempts = def.retryStrategy?.Attempts || 1;
+		const t0 = Date.now();
+		for (let n = 1; ; n++) {
+			env.AWS_BATCH_JOB_ATTEMPT = String(n);
+			const logFile = ctx.logs ? path.join(ctx.logs, `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${n}.log`) : null;
+			const r = await runAttempt([ctx.job, ...command], env, logFile, def.timeout, (pid) =>
+				progress(ctx, `${label}: attempt ${n} started (job ${jobId}, pid ${pid})`));
+			if (logFile && r.log) (await import('node:fs')).writeFileSync(logFile, Buffer.concat(r.log));
+			const external = !r.timedOut && (r.signal === 'SIGTERM' || r.code === 143) && !ctx.stopping;
+			const attempt = {
+				Container: { ExitCode: r.code ?? (r.signal ? 128 + (r.signal === 'SIGKILL' ? 9 : 15) : null), Reason: r.error || null, LogStreamName: logFile },
+				StartedAt: t0, StoppedAt: Date.now(),
+				// a SIGTERM from outside is what a Spot reclaim looks like to the container
+				StatusReason: r.timedOut ? 'Job attempt duration exceeded timeout' : external ? 'Host EC2 (instance local) terminated.' : 'Essential container in task exited',
+			};
+			attempts.push(attempt);
+			if (r.code === 0) {
+				printJobLine(ctx, label, (Date.now() - t0) / 1000, declaredOutputs(command, env));
+				return { JobId: jobId, JobName: params.JobName, JobDefinition: params.JobDefinition, JobQueue: params.JobQueue,
+					 Status: 'SUCCEEDED', Attempts: attempts, Container: attempt.Container };
+			}
+			const action = retryAction(def.retryStrategy, attempt);
+			progress(ctx, `${label}: attempt ${n} failed (exit ${attempt.Container.ExitCode}, ${attempt.StatusReason})` +
+				 (logFile ? `; log ${logFile}` : '') + (action === 'RETRY' && n < maxAttempts && !ctx.stopping ? '; retrying' : ''));
+			if (logFile && r.log && !ctx.quiet) tail(Buffer.concat(r.log).toString(), 8);
+			if (action !== 'RETRY' || n >= maxAttempts || ctx.stopping) {
+				throw new TaskError('States.TaskFailed', {
+					JobId: jobId, JobName: params.JobName, JobDefinition: params.JobDefinition, Status: 'FAILED',
+					StatusReason: attempt.StatusReason, Attempts: attempts, Container: attempt.Container });
+			}
+		}
+	};
+}
+
+function tail(text, n) {
+	const lines = text.trimEnd().split('\n').slice(-n);
+	for (const l of lines) process.stderr.write(`  | ${l}\n`);
+}
+
+// the name a job's progress line carries: today's demo step names
+function displayName(stateName, env) {
+	const names = { IndexReference: 'index', AlignSort: 'align | sort-index', CallVariants: 'call-variants', Merge: 'merge' };
+	const base = names[stateName] || stateName;
+	return stateName === 'CallVariants' && env.CHROMOSOME ? `${base} ${env.CHROMOSOME}` : base;
+}
+
+// where the job put its outputs: -p PREFIX + each -o, ${NAME} expanded as job does
+function declaredOutputs(command, env) {
+	const expand = (s) => s.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, k) => (m === '$$' ? '$' : env[k] ?? m));
+	let prefix = null; const outs = [];
+	for (let i = 0; i < command.length && command[i] !== '--'; i++) {
+		if (command[i] === '-p' || command[i] === '--output-prefix') prefix = expand(command[++i]);
+		else if (command[i] === '-o' || command[i] === '--output') outs.push(expand(command[++i]));
+	}
+	if (!prefix) return [];
+	const sep = prefix.endsWith('/') ? '' : '/';
+	return outs.length > 2 || outs.some((o) => /[*?[]/.test(o)) ? [prefix] : outs.map((o) => prefix + sep + o);
+}
+
+function printJobLine(ctx, label, secs, outs) {
+	process.stdout.write(`${label.padEnd(28)} ${secs.toFixed(1).padStart(6)}s  ${outs.join(' ')}`.trimEnd() + '\n');
+}
+function progress(ctx, msg) { if (!ctx.quiet) process.stderr.write(`gsa-run: ${msg}\n`); }
+
+// ---- S3 getObject: s3-stage, or a local file for an empty Bucket -------------
+function makeGetObjectHandler(ctx) {
+	return async (params) => {
+		if (!params.Bucket) {
+			try { return { Body: readFileSync(params.Key, 'utf8') }; }
+			catch (e) { throw new TaskError('S3.NoSuchKey', `${params.Key}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`); }
+		}
+		const dir = mkdtempSync(path.join(tmpdir(), 'gsa-run-'));
+		try {
+			const dest = path.join(dir, 'object');
+			const r = await runAttempt([path.join(ctx.bin, 's3-stage'), 'get', `s3://${params.Bucket}/${params.Key}`, dest],
+				process.env, null, 300, () => {});
+			if (r.code !== 0) throw new TaskError('S3.NoSuchKey', `s3://${params.Bucket}/${params.Key}: s3-stage exit ${r.code}`);
+			return { Body: readFileSync(dest, 'utf8') };
+		} finally { rmSync(dir, { recursive: true, force: true }); }
+	};
+}
+
+// ---- one execution ---------------------------------------------------------
+const SUBST = (defs) => ({
+	JobQueueSpot: 'local-spot', JobQueueOnDemand: 'local-on-demand', SampleStateMachineArn: 'sample',
+	...Object.fromEntries(Object.keys(defs.byName).map((n) => [`JobDefinition${n}`, n])),
+});
+
+async function execute(ctx, workflow, input, name) {
+	const def = loadAsl(workflow, SUBST(ctx.jobdefs));
+	const handlers = {};
+	for (const [stateName, st] of Object.entries(taskStates(def))) {
+		if (st.Resource === 'arn:aws:states:::batch:submitJob.sync') handlers[stateName] = makeBatchHandler(ctx, stateName, {});
+		else if (st.Resource === 'arn:aws:states:::aws-sdk:s3:getObject') handlers[stateName] = makeGetObjectHandler(ctx);
+		else if (st.Resource === 'arn:aws:states:::states:startExecution.sync:2') handlers[stateName] = async (p) => {
+			const child = p.StateMachineArn;
+			const r = await execute(ctx, child, p.Input, p.Name || `${name}-${++jobSeq}`);
+			if (r.status !== 'SUCCEEDED') throw new TaskError('States.TaskFailed', { ExecutionArn: `local:${child}:${p.Name}`, Status: 'FAILED', Error: r.error, Cause: r.cause });
+			return { ExecutionArn: `local:${child}:${p.Name}`, Status: 'SUCCEEDED', Output: r.output };
+		};
+		else throw new Error(`${workflow}.asl.json: state ${stateName}: no local engine for ${st.Resource}`);
+	}
+	const sm = new StateMachine(def, { validationOptions: ctx.validate ? { checkPaths: true, checkArn: true } : { noValidate: true } });
+	const context = { Execution: { Id: `local:${workflow}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
+			  StateMachine: { Id: `local:${workflow}`, Name: workflow } };
+	const run = sm.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context });
+	ctx.aborts.add(run.abort);
+	const mapTimes = new Map();
+	const events = (async () => {
+		for await (const ev of run.eventLogs) {
+			if (ev.state?.type !== 'Map') continue;
+			if (ev.type === 'StateEntered') mapTimes.set(ev.state.name, ev.timestamp);
+			if (ev.type === 'StateExited') {
+				const n = Array.isArray(ev.state.input?.contigs?.list) ? ev.state.input.contigs.list.filter((x) => x !== '').length : null;
+				const secs = ((ev.timestamp - mapTimes.get(ev.state.name)) / 1000).toFixed(1);
+				if (n !== null) process.stdout.write(`${`  (${n} contigs in parallel)`.padEnd(28)} ${secs.padStart(6)}s\n`);
+			}
+		}
+	})();
+	try {
+		const output = await run.result;
+		return { status: 'SUCCEEDED', output };
+	} catch (e) {
+		if (!(e instanceof ExecutionError)) throw e;
+		const cause = e.cause ?? {};
+		return { status: 'FAILED', error: cause.name || 'States.Runtime', cause: cause.message ?? String(e.message) };
+	} finally {
+		ctx.aborts.delete(run.abort);
+		let timer;
+		await Promise.race([events, new Promise((r) => { timer = setTimeout(r, 2000); })]);
+		clearTimeout(timer);
+	}
+}
+
+function guessWorkflow(input) {
+	if (input && Array.isArray(input.samples)) return 'cohort';
+	if (input && 'sample_id' in input) return 'sample';
+	return 'reference';
+}
+
+function exitCodeOf(result) {
+	if (result.error === 'gsa.BadInput') return 2;
+	try {
+		const report = JSON.parse(result.cause);
+		const job = JSON.parse(report.cause);
+		const code = job?.Container?.ExitCode;
+		if (Number.isInteger(code) && code > 0 && code < 256) return code;
+	} catch { /* not a job's cause */ }
+	return 5;
+}
+
+async function main() {
+	const o = parseArgs(process.argv.slice(2));
+	const bin = path.resolve(process.env.GSA_BIN || path.join(ROOT, 'build/bin'));
+	const job = path.join(bin, 'job');
+	if (!existsSync(job)) die(3, `${job} is not built (run make)`);
+	const ctx = {
+		bin, job, quiet: o.quiet, validate: o.validate, stopping: false, aborts: new Set(),
+		workdir: o.workdir ? path.resolve(o.workdir) : null,
+		logs: path.resolve(o.logs || mkdtempSync(path.join(tmpdir(), 'gsa-run-logs-'))),
+		jobdefs: loadJobDefinitions(path.join(ROOT, 'cfn/jobs.yml')),
+	};
+	mkdirSync(ctx.logs, { recursive: true });
+	if (ctx.workdir) mkdirSync(ctx.workdir, { recursive: true });
+	for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
+		ctx.stopping = true;
+		for (const c of running) c.kill('SIGTERM');
+		for (const a of ctx.aborts) a();
+		setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 100).unref();
+		const t = setInterval(() => { if (!running.size) process.exit(sig === 'SIGINT' ? 130 : 143); }, 50);
+		t.unref();
+	});
+	for (const file of o.inputs) {
+		let input;
+		try { input = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8')); }
+		catch (e) { die(e instanceof SyntaxError ? 2 : 3, `${file}: ${e instanceof SyntaxError ? 'not JSON: ' + e.message : e.message}`); }
+		const workflow = o.workflow || guessWorkflow(input);
+		const name = o.name || `local-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${process.pid}`;
+		progress(ctx, `${workflow} workflow, input ${file}, execution ${name}, job logs in ${ctx.logs}`);
+		const r = await execute(ctx, workflow, input, name);
+		if (r.status !== 'SUCCEEDED') {
+			let msg = `${r.error}: ${r.cause}`;
+			try {
+				const rep = JSON.parse(r.cause);
+				msg = `failed in state ${rep.state}${rep.job_id ? ` (job ${rep.job_id})` : ''}: ${rep.error}: ${rep.cause}`;
+			} catch { /* a plain cause */ }
+			process.stderr.write(`gsa-run: ${file}: ${msg}\n`);
+			process.exit(exitCodeOf(r));
+		}
+		if (!o.quiet) process.stdout.write(`outputs: ${JSON.stringify(r.output)}\n`);
+	}
+}
+
+main().catch((e) => die(5, e.stack || String(e)));

@@ -1,0 +1,65 @@
+// jobdefs.mjs — the Batch job definitions of cfn/jobs.yml, as the local engine
+// runs them: Command, Environment, RetryStrategy and attempt timeout, with
+// !Ref / !Sub of the template's Parameters resolved to their defaults.
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+
+const FNS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'If', 'Equals', 'Not', 'And', 'Or', 'FindInMap',
+	'Split', 'ImportValue', 'GetAZs', 'Base64', 'Cidr', 'Condition'];
+
+// CloudFormation's short tags (!Ref x, !Sub "...", !GetAtt a.b, ...) as their long forms
+export const cfnTags = FNS.flatMap((n) => {
+	const key = n === 'Ref' || n === 'Condition' ? n : `Fn::${n}`;
+	return [
+		{ tag: `!${n}`, resolve: (v) => ({ [key]: n === 'GetAtt' ? v.split('.') : v }) },
+		{ tag: `!${n}`, collection: 'seq', resolve: (v) => ({ [key]: v.toJSON() }) },
+		{ tag: `!${n}`, collection: 'map', resolve: (v) => ({ [key]: v.toJSON() }) },
+	];
+});
+
+function resolve(value, params, file) {
+	if (Array.isArray(value)) return value.map((v) => resolve(v, params, file));
+	if (value && typeof value === 'object') {
+		if ('Ref' in value) {
+			if (!(value.Ref in params)) throw new Error(`${file}: !Ref ${value.Ref}: no such parameter with a default`);
+			return params[value.Ref];
+		}
+		if ('Fn::Sub' in value) {
+			const s = Array.isArray(value['Fn::Sub']) ? value['Fn::Sub'][0] : value['Fn::Sub'];
+			return s.replace(/\$\{([^}!]+)\}/g, (m, k) => {
+				if (!(k in params)) throw new Error(`${file}: !Sub ${k}: no such parameter with a default`);
+				return String(params[k]);
+			});
+		}
+		const out = {};
+		for (const [k, v] of Object.entries(value)) out[k] = resolve(v, params, file);
+		return out;
+	}
+	return value;
+}
+
+/* {byName: {AlignSort: {command, environment, retryStrategy, timeout}, ...}}:
+ * every AWS::Batch::JobDefinition resource NameJobDefinition of the template. */
+export function loadJobDefinitions(file) {
+	const doc = YAML.parse(readFileSync(file, 'utf8'), { customTags: cfnTags });
+	const params = {};
+	for (const [k, p] of Object.entries(doc.Parameters || {})) if (p.Default !== undefined) params[k] = p.Default;
+	const byName = {};
+	for (const [id, res] of Object.entries(doc.Resources || {})) {
+		if (res.Type !== 'AWS::Batch::JobDefinition') continue;
+		const name = id.replace(/JobDefinition$/, '');
+		const props = res.Properties || {};
+		const c = props.ContainerProperties || {};
+		const cmd = c.Command;
+		if (!Array.isArray(cmd) || cmd.some((a) => typeof a !== 'string'))
+			throw new Error(`${file}: ${id}: ContainerProperties.Command must be a list of strings`);
+		const timeout = resolve(props.Timeout?.AttemptDurationSeconds, params, file);
+		byName[name] = {
+			command: cmd,
+			environment: resolve(c.Environment || [], params, file),
+			retryStrategy: resolve(props.RetryStrategy || null, params, file),
+			timeout: Number(timeout) > 0 ? Number(timeout) : 86400,
+		};
+	}
+	return { byName };
+}
