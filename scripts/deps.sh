@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(gcc make libc6-dev pkg-config libhts-dev libdeflate-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev libcurl4-gnutls-dev)
-test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs util-linux time procps)
+test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs util-linux time procps lvm2 xfsprogs binutils)
 demo_pkgs=(python3)
 bench_pkgs=(bwa minimap2 samtools bcftools tabix awscli time python3 seqan-apps vt-examples)
 docker_pkgs=(buildah)
