@@ -161,3 +161,31 @@ FORCE:
 
 # keep intermediate objects (unit.o) so re-runs do not rebuild them
 .SECONDARY:
+
+# --- static musl build and the container image (docker/README.md) ------
+# make static  every tool linked fully statically against musl into
+#              build/static/bin/, from libraries built from Debian source
+#              packages by scripts/static/deps.sh (cached outside the clone),
+#              plus build/static/sbom.cdx.json
+# make image   build/image/gsa-<version>.oci.tar (FROM scratch, docker/Dockerfile)
+STATIC_OUT := build/static
+.PHONY: static image deps-static
+deps-static: deps-build
+	@scripts/deps.sh static
+static: deps-static
+	@root=$$(scripts/static/deps.sh) && \
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) \
+	$(MAKE) --no-print-directory VARIANT=static OUT=$(STATIC_OUT) CC=musl-gcc STATIC_ROOT=$$root build && \
+	scripts/static/sbom.sh "$$root" $(STATIC_OUT) '$(GSA_VERSION)'
+image: static
+	@scripts/deps.sh docker
+	@scripts/static/image.sh $(STATIC_OUT) build/image '$(GSA_VERSION)'
+ifeq ($(VARIANT),static)
+# every library of LDLIBS (and libssl, which libcurl needs) in one group, so
+# the order of static archives does not matter
+LDLIBS   := -Wl,--start-group $(LDLIBS) -lssl -Wl,--end-group
+CPPFLAGS += -I$(STATIC_ROOT)/include
+CFLAGS   += -ffile-prefix-map=$(CURDIR)=.
+LDFLAGS  += -static -s -L$(STATIC_ROOT)/lib
+endif
+test: image

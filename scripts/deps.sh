@@ -4,6 +4,7 @@
 #   build  compiler and libraries        test   build + checkers and test services
 #   demo   build + what the demo needs   bench  peers for the side-by-side benchmarks
 #   docker image build tools
+#   static musl toolchain + what scripts/static/deps.sh needs to build the libraries from Debian source
 #   platform  what the deploy scripts need (AWS CLI, git, python3)
 #   demo-data  what demo/make_data.sh needs to rebuild the shipped sample (maintainers)
 #   workflow   node + the local workflow engine's npm packages (cfn/workflow/local, for gsa-run)
@@ -14,10 +15,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(gcc make libc6-dev pkg-config libhts-dev libdeflate-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev libcurl4-gnutls-dev)
-test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs util-linux time procps)
+test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs util-linux time procps lvm2 xfsprogs binutils)
 demo_pkgs=(python3)
 bench_pkgs=(bwa minimap2 samtools bcftools tabix awscli time python3 seqan-apps vt-examples)
 docker_pkgs=(buildah)
+static_pkgs=(musl-tools dpkg-dev gcc make perl linux-libc-dev debian-archive-keyring xz-utils bzip2 ca-certificates util-linux file openssl)
 platform_pkgs=(awscli git python3 ca-certificates)
 demo_data_pkgs=(samtools bcftools tabix python3 seqan-apps vt-examples)
 
@@ -78,8 +80,9 @@ for group in "$@"; do
 	workflow) workflow_deps ;;
 	bench)  apt_install "${bench_pkgs[@]}" ;;
 	docker) apt_install "${docker_pkgs[@]}" ;;
+	static) apt_install "${static_pkgs[@]}" ;;
 	platform) apt_install "${platform_pkgs[@]}" ;;
 	demo-data) apt_install "${demo_data_pkgs[@]}" ;;
-	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, platform, workflow)" >&2; exit 1 ;;
+	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, static, platform, workflow)" >&2; exit 1 ;;
 	esac
 done

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# bench/job/run.sh [SIZE_MB] — what `job` costs and what its cache saves,
+# bench/job/run.sh [SIZE_MB|overhead] — what `job` costs and what its cache saves,
 # side by side with the seed's way (aws s3 cp of every input for every job).
 #   1. overhead: N x `job -- /bin/true` vs N x `/bin/true` (work folder,
-#      staging, fork/exec, cleanup, log lines)
+#      staging, fork/exec, cleanup, log lines); with build/static/bin/job
+#      (make static) also the static musl job against the dynamic one
+#      (`overhead` stops after this part)
 #   2. stage-in of one SIZE_MB object (default 256) from s3rver on 127.0.0.1:
 #      `aws s3 cp` (the seed) vs job's first fetch (cache miss) vs a second job
 #      on the same instance (cache hit)
@@ -10,7 +12,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/tests/integration/lib.sh"
-SIZE_MB=${1:-256}
+SIZE_MB=${1:-256}; [ "$SIZE_MB" = overhead ] && SIZE_MB=0
 N=50
 JOB=$GSA_BIN/job
 for t in "$JOB" "$GSA_BIN/s3-stage"; do [ -x "$t" ] || { echo "build first: $t" >&2; exit 3; }; done
@@ -30,6 +32,16 @@ mkdir -p "$TMP/w"
 measure direct bash -c "for i in \$(seq $N); do /bin/true; done"
 measure job bash -c "for i in \$(seq $N); do '$JOB' --quiet -w '$TMP/w' -- /bin/true; done"
 awk -v a="$(cat "$TMP/t.job")" -v b="$(cat "$TMP/t.direct")" -v n=$N 'BEGIN { split(a, x, " "); split(b, y, " "); printf "job overhead per run: %.1f ms wall\n", 1000 * (x[1] - y[1]) / n }'
+# the static musl build (make static), when there is one, in the same run
+SJOB=$ROOT/build/static/bin/job
+if [ -x "$SJOB" ]; then
+	measure job-static bash -c "for i in \$(seq $N); do '$SJOB' --quiet -w '$TMP/w' -- /bin/true; done"
+	measure job-dynamic bash -c "for i in \$(seq $N); do '$JOB' --quiet -w '$TMP/w' -- /bin/true; done"
+	for v in static dynamic; do
+		awk -v a="$(cat "$TMP/t.job-$v")" -v b="$(cat "$TMP/t.direct")" -v n=$N -v v=$v 'BEGIN { split(a, x, " "); split(b, y, " "); printf "job overhead per run, %s build: %.1f ms wall, %.1f ms CPU\n", v, 1000 * (x[1] - y[1]) / n, 1000 * (x[2] - y[2]) / n }'
+	done
+fi
+[ "${1:-}" = overhead ] && exit 0
 
 echo "== stage-in of a ${SIZE_MB} MB object from s3rver (127.0.0.1)"
 start_s3rver
