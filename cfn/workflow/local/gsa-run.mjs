@@ -124,8 +124,7 @@ class TaskError extends Error {
 }
 
 function faultFor(stateName, state) {
-	// (state: this Task's own counters)
-	// test hook: GSA_RUN_FAULTS='{"State": {"error": "Batch.AWSBatchException", "times": 1}}'
+	// test hook (state: this Task's own counters): GSA_RUN_FAULTS='{"State": {"error": "Batch.AWSBatchException", "times": 1}}'
 	// makes the first `times` submissions of State fail as the Batch API would
 	if (!process.env.GSA_RUN_FAULTS) return null;
 	const f = JSON.parse(process.env.GSA_RUN_FAULTS)[stateName];
