@@ -144,7 +144,7 @@ for _ in $(seq 300); do
 	[ -n "$pid" ] && break
 	sleep 0.1
 done
-sleep 0.5
+sleep 0.3
 [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
 for _ in $(seq 300); do grep -q 'attempt 1 failed' "$TMP/s5.err" && break; sleep 0.1; done
 s3ls "$B/out/s5/" "$TMP/s5a" >"$TMP/s5a.ls"
@@ -207,7 +207,7 @@ input "$TMP/s9.json" sample_id=demo fastq_1=$B/in/R1.fastq.gz fastq_2=$B/in/R2.f
 runpid=$!
 _lib_pids+=($runpid)
 for _ in $(seq 300); do grep -q 'align | sort-index: attempt 1 started' "$TMP/s9.err" && break; sleep 0.1; done
-sleep 0.5
+sleep 0.3
 kill -TERM $runpid
 rc=0
 for _ in $(seq 600); do kill -0 $runpid 2>/dev/null || break; sleep 0.1; done
