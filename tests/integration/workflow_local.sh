@@ -154,7 +154,8 @@ wait $runpid || rc=$?
 check_sh "SIGTERM mid-task: attempt 1 ends 143 as a host reclaim, nothing in S3 after it" "
 	[ -n '$pid' ]
 	grep -q 'align | sort-index: attempt 1 failed (exit 143, Host EC2 (instance local) terminated.); log .*; retrying' '$TMP/s5.err'
-	[ ! -s '$TMP/s5a.ls' ] || ! grep -q 'demo.bam' '$TMP/s5a.ls'"
+	[ ! -s '$TMP/s5a.ls' ] || ! grep -q 'demo.bam' '$TMP/s5a.ls'
+	! find '$S3_DIR' -path '*upload*' -name key | grep -q ."
 check_sh "SIGTERM mid-task: Batch's RetryStrategy runs attempt 2 and the workflow succeeds" "
 	[ $rc -eq 0 ]
 	grep -q 'align | sort-index: attempt 2 started' '$TMP/s5.err'
