@@ -27,7 +27,10 @@ if (typeof Promise.withResolvers !== 'function') {
 		return { promise, resolve, reject };
 	};
 }
-const { StateMachine, ExecutionError } = await import('aws-local-stepfunctions');
+const { StateMachine, ExecutionError } = await import('aws-local-stepfunctions').catch(() => {
+	process.stderr.write('gsa-run: the local workflow engine is not installed (run scripts/deps.sh workflow, or make run)\n');
+	process.exit(3);
+});
 const { loadJobDefinitions } = await import('./jobdefs.mjs');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
