@@ -219,6 +219,23 @@ check_sh "SIGTERM to gsa-run: exit 143, the job stopped, nothing under the outpu
 	[ -z \"\$(s3ls() { rm -rf \"\$2\"; mkdir -p \"\$2\"; '$S3' get --no-progress --quiet \"\$1\" \"\$2/\" 2>/dev/null; find \"\$2\" -type f; }; s3ls '$B/out/s9/' '$TMP/s9')\" ]
 	[ -z \"\$(ls -A '$TMP/work')\" ]"
 
+# the engine runs what the files say: a misspelt environment name in the ASL is
+# an unset ${NAME} for job, a wrong JSONPath fails the state (copies of cfn/)
+mkdir -p "$TMP/cfn-name" "$TMP/cfn-path"
+cp -r "$GSA_ROOT/cfn/jobs.yml" "$GSA_ROOT/cfn/workflow" "$TMP/cfn-name/"
+cp -r "$GSA_ROOT/cfn/jobs.yml" "$GSA_ROOT/cfn/workflow" "$TMP/cfn-path/"
+sed -i 's/"Name": "CHROMOSOME"/"Name": "CHROMOSOMES"/' "$TMP/cfn-name/workflow/sample.asl.json"
+sed -i 's/"Value.$": "$.calls_prefix"/"Value.$": "$.calls_prefx"/' "$TMP/cfn-path/workflow/sample.asl.json"
+check_sh "the fixtures changed the copies" "! cmp -s '$GSA_ROOT/cfn/workflow/sample.asl.json' '$TMP/cfn-name/workflow/sample.asl.json'
+	! cmp -s '$GSA_ROOT/cfn/workflow/sample.asl.json' '$TMP/cfn-path/workflow/sample.asl.json'"
+check_exit 1 "a wrong environment name in the ASL fails locally: job's unset \${CHROMOSOME} (exit 1)" \
+	bash -c "'$RUN' --cfn '$TMP/cfn-name' --workdir '$TMP/work' --logs '$TMP/logs' '$TMP/s2.json' >/dev/null 2>'$TMP/name.err'"
+check_sh "... named in the failure" "grep -q 'CallVariants failed.*ExitCode.:1' '$TMP/name.err'
+	grep -q 'CHROMOSOME' \"\$(sed -n 's/.*call-variants.*attempt 1 failed.*; log \\(.*\\)\$/\\1/p' '$TMP/name.err' | head -n 1)\""
+check_exit 5 "a wrong JSONPath in the ASL fails locally (the state's error, exit 5)" \
+	bash -c "'$RUN' --cfn '$TMP/cfn-path' --workdir '$TMP/work' --logs '$TMP/logs' '$TMP/s2.json' >/dev/null 2>'$TMP/path.err'"
+check_sh "... named in the failure" "grep -q 'calls_prefx' '$TMP/path.err'"
+
 # bad inputs are refused before any job
 input "$TMP/bad.json" sample_id=demo fastq_1=$B/in/R1.fastq.gz reference=$B/refs/demo/ output_prefix=$B/out/bad/
 check_exit 2 "an input without fastq_2 is refused (exit 2, gsa.BadInput)" bash -c "'$RUN' '$TMP/bad.json' 2>'$TMP/bad.err'; rc=\$?; grep -q 'gsa.BadInput' '$TMP/bad.err' || exit 9; exit \$rc"

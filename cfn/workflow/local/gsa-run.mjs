@@ -47,6 +47,8 @@ reference index.
       --workdir DIR      where jobs make their work folders (default: TMPDIR)
       --logs DIR         one log file per job attempt (default: a temp folder)
       --name NAME        execution name (default local-<time>-<pid>)
+      --cfn DIR          the folder holding jobs.yml and workflow/*.asl.json
+                         (default: this repository's cfn/)
   -q, --quiet            only the per-job lines
   -h, --help
 
@@ -59,7 +61,7 @@ cohort whose execution succeeded with failed samples exits so too).`;
 function die(code, msg) { process.stderr.write(`gsa-run: ${msg}\n`); process.exit(code); }
 
 function parseArgs(argv) {
-	const o = { workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
+	const o = { cfn: path.join(ROOT, 'cfn'), workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--') { o.inputs.push(...argv.slice(i + 1)); break; }
@@ -69,6 +71,7 @@ function parseArgs(argv) {
 		else if (a === '--workdir') o.workdir = val();
 		else if (a === '--logs') o.logs = val();
 		else if (a === '--name') o.name = val();
+		else if (a === '--cfn') o.cfn = path.resolve(val());
 		else if (a === '-q' || a === '--quiet') o.quiet = true;
 		else if (a.startsWith('-') && a !== '-') die(1, `unknown option '${a}' (see --help)`);
 		else o.inputs.push(a);
@@ -80,8 +83,8 @@ function parseArgs(argv) {
 }
 
 // ---- the ASL with its DefinitionSubstitutions -----------------------------
-function loadAsl(name, subst) {
-	const file = path.join(ROOT, 'cfn/workflow', `${name}.asl.json`);
+function loadAsl(cfn, name, subst) {
+	const file = path.join(cfn, 'workflow', `${name}.asl.json`);
 	const text = readFileSync(file, 'utf8').replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, k) => {
 		if (!(k in subst)) throw new Error(`${file}: unknown DefinitionSubstitution \${${k}}`);
 		return subst[k];
@@ -280,7 +283,7 @@ const SUBST = (defs) => ({
 });
 
 async function execute(ctx, workflow, input, name) {
-	const def = loadAsl(workflow, SUBST(ctx.jobdefs));
+	const def = loadAsl(ctx.cfn, workflow, SUBST(ctx.jobdefs));
 	const handlers = {};
 	for (const [stateName, st] of Object.entries(taskStates(def))) {
 		if (st.Resource === 'arn:aws:states:::batch:submitJob.sync') handlers[stateName] = makeBatchHandler(ctx, stateName, { timeoutSeconds: st.TimeoutSeconds });
@@ -355,7 +358,8 @@ async function main() {
 		bin, job, quiet: o.quiet, stopping: false, aborts: new Set(),
 		workdir: o.workdir ? path.resolve(o.workdir) : null,
 		logs: path.resolve(o.logs || mkdtempSync(path.join(tmpdir(), 'gsa-run-logs-'))),
-		jobdefs: await loadJobDefinitions(path.join(ROOT, 'cfn/jobs.yml'), path.join(HERE, 'node_modules/.cache/gsa-run')),
+		cfn: o.cfn,
+		jobdefs: await loadJobDefinitions(path.join(o.cfn, 'jobs.yml'), path.join(HERE, 'node_modules/.cache/gsa-run')),
 	};
 	mkdirSync(ctx.logs, { recursive: true });
 	if (ctx.workdir) mkdirSync(ctx.workdir, { recursive: true });
