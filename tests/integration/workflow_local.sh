@@ -8,7 +8,8 @@
 # retried; a task failing always ends in the failure path with state, job id
 # and cause; a SIGTERM to `job` mid-task (a Spot reclaim) uploads nothing and
 # the job is retried; two lanes as lists; a cohort of two samples, one failing (nested
-# startExecution.sync:2); SIGTERM to gsa-run; a bad input is refused.
+# startExecution.sync:2); SIGTERM to gsa-run; a misspelt environment name or
+# JSONPath in (a copy of) the ASL fails locally; a bad input is refused.
 . "$(dirname "$0")/lib.sh"
 for t in job align sort-index call-variants s3-stage; do
 	[ -x "$GSA_BIN/$t" ] || skip "$t not built yet"
