@@ -81,9 +81,23 @@ check "image: call-variants merge, parts from S3, sample VCF to S3" \
 	crun job -i "$B/calls/*.vcf.gz" -o demo.vcf.gz -o demo.vcf.gz.tbi -p "$B/out/" -- \
 	call-variants merge -o demo.vcf.gz "${parts[@]}"
 
-# the host build, same pipeline on local files
-GSA_BIN=$GSA_BIN "$GSA_ROOT/demo/run.sh" -o "$TMP/host" -t "$T" >"$TMP/host.log" 2>&1 ||
-	{ _lib_report 1 "host demo pipeline (build/bin)" "$TMP/host.log"; finish; }
+# the host build (build/bin), the same steps through job on local files
+H=$TMP/host; D=$GSA_ROOT/demo/data
+mkdir -p "$H/w"
+hjob() { PATH="$GSA_BIN:$PATH" "$GSA_BIN/job" --quiet -w "$H/w" "$@" >>"$H/log" 2>&1; }
+host_ok=0
+hjob -i "$D/ref.fa" -o ref.fa -o 'ref.*gsai*' -p "$H/ref" -- align index ref.fa &&
+	hjob --pipe -i "$H/ref/*" -i "$D/R1.fastq.gz" -i "$D/R2.fastq.gz" -o demo.bam -o demo.bam.bai -p "$H/aln" -- \
+		align map -t "$T" -R '@RG\tID:demo\tSM:demo' ref.fa R1.fastq.gz R2.fastq.gz \
+		'|' sort-index -@ $((T - 1)) -m 256M -o demo.bam - || host_ok=1
+for c in "${contigs[@]}"; do
+	[ $host_ok -eq 0 ] || break
+	CHROMOSOME=$c hjob -i "$H/ref/ref.fa" -i "$H/aln/demo.bam" -i "$H/aln/demo.bam.bai" \
+		-o 'demo.${CHROMOSOME}.vcf.gz' -o 'demo.${CHROMOSOME}.vcf.gz.tbi' -p "$H/calls" -- \
+		call-variants -f ref.fa -r '${CHROMOSOME}' -o 'demo.${CHROMOSOME}.vcf.gz' demo.bam || host_ok=1
+done
+[ $host_ok -eq 0 ] && hjob -i "$H/calls/*.vcf.gz" -o demo.vcf.gz -p "$H" -- call-variants merge -o demo.vcf.gz "${parts[@]}" || host_ok=1
+[ $host_ok -eq 0 ] || { _lib_report 1 "host pipeline (build/bin)" "$H/log"; finish; }
 mkdir -p "$TMP/got"
 check_sh "image: the VCF delivered to S3 has the host build's records (and some)" "
 	'$S3' get --no-progress --quiet '$B/out/demo.vcf.gz' '$B/out/demo.vcf.gz.tbi' '$TMP/got/'
