@@ -69,6 +69,13 @@ ebs_config_set 'c["imds"] = {"token_ttl_seconds": 30}'
 ebs_start
 check "token TTL from the config" ebs_wait 20 "grep -q '^PUT /latest/api/token 200 ttl=30' '$TMP/imds.log'"
 ebs_stop
+# a 1 s token is renewed before each read (it would expire within its margin)
+: >"$TMP/imds.log"
+ebs_config_set 'c["imds"] = {"token_ttl_seconds": 1}'
+ebs_start
+check "short token TTL: a new token before each metadata read, never a 401" ebs_wait 20 \
+	"[ \$(grep -c '^PUT /latest/api/token 200 ttl=1\$' '$TMP/imds.log') -eq 3 ] && [ \$(grep -c '^GET /latest/meta-data/.* 200' '$TMP/imds.log') -eq 3 ] && ! grep -q ' 401' '$TMP/imds.log'"
+ebs_stop
 
 # init again: idempotent
 one_line 0 "init twice: already initialised" "already initialised" "$EBS" init --config "$CFG" --device "$INIT_DEV"
