@@ -511,10 +511,11 @@ int eas_grow_reconcile(eas_grow_t *g, gsa_err_t *err)
 			continue;
 		}
 		if (here && (!strcmp(x->att_state, "attaching") || !strcmp(x->att_state, "attached"))) {
+			/* in use already: no API call, a local check that it is in the filesystem */
 			eas_volume_t *bv = eas_state_volume(g->st, x->id, 1);
-			if (bv && !strcmp(bv->state, "in-filesystem") && x->dot) continue;
-			gsa_info(g->log, "volume %s is attached as %s%s: finishing its growth", x->id, x->att_device,
-				 x->dot ? "" : " without DeleteOnTermination");
+			if (!(bv && !strcmp(bv->state, "in-filesystem") && x->dot))
+				gsa_info(g->log, "volume %s is attached as %s%s: finishing its growth", x->id,
+					 x->att_device, x->dot ? "" : " without DeleteOnTermination");
 			if (!strcmp(x->att_state, "attaching"))
 				r = wait_volume(g, x->id, WANT_ATTACHED, g->cfg->attach_timeout_s, NULL, &e);
 			if (!r) r = finish_attached(g, x->id, x->att_device, x->dot, x->size, &e);
