@@ -3,8 +3,9 @@
 # deploy`, in one order, and print each stack's outputs.  Needs only the AWS
 # CLI v2 (with credentials for the admin policy) and this repository.
 #
-#   order: network -> storage -> [ebs-autoscale published] -> batch -> jobs
-#          -> [ASL files uploaded] -> workflow -> monitoring [-> pipeline]
+#   order: network -> storage -> [ebs-autoscale published] -> batch
+#          -> [image pushed unless in ECR] -> jobs -> [ASL files uploaded]
+#          -> workflow -> monitoring [-> pipeline]
 #
 # Wiring rule: every output of an earlier stack is passed to a later stack's
 # parameter of the same name (VpcId, SubnetIds, ResultsBucketName,
@@ -99,6 +100,11 @@ stack_deploy() {
 	say "stack $stack ($file)"
 	local extra=()
 	[ -n "$role" ] && extra+=(--role-arn "$role")
+	# CloudFormation takes at most 51,200 bytes inline; larger go through S3
+	if [ "$(wc -c <"$file")" -gt 51200 ]; then
+		[ -n "${OUT[ArtifactsBucketName]:-}" ] || die "$file is over 51,200 bytes and there is no artifacts bucket yet"
+		extra+=(--s3-bucket "${OUT[ArtifactsBucketName]}" --s3-prefix templates)
+	fi
 	aws_cli cloudformation deploy --template-file "$file" --stack-name "$stack" \
 		--parameter-overrides "${args[@]}" --capabilities CAPABILITY_NAMED_IAM \
 		--no-fail-on-empty-changeset --tags "project=$project" "${extra[@]}" >&2
@@ -132,10 +138,14 @@ SET[ProjectName]=$project SET[KmsKeyArn]=$kms
 SET[EbsAutoscalePrefix]=$ebs_prefix SET[EbsAutoscaleSha256]=$ebs_sha
 stack_deploy batch
 
-# the image must exist before job definitions point at it
-aws_cli ecr describe-images --repository-name "${OUT[ImageRepositoryName]}" \
-	--image-ids "imageTag=$tag" >/dev/null ||
-	die "image ${OUT[ImageRepositoryUri]}:$tag is not in ECR: push it first (scripts/platform/push-image.sh)"
+# the image must be in ECR before job definitions point at it: pushed by the
+# pipeline's Push stage, or here from make image's archive
+if ! aws_cli ecr describe-images --repository-name "${OUT[ImageRepositoryName]}" \
+	--image-ids "imageTag=$tag" >/dev/null 2>&1; then
+	compgen -G "$(built_dir)/image/gsa-*.oci.tar" >/dev/null ||
+		die "image ${OUT[ImageRepositoryUri]}:$tag is not in ECR and $(built_dir)/image has no gsa-*.oci.tar: run make image, or push it (scripts/platform/push-image.sh)"
+	GSA_IMAGE_TAG=$tag scripts/platform/push-image.sh "${OUT[ImageRepositoryName]}" >/dev/null
+fi
 SET[ProjectName]=$project SET[ImageUri]=${OUT[ImageRepositoryUri]}:$tag
 stack_deploy jobs
 

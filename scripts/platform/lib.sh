@@ -55,3 +55,24 @@ built_dir() {
 	else echo build
 	fi
 }
+
+# project_region_opts ARGS... — the options of the scripts that take only
+# --project NAME and --region REGION (defaults $GSA_PROJECT or gsa, and
+# $GSA_REGION); sets project and exports GSA_REGION; -h prints the script's
+# header comment; checks that the AWS CLI is there
+project_region_opts() {
+	project=${GSA_PROJECT:-gsa}
+	GSA_REGION=${GSA_REGION:-}
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--project) [ -n "${2:-}" ] || die "--project needs a value"; project=$2; shift ;;
+		--region) [ -n "${2:-}" ] || die "--region needs a value"; GSA_REGION=$2; shift ;;
+		-h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+		*) die "unknown option '$1'" ;;
+		esac
+		shift
+	done
+	[[ $project =~ ^[a-z][a-z0-9-]{1,20}$ ]] || die "--project '$project': lower-case letters, digits and '-', 2-21 characters"
+	export GSA_REGION
+	command -v aws >/dev/null || die "the AWS CLI (aws) is not on PATH"
+}

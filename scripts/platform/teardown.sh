@@ -9,19 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/platform/lib.sh
 
-project=${GSA_PROJECT:-gsa}
-GSA_REGION=${GSA_REGION:-}
-while [ $# -gt 0 ]; do
-	case $1 in
-	--project) [ -n "${2:-}" ] || die "--project needs a value"; project=$2; shift ;;
-	--region) [ -n "${2:-}" ] || die "--region needs a value"; GSA_REGION=$2; shift ;;
-	-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) die "unknown option '$1'" ;;
-	esac
-	shift
-done
-export GSA_REGION
-command -v aws >/dev/null || die "the AWS CLI (aws) is not on PATH"
+project_region_opts "$@"
 
 # the storage stack's outputs name what stays behind
 declare -A OUT=()

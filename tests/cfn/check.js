@@ -12,6 +12,9 @@
 //               rewrites them), no '*' or 'service:*' action anywhere
 //   logs        every log group has a retention
 //   dashboard   every dashboard body is valid JSON once ${} are filled in
+//   userdata    a launch template's user data is MIME multipart (what Batch
+//               requires) with a closing boundary, and each shell part passes
+//               `bash -n` once ${} are filled in; it never fetches from GitHub
 //   workflow    a state machine whose DefinitionS3Location.Key is !Ref
 //               <Name>DefinitionKey reads workflow/<name>.asl.json beside the
 //               template: that file is JSON and every ${X} in it is one of the
@@ -21,11 +24,16 @@
 //   jobs        every Batch job definition runs `job` with options job
 //               accepts, and the COMMAND(s) after `--` are gsa tools the
 //               local workflow executor runs (tools/NAME/main.c); it has a
-//               RetryStrategy and a Timeout
+//               RetryStrategy and a Timeout; its resource is <Name>JobDefinition
+//               and some workflow/*.asl.json runs ${JobDefinition<Name>} (the
+//               local engine resolves that name to this resource, AWS to the
+//               state machine's substitution), and a state machine's
+//               substitution JobDefinition<Name> is !Ref <Name>JobDefinitionArn
 // One line "FILE: rule: what is wrong" per problem; exit 1 if any, 2 usage.
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { spawnSync } = require('child_process');
 const { template_load } = require('./template.js');
 
 const PSEUDO = new Set(['AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition',
@@ -194,6 +202,18 @@ function check_template(file, tpl, text, tools, problems) {
     if (r.Type === 'AWS::Logs::LogGroup' && !(r.Properties || {}).RetentionInDays) bad('logs', `${name}: no RetentionInDays`);
   }
 
+  // user data: MIME multipart with shell parts that parse
+  for (const [name, r] of Object.entries(res)) {
+    if (r.Type !== 'AWS::EC2::LaunchTemplate') continue;
+    const ud = (((r.Properties || {}).LaunchTemplateData || {}).UserData);
+    if (ud === undefined) continue;
+    let body = ud && ud['Fn::Base64'];
+    if (body && body['Fn::Sub'] !== undefined) body = [].concat(body['Fn::Sub'])[0];
+    if (typeof body !== 'string') { bad('userdata', `${name}: UserData is not Fn::Base64 of a string or Sub`); continue; }
+    const text = body.replace(/\$\{!([^}]*)\}/g, '$${$1}').replace(/\$\{[^}]*\}/g, 'X');
+    for (const e of check_user_data(text)) bad('userdata', `${name}: ${e}`);
+  }
+
   // dashboards: the body must be JSON once CloudFormation fills in ${}
   for (const [name, r] of Object.entries(res)) {
     if (r.Type !== 'AWS::CloudWatch::Dashboard') continue;
@@ -222,6 +242,10 @@ function check_template(file, tpl, text, tools, problems) {
     try { text = fs.readFileSync(asl, 'utf8'); } catch (e) { bad('workflow', `${name}: ${asl} does not exist (parameter ${key.Ref})`); continue; }
     try { JSON.parse(text); } catch (e) { bad('workflow', `${asl}: not JSON: ${e.message}`); continue; }
     const subs = Object.keys(p.DefinitionSubstitutions || {});
+    for (const [k, v] of Object.entries(p.DefinitionSubstitutions || {})) {
+      const jm = /^JobDefinition(.+)$/.exec(k);
+      if (jm && !(v && v.Ref === `${jm[1]}JobDefinitionArn`)) bad('workflow', `${name}: substitution ${k} is not !Ref ${jm[1]}JobDefinitionArn`);
+    }
     const used = new Set(check_sub_names(text));
     for (const u of used) if (!subs.includes(u)) bad('workflow', `${name}: ${asl} uses \${${u}}, which DefinitionSubstitutions does not set`);
     for (const k of subs) if (!used.has(k)) bad('workflow', `${name}: substitution ${k} is not used by ${asl}`);
@@ -234,15 +258,50 @@ function check_template(file, tpl, text, tools, problems) {
   }
 
   // job definitions
+  let aslText = null;
   for (const [name, r] of Object.entries(res)) {
     if (r.Type !== 'AWS::Batch::JobDefinition') continue;
     const p = r.Properties || {};
+    const m = /^(.+)JobDefinition$/.exec(name);
+    if (!m) bad('jobs', `${name}: name a job definition <Name>JobDefinition (the local engine maps \${JobDefinition<Name>} to it)`);
+    else {
+      if (aslText === null) {
+        aslText = fs.existsSync(aslDir) ? fs.readdirSync(aslDir).filter((f) => f.endsWith('.asl.json'))
+          .map((f) => fs.readFileSync(path.join(aslDir, f), 'utf8')).join('\n') : '';
+      }
+      if (!aslText.includes(`\${JobDefinition${m[1]}}`)) bad('jobs', `${name}: no workflow/*.asl.json runs \${JobDefinition${m[1]}}`);
+    }
     if (!p.RetryStrategy) bad('jobs', `${name}: no RetryStrategy`);
     if (!p.Timeout || !p.Timeout.AttemptDurationSeconds) bad('jobs', `${name}: no Timeout.AttemptDurationSeconds`);
     const cmd = (p.ContainerProperties || {}).Command;
     if (!Array.isArray(cmd) || cmd.some((x) => typeof x !== 'string')) { bad('jobs', `${name}: Command is not a list of literal strings`); continue; }
     for (const e of check_job_command(cmd, tools)) bad('jobs', `${name}: ${e}`);
   }
+}
+
+/** Problems with launch-template user data TEXT (MIME multipart, as AWS
+ *  Batch requires; shell parts must parse). */
+function check_user_data(text) {
+  const errs = [];
+  const lines = text.split('\n');
+  if (lines[0] !== 'MIME-Version: 1.0') errs.push('first line is not "MIME-Version: 1.0"');
+  const m = /^Content-Type: multipart\/mixed; boundary="([^"]+)"$/m.exec(text);
+  if (!m) return errs.concat('no "Content-Type: multipart/mixed; boundary=..." header');
+  const b = m[1];
+  if (!lines.some((l) => l === `--${b}--`)) errs.push(`no closing boundary --${b}--`);
+  const parts = text.split(`\n--${b}`).slice(1).filter((p) => !p.startsWith('--'));
+  if (!parts.length) errs.push('no MIME part');
+  for (const part of parts) {
+    const sep = part.indexOf('\n\n');
+    const head = part.slice(0, sep);
+    const payload = part.slice(sep + 2);
+    if (!/Content-Type: text\/x-shellscript/.test(head)) continue;
+    if (!payload.startsWith('#!/bin/bash')) errs.push('a shell part does not start with #!/bin/bash');
+    const r = spawnSync('bash', ['-n'], { input: payload, encoding: 'utf8' });
+    if (r.status !== 0) errs.push(`a shell part does not parse: ${(r.stderr || '').trim().split('\n')[0]}`);
+    if (/github\.com|githubusercontent/i.test(payload)) errs.push('a shell part fetches from GitHub');
+  }
+  return errs;
 }
 
 /** Problems with a job definition's Command (argv of `job`, entrypoint or not). */
@@ -286,9 +345,9 @@ function main(argv) {
     check_template(file, tpl, text, tools, problems);
   }
   for (const p of problems) process.stdout.write(p + '\n');
-  if (!problems.length) process.stdout.write(`${argv.length} template(s): refs, params, imdsv2, buckets, iam, logs, dashboard, workflow, jobs ok\n`);
+  if (!problems.length) process.stdout.write(`${argv.length} template(s): refs, params, imdsv2, buckets, iam, logs, userdata, dashboard, workflow, jobs ok\n`);
   return problems.length ? 1 : 0;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
-module.exports = { check_template, check_job_command, check_sub_names };
+module.exports = { check_template, check_job_command, check_sub_names, check_user_data };

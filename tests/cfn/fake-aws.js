@@ -13,8 +13,9 @@
 //                           that is a Ref to a parameter gets its value).
 //   cloudformation describe-stacks / delete-stack / wait stack-delete-complete
 //   s3 cp (local file must exist), s3api head-object (404 unless copied),
-//   ecr describe-images / describe-repositories, stepfunctions and
-//   codepipeline start/describe calls: recorded and answered.
+//   ecr describe-images (FAKE_AWS_NO_IMAGE: not found) / describe-repositories
+//   / get-login-password, stepfunctions start-execution (the input must be
+//   JSON) / describe-execution (FAKE_AWS_EXEC_STATUS, default SUCCEEDED).
 // Anything else exits 2 "unsupported", so an unexpected call fails a test.
 // State: $FAKE_AWS_DIR/calls.jsonl (one call a line), stacks/*.json, s3/.
 'use strict';
@@ -90,6 +91,7 @@ function cfnDeploy() {
     outputs[k] = (v && typeof v === 'object' && typeof v.Ref === 'string' && v.Ref in given) ? given[v.Ref] : `fake-${stack}-${k}`;
   }
   if (outputs.ImageRepositoryUri) outputs.ImageRepositoryUri = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${given.ProjectName || 'gsa'}`;
+  if (outputs.ImageRepositoryName) outputs.ImageRepositoryName = given.ProjectName || 'gsa';
   if (outputs.SubnetIds) outputs.SubnetIds = 'subnet-0aaa,subnet-0bbb';
   if (outputs.VpcId) outputs.VpcId = 'vpc-0abc';
   fs.writeFileSync(stackFile(stack), JSON.stringify({ template: file, parameters: given, outputs }, null, 1));
@@ -124,6 +126,7 @@ switch (`${svc} ${cmd}`) {
       fs.mkdirSync(path.dirname(s3key(dst)), { recursive: true });
       fs.copyFileSync(src, s3key(dst));
     } else if (!fs.existsSync(s3key(src))) fail(`fatal error: An error occurred (404) when calling the HeadObject operation: Key "${src}" does not exist`, 1);
+    else fs.copyFileSync(s3key(src), dst);
     break;
   }
   case 's3api head-object': {
@@ -134,6 +137,31 @@ switch (`${svc} ${cmd}`) {
   case 'ecr describe-images':
     if (process.env.FAKE_AWS_NO_IMAGE) fail('An error occurred (ImageNotFoundException) when calling the DescribeImages operation: image does not exist', 254);
     process.stdout.write('{"imageDetails": []}\n'); break;
+  case 'stepfunctions start-execution': {
+    argv = rest;
+    const sm = opt('--state-machine-arn'); const name = opt('--name'); const input = opt('--input');
+    if (!sm || !name || !input) fail('fake-aws: start-execution needs --state-machine-arn, --name, --input', 2);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) fail(`An error occurred (InvalidName) when calling the StartExecution operation: ${name}`);
+    const text = input.startsWith('file://') ? fs.readFileSync(input.slice(7), 'utf8') : input;
+    try { JSON.parse(text); } catch (e) { fail(`An error occurred (InvalidExecutionInput) when calling the StartExecution operation: ${e.message}`); }
+    fs.mkdirSync(path.join(dir, 'executions'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'executions', name + '.json'), JSON.stringify({ stateMachineArn: sm, input: JSON.parse(text) }));
+    process.stdout.write(`arn:aws:states:eu-west-1:123456789012:execution:${sm.split(':').pop()}:${name}\n`);
+    break;
+  }
+  case 'stepfunctions describe-execution': {
+    const status = process.env.FAKE_AWS_EXEC_STATUS || 'SUCCEEDED';
+    if (query === 'status') process.stdout.write(status + '\n');
+    else process.stdout.write(status === 'SUCCEEDED' ? 'None\tNone\n' : 'States.TaskFailed\tfake failure\n');
+    break;
+  }
+  case 'ecr describe-repositories': {
+    argv = rest; const names = opt('--repository-names');
+    const uri = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${names}`;
+    process.stdout.write(query === 'repositories[0].repositoryUri' ? uri + '\n' : JSON.stringify({ repositories: [{ repositoryUri: uri }] }) + '\n');
+    break;
+  }
+  case 'ecr get-login-password': process.stdout.write('fake-ecr-token\n'); break;
   case 'sts get-caller-identity': process.stdout.write('123456789012\n'); break;
   default: fail(`fake-aws: unsupported command: ${argv.join(' ')}`, 2);
 }

@@ -56,12 +56,16 @@ function lint_use_spec() {
   return spec.ResourceSpecificationVersion;
 }
 
-/** Values for parameters without a default whose name ends in Arn: an ARN
- *  (cfn-lint otherwise guesses a plain string where an ARN is expected). */
-function lint_arn_params(tpl) {
+/** Parameter values for the linter where its own guesses are wrong: an ARN
+ *  for a parameter without default named *Arn (it would guess a plain
+ *  string where an ARN is expected), and an empty list for a
+ *  CommaDelimitedList whose default is '' (valid in CloudFormation; the
+ *  linter splits '' into [''] and calls it an extra comma). */
+function lint_params(tpl) {
   const out = {};
   for (const [name, p] of Object.entries(tpl.Parameters || {})) {
     if (p.Default === undefined && /Arn$/.test(name)) out[name] = `arn:aws:iam::123456789012:role/lint-${name}`;
+    if (p.Type === 'CommaDelimitedList' && p.Default === '') out[name] = [];
   }
   return out;
 }
@@ -86,7 +90,7 @@ function main(argv) {
     for (const cond of [true, false]) {
       let res;
       try {
-        res = api.validateJsonObject(lint_resolve_if(tpl, cond), { parameters: lint_arn_params(tpl) });
+        res = api.validateJsonObject(lint_resolve_if(tpl, cond), { parameters: lint_params(tpl) });
       } catch (e) {
         process.stdout.write(`${file}: conditions ${cond}: cfn-lint failed: ${String(e.message).split('\n')[0]}\n`);
         crit++;

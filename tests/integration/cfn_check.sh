@@ -46,4 +46,9 @@ m "an option job does not have fails"      jobs    cfn/jobs.yml      '0,/- "-o"$
 m "a job definition without RetryStrategy fails" jobs cfn/jobs.yml   '0,/RetryStrategy:/s//RetryStrategyX:/'
 m "an ASL substitution the state machine does not set fails" workflow cfn/workflow.yml 's/^        JobQueueSpot: /        JobQueueSpotX: /'
 m "an ASL file without a state machine fails" workflow cfn/workflow.yml 's/^  CohortDefinitionKey:/  CohortDefKey:/; s/!Ref CohortDefinitionKey/!Ref CohortDefKey/'
+m "a job definition that no workflow runs fails" jobs cfn/jobs.yml 's/^  MergeJobDefinition:/  FinalMergeJobDefinition:/; s/!Ref MergeJobDefinition$/!Ref FinalMergeJobDefinition/'
+m "a substitution pointing at another job definition fails" workflow cfn/workflow.yml 's/JobDefinitionMerge: !Ref MergeJobDefinitionArn/JobDefinitionMerge: !Ref CallVariantsJobDefinitionArn/'
+m "user data that does not parse fails"      userdata cfn/batch.yml 's/^            if \[ "\${ScratchFilesystem}" = xfs-lvm \]; then dnf/            if [ "${ScratchFilesystem}" = xfs-lvm ]; dnf/'
+m "user data fetching from GitHub fails"     userdata cfn/batch.yml 's|^            command -v aws >/dev/null|            curl -sL https://github.com/awslabs/amazon-ebs-autoscale/archive/master.tar.gz \| tar xz; command -v aws >/dev/null|'
+m "user data without the closing boundary fails" userdata cfn/batch.yml 's/^            --==GSA==--$/            --==GSA==/'
 finish

@@ -14,7 +14,7 @@ printf '#!/bin/sh\nexec node "%s/tests/cfn/fake-aws.js" "$@"\n' "$GSA_ROOT" >"$T
 chmod +x "$TMP/bin/aws"
 head -c 4096 /dev/urandom >"$TMP/static/ebs-autoscale"
 sha=$(sha256sum "$TMP/static/ebs-autoscale" | cut -d' ' -f1)
-export PATH=$TMP/bin:$PATH GSA_STATIC_BIN=$TMP/static
+export PATH=$TMP/bin:$PATH GSA_STATIC_BIN=$TMP/static GSA_BUILD_DIR=$TMP/build
 unset GSA_PROJECT GSA_REGION GSA_IMAGE_TAG GSA_VPC_ID GSA_SUBNET_IDS GSA_KMS_KEY_ARN GSA_CFN_ROLE_ARN \
 	GSA_EBS_AUTOSCALE_PREFIX GSA_EBS_AUTOSCALE_SHA256 GSA_EGRESS_MODE GSA_ALARM_EMAIL
 # the ebs engineer's unit when it is in the tree, else a stand-in
@@ -79,11 +79,27 @@ check "the project name prefixes the image" test "$(param "$TMP/b" lab-jobs Imag
 check "the alarm address reaches the monitoring stack" test "$(param "$TMP/b" lab-monitoring AlarmEmail)" = "ops@example.org"
 
 export FAKE_AWS_DIR=$TMP/c FAKE_AWS_NO_IMAGE=1
-check_exit 1 "an image tag that is not in ECR is refused" scripts/platform/deploy.sh --image-tag 0123456789ab
+check_exit 1 "an image tag that is not in ECR, with no image to push, is refused" scripts/platform/deploy.sh --image-tag 0123456789ab
 check_sh "... naming the image, before any job definition points at it" "
 	out=\$(scripts/platform/deploy.sh --image-tag 0123456789ab 2>&1) && exit 1
-	grep -q 'gsa:0123456789ab is not in ECR' <<<\"\$out\"
+	grep -q 'gsa:0123456789ab is not in ECR and .* run make image' <<<\"\$out\"
 	! grep -q gsa-jobs $TMP/c/calls.jsonl"
+# with make image's archive at hand, deploy.sh pushes it (buildah, here a
+# recorder) under the commit's tag and goes on
+mkdir -p "$TMP/build/image" && echo archive >"$TMP/build/image/gsa-0.1.0.oci.tar"
+cat >"$TMP/bin/buildah" <<'SH'
+#!/bin/sh
+echo "$*" >>"$FAKE_AWS_DIR/buildah.log"
+case $1 in pull) echo 0f0f0f0f ;; login) cat >"$FAKE_AWS_DIR/buildah.password" ;; esac
+SH
+chmod +x "$TMP/bin/buildah"
+export FAKE_AWS_DIR=$TMP/p
+check "an image not in ECR is pushed from build/image" scripts/platform/deploy.sh --image-tag 0123456789ab
+check_sh "... to the project's repository, tagged with the commit" "
+	grep -qx 'pull --storage-driver vfs --quiet oci-archive:$TMP/build/image/gsa-0.1.0.oci.tar' $TMP/p/buildah.log
+	grep -qx 'push --storage-driver vfs 0f0f0f0f docker://123456789012.dkr.ecr.eu-west-1.amazonaws.com/gsa:0123456789ab' $TMP/p/buildah.log
+	grep -qx fake-ecr-token $TMP/p/buildah.password"
+rm -r "$TMP/build/image"
 unset FAKE_AWS_NO_IMAGE
 
 export FAKE_AWS_DIR=$TMP/d
@@ -94,6 +110,32 @@ check_sh "refused options deploy nothing" "[ ! -e $TMP/d/calls.jsonl ]"
 export FAKE_AWS_DIR=$TMP/e
 GSA_STATIC_BIN=$TMP/nothing check_exit 1 "no ebs-autoscale binary and no pin is refused" scripts/platform/deploy.sh --image-tag 0123456789ab
 check_sh "... before the batch stack" "! grep -q gsa-batch $TMP/e/calls.jsonl"
+
+# smoke.sh against the same fake stacks: the demo sample's files go where the
+# workflow input says, both executions are started with the contract's fields
+# and waited for; the VCF the workflow would write is planted beside them.
+export FAKE_AWS_DIR=$TMP/a GSA_IMAGE_TAG=0123456789ab
+out=$TMP/a/s3/fake-gsa-storage-ResultsBucketName/smoke/0123456789ab/out
+mkdir -p "$out" && cp demo/data/truth.vcf.gz "$out/demo.vcf.gz" && cp demo/data/truth.vcf.gz.tbi "$out/demo.vcf.gz.tbi"
+scripts/platform/smoke.sh --region eu-west-1 >"$TMP/s.out" 2>"$TMP/s.err"
+_lib_report $? "smoke.sh runs the reference and sample workflows and finds the VCF" "$TMP/s.err"
+check_sh "smoke: the demo reference and reads are uploaded" "
+	cmp demo/data/ref.fa $TMP/a/s3/fake-gsa-storage-ResultsBucketName/references/gsa-demo/genome.fa
+	cmp demo/data/R1.fastq.gz $TMP/a/s3/fake-gsa-storage-ResultsBucketName/smoke/0123456789ab/in/R1.fastq.gz"
+check "smoke: the executions get the workflow's input fields" node -e '
+	const fs = require("fs"); const d = process.argv[1] + "/executions/";
+	const ex = fs.readdirSync(d).map((f) => JSON.parse(fs.readFileSync(d + f, "utf8")));
+	const ref = ex.find((e) => /ReferenceStateMachineArn/.test(e.stateMachineArn));
+	const smp = ex.find((e) => /SampleStateMachineArn/.test(e.stateMachineArn));
+	const B = "s3://fake-gsa-storage-ResultsBucketName/";
+	if (ref.input.reference !== B + "references/gsa-demo/") process.exit(1);
+	for (const k of ["sample_id", "fastq_1", "fastq_2", "reference", "output_prefix"]) if (!smp.input[k]) process.exit(2);
+	if (!smp.input.output_prefix.endsWith("/") || !smp.input.fastq_1.startsWith(B + "smoke/")) process.exit(3);' "$TMP/a"
+check_sh "smoke: prints the number of variant records" "grep -q '^smoke: 437 variant records' $TMP/s.out"
+FAKE_AWS_EXEC_STATUS=FAILED check_exit 1 "smoke: a failed execution fails the smoke test" scripts/platform/smoke.sh --region eu-west-1
+rm "$out/demo.vcf.gz"
+check_exit 1 "smoke: a missing VCF fails the smoke test" scripts/platform/smoke.sh --region eu-west-1
+unset GSA_IMAGE_TAG
 
 export FAKE_AWS_DIR=$TMP/a
 scripts/platform/teardown.sh --region eu-west-1 >"$TMP/t.out" 2>"$TMP/t.err"
