@@ -306,7 +306,7 @@ int eas_grow_load_instance_tags(eas_grow_t *g, gsa_err_t *err)
 	if (gsa_xml_root(xml, &root) && gsa_xml_child(root, &from, "tagSet", &set)) {
 		from = NULL;
 		while (g->ntags < EAS_MAX_TAGS - 2 && gsa_xml_child(set, &from, "item", &item)) {
-			char k[128], v[256];
+			char k[129], v[257];
 			copy_text(item, "key", k, sizeof k);
 			copy_text(item, "value", v, sizeof v);
 			if (!k[0] || !strncmp(k, "aws:", 4)) continue; /* reserved: cannot be set */

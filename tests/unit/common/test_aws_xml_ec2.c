@@ -59,6 +59,12 @@ static void test_children(unit_t *t)
 		n++;
 	}
 	UNIT_CHECK_INT(t, n, 2);
+	gsa_strbuf_t b;
+	gsa_strbuf_init(&b);
+	const char *ent = "a&#233;&#x1F600;&#x110000;&bogus;&";
+	gsa_xml_unescape(&b, ent, strlen(ent));
+	UNIT_CHECK_STR(t, b.s, "a\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbd&bogus;&");
+	gsa_strbuf_free(&b);
 	char *rid = gsa_xml_root_text(DOC, "requestId");
 	UNIT_CHECK_STR(t, rid, "r1");
 	free(rid);
