@@ -418,6 +418,16 @@ static void undo(eas_grow_t *g, const char *id, int attached)
 {
 	if (stopping(g)) return;
 	gsa_err_t e;
+	char dev[256];
+	eas_volume_t *bv = eas_state_volume(g->st, id, 0);
+	if (attached && eas_device_find(g->cfg, id, bv ? bv->attach_name : NULL, dev, sizeof dev) &&
+	    eas_fs_has_device(g->cfg, dev, &e) != 0) {
+		/* never pull a device out from under the filesystem (or when unsure) */
+		gsa_error(g->log, "volume %s (%s) is part of %s or cannot be checked: left attached", id, dev,
+			  g->cfg->mountpoint);
+		mark(g, id, "in-filesystem");
+		return;
+	}
 	int rc = attached ? remove_attached(g, id, &e) : remove_unattached(g, id, &e);
 	if (rc) {
 		gsa_error(g->log, "could not remove volume %s after a failed growth: %s", id, e.msg);
