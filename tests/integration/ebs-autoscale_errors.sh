@@ -46,6 +46,11 @@ ebs_control '{"deny": ["ec2:CreateVolume"]}'
 one_line 4 "UnauthorizedOperation at start" "missing IAM permission.*ec2:CreateVolume: UnauthorizedOperation" \
 	"$EBS" run --quiet --config "$CFG"
 check "no volume created" ebs_books 'not b["volumes"]'
+# an IAM tag condition the volume tags do not meet (project must be "other")
+ebs_control '{"deny": [], "require_tags": {"project": "other"}}'
+one_line 4 "missing required request tag: UnauthorizedOperation at start" "ec2:CreateVolume: UnauthorizedOperation.*aws:RequestTag/project" \
+	"$EBS" run --quiet --config "$CFG"
+ebs_control '{"require_tags": {"project": "gsa-test", "gsa:ebs-autoscale:creator": "i-0123456789abcdef0"}}'
 
 # a permission lost while running: loud, in status, daemon keeps running, nothing leaks
 ebs_control '{"deny": ["ec2:AttachVolume"]}'

@@ -105,7 +105,8 @@ ebs_write_config() {
  "api": {"backoff_base_ms": 50, "backoff_cap_ms": 1000},
  "state_dir": "$TMP/state",
  "logging": {"log_interval": 5},
- "devices": {"by_id_dir": "$EC2_DIR/by-id", "sys_block_dir": "$EC2_DIR/sysblock", "dev_dir": "/dev"}
+ "devices": {"by_id_dir": "$EC2_DIR/by-id", "sys_block_dir": "$EC2_DIR/sysblock", "dev_dir": "/dev"},
+ "tags": {"project": "gsa-test", "cost-center": "42"}
 }
 EOF
 }

@@ -157,7 +157,26 @@ static int get_steps(ctx_t *x, const gsa_json_t *v, const char *key, long lo, lo
 	return 0;
 }
 
-typedef enum { T_STR, T_LONG, T_DBL, T_BOOL, T_OBJ, T_STEPS, T_FS, T_IGNORE } ktype_t;
+/* {"project": "gsa", ...}: extra volume tags */
+static int get_tags(ctx_t *x, const gsa_json_t *v, const char *key, eas_config_t *c)
+{
+	if (v->type != GSA_JSON_OBJ) return bad(x, key, v, "expected an object {\"KEY\": \"VALUE\", ...}");
+	if (v->n > EAS_MAX_CONFIG_TAGS) return bad(x, key, v, "too many tags (at most 16)");
+	for (size_t i = 0; i < v->n; i++) {
+		const char *k = v->keys[i];
+		if (!*k || strlen(k) > 128) return bad(x, key, v, "a tag key must have 1 to 128 characters");
+		if (!strncmp(k, "aws:", 4)) return bad(x, key, v, "tag keys starting with \"aws:\" are reserved");
+		if (!strncmp(k, "gsa:ebs-autoscale:", 18)) return bad(x, key, v, "the gsa:ebs-autoscale: tags are the daemon's own");
+		if (v->kids[i].type != GSA_JSON_STR || strlen(v->kids[i].str) > 256)
+			return bad(x, key, v, "a tag value must be a string of at most 256 characters");
+		snprintf(c->tag_key[i], sizeof c->tag_key[i], "%s", k);
+		snprintf(c->tag_val[i], sizeof c->tag_val[i], "%s", v->kids[i].str);
+	}
+	c->ntags = (int)v->n;
+	return 0;
+}
+
+typedef enum { T_STR, T_LONG, T_DBL, T_BOOL, T_OBJ, T_STEPS, T_FS, T_TAGS, T_IGNORE } ktype_t;
 
 typedef struct {
 	const char *key;   /* dotted path */
@@ -181,6 +200,7 @@ static const key_t_ KEYS[] = {
 	O("volume"), S("volume.type", volume_type), L("volume.iops", iops, 0, 256000),
 	L("volume.throughput", throughput, 0, 4000), B("volume.encrypted", encrypted),
 	S("volume.kms_key_id", kms_key_id),
+	{ "tags", T_TAGS, 0, 0, 0, 0 },
 	D("detection_interval", detection_interval, 0.05, 3600),
 	O("limits"), L("limits.min_ebs_volume_size", min_volume_gib, 1, 65536),
 	L("limits.max_ebs_volume_size", max_volume_gib, 1, 65536),
@@ -250,6 +270,9 @@ static int apply(ctx_t *x, eas_config_t *c, const gsa_json_t *obj, const char *p
 		case T_OBJ:
 			if (v->type != GSA_JSON_OBJ) return bad(x, path, v, "expected an object");
 			if (apply(x, c, v, path)) return -1;
+			break;
+		case T_TAGS:
+			if (get_tags(x, v, path, c)) return -1;
 			break;
 		case T_IGNORE:
 			break;

@@ -10,6 +10,7 @@
 
 #define EAS_CONFIG_DEFAULT_PATH "/etc/gsa/ebs-autoscale.json"
 #define EAS_MAX_STEPS 16
+#define EAS_MAX_CONFIG_TAGS 16
 
 typedef enum { EAS_FS_BTRFS = 0, EAS_FS_XFS_LVM } eas_fs_kind_t;
 
@@ -51,6 +52,9 @@ typedef struct eas_config {
 	char by_id_dir[256];              /* devices.by_id_dir */
 	char sys_block_dir[256];          /* devices.sys_block_dir */
 	char dev_dir[256];                /* devices.dev_dir */
+	int ntags;                        /* tags: set on every volume, over the instance's */
+	char tag_key[EAS_MAX_CONFIG_TAGS][129];
+	char tag_val[EAS_MAX_CONFIG_TAGS][257];
 } eas_config_t;
 
 /* Fill cfg with the defaults. */

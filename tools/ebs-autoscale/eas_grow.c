@@ -240,14 +240,26 @@ static int api_create(eas_grow_t *g, long size, const char *token, int dry_run, 
 	if (dry_run) gsa_ec2_params_add(&p, "DryRun", "true");
 	gsa_ec2_params_add(&p, "TagSpecification.1.ResourceType", "volume");
 	int nt = 0;
-	for (int i = 0; i < g->ntags && nt < EAS_MAX_TAGS - 2; i++) {
+	/* the instance's tags (not those the config or the daemon set), then the config's */
+	for (int i = 0; i < g->ntags && nt < EAS_MAX_TAGS - 2 - c->ntags; i++) {
 		if (!strcmp(g->tag_key[i], EAS_TAG_CREATOR) || !strcmp(g->tag_key[i], EAS_TAG_MOUNTPOINT)) continue;
+		int over = 0;
+		for (int j = 0; j < c->ntags; j++) over |= !strcmp(g->tag_key[i], c->tag_key[j]);
+		if (over) continue;
 		nt++;
 		char k[64];
 		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Key", nt);
 		gsa_ec2_params_add(&p, k, g->tag_key[i]);
 		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Value", nt);
 		gsa_ec2_params_add(&p, k, g->tag_val[i]);
+	}
+	for (int i = 0; i < c->ntags; i++) {
+		nt++;
+		char k[64];
+		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Key", nt);
+		gsa_ec2_params_add(&p, k, c->tag_key[i]);
+		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Value", nt);
+		gsa_ec2_params_add(&p, k, c->tag_val[i]);
 	}
 	const char *ours[2][2] = { { EAS_TAG_CREATOR, g->instance_id }, { EAS_TAG_MOUNTPOINT, c->mountpoint } };
 	for (int i = 0; i < 2; i++) {

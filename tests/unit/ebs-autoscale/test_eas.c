@@ -54,7 +54,8 @@ static void test_config_all_keys(unit_t *t)
 		" \"api\": {\"max_attempts\": 9, \"backoff_base_ms\": 30, \"backoff_cap_ms\": 900, \"ec2_endpoint\": \"http://h:1\"},"
 		" \"imds\": {\"token_ttl_seconds\": 60}, \"state_dir\": \"/var/x\","
 		" \"logging\": {\"log_interval\": 9, \"log_file\": \"/ignored\"},"
-		" \"devices\": {\"by_id_dir\": \"/b\", \"sys_block_dir\": \"/s\", \"dev_dir\": \"/d\"}}";
+		" \"devices\": {\"by_id_dir\": \"/b\", \"sys_block_dir\": \"/s\", \"dev_dir\": \"/d\"},"
+		" \"tags\": {\"project\": \"gsa\", \"cost-center\": \"\"}}";
 	eas_config_t c;
 	gsa_err_t e;
 	UNIT_CHECK_INT(t, eas_config_parse(&c, "x.json", doc, &e), 0);
@@ -88,6 +89,11 @@ static void test_config_all_keys(unit_t *t)
 	UNIT_CHECK_STR(t, c.by_id_dir, "/b");
 	UNIT_CHECK_STR(t, c.sys_block_dir, "/s");
 	UNIT_CHECK_STR(t, c.dev_dir, "/d");
+	UNIT_CHECK_INT(t, c.ntags, 2);
+	UNIT_CHECK_STR(t, c.tag_key[0], "project");
+	UNIT_CHECK_STR(t, c.tag_val[0], "gsa");
+	UNIT_CHECK_STR(t, c.tag_key[1], "cost-center");
+	UNIT_CHECK_STR(t, c.tag_val[1], "");
 }
 
 static void test_config_errors(unit_t *t)
@@ -109,6 +115,10 @@ static void test_config_errors(unit_t *t)
 		{ "{\"limits\": {\"min_ebs_volume_size\": 500, \"max_ebs_volume_size\": 100}}", "larger than" },
 		{ "{\"filesystem\": \"zfs\"}", "expected \"btrfs\" or \"xfs-lvm\"" },
 		{ "{\n\"a\": }", "x.json: line 2:" },
+		{ "{\"tags\": {\"aws:x\": \"1\"}}", "reserved" },
+		{ "{\"tags\": {\"gsa:ebs-autoscale:creator\": \"i-1\"}}", "the daemon's own" },
+		{ "{\"tags\": {\"n\": 1}}", "must be a string" },
+		{ "{\"tags\": [\"n\"]}", "expected an object" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		eas_config_t c;
