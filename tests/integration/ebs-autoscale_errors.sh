@@ -30,7 +30,7 @@ one_line 2 "unknown key named" 'bad2.json: line 1: key "volume.tpye": unknown ke
 printf '{ "limits": { "max_ebs_volume_count": 1000 } }\n' >"$TMP/bad3.json"
 one_line 2 "out-of-range value named" 'key "limits.max_ebs_volume_count": 1000 is out of range' "$EBS" status --config "$TMP/bad3.json"
 printf '{ "filesystem": "ext4" }\n' >"$TMP/bad4.json"
-one_line 2 "bad filesystem kind" 'expected "btrfs" or "xfs-lvm"' "$EBS" run --config "$TMP/bad4.json"
+one_line 2 "bad filesystem kind" 'expected "btrfs", "xfs-lvm" or "auto"' "$EBS" run --config "$TMP/bad4.json"
 one_line 3 "missing config file" "config: .*nope.json" "$EBS" run --config "$TMP/nope.json"
 cp "$CFG" "$TMP/other.json"
 sed -i "s#\"mountpoint\": \"$MNT\"#\"mountpoint\": \"$TMP/not-mounted\"#" "$TMP/other.json"

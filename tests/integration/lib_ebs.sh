@@ -94,7 +94,6 @@ ebs_write_config() {
 	cat >"$CFG" <<EOF
 {
  "mountpoint": "$MNT",
- "filesystem": "btrfs",
  "volume": {"type": "gp3", "iops": 3000, "throughput": 125, "encrypted": true},
  "detection_interval": 0.2,
  "limits": {"min_ebs_volume_size": 1, "max_ebs_volume_size": 64, "max_logical_volume_size": 1000,

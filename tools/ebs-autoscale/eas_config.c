@@ -14,7 +14,7 @@ void eas_config_defaults(eas_config_t *c)
 {
 	memset(c, 0, sizeof *c);
 	snprintf(c->mountpoint, sizeof c->mountpoint, "/scratch");
-	c->fs = EAS_FS_BTRFS;
+	c->fs = EAS_FS_AUTO;
 	snprintf(c->vg, sizeof c->vg, "autoscale_vg");
 	snprintf(c->lv, sizeof c->lv, "autoscale_lv");
 	snprintf(c->volume_type, sizeof c->volume_type, "gp3");
@@ -50,12 +50,16 @@ void eas_config_defaults(eas_config_t *c)
 	snprintf(c->dev_dir, sizeof c->dev_dir, "/dev");
 }
 
-const char *eas_config_fs_name(eas_fs_kind_t fs) { return fs == EAS_FS_XFS_LVM ? "xfs-lvm" : "btrfs"; }
+const char *eas_config_fs_name(eas_fs_kind_t fs)
+{
+	return fs == EAS_FS_XFS_LVM ? "xfs-lvm" : fs == EAS_FS_AUTO ? "auto" : "btrfs";
+}
 
 int eas_config_parse_fs(const char *s, eas_fs_kind_t *fs)
 {
 	if (!strcmp(s, "btrfs")) *fs = EAS_FS_BTRFS;
 	else if (!strcmp(s, "xfs-lvm") || !strcmp(s, "lvm.xfs")) *fs = EAS_FS_XFS_LVM;
+	else if (!strcmp(s, "auto")) *fs = EAS_FS_AUTO;
 	else return -1;
 	return 0;
 }
@@ -260,7 +264,7 @@ static int apply(ctx_t *x, eas_config_t *c, const gsa_json_t *obj, const char *p
 			break;
 		case T_FS:
 			if (v->type != GSA_JSON_STR || eas_config_parse_fs(v->str, &c->fs))
-				return bad(x, path, v, "expected \"btrfs\" or \"xfs-lvm\"");
+				return bad(x, path, v, "expected \"btrfs\", \"xfs-lvm\" or \"auto\"");
 			break;
 		case T_STEPS:
 			if (get_steps(x, v, path, (long)k->lo, (long)k->hi, (eas_step_t *)(void *)f,

@@ -12,7 +12,9 @@
 #define EAS_MAX_STEPS 16
 #define EAS_MAX_CONFIG_TAGS 16
 
-typedef enum { EAS_FS_BTRFS = 0, EAS_FS_XFS_LVM } eas_fs_kind_t;
+/* EAS_FS_AUTO (the default): what is mounted at the mountpoint (btrfs or
+ * XFS); init makes btrfs. */
+typedef enum { EAS_FS_BTRFS = 0, EAS_FS_XFS_LVM, EAS_FS_AUTO } eas_fs_kind_t;
 
 /* A step of a table keyed by the number of devices in the filesystem: from
  * `devices` devices on, use `value` (a percent or a size in GiB). */
@@ -72,9 +74,9 @@ int eas_config_parse(eas_config_t *cfg, const char *name, const char *text, gsa_
 long eas_config_threshold(const eas_config_t *cfg, long ndev);
 long eas_config_volume_size(const eas_config_t *cfg, long ndev);
 
-/* "btrfs" or "xfs-lvm". */
+/* "btrfs", "xfs-lvm" or "auto". */
 const char *eas_config_fs_name(eas_fs_kind_t fs);
-/* Parse "btrfs" / "xfs-lvm" (also "lvm.xfs").  Returns 0 or -1. */
+/* Parse "btrfs" / "xfs-lvm" (also "lvm.xfs") / "auto".  Returns 0 or -1. */
 int eas_config_parse_fs(const char *s, eas_fs_kind_t *fs);
 
 #endif

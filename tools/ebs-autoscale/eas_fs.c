@@ -127,6 +127,15 @@ static int is_mounted(const eas_config_t *cfg)
 	return rc;
 }
 
+void eas_fs_resolve_kind(eas_config_t *cfg, int for_init)
+{
+	if (cfg->fs != EAS_FS_AUTO) return;
+	struct statfs sf;
+	cfg->fs = EAS_FS_BTRFS;
+	if (!for_init && statfs(cfg->mountpoint, &sf) == 0 && (long)sf.f_type == EAS_XFS_SUPER_MAGIC)
+		cfg->fs = EAS_FS_XFS_LVM;
+}
+
 int eas_fs_check(const eas_config_t *cfg, gsa_err_t *err)
 {
 	if (!is_mounted(cfg))

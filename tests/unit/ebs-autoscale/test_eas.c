@@ -22,7 +22,7 @@ static void test_config_defaults(unit_t *t)
 	gsa_err_t e;
 	UNIT_CHECK_INT(t, eas_config_parse(&c, "x.json", "{}", &e), 0);
 	UNIT_CHECK_STR(t, c.mountpoint, "/scratch");
-	UNIT_CHECK_INT(t, c.fs, EAS_FS_BTRFS);
+	UNIT_CHECK_INT(t, c.fs, EAS_FS_AUTO);
 	UNIT_CHECK_STR(t, c.volume_type, "gp3");
 	UNIT_CHECK_INT(t, c.encrypted, 1);
 	UNIT_CHECK_INT(t, c.max_volumes, 16);
@@ -113,7 +113,7 @@ static void test_config_errors(unit_t *t)
 		{ "{\"thresholds\": {\"1\": 50, \"1x\": 60}}", "device counts" },
 		{ "{\"thresholds\": {\"4\": 50, \"1\": 60}}", "increasing" },
 		{ "{\"limits\": {\"min_ebs_volume_size\": 500, \"max_ebs_volume_size\": 100}}", "larger than" },
-		{ "{\"filesystem\": \"zfs\"}", "expected \"btrfs\" or \"xfs-lvm\"" },
+		{ "{\"filesystem\": \"zfs\"}", "expected \"btrfs\", \"xfs-lvm\" or \"auto\"" },
 		{ "{\n\"a\": }", "x.json: line 2:" },
 		{ "{\"tags\": {\"aws:x\": \"1\"}}", "reserved" },
 		{ "{\"tags\": {\"gsa:ebs-autoscale:creator\": \"i-1\"}}", "the daemon's own" },
