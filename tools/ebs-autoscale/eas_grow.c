@@ -220,6 +220,16 @@ static int api_attach(eas_grow_t *g, const char *id, const char *name, gsa_err_t
 	return rc;
 }
 
+/* TagSpecification.1.Tag.N.Key/Value */
+static void add_tag(gsa_ec2_params_t *p, int n, const char *key, const char *val)
+{
+	char k[64];
+	snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Key", n);
+	gsa_ec2_params_add(p, k, key);
+	snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Value", n);
+	gsa_ec2_params_add(p, k, val);
+}
+
 static int api_create(eas_grow_t *g, long size, const char *token, int dry_run, char *id, size_t idn, gsa_err_t *err)
 {
 	const eas_config_t *c = g->cfg;
@@ -240,36 +250,16 @@ static int api_create(eas_grow_t *g, long size, const char *token, int dry_run, 
 	if (dry_run) gsa_ec2_params_add(&p, "DryRun", "true");
 	gsa_ec2_params_add(&p, "TagSpecification.1.ResourceType", "volume");
 	int nt = 0;
-	/* the instance's tags (not those the config or the daemon set), then the config's */
+	/* the instance's tags (not those the config or the daemon set), then the config's, then ours */
 	for (int i = 0; i < g->ntags && nt < EAS_MAX_TAGS - 2 - c->ntags; i++) {
 		if (!strcmp(g->tag_key[i], EAS_TAG_CREATOR) || !strcmp(g->tag_key[i], EAS_TAG_MOUNTPOINT)) continue;
 		int over = 0;
 		for (int j = 0; j < c->ntags; j++) over |= !strcmp(g->tag_key[i], c->tag_key[j]);
-		if (over) continue;
-		nt++;
-		char k[64];
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Key", nt);
-		gsa_ec2_params_add(&p, k, g->tag_key[i]);
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Value", nt);
-		gsa_ec2_params_add(&p, k, g->tag_val[i]);
+		if (!over) add_tag(&p, ++nt, g->tag_key[i], g->tag_val[i]);
 	}
-	for (int i = 0; i < c->ntags; i++) {
-		nt++;
-		char k[64];
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Key", nt);
-		gsa_ec2_params_add(&p, k, c->tag_key[i]);
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Value", nt);
-		gsa_ec2_params_add(&p, k, c->tag_val[i]);
-	}
-	const char *ours[2][2] = { { EAS_TAG_CREATOR, g->instance_id }, { EAS_TAG_MOUNTPOINT, c->mountpoint } };
-	for (int i = 0; i < 2; i++) {
-		nt++;
-		char k[64];
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Key", nt);
-		gsa_ec2_params_add(&p, k, ours[i][0]);
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Value", nt);
-		gsa_ec2_params_add(&p, k, ours[i][1]);
-	}
+	for (int i = 0; i < c->ntags; i++) add_tag(&p, ++nt, c->tag_key[i], c->tag_val[i]);
+	add_tag(&p, ++nt, EAS_TAG_CREATOR, g->instance_id);
+	add_tag(&p, ++nt, EAS_TAG_MOUNTPOINT, c->mountpoint);
 	char *xml = NULL;
 	int rc = gsa_ec2_call(g->ec2, "ec2:CreateVolume", &p, &xml, err);
 	gsa_ec2_params_free(&p);
