@@ -61,25 +61,6 @@ static int hex4(const char *s, unsigned *out)
 	return 0;
 }
 
-static void put_utf8(gsa_strbuf_t *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		gsa_strbuf_appendc(b, (char)cp);
-	} else if (cp < 0x800) {
-		gsa_strbuf_appendc(b, (char)(0xC0 | (cp >> 6)));
-		gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		gsa_strbuf_appendc(b, (char)(0xE0 | (cp >> 12)));
-		gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		gsa_strbuf_appendc(b, (char)(0xF0 | (cp >> 18)));
-		gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
 /* at the opening quote; *out a new string */
 static int parse_string(rd_t *r, char **out)
 {
@@ -122,7 +103,7 @@ static int parse_string(rd_t *r, char **out)
 			} else if (cp >= 0xDC00 && cp < 0xE000) {
 				goto bad_escape;
 			}
-			put_utf8(&b, cp);
+			gsa_strbuf_append_utf8(&b, cp);
 			break;
 		}
 		default:

@@ -115,3 +115,23 @@ int gsa_str_ends_with(const char *s, const char *suffix)
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
+
+void gsa_strbuf_append_utf8(gsa_strbuf_t *b, unsigned long cp)
+{
+	if (cp >= 0x110000 || (cp >= 0xD800 && cp < 0xE000)) cp = 0xFFFD; /* not a character */
+	if (cp < 0x80) {
+		gsa_strbuf_appendc(b, (char)cp);
+	} else if (cp < 0x800) {
+		gsa_strbuf_appendc(b, (char)(0xC0 | (cp >> 6)));
+		gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		gsa_strbuf_appendc(b, (char)(0xE0 | (cp >> 12)));
+		gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		gsa_strbuf_appendc(b, (char)(0xF0 | (cp >> 18)));
+		gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3F)));
+	}
+}

@@ -24,6 +24,9 @@ void gsa_strbuf_append_len(gsa_strbuf_t *b, const char *s, size_t n);
 void gsa_strbuf_appendc(gsa_strbuf_t *b, char c);
 void gsa_strbuf_appendf(gsa_strbuf_t *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Append the UTF-8 encoding of code point cp (U+FFFD for a surrogate or
+ * anything past U+10FFFF). */
+void gsa_strbuf_append_utf8(gsa_strbuf_t *b, unsigned long cp);
 /* Append s as a JSON string literal, quotes included. */
 void gsa_strbuf_append_json_string(gsa_strbuf_t *b, const char *s);
 

@@ -23,9 +23,10 @@ states change after --create-delay / --attach-delay seconds, as on EC2.
 
 Fault injection: --throttle-pct answers that share of requests with 503
 RequestLimitExceeded (nothing done); --deny answers 403
-UnauthorizedOperation.  Control (not EC2), JSON in and out:
+UnauthorizedOperation, as does a CreateVolume without the tags of
+"require_tags" (an IAM aws:RequestTag condition).  Control (not EC2), JSON in and out:
     GET  /_books    every volume's state and attachment, call counts
-    POST /_control  {"throttle_pct": N, "deny": [...],
+    POST /_control  {"throttle_pct": N, "deny": [...], "require_tags": {k: v},
                      "hang_before": "Action", "hang_after": "Action",
                      "release": true}
 hang_before holds that request unanswered (not applied); hang_after applies
@@ -53,7 +54,7 @@ RELEASE = threading.Condition(LOCK)
 S = {
     "vols": {}, "tokens": {}, "calls": {}, "requests": 0, "throttled": 0, "denied": 0,
     "hung": 0, "hang_before": "", "hang_after": "", "holding": False, "gen": 0,
-    "throttle_pct": 0, "deny": set(), "errors": [], "rng": None,
+    "throttle_pct": 0, "deny": set(), "require_tags": {}, "errors": [], "rng": None,
 }
 NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 
@@ -285,6 +286,11 @@ def a_create(q):
             tags[k] = q.get("TagSpecification.%d.Tag.%d.Value" % (i, j), "")
             j += 1
         i += 1
+    for k, want in S["require_tags"].items():  # like an IAM aws:RequestTag condition
+        if tags.get(k) != want:
+            S["denied"] += 1
+            raise ApiError(403, "UnauthorizedOperation",
+                           "You are not authorized to perform this operation (aws:RequestTag/%s)." % k)
     if q.get("DryRun") == "true":
         raise ApiError(412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.")
     tok = q.get("ClientToken")
@@ -435,6 +441,8 @@ class H(BaseHTTPRequestHandler):
                 S["throttle_pct"] = int(c["throttle_pct"])
             if "deny" in c:
                 S["deny"] = set(c["deny"])
+            if "require_tags" in c:
+                S["require_tags"] = dict(c["require_tags"])
             for k in ("hang_before", "hang_after"):
                 if k in c:
                     S[k] = c[k]

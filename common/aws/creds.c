@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "aws/http.h"
 #include "io.h"
+#include "json.h"
 #include "strbuf.h"
 
 const char *gsa_aws_creds_source_name(gsa_creds_source_t s)
@@ -66,42 +67,13 @@ char *gsa_aws_ini_get(const char *path, const char *section, const char *key)
 
 char *gsa_json_get_string(const char *json, const char *key)
 {
-	size_t kl = strlen(key);
-	for (const char *p = json; (p = strchr(p, '"')); p++) {
-		if (strncmp(p + 1, key, kl) || p[kl + 1] != '"') continue;
-		const char *q = p + kl + 2;
-		while (isspace((unsigned char)*q)) q++;
-		if (*q != ':') continue;
-		q++;
-		while (isspace((unsigned char)*q)) q++;
-		if (*q != '"') return NULL;
-		q++;
-		gsa_strbuf_t b;
-		gsa_strbuf_init(&b);
-		for (; *q && *q != '"'; q++) {
-			if (*q == '\\' && q[1]) {
-				q++;
-				switch (*q) {
-				case 'n': gsa_strbuf_appendc(&b, '\n'); break;
-				case 't': gsa_strbuf_appendc(&b, '\t'); break;
-				case 'r': gsa_strbuf_appendc(&b, '\r'); break;
-				case 'u': /* only ASCII escapes appear in these documents */
-					if (q[1] && q[2] && q[3] && q[4]) {
-						char hx[5] = { q[1], q[2], q[3], q[4], 0 };
-						long v = strtol(hx, NULL, 16);
-						gsa_strbuf_appendc(&b, v > 0 && v < 128 ? (char)v : '?');
-						q += 4;
-					}
-					break;
-				default: gsa_strbuf_appendc(&b, *q);
-				}
-			} else {
-				gsa_strbuf_appendc(&b, *q);
-			}
-		}
-		return gsa_strbuf_detach(&b);
-	}
-	return NULL;
+	gsa_json_t *doc = NULL;
+	gsa_err_t e;
+	if (!json || gsa_json_parse(json, strlen(json), &doc, &e)) return NULL;
+	const gsa_json_t *v = gsa_json_member(doc, key);
+	char *out = v && v->type == GSA_JSON_STR ? gsa_xstrdup(v->str) : NULL;
+	gsa_json_free(doc);
+	return out;
 }
 
 int gsa_parse_iso8601(const char *s, time_t *out)

@@ -69,8 +69,9 @@ const char *gsa_aws_creds_source_name(gsa_creds_source_t s);
  * a new string, or NULL when the file, section or key is absent. */
 char *gsa_aws_ini_get(const char *path, const char *section, const char *key);
 
-/* Value of a string member "key" of a flat JSON object, newly allocated, or
- * NULL.  Enough for the credential endpoints' documents. */
+/* Value of the string member "key" of a JSON object document, newly
+ * allocated, or NULL (absent, not a string, or not valid JSON).  For the
+ * credential endpoints' documents; uses common/json. */
 char *gsa_json_get_string(const char *json, const char *key);
 
 /* Parse "YYYY-MM-DDTHH:MM:SS[.fff]Z" (UTC).  Returns 0 or -1. */

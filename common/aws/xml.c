@@ -27,21 +27,7 @@ void gsa_xml_unescape(gsa_strbuf_t *b, const char *s, size_t n)
 		else if (el == 4 && !strncmp(ent, "apos", 4)) gsa_strbuf_appendc(b, '\'');
 		else if (el > 1 && ent[0] == '#') {
 			unsigned long cp = ent[1] == 'x' ? strtoul(ent + 2, NULL, 16) : strtoul(ent + 1, NULL, 10);
-			/* UTF-8 encode */
-			if (cp < 0x80) gsa_strbuf_appendc(b, (char)cp);
-			else if (cp < 0x800) {
-				gsa_strbuf_appendc(b, (char)(0xc0 | (cp >> 6)));
-				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
-			} else if (cp < 0x10000) {
-				gsa_strbuf_appendc(b, (char)(0xe0 | (cp >> 12)));
-				gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
-			} else {
-				gsa_strbuf_appendc(b, (char)(0xf0 | (cp >> 18)));
-				gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-				gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
-			}
+			gsa_strbuf_append_utf8(b, cp);
 		} else {
 			gsa_strbuf_append_len(b, s + i, el + 2);
 		}

@@ -30,7 +30,7 @@ one_line 2 "unknown key named" 'bad2.json: line 1: key "volume.tpye": unknown ke
 printf '{ "limits": { "max_ebs_volume_count": 1000 } }\n' >"$TMP/bad3.json"
 one_line 2 "out-of-range value named" 'key "limits.max_ebs_volume_count": 1000 is out of range' "$EBS" status --config "$TMP/bad3.json"
 printf '{ "filesystem": "ext4" }\n' >"$TMP/bad4.json"
-one_line 2 "bad filesystem kind" 'expected "btrfs" or "xfs-lvm"' "$EBS" run --config "$TMP/bad4.json"
+one_line 2 "bad filesystem kind" 'expected "btrfs", "xfs-lvm" or "auto"' "$EBS" run --config "$TMP/bad4.json"
 one_line 3 "missing config file" "config: .*nope.json" "$EBS" run --config "$TMP/nope.json"
 cp "$CFG" "$TMP/other.json"
 sed -i "s#\"mountpoint\": \"$MNT\"#\"mountpoint\": \"$TMP/not-mounted\"#" "$TMP/other.json"
@@ -46,6 +46,11 @@ ebs_control '{"deny": ["ec2:CreateVolume"]}'
 one_line 4 "UnauthorizedOperation at start" "missing IAM permission.*ec2:CreateVolume: UnauthorizedOperation" \
 	"$EBS" run --quiet --config "$CFG"
 check "no volume created" ebs_books 'not b["volumes"]'
+# an IAM tag condition the volume tags do not meet (project must be "other")
+ebs_control '{"deny": [], "require_tags": {"project": "other"}}'
+one_line 4 "missing required request tag: UnauthorizedOperation at start" "ec2:CreateVolume: UnauthorizedOperation.*aws:RequestTag/project" \
+	"$EBS" run --quiet --config "$CFG"
+ebs_control '{"require_tags": {"project": "gsa-test", "gsa:ebs-autoscale:creator": "i-0123456789abcdef0"}}'
 
 # a permission lost while running: loud, in status, daemon keeps running, nothing leaks
 ebs_control '{"deny": ["ec2:AttachVolume"]}'
@@ -68,6 +73,13 @@ check "books balance" ebs_books "$EBS_BALANCED"
 ebs_config_set 'c["imds"] = {"token_ttl_seconds": 30}'
 ebs_start
 check "token TTL from the config" ebs_wait 20 "grep -q '^PUT /latest/api/token 200 ttl=30' '$TMP/imds.log'"
+ebs_stop
+# a 1 s token is renewed before each read (it would expire within its margin)
+: >"$TMP/imds.log"
+ebs_config_set 'c["imds"] = {"token_ttl_seconds": 1}'
+ebs_start
+check "short token TTL: a new token before each metadata read, never a 401" ebs_wait 20 \
+	"[ \$(grep -c '^PUT /latest/api/token 200 ttl=1\$' '$TMP/imds.log') -eq 3 ] && [ \$(grep -c '^GET /latest/meta-data/.* 200' '$TMP/imds.log') -eq 3 ] && ! grep -q ' 401' '$TMP/imds.log'"
 ebs_stop
 
 # init again: idempotent

@@ -22,8 +22,8 @@ check "daemon still running" kill -0 "$DPID"
 check_sh "filesystem grew by several devices" "[ \$(btrfs filesystem show '$MNT' | grep -c devid) -ge 3 ]"
 check "fixture books balance (every volume attached here, DeleteOnTermination)" ebs_books "$EBS_BALANCED"
 check "every created volume is in the filesystem" ebs_books 'all(v["loop"] for v in b["volumes"].values())'
-check "volumes carry the instance tags minus aws:*, the creator tag, encryption, gp3 settings" ebs_books \
-	'all(v["tags"].get("gsa:ebs-autoscale:creator") == "i-0123456789abcdef0" and v["tags"].get("Name") == "gsa-worker" and v["tags"].get("project") == "gsa" and not any(k.startswith("aws:") for k in v["tags"]) and v["encrypted"] and v["type"] == "gp3" and v["iops"] == 3000 and v["throughput"] == 125 for v in b["volumes"].values())'
+check "volumes carry the instance tags minus aws:*, the config's tags over them, the creator tag, encryption, gp3 settings" ebs_books \
+	'all(v["tags"] == {"gsa:ebs-autoscale:creator": "i-0123456789abcdef0", "gsa:ebs-autoscale:mountpoint": "'"$MNT"'", "Name": "gsa-worker", "project": "gsa-test", "cost-center": "42"} and v["encrypted"] and v["type"] == "gp3" and v["iops"] == 3000 and v["throughput"] == 125 for v in b["volumes"].values())'
 check_sh "devices found through the NVMe serial farm" "for l in \$(python3 -c 'import json,sys; [print(v[\"loop\"]) for v in json.load(open(sys.argv[1]))[\"volumes\"].values()]' '$EC2_DIR/books.json'); do btrfs filesystem show '$MNT' | grep -q \"\$l\$\"; done"
 check_sh "growth logged with its detection->usable time" "grep -q 'growth done detection_to_usable_s=' '$DLOG'"
 grep -o 'growth done.*' "$DLOG" | sed 's/^/# /'

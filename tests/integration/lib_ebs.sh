@@ -94,7 +94,6 @@ ebs_write_config() {
 	cat >"$CFG" <<EOF
 {
  "mountpoint": "$MNT",
- "filesystem": "btrfs",
  "volume": {"type": "gp3", "iops": 3000, "throughput": 125, "encrypted": true},
  "detection_interval": 0.2,
  "limits": {"min_ebs_volume_size": 1, "max_ebs_volume_size": 64, "max_logical_volume_size": 1000,
@@ -105,7 +104,8 @@ ebs_write_config() {
  "api": {"backoff_base_ms": 50, "backoff_cap_ms": 1000},
  "state_dir": "$TMP/state",
  "logging": {"log_interval": 5},
- "devices": {"by_id_dir": "$EC2_DIR/by-id", "sys_block_dir": "$EC2_DIR/sysblock", "dev_dir": "/dev"}
+ "devices": {"by_id_dir": "$EC2_DIR/by-id", "sys_block_dir": "$EC2_DIR/sysblock", "dev_dir": "/dev"},
+ "tags": {"project": "gsa-test", "cost-center": "42"}
 }
 EOF
 }

@@ -14,7 +14,7 @@ void eas_config_defaults(eas_config_t *c)
 {
 	memset(c, 0, sizeof *c);
 	snprintf(c->mountpoint, sizeof c->mountpoint, "/scratch");
-	c->fs = EAS_FS_BTRFS;
+	c->fs = EAS_FS_AUTO;
 	snprintf(c->vg, sizeof c->vg, "autoscale_vg");
 	snprintf(c->lv, sizeof c->lv, "autoscale_lv");
 	snprintf(c->volume_type, sizeof c->volume_type, "gp3");
@@ -50,12 +50,16 @@ void eas_config_defaults(eas_config_t *c)
 	snprintf(c->dev_dir, sizeof c->dev_dir, "/dev");
 }
 
-const char *eas_config_fs_name(eas_fs_kind_t fs) { return fs == EAS_FS_XFS_LVM ? "xfs-lvm" : "btrfs"; }
+const char *eas_config_fs_name(eas_fs_kind_t fs)
+{
+	return fs == EAS_FS_XFS_LVM ? "xfs-lvm" : fs == EAS_FS_AUTO ? "auto" : "btrfs";
+}
 
 int eas_config_parse_fs(const char *s, eas_fs_kind_t *fs)
 {
 	if (!strcmp(s, "btrfs")) *fs = EAS_FS_BTRFS;
 	else if (!strcmp(s, "xfs-lvm") || !strcmp(s, "lvm.xfs")) *fs = EAS_FS_XFS_LVM;
+	else if (!strcmp(s, "auto")) *fs = EAS_FS_AUTO;
 	else return -1;
 	return 0;
 }
@@ -157,7 +161,26 @@ static int get_steps(ctx_t *x, const gsa_json_t *v, const char *key, long lo, lo
 	return 0;
 }
 
-typedef enum { T_STR, T_LONG, T_DBL, T_BOOL, T_OBJ, T_STEPS, T_FS, T_IGNORE } ktype_t;
+/* {"project": "gsa", ...}: extra volume tags */
+static int get_tags(ctx_t *x, const gsa_json_t *v, const char *key, eas_config_t *c)
+{
+	if (v->type != GSA_JSON_OBJ) return bad(x, key, v, "expected an object {\"KEY\": \"VALUE\", ...}");
+	if (v->n > EAS_MAX_CONFIG_TAGS) return bad(x, key, v, "too many tags (at most 16)");
+	for (size_t i = 0; i < v->n; i++) {
+		const char *k = v->keys[i];
+		if (!*k || strlen(k) > 128) return bad(x, key, v, "a tag key must have 1 to 128 characters");
+		if (!strncmp(k, "aws:", 4)) return bad(x, key, v, "tag keys starting with \"aws:\" are reserved");
+		if (!strncmp(k, "gsa:ebs-autoscale:", 18)) return bad(x, key, v, "the gsa:ebs-autoscale: tags are the daemon's own");
+		if (v->kids[i].type != GSA_JSON_STR || strlen(v->kids[i].str) > 256)
+			return bad(x, key, v, "a tag value must be a string of at most 256 characters");
+		snprintf(c->tag_key[i], sizeof c->tag_key[i], "%s", k);
+		snprintf(c->tag_val[i], sizeof c->tag_val[i], "%s", v->kids[i].str);
+	}
+	c->ntags = (int)v->n;
+	return 0;
+}
+
+typedef enum { T_STR, T_LONG, T_DBL, T_BOOL, T_OBJ, T_STEPS, T_FS, T_TAGS, T_IGNORE } ktype_t;
 
 typedef struct {
 	const char *key;   /* dotted path */
@@ -181,6 +204,7 @@ static const key_t_ KEYS[] = {
 	O("volume"), S("volume.type", volume_type), L("volume.iops", iops, 0, 256000),
 	L("volume.throughput", throughput, 0, 4000), B("volume.encrypted", encrypted),
 	S("volume.kms_key_id", kms_key_id),
+	{ "tags", T_TAGS, 0, 0, 0, 0 },
 	D("detection_interval", detection_interval, 0.05, 3600),
 	O("limits"), L("limits.min_ebs_volume_size", min_volume_gib, 1, 65536),
 	L("limits.max_ebs_volume_size", max_volume_gib, 1, 65536),
@@ -240,7 +264,7 @@ static int apply(ctx_t *x, eas_config_t *c, const gsa_json_t *obj, const char *p
 			break;
 		case T_FS:
 			if (v->type != GSA_JSON_STR || eas_config_parse_fs(v->str, &c->fs))
-				return bad(x, path, v, "expected \"btrfs\" or \"xfs-lvm\"");
+				return bad(x, path, v, "expected \"btrfs\", \"xfs-lvm\" or \"auto\"");
 			break;
 		case T_STEPS:
 			if (get_steps(x, v, path, (long)k->lo, (long)k->hi, (eas_step_t *)(void *)f,
@@ -250,6 +274,9 @@ static int apply(ctx_t *x, eas_config_t *c, const gsa_json_t *obj, const char *p
 		case T_OBJ:
 			if (v->type != GSA_JSON_OBJ) return bad(x, path, v, "expected an object");
 			if (apply(x, c, v, path)) return -1;
+			break;
+		case T_TAGS:
+			if (get_tags(x, v, path, c)) return -1;
 			break;
 		case T_IGNORE:
 			break;

@@ -10,8 +10,11 @@
 
 #define EAS_CONFIG_DEFAULT_PATH "/etc/gsa/ebs-autoscale.json"
 #define EAS_MAX_STEPS 16
+#define EAS_MAX_CONFIG_TAGS 16
 
-typedef enum { EAS_FS_BTRFS = 0, EAS_FS_XFS_LVM } eas_fs_kind_t;
+/* EAS_FS_AUTO (the default): what is mounted at the mountpoint (btrfs or
+ * XFS); init makes btrfs. */
+typedef enum { EAS_FS_BTRFS = 0, EAS_FS_XFS_LVM, EAS_FS_AUTO } eas_fs_kind_t;
 
 /* A step of a table keyed by the number of devices in the filesystem: from
  * `devices` devices on, use `value` (a percent or a size in GiB). */
@@ -51,6 +54,9 @@ typedef struct eas_config {
 	char by_id_dir[256];              /* devices.by_id_dir */
 	char sys_block_dir[256];          /* devices.sys_block_dir */
 	char dev_dir[256];                /* devices.dev_dir */
+	int ntags;                        /* tags: set on every volume, over the instance's */
+	char tag_key[EAS_MAX_CONFIG_TAGS][129];
+	char tag_val[EAS_MAX_CONFIG_TAGS][257];
 } eas_config_t;
 
 /* Fill cfg with the defaults. */
@@ -68,9 +74,9 @@ int eas_config_parse(eas_config_t *cfg, const char *name, const char *text, gsa_
 long eas_config_threshold(const eas_config_t *cfg, long ndev);
 long eas_config_volume_size(const eas_config_t *cfg, long ndev);
 
-/* "btrfs" or "xfs-lvm". */
+/* "btrfs", "xfs-lvm" or "auto". */
 const char *eas_config_fs_name(eas_fs_kind_t fs);
-/* Parse "btrfs" / "xfs-lvm" (also "lvm.xfs").  Returns 0 or -1. */
+/* Parse "btrfs" / "xfs-lvm" (also "lvm.xfs") / "auto".  Returns 0 or -1. */
 int eas_config_parse_fs(const char *s, eas_fs_kind_t *fs);
 
 #endif

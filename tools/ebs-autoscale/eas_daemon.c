@@ -144,6 +144,12 @@ static int grow(loop_t *L, double t0, const eas_usage_t *u, const eas_predictor_
 		return 1;
 	}
 	L->failures++;
+	/* a volume the failed growth could not account for (a lost response,
+	 * an undo that failed) is swept now rather than at the next start */
+	if (!L->g->should_stop || !L->g->should_stop(L->g->stop_ctx)) {
+		gsa_err_t e2;
+		if (eas_grow_reconcile(L->g, &e2)) gsa_warn(L->log, "sweep after the failure: %s", e2.msg);
+	}
 	double backoff = fmin(5.0 * pow(2, L->failures - 1), 300);
 	L->retry_at = gsa_monotonic_seconds() + backoff;
 	snprintf(L->st->phase, sizeof L->st->phase, "failing");

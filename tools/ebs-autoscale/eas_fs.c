@@ -127,6 +127,15 @@ static int is_mounted(const eas_config_t *cfg)
 	return rc;
 }
 
+void eas_fs_resolve_kind(eas_config_t *cfg, int for_init)
+{
+	if (cfg->fs != EAS_FS_AUTO) return;
+	struct statfs sf;
+	cfg->fs = EAS_FS_BTRFS;
+	if (!for_init && statfs(cfg->mountpoint, &sf) == 0 && (long)sf.f_type == EAS_XFS_SUPER_MAGIC)
+		cfg->fs = EAS_FS_XFS_LVM;
+}
+
 int eas_fs_check(const eas_config_t *cfg, gsa_err_t *err)
 {
 	if (!is_mounted(cfg))
@@ -198,22 +207,24 @@ static int btrfs_add(const eas_config_t *cfg, const char *device, const gsa_log_
 	uint64_t ids[EAS_FS_MAX_DEVS];
 	int n = 0;
 	close(fd);
-	if (btrfs_list(cfg, devs, EAS_FS_MAX_DEVS, &n, ids, err)) return -1;
+	gsa_err_t le;
+	if (btrfs_list(cfg, devs, EAS_FS_MAX_DEVS, &n, ids, &le)) { /* added: only warn */
+		gsa_warn(log, "%s", le.msg);
+		return 0;
+	}
 	for (int i = 0; i < n; i++) {
 		if (!same_dev(devs[i].path, device)) continue;
 		if ((fd = btrfs_open(cfg, err)) < 0) return -1;
 		memset(&va, 0, sizeof va);
 		snprintf(va.name, sizeof va.name, "%llu:max", (unsigned long long)ids[i]);
-		if (ioctl(fd, EAS_BTRFS_IOC_RESIZE, &va)) {
-			int e = errno;
-			close(fd);
-			return gsa_err_errno(err, e, "%s: BTRFS_IOC_RESIZE %s", cfg->mountpoint, va.name);
-		}
+		if (ioctl(fd, EAS_BTRFS_IOC_RESIZE, &va)) /* the device is in and usable: only warn */
+			gsa_warn(log, "%s: BTRFS_IOC_RESIZE %s: %s", cfg->mountpoint, va.name, strerror(errno));
 		close(fd);
 		gsa_debug(log, "%s: device %s is btrfs devid %llu", cfg->mountpoint, device, (unsigned long long)ids[i]);
 		return 0;
 	}
-	return gsa_err_set(err, GSA_EIO, "%s: %s was added but is not listed by the filesystem", cfg->mountpoint, device);
+	gsa_warn(log, "%s: %s was added but is not listed by the filesystem", cfg->mountpoint, device);
+	return 0;
 }
 
 /* mkfs.btrfs beside our executable (shipped with the static daemon), else PATH */

@@ -33,6 +33,10 @@ typedef enum {
 int eas_fs_init(const eas_config_t *cfg, const char *device, const gsa_log_t *log, eas_fs_init_result_t *res,
 		gsa_err_t *err);
 
+/* Resolve cfg->fs == EAS_FS_AUTO: btrfs or xfs-lvm after what is mounted at
+ * cfg->mountpoint (btrfs when neither, or for_init).  Other kinds stay. */
+void eas_fs_resolve_kind(eas_config_t *cfg, int for_init);
+
 /* Check that cfg->mountpoint is a mount of the configured kind.  Returns 0,
  * or -1 with err (GSA_EIO, "MOUNTPOINT: not a mounted btrfs filesystem"). */
 int eas_fs_check(const eas_config_t *cfg, gsa_err_t *err);

@@ -220,6 +220,16 @@ static int api_attach(eas_grow_t *g, const char *id, const char *name, gsa_err_t
 	return rc;
 }
 
+/* TagSpecification.1.Tag.N.Key/Value */
+static void add_tag(gsa_ec2_params_t *p, int n, const char *key, const char *val)
+{
+	char k[64];
+	snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Key", n);
+	gsa_ec2_params_add(p, k, key);
+	snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Value", n);
+	gsa_ec2_params_add(p, k, val);
+}
+
 static int api_create(eas_grow_t *g, long size, const char *token, int dry_run, char *id, size_t idn, gsa_err_t *err)
 {
 	const eas_config_t *c = g->cfg;
@@ -240,24 +250,16 @@ static int api_create(eas_grow_t *g, long size, const char *token, int dry_run, 
 	if (dry_run) gsa_ec2_params_add(&p, "DryRun", "true");
 	gsa_ec2_params_add(&p, "TagSpecification.1.ResourceType", "volume");
 	int nt = 0;
-	for (int i = 0; i < g->ntags && nt < EAS_MAX_TAGS - 2; i++) {
+	/* the instance's tags (not those the config or the daemon set), then the config's, then ours */
+	for (int i = 0; i < g->ntags && nt < EAS_MAX_TAGS - 2 - c->ntags; i++) {
 		if (!strcmp(g->tag_key[i], EAS_TAG_CREATOR) || !strcmp(g->tag_key[i], EAS_TAG_MOUNTPOINT)) continue;
-		nt++;
-		char k[64];
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Key", nt);
-		gsa_ec2_params_add(&p, k, g->tag_key[i]);
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Value", nt);
-		gsa_ec2_params_add(&p, k, g->tag_val[i]);
+		int over = 0;
+		for (int j = 0; j < c->ntags; j++) over |= !strcmp(g->tag_key[i], c->tag_key[j]);
+		if (!over) add_tag(&p, ++nt, g->tag_key[i], g->tag_val[i]);
 	}
-	const char *ours[2][2] = { { EAS_TAG_CREATOR, g->instance_id }, { EAS_TAG_MOUNTPOINT, c->mountpoint } };
-	for (int i = 0; i < 2; i++) {
-		nt++;
-		char k[64];
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Key", nt);
-		gsa_ec2_params_add(&p, k, ours[i][0]);
-		snprintf(k, sizeof k, "TagSpecification.1.Tag.%d.Value", nt);
-		gsa_ec2_params_add(&p, k, ours[i][1]);
-	}
+	for (int i = 0; i < c->ntags; i++) add_tag(&p, ++nt, c->tag_key[i], c->tag_val[i]);
+	add_tag(&p, ++nt, EAS_TAG_CREATOR, g->instance_id);
+	add_tag(&p, ++nt, EAS_TAG_MOUNTPOINT, c->mountpoint);
 	char *xml = NULL;
 	int rc = gsa_ec2_call(g->ec2, "ec2:CreateVolume", &p, &xml, err);
 	gsa_ec2_params_free(&p);
@@ -306,7 +308,7 @@ int eas_grow_load_instance_tags(eas_grow_t *g, gsa_err_t *err)
 	if (gsa_xml_root(xml, &root) && gsa_xml_child(root, &from, "tagSet", &set)) {
 		from = NULL;
 		while (g->ntags < EAS_MAX_TAGS - 2 && gsa_xml_child(set, &from, "item", &item)) {
-			char k[128], v[256];
+			char k[129], v[257];
 			copy_text(item, "key", k, sizeof k);
 			copy_text(item, "value", v, sizeof v);
 			if (!k[0] || !strncmp(k, "aws:", 4)) continue; /* reserved: cannot be set */
@@ -418,6 +420,16 @@ static void undo(eas_grow_t *g, const char *id, int attached)
 {
 	if (stopping(g)) return;
 	gsa_err_t e;
+	char dev[256];
+	eas_volume_t *bv = eas_state_volume(g->st, id, 0);
+	if (attached && eas_device_find(g->cfg, id, bv ? bv->attach_name : NULL, dev, sizeof dev) &&
+	    eas_fs_has_device(g->cfg, dev, &e) != 0) {
+		/* never pull a device out from under the filesystem (or when unsure) */
+		gsa_error(g->log, "volume %s (%s) is part of %s or cannot be checked: left attached", id, dev,
+			  g->cfg->mountpoint);
+		mark(g, id, "in-filesystem");
+		return;
+	}
 	int rc = attached ? remove_attached(g, id, &e) : remove_unattached(g, id, &e);
 	if (rc) {
 		gsa_error(g->log, "could not remove volume %s after a failed growth: %s", id, e.msg);
@@ -511,10 +523,11 @@ int eas_grow_reconcile(eas_grow_t *g, gsa_err_t *err)
 			continue;
 		}
 		if (here && (!strcmp(x->att_state, "attaching") || !strcmp(x->att_state, "attached"))) {
+			/* in use already: no API call, a local check that it is in the filesystem */
 			eas_volume_t *bv = eas_state_volume(g->st, x->id, 1);
-			if (bv && !strcmp(bv->state, "in-filesystem") && x->dot) continue;
-			gsa_info(g->log, "volume %s is attached as %s%s: finishing its growth", x->id, x->att_device,
-				 x->dot ? "" : " without DeleteOnTermination");
+			if (!(bv && !strcmp(bv->state, "in-filesystem") && x->dot))
+				gsa_info(g->log, "volume %s is attached as %s%s: finishing its growth", x->id,
+					 x->att_device, x->dot ? "" : " without DeleteOnTermination");
 			if (!strcmp(x->att_state, "attaching"))
 				r = wait_volume(g, x->id, WANT_ATTACHED, g->cfg->attach_timeout_s, NULL, &e);
 			if (!r) r = finish_attached(g, x->id, x->att_device, x->dot, x->size, &e);

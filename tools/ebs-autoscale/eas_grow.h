@@ -39,8 +39,8 @@ typedef struct eas_grow {
 	char instance_id[32];
 	char az[64];
 	int ntags;                        /* the instance's tags (aws:* removed) */
-	char tag_key[EAS_MAX_TAGS][128];
-	char tag_val[EAS_MAX_TAGS][256];
+	char tag_key[EAS_MAX_TAGS][129];  /* EC2 limits: key 128, value 256 characters */
+	char tag_val[EAS_MAX_TAGS][257];
 	uint64_t rng;                     /* jitter of the waits, client tokens */
 	int (*should_stop)(void *ctx);    /* may be NULL */
 	void *stop_ctx;

@@ -235,6 +235,7 @@ int main(int argc, char **argv)
 		free(cfg);
 		return gsa_cli_usage_error(&cli, "--fs must be btrfs or xfs-lvm, not '%s'", fs);
 	}
+	eas_fs_resolve_kind(cfg, is_init);
 	sigset_t sigs;
 	block_signals(&sigs);
 	rc = 0;
