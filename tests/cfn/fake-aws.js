@@ -10,7 +10,10 @@
 //                           subnet ids); CAPABILITY_NAMED_IAM when the
 //                           template names IAM resources.  The stack's
 //                           outputs become "fake-<stack>-<key>" (an output
-//                           that is a Ref to a parameter gets its value).
+//                           that is a Ref to a parameter gets its value;
+//                           bucket names "<stack>-<key>" in lower case, log
+//                           groups "/fake/<stack>/<key>", ARNs
+//                           "arn:aws:fake:eu-west-1:123456789012:<stack>/<key>").
 //   cloudformation describe-stacks / delete-stack / wait stack-delete-complete
 //   s3 cp (local file must exist), s3api head-object (404 unless copied),
 //   ecr describe-images (FAKE_AWS_NO_IMAGE: not found) / describe-repositories
@@ -89,6 +92,13 @@ function cfnDeploy() {
   for (const [k, o] of Object.entries(tpl.Outputs || {})) {
     const v = o.Value;
     outputs[k] = (v && typeof v === 'object' && typeof v.Ref === 'string' && v.Ref in given) ? given[v.Ref] : `fake-${stack}-${k}`;
+  }
+  // values shaped like the real ones, so the later stacks' AllowedPatterns apply
+  for (const k of Object.keys(outputs)) {
+    if (!outputs[k].startsWith('fake-')) continue;
+    if (/BucketName$/.test(k)) outputs[k] = `${stack}-${k}`.toLowerCase();
+    else if (/LogGroupName$/.test(k)) outputs[k] = `/fake/${stack}/${k}`;
+    else if (/Arn$/.test(k)) outputs[k] = `arn:aws:fake:eu-west-1:123456789012:${stack}/${k}`;
   }
   if (outputs.ImageRepositoryUri) outputs.ImageRepositoryUri = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${given.ProjectName || 'gsa'}`;
   if (outputs.ImageRepositoryName) outputs.ImageRepositoryName = given.ProjectName || 'gsa';
