@@ -5,7 +5,8 @@
 // them the way CloudFormation would:
 //   cloudformation deploy   every --parameter-overrides name exists in the
 //                           template, every parameter without a Default is
-//                           given, values meet AllowedValues/AllowedPattern
+//                           given, values meet AllowedValues/AllowedPattern,
+//                           Number/MinValue/MaxValue
 //                           (and List<AWS::EC2::Subnet::Id> looks like
 //                           subnet ids); CAPABILITY_NAMED_IAM when the
 //                           template names IAM resources.  The stack's
@@ -82,6 +83,11 @@ function cfnDeploy() {
     const p = params[k];
     if (p.AllowedValues && !p.AllowedValues.map(String).includes(v)) fail(`Parameter '${k}' must be one of AllowedValues (got '${v}')`);
     if (p.AllowedPattern && !new RegExp(`^(?:${p.AllowedPattern})$`).test(v)) fail(`Parameter '${k}' must match pattern ${p.AllowedPattern} (got '${v}')`);
+    if (p.Type === 'Number') {
+      if (!/^-?[0-9]+(\.[0-9]+)?$/.test(v)) fail(`Parameter '${k}' must be a number (got '${v}')`);
+      if (p.MinValue !== undefined && Number(v) < Number(p.MinValue)) fail(`Parameter '${k}' must be at least ${p.MinValue}`);
+      if (p.MaxValue !== undefined && Number(v) > Number(p.MaxValue)) fail(`Parameter '${k}' must be at most ${p.MaxValue}`);
+    }
     if (p.Type === 'List<AWS::EC2::Subnet::Id>' && !v.split(',').every((s) => /^subnet-[0-9a-z]+$/.test(s) || s.startsWith('fake-'))) fail(`Parameter '${k}': '${v}' is not a list of subnet ids`);
     if (p.Type === 'AWS::EC2::VPC::Id' && !/^vpc-[0-9a-z]+$/.test(v) && !v.startsWith('fake-')) fail(`Parameter '${k}': '${v}' is not a VPC id`);
   }
