@@ -10,7 +10,8 @@
 # Wiring rule: every output of an earlier stack is passed to a later stack's
 # parameter of the same name (VpcId, SubnetIds, ResultsBucketName,
 # JobRoleArn, SpotQueueArn, ...); the options below and a few computed values
-# (ImageUri, the definitions' keys, the ebs-autoscale pin) come on top.
+# (ImageUri, the definitions' keys, the ebs-autoscale pin) come on top, and
+# --param KEY=VALUE above all.
 # Re-running it updates the stacks in place (no change = no-op).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,6 +32,8 @@ usage: scripts/platform/deploy.sh [options]
                           an ebs-autoscale already in the artifacts bucket; default: publish
                           build/static/bin/ebs-autoscale (env GSA_STATIC_BIN for its folder)
   --role-arn ARN          the role CloudFormation deploys with (env GSA_CFN_ROLE_ARN)
+  --param KEY=VALUE       set parameter KEY of every stack that has it (repeatable), e.g.
+                          --param SpotMaxvCpus=512 --param AlignSortVcpus=32
   --with-pipeline         also deploy the CI/CD pipeline stack
   --source S3|CodeConnections  --connection-arn ARN --repository OWNER/NAME --branch B
                           the pipeline's source (S3: s3://ARTIFACTS/source/gsa.zip)
@@ -46,6 +49,7 @@ kms=${GSA_KMS_KEY_ARN:-} email=${GSA_ALARM_EMAIL:-}
 role=${GSA_CFN_ROLE_ARN:-}
 ebs_prefix=${GSA_EBS_AUTOSCALE_PREFIX:-} ebs_sha=${GSA_EBS_AUTOSCALE_SHA256:-}
 with_pipeline=0 source_type=S3 connection= repository= branch=main
+declare -A PARAM=()  # --param KEY=VALUE, applied to every stack with KEY
 
 need() { [ $# -ge 2 ] && [ -n "$2" ] || die "option $1 needs a value"; }
 while [ $# -gt 0 ]; do
@@ -61,6 +65,9 @@ while [ $# -gt 0 ]; do
 	--ebs-autoscale-prefix) need "$@"; ebs_prefix=$2; shift ;;
 	--ebs-autoscale-sha256) need "$@"; ebs_sha=$2; shift ;;
 	--role-arn) need "$@"; role=$2; shift ;;
+	--param) need "$@"
+		[[ $2 =~ ^([A-Za-z0-9]+)=(.*)$ ]] || die "--param '$2': KEY=VALUE"
+		PARAM[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; shift ;;
 	--with-pipeline) with_pipeline=1 ;;
 	--source) need "$@"; source_type=$2; shift ;;
 	--connection-arn) need "$@"; connection=$2; shift ;;
@@ -82,6 +89,10 @@ fi
 [ -n "$tag" ] || tag=$(image_tag) || die "no image tag: pass --image-tag"
 [ -f cfn/jobs.yml ] || die "cfn/jobs.yml is missing (the job definitions)"
 compgen -G 'cfn/workflow/*.asl.json' >/dev/null || die "no cfn/workflow/*.asl.json (the workflow definitions)"
+for k in "${!PARAM[@]}"; do
+	grep -qx "$k" < <(for f in cfn/network.yml cfn/storage.yml cfn/batch.yml cfn/jobs.yml cfn/workflow.yml \
+		cfn/monitoring.yml cfn/pipeline.yml; do cfn_params "$f"; done) || die "--param $k: no stack has a parameter $k"
+done
 command -v aws >/dev/null || die "the AWS CLI (aws) is not on PATH"
 
 declare -A OUT=()   # every output of the stacks deployed so far
@@ -93,7 +104,8 @@ stack_deploy() {
 	local name=$1 file=cfn/$1.yml stack=$project-$1 p k v
 	local args=()
 	for p in $(cfn_params "$file"); do
-		if [ -n "${SET[$p]+x}" ]; then args+=("$p=${SET[$p]}")
+		if [ -n "${PARAM[$p]+x}" ]; then args+=("$p=${PARAM[$p]}")
+		elif [ -n "${SET[$p]+x}" ]; then args+=("$p=${SET[$p]}")
 		elif [ -n "${OUT[$p]+x}" ]; then args+=("$p=${OUT[$p]}")
 		fi
 	done

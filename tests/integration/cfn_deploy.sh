@@ -78,6 +78,16 @@ check "your VPC reaches the batch stack" test "$(param "$TMP/b" lab-batch VpcId)
 check "the project name prefixes the image" test "$(param "$TMP/b" lab-jobs ImageUri)" = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/lab:0123456789ab"
 check "the alarm address reaches the monitoring stack" test "$(param "$TMP/b" lab-monitoring AlarmEmail)" = "ops@example.org"
 
+export FAKE_AWS_DIR=$TMP/q
+check "--param sets a parameter of the stacks that have it" scripts/platform/deploy.sh --image-tag 0123456789ab \
+	--param SpotMaxvCpus=512 --param AlignSortVcpus=32 --param LogRetentionDays=90
+check "... batch and jobs get them" test "$(param "$TMP/q" gsa-batch SpotMaxvCpus) $(param "$TMP/q" gsa-jobs AlignSortVcpus)" = "512 32"
+check "... and every stack with that name (LogRetentionDays: batch, workflow)" test \
+	"$(param "$TMP/q" gsa-batch LogRetentionDays) $(param "$TMP/q" gsa-workflow LogRetentionDays)" = "90 90"
+check_exit 1 "--param naming no stack's parameter is refused" scripts/platform/deploy.sh --image-tag 0123456789ab --param SpotMaxCpus=512
+FAKE_AWS_DIR=$TMP/q2 check_exit 255 "a value the template does not allow fails as in CloudFormation" \
+	scripts/platform/deploy.sh --image-tag 0123456789ab --param LogRetentionDays=42
+
 export FAKE_AWS_DIR=$TMP/c FAKE_AWS_NO_IMAGE=1
 check_exit 1 "an image tag that is not in ECR, with no image to push, is refused" scripts/platform/deploy.sh --image-tag 0123456789ab
 check_sh "... naming the image, before any job definition points at it" "
