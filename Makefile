@@ -4,6 +4,7 @@
 #   make asan       the same with AddressSanitizer + UBSan into build/asan/bin/
 #   make test       unit tests (ASan build) + integration tests; ends "N passed, N failed"
 #   make demo       the whole pipeline on the shipped sample data
+#   make run INPUT=sample.json   a workflow input run on this machine (gsa-run)
 #   make deps       install what is missing (Debian packages, test-only npm packages)
 #
 # A tool is a folder tools/NAME/ with a main.c: nothing else to register.
@@ -43,7 +44,7 @@ UNIT_SRC    := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 UNIT_SUPPORT:= $(OBJ)/tests/unit/unit.o
 
-.PHONY: all build asan test unit integration demo deps deps-build deps-test bench clean FORCE
+.PHONY: all build asan test unit integration demo run deps deps-build deps-test bench clean FORCE
 .DEFAULT_GOAL := all
 
 all: deps-build
@@ -124,6 +125,15 @@ demo: deps-build
 	@$(MAKE) --no-print-directory build
 	@scripts/deps.sh demo
 	@demo/run.sh
+
+# --- the workflow on this machine (cfn/workflow, issue 11) ---------------
+# INPUT reaches gsa-run through the environment, never as shell text
+export INPUT
+run: deps-build
+	@test -n "$$INPUT" || { echo 'usage: make run INPUT=sample.json' >&2; exit 1; }
+	@$(MAKE) --no-print-directory build
+	@scripts/deps.sh workflow
+	@cfn/workflow/local/gsa-run -- "$$INPUT"
 
 bench: all
 	@scripts/deps.sh bench

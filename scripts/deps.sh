@@ -7,6 +7,7 @@
 #   static musl toolchain + what scripts/static/deps.sh needs to build the libraries from Debian source
 #   platform  what the deploy scripts need (AWS CLI, git, python3)
 #   demo-data  what demo/make_data.sh needs to rebuild the shipped sample (maintainers)
+#   workflow   node + the local workflow engine's npm packages (cfn/workflow/local, for gsa-run)
 # Debian packages go through apt-get one set at a time (libhts-dev pulls
 # libcurl4-gnutls-dev, which a combined install with an OpenSSL curl refuses);
 # test-only npm packages go into tests/node/node_modules from its lockfile.
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(gcc make libc6-dev pkg-config libhts-dev libdeflate-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev libcurl4-gnutls-dev)
-test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs util-linux time procps)
+test_pkgs=(python3 samtools bcftools tabix picard-tools btrfs-progs e2fsprogs util-linux time procps lvm2 xfsprogs binutils)
 demo_pkgs=(python3)
 bench_pkgs=(bwa minimap2 samtools bcftools tabix awscli time python3 seqan-apps vt-examples)
 docker_pkgs=(buildah)
@@ -60,16 +61,28 @@ node_deps() {
 	cp tests/node/package-lock.json "$stamp"
 }
 
+# the local workflow engine (gsa-run): runtime npm packages pinned by cfn/workflow/local/package-lock.json
+workflow_deps() {
+	if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+	local dir=cfn/workflow/local stamp=cfn/workflow/local/node_modules/.gsa-lock
+	if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then return 0; fi
+	echo "deps: installing the local workflow engine's npm packages ($dir)" >&2
+	# aws-local-stepfunctions declares node >= 22; gsa-run polyfills what it needs on node 20
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false >/dev/null)
+	cp "$dir/package-lock.json" "$stamp"
+}
+
 for group in "$@"; do
 	case $group in
 	build)  apt_install "${build_pkgs[@]}" ;;
-	test)   apt_install "${build_pkgs[@]}"; apt_install "${test_pkgs[@]}"; node_deps ;;
-	demo)   apt_install "${demo_pkgs[@]}" ;;
+	test)   apt_install "${build_pkgs[@]}"; apt_install "${test_pkgs[@]}"; node_deps; workflow_deps ;;
+	demo)   apt_install "${demo_pkgs[@]}"; workflow_deps ;;
+	workflow) workflow_deps ;;
 	bench)  apt_install "${bench_pkgs[@]}" ;;
 	docker) apt_install "${docker_pkgs[@]}" ;;
 	static) apt_install "${static_pkgs[@]}" ;;
 	platform) apt_install "${platform_pkgs[@]}" ;;
 	demo-data) apt_install "${demo_data_pkgs[@]}" ;;
-	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, static, platform)" >&2; exit 1 ;;
+	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, static, platform, workflow)" >&2; exit 1 ;;
 	esac
 done

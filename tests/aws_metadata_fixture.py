@@ -5,14 +5,15 @@ s3-stage credential tests.
 
     aws_metadata_fixture.py --port-file F --log FILE [--expires-in SECONDS]
         [--container-token TOKEN] [--key S3RVER] [--secret S3RVER]
-        [--region eu-west-3] [--role gsa-role]
+        [--region eu-west-3] [--role gsa-role] [--instance-id I] [--az AZ]
 
 IMDSv2: PUT /latest/api/token needs X-aws-ec2-metadata-token-ttl-seconds
-and returns a token; every GET under /latest/ needs that token in
-X-aws-ec2-metadata-token (else 401).  Role credentials carry a new Token
+and returns a new token valid for that many seconds; every GET under
+/latest/ needs a live token in X-aws-ec2-metadata-token (else 401).  Also
+serves instance-id and placement/availability-zone (for ebs-autoscale).  Role credentials carry a new Token
 ("session-N") and an Expiration --expires-in seconds from now.
 Container: GET /container-creds needs Authorization == --container-token.
-Each request is logged as "METHOD PATH STATUS".  Stops on SIGTERM.
+Each request is logged as "METHOD PATH STATUS" (token PUTs add " ttl=N").  Stops on SIGTERM.
 """
 import argparse
 import json
@@ -24,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ARGS = None
 LOCK = threading.Lock()
-STATE = {"n": 0, "token": "imds-token-%d" % os.getpid()}
+STATE = {"n": 0, "tokens": {}, "ntok": 0}
 
 
 def creds():
@@ -43,20 +44,25 @@ class H(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
-    def send(self, status, body=b""):
+    def send(self, status, body=b"", note=""):
         self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
         with LOCK, open(ARGS.log, "a") as f:
-            f.write("%s %s %d\n" % (self.command, self.path, status))
+            f.write("%s %s %d%s\n" % (self.command, self.path, status, note))
 
     def do_PUT(self):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
-        if self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
-            return self.send(200, STATE["token"].encode())
+        ttl = self.headers.get("X-aws-ec2-metadata-token-ttl-seconds") or ""
+        if self.path == "/latest/api/token" and ttl.isdigit() and 1 <= int(ttl) <= 21600:
+            with LOCK:
+                STATE["ntok"] += 1
+                tok = "imds-token-%d-%d" % (os.getpid(), STATE["ntok"])
+                STATE["tokens"][tok] = time.monotonic() + int(ttl)
+            return self.send(200, tok.encode(), " ttl=%s" % ttl)
         self.send(400)
 
     def do_GET(self):
@@ -67,7 +73,9 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, creds())
         if not p.startswith("/latest/"):
             return self.send(404)
-        if self.headers.get("X-aws-ec2-metadata-token") != STATE["token"]:
+        with LOCK:
+            exp = STATE["tokens"].get(self.headers.get("X-aws-ec2-metadata-token") or "")
+        if exp is None or time.monotonic() >= exp:
             return self.send(401)
         base = "/latest/meta-data/iam/security-credentials/"
         if p == base:
@@ -76,6 +84,10 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, creds())
         if p == "/latest/meta-data/placement/region":
             return self.send(200, ARGS.region.encode())
+        if p == "/latest/meta-data/placement/availability-zone":
+            return self.send(200, (ARGS.az or ARGS.region + "a").encode())
+        if p == "/latest/meta-data/instance-id":
+            return self.send(200, ARGS.instance_id.encode())
         self.send(404)
 
 
@@ -90,6 +102,8 @@ def main():
     ap.add_argument("--secret", default="S3RVER")
     ap.add_argument("--region", default="eu-west-3")
     ap.add_argument("--role", default="gsa-role")
+    ap.add_argument("--instance-id", default="i-0123456789abcdef0")
+    ap.add_argument("--az", default="")
     ARGS = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
     srv.daemon_threads = True

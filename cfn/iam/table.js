@@ -22,7 +22,7 @@ const POLICY_VAR_RE = /\$\{([a-z0-9-]+:[A-Za-z][A-Za-z0-9/:_-]*)\}/g;
 function table_parse_action(text) {
   const m = ACTION_RE.exec(String(text).trim());
   if (!m) return null;
-  const apis = m[3] ? m[3].split(/[,\s]+/).filter((x) => /^[A-Z]/.test(x)) : [];
+  const apis = m[3] ? m[3].split(/[,\s]+/).filter((x) => /^[A-Z][A-Za-z0-9]*$/.test(x)) : [];
   return { action: `${m[1]}:${m[2]}`, service: m[1], apis };
 }
 

@@ -11,8 +11,6 @@
 #include "io.h"
 #include "strbuf.h"
 
-#define IMDS_TIMEOUT_S 2
-
 const char *gsa_aws_creds_source_name(gsa_creds_source_t s)
 {
 	switch (s) {
@@ -247,48 +245,6 @@ static int fetch_container(gsa_aws_creds_t *c, gsa_err_t *err)
 	return rc;
 }
 
-static char *imds_base(void)
-{
-	const char *e = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-	char *b = gsa_xstrdup(e ? e : "http://169.254.169.254");
-	size_t n = strlen(b);
-	while (n && b[n - 1] == '/') b[--n] = 0;
-	return b;
-}
-
-static int imds_disabled(void)
-{
-	const char *d = env("AWS_EC2_METADATA_DISABLED");
-	return d && (!strcmp(d, "true") || !strcmp(d, "TRUE") || !strcmp(d, "1"));
-}
-
-/* token PUT then GET path with the token */
-int gsa_imds_get(const char *path, char **out, gsa_err_t *err)
-{
-	char *base = imds_base();
-	char *turl = gsa_strdup_printf("%s/latest/api/token", base);
-	char *url = gsa_strdup_printf("%s%s", base, path);
-	const char *th[] = { "X-aws-ec2-metadata-token-ttl-seconds: 21600" };
-	long st = 0;
-	char *tok = NULL, *body = NULL, *hdr = NULL;
-	int rc = gsa_http_simple("PUT", turl, th, 1, IMDS_TIMEOUT_S, &st, &tok, err);
-	if (rc == 0 && st != 200) rc = gsa_err_set(err, GSA_EREMOTE, "IMDSv2 token %s: HTTP %ld", turl, st);
-	if (rc == 0) {
-		hdr = gsa_strdup_printf("X-aws-ec2-metadata-token: %s", trim(tok));
-		const char *h[] = { hdr };
-		rc = gsa_http_simple("GET", url, h, 1, IMDS_TIMEOUT_S, &st, &body, err);
-		if (rc == 0 && st != 200) rc = gsa_err_set(err, GSA_EREMOTE, "IMDS %s: HTTP %ld", url, st);
-	}
-	if (rc == 0) *out = body;
-	else free(body);
-	free(tok);
-	free(hdr);
-	free(url);
-	free(turl);
-	free(base);
-	return rc;
-}
-
 static int fetch_imds(gsa_aws_creds_t *c, gsa_err_t *err)
 {
 	char *role = NULL, *doc = NULL;
@@ -334,7 +290,7 @@ int gsa_aws_creds_init(gsa_aws_creds_provider_t *p, const char *profile, gsa_err
 		p->source = GSA_CREDS_PROFILE;
 	} else if (env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
 		p->source = GSA_CREDS_CONTAINER;
-	} else if (!imds_disabled()) {
+	} else if (!gsa_imds_disabled()) {
 		p->source = GSA_CREDS_IMDS;
 	} else {
 		return gsa_err_set(err, GSA_EREMOTE,
@@ -392,7 +348,7 @@ void gsa_aws_region_resolve(const char *explicit_region, const char *profile, ch
 	char *v = cfg ? gsa_aws_ini_get(cfg, sect, "region") : NULL;
 	free(cfg);
 	free(sect);
-	if (!v && !imds_disabled()) {
+	if (!v && !gsa_imds_disabled()) {
 		gsa_err_t e;
 		char *body = NULL;
 		if (gsa_imds_get("/latest/meta-data/placement/region", &body, &e) == 0) v = body;

@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "aws/imds.h"
 #include "err.h"
 
 #define GSA_AWS_CREDS_REFRESH_S 300
@@ -74,10 +75,6 @@ char *gsa_json_get_string(const char *json, const char *key);
 
 /* Parse "YYYY-MM-DDTHH:MM:SS[.fff]Z" (UTC).  Returns 0 or -1. */
 int gsa_parse_iso8601(const char *s, time_t *out);
-
-/* IMDSv2 GET of a metadata path (e.g. "/latest/meta-data/placement/region")
- * after the token PUT.  Returns 0 with a new *out, or -1 with err. */
-int gsa_imds_get(const char *path, char **out, gsa_err_t *err);
 
 /* Resolve the region: explicit (may be NULL), AWS_REGION,
  * AWS_DEFAULT_REGION, the profile's "region" in the config file, IMDS

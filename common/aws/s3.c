@@ -13,69 +13,6 @@
 
 #define META_CRC "x-amz-meta-gsa-crc32c"
 
-/* ---- small XML reader -------------------------------------------------- */
-
-static void xml_unescape(gsa_strbuf_t *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != '&') {
-			gsa_strbuf_appendc(b, s[i]);
-			continue;
-		}
-		const char *e = memchr(s + i, ';', n - i);
-		if (!e) {
-			gsa_strbuf_appendc(b, '&');
-			continue;
-		}
-		const char *ent = s + i + 1;
-		size_t el = (size_t)(e - ent); /* entity name length, without '&' and ';' */
-		if (el == 3 && !strncmp(ent, "amp", 3)) gsa_strbuf_appendc(b, '&');
-		else if (el == 2 && !strncmp(ent, "lt", 2)) gsa_strbuf_appendc(b, '<');
-		else if (el == 2 && !strncmp(ent, "gt", 2)) gsa_strbuf_appendc(b, '>');
-		else if (el == 4 && !strncmp(ent, "quot", 4)) gsa_strbuf_appendc(b, '"');
-		else if (el == 4 && !strncmp(ent, "apos", 4)) gsa_strbuf_appendc(b, '\'');
-		else if (el > 1 && ent[0] == '#') {
-			unsigned long cp = ent[1] == 'x' ? strtoul(ent + 2, NULL, 16) : strtoul(ent + 1, NULL, 10);
-			/* UTF-8 encode */
-			if (cp < 0x80) gsa_strbuf_appendc(b, (char)cp);
-			else if (cp < 0x800) {
-				gsa_strbuf_appendc(b, (char)(0xc0 | (cp >> 6)));
-				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
-			} else if (cp < 0x10000) {
-				gsa_strbuf_appendc(b, (char)(0xe0 | (cp >> 12)));
-				gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
-			} else {
-				gsa_strbuf_appendc(b, (char)(0xf0 | (cp >> 18)));
-				gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-				gsa_strbuf_appendc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-				gsa_strbuf_appendc(b, (char)(0x80 | (cp & 0x3f)));
-			}
-		} else {
-			gsa_strbuf_append_len(b, s + i, el + 2);
-		}
-		i += el + 1;
-	}
-}
-
-char *gsa_xml_next(const char *xml, const char *tag, const char **pos)
-{
-	char open[96], close[96];
-	snprintf(open, sizeof open, "<%s>", tag);
-	snprintf(close, sizeof close, "</%s>", tag);
-	const char *from = pos && *pos ? *pos : xml;
-	const char *a = strstr(from, open);
-	if (!a) return NULL;
-	a += strlen(open);
-	const char *z = strstr(a, close);
-	if (!z) return NULL;
-	gsa_strbuf_t b;
-	gsa_strbuf_init(&b);
-	xml_unescape(&b, a, (size_t)(z - a));
-	if (pos) *pos = z + strlen(close);
-	return gsa_strbuf_detach(&b);
-}
-
 /* ---- client ------------------------------------------------------------ */
 
 static const char *envv(const char *n)

@@ -13,6 +13,7 @@
 #include "aws/creds.h"
 #include "aws/http.h"
 #include "aws/sigv4.h"
+#include "aws/xml.h"
 #include "err.h"
 #include "log.h"
 
@@ -121,9 +122,5 @@ int gsa_s3_mpu_abort(gsa_s3_conn_t *c, const char *bucket, const char *key, cons
 /* Split "s3://bucket/key" into new strings (key may be "").  Returns 0, or
  * -1 when uri is not an s3:// URI with a bucket. */
 int gsa_s3_parse_uri(const char *uri, char **bucket, char **key);
-
-/* Text of the first <tag>...</tag> in xml after *pos, entity-decoded (new
- * string), advancing *pos past it; NULL when absent. */
-char *gsa_xml_next(const char *xml, const char *tag, const char **pos);
 
 #endif

@@ -6,7 +6,8 @@
 // for such literals, maps each file to its roles through the table's
 // `senders`, and checks the role's rows hold the action.  In s3.c every
 // s3_op_t starts with its API name and IAM action, and the API must be one
-// the table lists for that action; an EC2 literal's API is the action name.
+// the table lists for that action; every gsa_ec2_call passes its action as
+// a literal, whose API is the action name.
 // Prints ok/not ok lines; exit 1 on any failure.
 'use strict';
 const fs = require('fs');
@@ -20,7 +21,6 @@ const r = reporter();
 const t = T.table_load();
 // a literal naming an IAM action: "service:Action"
 const LITERAL_RE = /"([a-z0-9-]+):([A-Z][A-Za-z0-9]+)"/g;
-const SERVICES = new Set(['s3', 'ec2', 'sts', 'kms', 'logs', 'ecr', 'ecs', 'batch', 'states', 'ssm', 'iam', 'cloudwatch', 'sns', 'events']);
 
 /** C sources that may send AWS requests. */
 function code_files() {
@@ -71,12 +71,32 @@ for (const file of code_files()) {
     r.check(`${where}: s3_op_t names its API and IAM action`, !!lit, 'the initializer must start with "ApiName", "s3:Action"');
     if (lit) found.push({ file, line: line_of(m.index), action: lit[2], api: lit[1] });
   }
+  // EC2: every gsa_ec2_call names its action as a literal (not a variable)
+  for (const m of src.matchAll(/(\bint\s+)?\bgsa_ec2_call\s*\(\s*[^,()]+,\s*([^,]*),/g)) {
+    if (m[1]) continue; // the declaration or definition
+    const where = `${file}:${line_of(m.index)}`;
+    r.check(`${where}: gsa_ec2_call names its IAM action as a literal`, /^"ec2:[A-Z][A-Za-z0-9]+"$/.test(m[2].trim()), `second argument is ${m[2].trim()}`);
+  }
   for (const m of src.matchAll(LITERAL_RE)) {
-    if (!SERVICES.has(m[1])) continue;
     const action = `${m[1]}:${m[2]}`;
     const line = line_of(m.index);
     if (found.some((f) => f.file === file && f.line === line && f.action === action)) continue;
     found.push({ file, line, action, api: m[1] === 's3' ? null : m[2] });
+  }
+}
+
+// the creator tag ebs-autoscale puts on its volumes is the one the instance
+// role's conditions name (a #define ..._TAG_CREATOR "key" in its sources)
+for (const file of code_files()) {
+  const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  for (const m of src.matchAll(/#define\s+\w*TAG_CREATOR\s+"([^"]+)"/g)) {
+    const keys = new Set();
+    for (const row of T.table_rows(t, 'instance')) {
+      for (const block of Object.values(row.condition || {})) for (const k of Object.keys(block)) keys.add(k);
+    }
+    for (const k of [`aws:RequestTag/${m[1]}`, `aws:ResourceTag/${m[1]}`]) {
+      r.check(`${file}: creator tag ${m[1]}: the instance role conditions on ${k.split('/')[0]}`, keys.has(k), `cfn/iam/actions.yml names ${[...keys].filter((x) => /Tag\//.test(x)).join(', ')}`);
+    }
   }
 }
 

@@ -112,28 +112,44 @@ is('job: cannot write another bucket', ev(job, 's3:PutObject', 'arn:aws:s3:::som
 is('job: cannot delete objects', ev(job, 's3:DeleteObject', `${results}/runs/S1/S1.bam`), 'implicit-deny');
 is('job: no KMS without a bucket key', ev(job, 'kms:Decrypt', `arn:aws:kms:${A}:key/k`, { 'kms:ViaService': `s3.${REGION}.amazonaws.com` }), 'implicit-deny');
 
-// instance role: ebs-autoscale's own volumes only
+// instance role: ebs-autoscale's volumes only (tagged gsa:ebs-autoscale:creator
+// = the creating instance's id and project = ProjectName), to and from itself
 const me = `arn:aws:ec2:${A}:instance/i-0aaaaaaaaaaaaaaaa`;
 const other = `arn:aws:ec2:${A}:instance/i-0bbbbbbbbbbbbbbbb`;
 const vol = `arn:aws:ec2:${A}:volume/vol-0123456789abcdef0`;
-const mine = { 'ec2:SourceInstanceARN': me, 'aws:ResourceTag/gsa:created-by': me, 'aws:ResourceTag/project': P };
-const theirs = { 'ec2:SourceInstanceARN': me, 'aws:ResourceTag/gsa:created-by': other, 'aws:ResourceTag/project': P };
+const CREATOR = 'gsa:ebs-autoscale:creator';
+const created = { 'ec2:SourceInstanceARN': me, [`aws:ResourceTag/${CREATOR}`]: 'i-0aaaaaaaaaaaaaaaa', 'aws:ResourceTag/project': P };
 const untagged = { 'ec2:SourceInstanceARN': me, 'aws:ResourceTag/project': P };
-is('instance: create a volume tagged as its own', ev(inst, 'ec2:CreateVolume', vol, { 'ec2:SourceInstanceARN': me, 'aws:RequestTag/gsa:created-by': me, 'aws:RequestTag/project': P }), 'allow');
-is('instance: cannot create an untagged volume', ev(inst, 'ec2:CreateVolume', vol, { 'ec2:SourceInstanceARN': me, 'aws:RequestTag/project': P }), 'implicit-deny');
-is('instance: cannot create a volume tagged for another instance', ev(inst, 'ec2:CreateVolume', vol, { 'ec2:SourceInstanceARN': me, 'aws:RequestTag/gsa:created-by': other, 'aws:RequestTag/project': P }), 'implicit-deny');
+const other_project = { 'ec2:SourceInstanceARN': me, [`aws:ResourceTag/${CREATOR}`]: 'i-0ccc', 'aws:ResourceTag/project': 'prod' };
+const request = (tags) => ({ 'ec2:SourceInstanceARN': me, ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])) });
+is('instance: create a volume tagged as ebs-autoscale\'s', ev(inst, 'ec2:CreateVolume', vol, request({ [CREATOR]: 'i-0aaaaaaaaaaaaaaaa', project: P })), 'allow');
+is('instance: cannot create a volume without the creator tag', ev(inst, 'ec2:CreateVolume', vol, request({ project: P })), 'implicit-deny');
+is('instance: cannot create a volume without the project tag', ev(inst, 'ec2:CreateVolume', vol, request({ [CREATOR]: 'i-0aaaaaaaaaaaaaaaa' })), 'implicit-deny');
+is('instance: cannot create a volume for another project', ev(inst, 'ec2:CreateVolume', vol, request({ [CREATOR]: 'i-0aaaaaaaaaaaaaaaa', project: 'prod' })), 'implicit-deny');
 is('instance: tag a volume as it creates it', ev(inst, 'ec2:CreateTags', vol, { 'ec2:CreateAction': 'CreateVolume' }), 'allow');
-is('instance: cannot retag an existing volume', ev(inst, 'ec2:CreateTags', vol, { 'ec2:SourceInstanceARN': me }), 'implicit-deny');
-is('instance: attach a volume it created and tagged', ev(inst, 'ec2:AttachVolume', vol, mine), 'allow');
+is('instance: cannot tag an existing volume (no forged creator tag)', ev(inst, 'ec2:CreateTags', vol, { 'ec2:SourceInstanceARN': me }), 'implicit-deny');
+is('instance: attach a volume ebs-autoscale created and tagged', ev(inst, 'ec2:AttachVolume', vol, created), 'allow');
 is('instance: ... to itself', ev(inst, 'ec2:AttachVolume', me, { 'ec2:SourceInstanceARN': me, 'aws:ARN': me }), 'allow');
-is('instance: cannot attach a volume another instance created', ev(inst, 'ec2:AttachVolume', vol, theirs), 'implicit-deny');
-is('instance: cannot attach a volume it did not create (no tag)', ev(inst, 'ec2:AttachVolume', vol, untagged), 'implicit-deny');
+is('instance: cannot attach a volume it did not create (no creator tag)', ev(inst, 'ec2:AttachVolume', vol, untagged), 'implicit-deny');
+is('instance: cannot attach another project\'s volume', ev(inst, 'ec2:AttachVolume', vol, other_project), 'implicit-deny');
 is('instance: cannot attach to another instance', ev(inst, 'ec2:AttachVolume', other, { 'ec2:SourceInstanceARN': me, 'aws:ARN': other }), 'implicit-deny');
 is('instance: set DeleteOnTermination on itself', ev(inst, 'ec2:ModifyInstanceAttribute', me, { 'ec2:SourceInstanceARN': me, 'aws:ARN': me }), 'allow');
 is('instance: cannot modify another instance', ev(inst, 'ec2:ModifyInstanceAttribute', other, { 'ec2:SourceInstanceARN': me, 'aws:ARN': other }), 'implicit-deny');
-is('instance: delete its own volume', ev(inst, 'ec2:DeleteVolume', vol, mine), 'allow');
+is('instance: delete a volume ebs-autoscale created', ev(inst, 'ec2:DeleteVolume', vol, created), 'allow');
 is('instance: cannot delete a volume it did not create', ev(inst, 'ec2:DeleteVolume', vol, untagged), 'implicit-deny');
-is('instance: cannot detach another instance\'s volume', ev(inst, 'ec2:DetachVolume', vol, theirs), 'implicit-deny');
+is('instance: cannot detach a volume it did not create', ev(inst, 'ec2:DetachVolume', vol, untagged), 'implicit-deny');
+is('instance: cannot detach from another instance', ev(inst, 'ec2:DetachVolume', other, { 'ec2:SourceInstanceARN': me, 'aws:ARN': other }), 'implicit-deny');
 is('instance: cannot read the results bucket', ev(inst, 's3:GetObject', `${results}/runs/S1/S1.bam`), 'implicit-deny');
+
+// state-machine role: the project's queues, job definitions and sample workflow
+const sfn = role_policies(t, 'state-machine');
+is('state-machine: submit to our queue', ev(sfn, 'batch:SubmitJob', `arn:aws:batch:${A}:job-queue/${P}-spot`), 'allow');
+is('state-machine: with our job definition', ev(sfn, 'batch:SubmitJob', `arn:aws:batch:${A}:job-definition/${P}-align-sort:3`), 'allow');
+is('state-machine: cannot submit to another queue', ev(sfn, 'batch:SubmitJob', `arn:aws:batch:${A}:job-queue/prod-queue`), 'implicit-deny');
+is('state-machine: cannot use another job definition', ev(sfn, 'batch:SubmitJob', `arn:aws:batch:${A}:job-definition/admin-shell:1`), 'implicit-deny');
+is('state-machine: the cohort starts sample executions', ev(sfn, 'states:StartExecution', sm(`${P}-sample`)), 'allow');
+is('state-machine: cannot start other state machines', ev(sfn, 'states:StartExecution', sm('their-pipeline')), 'implicit-deny');
+is('state-machine: reads a reference .fai', ev(sfn, 's3:GetObject', `${results}/references/grch38/genome.fa.fai`), 'allow');
+is('state-machine: cannot read sample data', ev(sfn, 's3:GetObject', `${results}/inputs/S1_R1.fastq.gz`), 'implicit-deny');
 
 process.exit(r.failed ? 1 : 0);

@@ -9,6 +9,8 @@
 //   wildcards  no Action "*" or "service:*" (no "*" in an action at all)
 //              in any identity policy we generate or write, and Resource
 //              "*" only for actions in resource-types.yml's global_actions;
+//   asl        every Task integration of cfn/workflow/*.asl.json is
+//              allowed to the state-machine role;
 //   size       each managed policy in cfn/iam-operators.yml is under 6,144
 //              characters without whitespace with the longest names, each
 //              role's inline policies under 10,240.
@@ -19,7 +21,7 @@ const path = require('path');
 const T = require('../../cfn/iam/table.js');
 const G = require('../../cfn/iam/generate.js');
 const { policy_evaluate } = require('./evaluate.js');
-const { role_policies, reporter, ACCOUNT, P, resolve, ENV } = require('./policies.js');
+const { role_policies, reporter, ACCOUNT, P, ENV } = require('./policies.js');
 const { template_load } = require('../cfn/template.js');
 
 const ROOT = T.ROOT;
@@ -64,9 +66,13 @@ for (const [type, where] of [...types.entries()].sort()) {
   r.check(`types: ${type} has reviewed handler permissions`, !!acts, `used by ${where.join(', ')}; add it to cfn/iam/resource-types.yml`);
   if (!acts) continue;
   const miss_admin = acts.filter((a) => !admin_acts.some((g) => glob(g, a)));
-  const miss_deploy = acts.filter((a) => !deploy_acts.some((g) => glob(g, a)));
+  const admin_only = (rt.admin_only_types || []).includes(type);
+  const miss_deploy = admin_only ? [] : acts.filter((a) => !deploy_acts.some((g) => glob(g, a)));
   r.check(`types: ${type}: admin may ${acts.length} handler actions`, !miss_admin.length, `missing: ${miss_admin.join(', ')}`);
-  r.check(`types: ${type}: cfn-deploy may ${acts.length} handler actions`, !miss_deploy.length, `missing: ${miss_deploy.join(', ')}`);
+  if (admin_only) {
+    const extra = acts.filter((a) => !a.startsWith('iam:') && deploy_acts.some((g) => glob(g, a)));
+    r.check(`types: ${type}: admin only, cfn-deploy may not change it`, !extra.length, `cfn-deploy may: ${extra.join(', ')}`);
+  } else r.check(`types: ${type}: cfn-deploy may ${acts.length} handler actions`, !miss_deploy.length, `missing: ${miss_deploy.join(', ')}`);
 }
 
 // ---- roles in the templates ---------------------------------------------------
@@ -119,6 +125,30 @@ for (const { file, doc } of parsed) {
     } else if (res.Type === 'AWS::IAM::Policy' || res.Type === 'AWS::IAM::ManagedPolicy') {
       r.check(`roles: ${file}:${name}: no stand-alone ${res.Type} beside the generated blocks`, false, 'put the statements into the role\'s generated block (cfn/iam/actions.yml)');
     }
+  }
+}
+
+// ---- workflow definitions: each Task's integration is allowed to the state-machine role ----
+const sm_acts = granted('state-machine');
+const asl_dir = path.join(ROOT, 'cfn', 'workflow');
+const asl_files = fs.existsSync(asl_dir) ? fs.readdirSync(asl_dir).filter((f) => f.endsWith('.asl.json')).sort() : [];
+for (const f of asl_files) {
+  const tasks = new Set();
+  (function walk(n) {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      if (n.Type === 'Task' && typeof n.Resource === 'string') tasks.add(n.Resource);
+      Object.values(n).forEach(walk);
+    }
+  }(JSON.parse(fs.readFileSync(path.join(asl_dir, f), 'utf8'))));
+  for (const res of [...tasks].sort()) {
+    let need = (rt.integrations || {})[res];
+    const sdk = /^arn:aws:states:::aws-sdk:([a-z0-9-]+):([a-zA-Z0-9]+)$/.exec(res);
+    if (!need && sdk) need = [`${sdk[1]}:${sdk[2][0].toUpperCase()}${sdk[2].slice(1)}`];
+    r.check(`asl: ${f}: ${res} is a known integration`, !!need, 'add it to integrations in cfn/iam/resource-types.yml');
+    if (!need) continue;
+    const miss = need.filter((a) => !sm_acts.some((g) => glob(g, a)));
+    r.check(`asl: ${f}: state-machine may ${res.replace('arn:aws:states:::', '')}`, !miss.length, `missing: ${miss.join(', ')}`);
   }
 }
 
@@ -176,5 +206,4 @@ for (const { file, doc } of parsed) {
     r.check(`size: ${file}:${name} inline policies ${n} < 10240 characters`, n < 10240);
   }
 }
-void resolve;
 process.exit(r.failed ? 1 : 0);

@@ -25,6 +25,7 @@ const ENV = {
   ImageRepositoryName: P,
   KmsKeyArn: '',
   'JobLogGroup.Arn': `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/batch/${P}:*`,
+  'BuildLogGroup.Arn': `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/codebuild/${P}:*`,
 };
 const CONDITIONS = { UseKms: false };
 

@@ -53,6 +53,12 @@ check_sh "interleaved input from stdin gives the same records" "
 	paste -d '\n' <(paste - - - - <'$TMP/r1.fq') <(paste - - - - <'$TMP/r2.fq') | tr '\t' '\n' \
 		| '$A' map --interleaved -R '$RG' '$TMP/ref.fa' - 2>/dev/null | samtools view - | md5sum >'$TMP/mi'
 	samtools view '$TMP/o.bam' | md5sum | cmp - '$TMP/mi'"
+check_sh "lanes: comma-separated R1/R2 lists read as their concatenation (same records)" "
+	head -n 2000 '$TMP/r1.fq' | gzip >'$TMP/r1_L1.fq.gz'; tail -n +2001 '$TMP/r1.fq' >'$TMP/r1_L2.fq'
+	head -n 2000 '$TMP/r2.fq' | gzip >'$TMP/r2_L1.fq.gz'; tail -n +2001 '$TMP/r2.fq' >'$TMP/r2_L2.fq'
+	'$A' map -R '$RG' '$TMP/ref.fa' '$TMP/r1_L1.fq.gz,$TMP/r1_L2.fq' '$TMP/r2_L1.fq.gz,$TMP/r2_L2.fq' 2>/dev/null | samtools view - | md5sum >'$TMP/ml'
+	samtools view '$TMP/o.bam' | md5sum | cmp - '$TMP/ml'"
+check_exit 3 "lanes: a missing file of the list -> exit 3" "$A" map "$TMP/ref.fa" "$TMP/r1_L1.fq.gz,$TMP/nope.fq" "$TMP/r2_L1.fq.gz,$TMP/r2_L2.fq"
 check_sh "single-end reads map and carry no pairing flags" "
 	'$A' map '$TMP/ref.fa' '$TMP/r1.fq.gz' -o '$TMP/se.bam' 2>/dev/null
 	samtools view -F 0x900 '$TMP/se.bam' >'$TMP/se.sam'

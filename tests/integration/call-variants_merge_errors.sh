@@ -20,6 +20,11 @@ check_exit 2 "merge: a truncated part -> exit 2" \
 	bash -c "head -c 300 '$D/part.c1.vcf.gz' >'$D/bad.vcf.gz'; '$CV' merge -o '$D/m2.vcf.gz' '$D/bad.vcf.gz' '$D/part.c2.vcf.gz'"
 check_sh "merge: nothing written after the error" "[ ! -e '$D/m2.vcf.gz' ] && [ ! -e '$D/m2.vcf.gz.tbi' ] && ! ls -a '$D' | grep -q '^\.m2'"
 check_exit 1 "merge: no -o -> usage error" "$CV" merge "$D/part.c1.vcf.gz"
+# a part pattern (no shell to expand it: the workflow's Merge job) stands for its matches
+check "merge: a part glob expands to its files" bash -c "cd '$D' && '$CV' merge --quiet -o globbed.vcf.gz 'part.c*.vcf.gz'"
+check_sh "merge: the glob's merge equals the listed parts' merge" \
+	"diff <(zcat '$D/merged.vcf.gz' | grep -v '^##call-variants') <(zcat '$D/globbed.vcf.gz' | grep -v '^##call-variants')"
+check_exit 3 "merge: a part glob matching nothing -> exit 3" "$CV" merge --quiet -o "$D/m3.vcf.gz" "$D/nothing.*.vcf.gz"
 
 # --- bad input: exit 2, one error line naming the file, no output files
 nothing_left() { [ ! -e "$1" ] && [ ! -e "$1.tbi" ] && ! ls -a "$(dirname "$1")" | grep -q "^\.$(basename "$1")\.tmp"; }

@@ -54,6 +54,16 @@ C
 fails "a new EC2 call without a table entry fails" 'ec2:CreateSnapshot allowed to instance'
 
 copy
+mkdir -p "$TMP/src/tools/ebs-autoscale"
+printf 'int f(gsa_ec2_client_t *c, const char *a, gsa_err_t *e) { return gsa_ec2_call(c, a, NULL, NULL, e); }\n' >>"$TMP/src/tools/ebs-autoscale/volumes.c"
+fails "an EC2 call whose action is not a literal fails" 'gsa_ec2_call names its IAM action as a literal'
+
+copy
+mkdir -p "$TMP/src/tools/ebs-autoscale"
+printf '#define EAS_TAG_CREATOR "gsa:made-by"\n' >"$TMP/src/tools/ebs-autoscale/tags.h"
+fails "a creator tag the instance role does not name fails" 'creator tag gsa:made-by'
+
+copy
 mkdir -p "$TMP/src/tools/newtool"
 printf 'static const char *a = "sts:AssumeRole";\n' >"$TMP/src/tools/newtool/main.c"
 fails "a sender without a role fails" 'has a sender role'

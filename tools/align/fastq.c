@@ -7,14 +7,46 @@
 #include <string.h>
 #include <unistd.h>
 
-int fastq_open(fastq_reader_t *f, const char *path, gsa_err_t *err)
+/* Open file f->paths[i] as the current one. */
+static int open_file(fastq_reader_t *f, size_t i, gsa_err_t *err)
 {
-	memset(f, 0, sizeof *f);
+	const char *path = f->paths[i];
+	errno = 0;
 	if (strcmp(path, "-") == 0) f->gz = gzdopen(dup(STDIN_FILENO), "rb");
 	else f->gz = gzopen(path, "rb");
 	if (!f->gz) return gsa_err_errno(err, errno ? errno : ENOMEM, "%s", path);
 	gzbuffer(f->gz, 1 << 17);
+	free(f->path);
 	f->path = gsa_xstrdup(strcmp(path, "-") == 0 ? "stdin" : path);
+	f->cur = i;
+	f->n_rec = 0;
+	return 0;
+}
+
+int fastq_open(fastq_reader_t *f, const char *path, gsa_err_t *err)
+{
+	memset(f, 0, sizeof *f);
+	size_t cap = 2;
+	f->paths = gsa_xcalloc(cap, sizeof *f->paths);
+	if (strchr(path, ',') && access(path, F_OK) != 0) {
+		for (const char *p = path;;) {
+			size_t n = strcspn(p, ",");
+			f->paths = gsa_xgrow(f->paths, &cap, f->n_paths + 1, sizeof *f->paths);
+			f->paths[f->n_paths++] = gsa_xstrndup(p, n);
+			if (n == 0) {
+				fastq_close(f);
+				return gsa_err_set(err, GSA_EUSAGE, "%s: empty file name in the list", path);
+			}
+			if (!p[n]) break;
+			p += n + 1;
+		}
+	} else {
+		f->paths[f->n_paths++] = gsa_xstrdup(path);
+	}
+	if (open_file(f, 0, err) < 0) {
+		fastq_close(f);
+		return -1;
+	}
 	return 0;
 }
 
@@ -23,6 +55,8 @@ void fastq_close(fastq_reader_t *f)
 	if (f->gz) gzclose(f->gz);
 	free(f->path);
 	free(f->line);
+	for (size_t i = 0; i < f->n_paths; i++) free(f->paths[i]);
+	free(f->paths);
 	memset(f, 0, sizeof *f);
 }
 
@@ -130,8 +164,14 @@ truncated:
 
 int fastq_read(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err)
 {
-	int rc = parse_record(f, r, err);
-	/* a damaged gzip stream explains a malformed last record better */
-	if (rc < 0 && stream_error(f, err) < 0) return -1;
-	return rc;
+	for (;;) {
+		int rc = parse_record(f, r, err);
+		/* a damaged gzip stream explains a malformed last record better */
+		if (rc < 0 && stream_error(f, err) < 0) return -1;
+		if (rc != 0 || f->cur + 1 >= f->n_paths) return rc;
+		/* this file ended: the next one of the list */
+		gzclose(f->gz);
+		f->gz = NULL;
+		if (open_file(f, f->cur + 1, err) < 0) return -1;
+	}
 }

@@ -1,4 +1,5 @@
-/* fastq.h — FASTQ records from plain or gzip files, or stdin ("-"). */
+/* fastq.h — FASTQ records from plain or gzip files, or stdin ("-"); a
+ * comma-separated list of files (several lanes) reads as their concatenation. */
 #ifndef ALIGN_FASTQ_H
 #define ALIGN_FASTQ_H
 
@@ -10,13 +11,18 @@
 
 typedef struct fastq_reader {
 	gzFile gz;
-	char *path;       /* for messages; owned */
+	char *path;       /* the file being read, for messages; owned */
+	char **paths;     /* every file of the list, in order; owned */
+	size_t n_paths, cur;
 	char *line;
 	size_t m_line;
-	uint64_t n_rec;   /* records read so far */
+	uint64_t n_rec;   /* records read so far from the current file */
 } fastq_reader_t;
 
-/* Open `path` ("-" for stdin).  Returns 0, or -1 with err set (GSA_EIO). */
+/* Open `path` ("-" for stdin).  A path holding ',' that names no file is a
+ * list "L1.fq.gz,L2.fq.gz,...": the files are read one after the other (each
+ * opened when the previous one ends).  Returns 0, or -1 with err set
+ * (GSA_EIO, naming the file). */
 int fastq_open(fastq_reader_t *f, const char *path, gsa_err_t *err);
 
 /* Read the next record into r (buffers reused; name cut at the first

@@ -50,9 +50,11 @@ reference index.
   -q, --quiet            only the per-job lines
   -h, --help
 
-Environment: GSA_BIN (the tools; default build/bin), S3 as for job
+Environment: GSA_BIN (the tools; default build/bin), GSA_RUN_MAX_THREADS (cap
+on a job's THREADS; default the number of cores), S3 as for job
 (AWS_ENDPOINT_URL_S3, credentials).  Exit: 0 done, 1 usage, 2 bad input,
-3 unreadable input file, else the failing job's exit code (5 when none).`;
+3 unreadable input file, else the failing job's exit code (5 when none; a
+cohort whose execution succeeded with failed samples exits so too).`;
 
 function die(code, msg) { process.stderr.write(`gsa-run: ${msg}\n`); process.exit(code); }
 
@@ -60,6 +62,7 @@ function parseArgs(argv) {
 	const o = { validate: false, workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
+		if (a === '--') { o.inputs.push(...argv.slice(i + 1)); break; }
 		const val = () => { if (i + 1 >= argv.length) die(1, `${a} needs a value`); return argv[++i]; };
 		if (a === '-h' || a === '--help') { process.stdout.write(USAGE + '\n'); process.exit(0); }
 		else if (a === '-w' || a === '--workflow') o.workflow = val();
@@ -98,7 +101,9 @@ function taskStates(def, out = {}) {
 }
 
 // ---- one local Batch job ----------------------------------------------------
-const cores = availableParallelism();
+// THREADS of a job definition, capped at this machine's cores (or GSA_RUN_MAX_THREADS)
+// shared by the jobs running at once
+const cores = Math.max(1, Math.min(availableParallelism(), Number(process.env.GSA_RUN_MAX_THREADS) || Infinity));
 let jobSeq = 0;
 const running = new Set(); // child processes, stopped on our own SIGINT/SIGTERM
 
@@ -171,7 +176,8 @@ function makeBatchHandler(ctx, stateName, state) {
 		const command = ov.Command || def.command;
 		const env = { ...process.env, PATH: `${ctx.bin}${path.delimiter}${process.env.PATH || ''}`, GSA_LOG_FORMAT: process.env.GSA_LOG_FORMAT || 'text' };
 		for (const e of def.environment) env[e.Name] = e.Value;
-		if (env.THREADS) env.THREADS = String(Math.max(1, Math.min(Number(env.THREADS) || 1, cores)));
+		// this machine's share: its cores over the jobs running now (this one included)
+		if (env.THREADS) env.THREADS = String(Math.max(1, Math.min(Number(env.THREADS) || 1, Math.floor(cores / (running.size + 1)))));
 		for (const e of ov.Environment || []) {
 			if (typeof e.Name !== 'string' || typeof e.Value !== 'string')
 				throw new TaskError('Batch.ClientException', `${stateName}: ContainerOverrides.Environment needs Name and Value strings, got ${JSON.stringify(e)}`);
@@ -186,7 +192,7 @@ function makeBatchHandler(ctx, stateName, state) {
 		const t0 = Date.now();
 		for (let n = 1; ; n++) {
 			env.AWS_BATCH_JOB_ATTEMPT = String(n);
-			const logFile = ctx.logs ? path.join(ctx.logs, `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${n}.log`) : null;
+			const logFile = ctx.logs ? path.join(ctx.logs, `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${jobId}.${n}.log`) : null;
 			const r = await runAttempt([ctx.job, ...command], env, logFile, def.timeout, (pid) =>
 				progress(ctx, `${label}: attempt ${n} started (job ${jobId}, pid ${pid})`));
 			if (logFile && r.log) (await import('node:fs')).writeFileSync(logFile, Buffer.concat(r.log));
@@ -208,6 +214,7 @@ function makeBatchHandler(ctx, stateName, state) {
 				 (logFile ? `; log ${logFile}` : '') + (action === 'RETRY' && n < maxAttempts && !ctx.stopping ? '; retrying' : ''));
 			if (logFile && r.log && !ctx.quiet) tail(Buffer.concat(r.log).toString(), 8);
 			if (action !== 'RETRY' || n >= maxAttempts || ctx.stopping) {
+				ctx.lastFailedExit = attempt.Container.ExitCode;
 				throw new TaskError('States.TaskFailed', {
 					JobId: jobId, JobName: params.JobName, JobDefinition: params.JobDefinition, Status: 'FAILED',
 					StatusReason: attempt.StatusReason, Attempts: attempts, Container: attempt.Container });
@@ -316,21 +323,23 @@ async function execute(ctx, workflow, input, name) {
 	}
 }
 
+// where the outputs are: one "  name  location" line per string field, JSON for the rest
+function printOutputs(out) {
+	process.stdout.write('outputs:\n');
+	for (const [k, v] of Object.entries(out && typeof out === 'object' ? out : { output: out }))
+		process.stdout.write(`  ${k.padEnd(13)} ${typeof v === 'string' ? v : JSON.stringify(v)}\n`);
+}
+
 function guessWorkflow(input) {
 	if (input && Array.isArray(input.samples)) return 'cohort';
 	if (input && 'sample_id' in input) return 'sample';
 	return 'reference';
 }
 
-function exitCodeOf(result) {
+function exitCodeOf(ctx, result) {
 	if (result.error === 'gsa.BadInput') return 2;
-	try {
-		const report = JSON.parse(result.cause);
-		const job = JSON.parse(report.cause);
-		const code = job?.Container?.ExitCode;
-		if (Number.isInteger(code) && code > 0 && code < 256) return code;
-	} catch { /* not a job's cause */ }
-	return 5;
+	const code = ctx.lastFailedExit;
+	return Number.isInteger(code) && code > 0 && code < 256 ? code : 5;
 }
 
 async function main() {
@@ -363,15 +372,16 @@ async function main() {
 		progress(ctx, `${workflow} workflow, input ${file}, execution ${name}, job logs in ${ctx.logs}`);
 		const r = await execute(ctx, workflow, input, name);
 		if (r.status !== 'SUCCEEDED') {
-			let msg = `${r.error}: ${r.cause}`;
-			try {
-				const rep = JSON.parse(r.cause);
-				msg = `failed in state ${rep.state}${rep.job_id ? ` (job ${rep.job_id})` : ''}: ${rep.error}: ${rep.cause}`;
-			} catch { /* a plain cause */ }
-			process.stderr.write(`gsa-run: ${file}: ${msg}\n`);
-			process.exit(exitCodeOf(r));
+			process.stderr.write(`gsa-run: ${file}: ${r.error}: ${r.cause}\n`);
+			process.exit(exitCodeOf(ctx, r));
 		}
-		if (!o.quiet) process.stdout.write(`outputs: ${JSON.stringify(r.output)}\n`);
+		if (!o.quiet) printOutputs(r.output);
+		const failed = Array.isArray(r.output?.results) ? r.output.results.filter((x) => x?.status === 'FAILED') : [];
+		if (failed.length) {
+			for (const f of failed) process.stderr.write(`gsa-run: ${file}: sample ${f.sample_id}: ${f.error}: ${f.cause}\n`);
+			process.stderr.write(`gsa-run: ${file}: ${failed.length} of ${r.output.results.length} samples failed\n`);
+			process.exit(exitCodeOf(ctx, { error: failed[0].error }));
+		}
 	}
 }
 
