@@ -120,11 +120,13 @@ stack_deploy() {
 	aws_cli cloudformation deploy --template-file "$file" --stack-name "$stack" \
 		--parameter-overrides "${args[@]}" --capabilities CAPABILITY_NAMED_IAM \
 		--no-fail-on-empty-changeset --tags "project=$project" "${extra[@]}" >&2
+	local out
+	out=$(stack_outputs "$stack") || die "$stack: cannot read its outputs"
 	while IFS=$'\t' read -r k v; do
 		[ -n "$k" ] || continue
 		OUT[$k]=$v
 		printf '%-32s %-32s %s\n' "$stack" "$k" "$v"
-	done < <(stack_outputs "$stack")
+	done <<<"$out"
 	SET=()
 }
 
