@@ -16,7 +16,8 @@
 //                           groups "/fake/<stack>/<key>", ARNs
 //                           "arn:aws:fake:eu-west-1:123456789012:<stack>/<key>").
 //   cloudformation describe-stacks / delete-stack / wait stack-delete-complete
-//   s3 cp (local file must exist), s3api head-object (404 unless copied),
+//   s3 cp (local file must exist), s3 ls (exit 1 when absent), s3api
+//   head-object (404 unless copied),
 //   ecr describe-images (FAKE_AWS_NO_IMAGE: not found) / describe-repositories
 //   / get-login-password, stepfunctions start-execution (the input must be
 //   JSON) / describe-execution (FAKE_AWS_EXEC_STATUS, default SUCCEEDED).
@@ -143,6 +144,12 @@ switch (`${svc} ${cmd}`) {
       fs.copyFileSync(src, s3key(dst));
     } else if (!fs.existsSync(s3key(src))) fail(`fatal error: An error occurred (404) when calling the HeadObject operation: Key "${src}" does not exist`, 1);
     else fs.copyFileSync(s3key(src), dst);
+    break;
+  }
+  case 's3 ls': {
+    const uri = rest.filter((a) => !a.startsWith('--'))[0];
+    if (!fs.existsSync(s3key(uri))) process.exit(1);
+    process.stdout.write(`2026-01-01 00:00:00 ${fs.statSync(s3key(uri)).size} ${path.basename(uri)}\n`);
     break;
   }
   case 's3api head-object': {
