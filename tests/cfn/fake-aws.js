@@ -26,7 +26,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { template_load } = require('./template.js');
+// template.js (and yaml) only for deploy: most calls need neither
+const template_load = (f) => require('./template.js').template_load(f);
 
 const dir = process.env.FAKE_AWS_DIR;
 if (!dir) { process.stderr.write('fake-aws: FAKE_AWS_DIR is not set\n'); process.exit(2); }
