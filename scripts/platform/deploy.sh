@@ -35,6 +35,9 @@ usage: scripts/platform/deploy.sh [options]
   --param KEY=VALUE       set parameter KEY of every stack that has it (repeatable), e.g.
                           --param SpotMaxvCpus=512 --param AlignSortVcpus=32
   --with-pipeline         also deploy the CI/CD pipeline stack
+  --pipeline-only         only storage + pipeline, then hand this commit to the pipeline
+                          (S3 source: scripts/platform/source-zip.sh --upload --start), which
+                          builds, tests and deploys the rest: nothing needed but the AWS CLI and git
   --source S3|CodeConnections  --connection-arn ARN --repository OWNER/NAME --branch B
                           the pipeline's source (S3: s3://ARTIFACTS/source/gsa.zip)
 USAGE
@@ -48,7 +51,7 @@ vpc=${GSA_VPC_ID:-} subnets=${GSA_SUBNET_IDS:-}
 kms=${GSA_KMS_KEY_ARN:-} email=${GSA_ALARM_EMAIL:-}
 role=${GSA_CFN_ROLE_ARN:-}
 ebs_prefix=${GSA_EBS_AUTOSCALE_PREFIX:-} ebs_sha=${GSA_EBS_AUTOSCALE_SHA256:-}
-with_pipeline=0 source_type=S3 connection= repository= branch=main
+with_pipeline=0 pipeline_only=0 source_type=S3 connection= repository= branch=main
 declare -A PARAM=()  # --param KEY=VALUE, applied to every stack with KEY
 
 need() { [ $# -ge 2 ] && [ -n "$2" ] || die "option $1 needs a value"; }
@@ -69,6 +72,7 @@ while [ $# -gt 0 ]; do
 		[[ $2 =~ ^([A-Za-z0-9]+)=(.*)$ ]] || die "--param '$2': KEY=VALUE"
 		PARAM[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; shift ;;
 	--with-pipeline) with_pipeline=1 ;;
+	--pipeline-only) pipeline_only=1 with_pipeline=1 ;;
 	--source) need "$@"; source_type=$2; shift ;;
 	--connection-arn) need "$@"; connection=$2; shift ;;
 	--repository) need "$@"; repository=$2; shift ;;
@@ -86,7 +90,7 @@ if [ -n "$vpc$subnets" ] && { [ -z "$vpc" ] || [ -z "$subnets" ]; }; then die "-
 if [ -n "$ebs_prefix$ebs_sha" ] && { [ -z "$ebs_prefix" ] || [ -z "$ebs_sha" ]; }; then
 	die "--ebs-autoscale-prefix and --ebs-autoscale-sha256 go together"
 fi
-[ -n "$tag" ] || tag=$(image_tag) || die "no image tag: pass --image-tag"
+[ $pipeline_only -eq 1 ] || [ -n "$tag" ] || tag=$(image_tag) || die "no image tag: pass --image-tag"
 [ -f cfn/jobs.yml ] || die "cfn/jobs.yml is missing (the job definitions)"
 compgen -G 'cfn/workflow/*.asl.json' >/dev/null || die "no cfn/workflow/*.asl.json (the workflow definitions)"
 for k in "${!PARAM[@]}"; do
@@ -134,13 +138,33 @@ SET[ProjectName]=$project
 if [ -n "$vpc" ]; then
 	say "bring-your-own network: VPC $vpc, subnets $subnets (no network stack)"
 	OUT[VpcId]=$vpc OUT[SubnetIds]=$subnets
-else
+elif [ $pipeline_only -eq 0 ]; then
 	SET[EgressMode]=$egress
 	stack_deploy network
 fi
 
 SET[ProjectName]=$project SET[KmsKeyArn]=$kms
 stack_deploy storage
+
+# deploy_pipeline — the pipeline stack with the source options
+deploy_pipeline() {
+	SET[ProjectName]=$project SET[SourceType]=$source_type SET[EgressMode]=$egress
+	SET[KmsKeyArn]=$kms SET[AlarmEmail]=$email
+	[ -n "$connection" ] && SET[ConnectionArn]=$connection
+	[ -n "$repository" ] && SET[FullRepositoryId]=$repository
+	SET[BranchName]=$branch
+	stack_deploy pipeline
+}
+if [ $pipeline_only -eq 1 ]; then
+	deploy_pipeline
+	if [ "$source_type" = S3 ]; then
+		scripts/platform/source-zip.sh --upload "${OUT[ArtifactsBucketName]}" --start "${OUT[PipelineName]}" >&2
+		say "pipeline ${OUT[PipelineName]} started: it tests, builds, pushes and deploys the other stacks"
+	else
+		say "pipeline ${OUT[PipelineName]} deployed: it runs on the next push to $repository@$branch"
+	fi
+	exit 0
+fi
 
 # the pinned ebs-autoscale: content-addressed key, checked by SHA-256 at boot
 if [ -z "$ebs_sha" ]; then
@@ -178,12 +202,5 @@ stack_deploy workflow
 SET[ProjectName]=$project SET[AlarmEmail]=$email
 stack_deploy monitoring
 
-if [ $with_pipeline -eq 1 ]; then
-	SET[ProjectName]=$project SET[SourceType]=$source_type SET[EgressMode]=$egress
-	SET[KmsKeyArn]=$kms SET[AlarmEmail]=$email
-	[ -n "$connection" ] && SET[ConnectionArn]=$connection
-	[ -n "$repository" ] && SET[FullRepositoryId]=$repository
-	SET[BranchName]=$branch
-	stack_deploy pipeline
-fi
+[ $with_pipeline -eq 0 ] || deploy_pipeline
 say "deployed $project with image tag $tag"

@@ -186,6 +186,8 @@ switch (`${svc} ${cmd}`) {
     break;
   }
   case 'ecr get-login-password': process.stdout.write('fake-ecr-token\n'); break;
+  case 'codepipeline start-pipeline-execution':
+    argv = rest; process.stdout.write(`{"pipelineExecutionId": "fake-${opt('--name')}"}\n`); break;
   case 'sts get-caller-identity': process.stdout.write('123456789012\n'); break;
   default: fail(`fake-aws: unsupported command: ${argv.join(' ')}`, 2);
 }

@@ -78,6 +78,16 @@ check "your VPC reaches the batch stack" test "$(param "$TMP/b" lab-batch VpcId)
 check "the project name prefixes the image" test "$(param "$TMP/b" lab-jobs ImageUri)" = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/lab:0123456789ab"
 check "the alarm address reaches the monitoring stack" test "$(param "$TMP/b" lab-monitoring AlarmEmail)" = "ops@example.org"
 
+# AWS CLI alone: storage + pipeline, this commit zipped to the pipeline's source and started
+export FAKE_AWS_DIR=$TMP/po
+check "--pipeline-only deploys storage and the pipeline and starts it" scripts/platform/deploy.sh --pipeline-only
+got=$(stacks "$TMP/po" | tr '\n' ' ')
+check "... only those two stacks (got: $got)" test "$got" = "gsa-storage gsa-pipeline "
+check_sh "... the source zip of HEAD with its COMMIT is in the artifacts bucket" "
+	z=$TMP/po/s3/gsa-storage-artifactsbucketname/source/gsa.zip
+	python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); n = z.namelist(); assert \"cfn/batch.yml\" in n and \"buildspec/test.yml\" in n; assert z.read(\"COMMIT\").decode().strip() == sys.argv[2]' \$z \$(git rev-parse HEAD)"
+check_sh "... and the pipeline is started" "grep -q '\"start-pipeline-execution\",\"--name\",\"fake-gsa-pipeline-PipelineName\"' $TMP/po/calls.jsonl"
+
 export FAKE_AWS_DIR=$TMP/q
 check "--param sets a parameter of the stacks that have it" scripts/platform/deploy.sh --image-tag 0123456789ab \
 	--param SpotMaxvCpus=512 --param AlignSortVcpus=32 --param LogRetentionDays=90
