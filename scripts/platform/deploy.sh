@@ -35,9 +35,8 @@ usage: scripts/platform/deploy.sh [options]
   --param KEY=VALUE       set parameter KEY of every stack that has it (repeatable), e.g.
                           --param SpotMaxvCpus=512 --param AlignSortVcpus=32
   --with-pipeline         also deploy the CI/CD pipeline stack
-  --pipeline-only         only storage + pipeline, then hand this commit to the pipeline
-                          (S3 source: scripts/platform/source-zip.sh --upload --start), which
-                          builds, tests and deploys the rest: nothing needed but the AWS CLI and git
+  --pipeline-only         only the storage and pipeline stacks (bootstrap.sh runs this, then
+                          hands this commit to the pipeline, which does the rest)
   --source S3|CodeConnections  --connection-arn ARN --repository OWNER/NAME --branch B
                           the pipeline's source (S3: s3://ARTIFACTS/source/gsa.zip)
 USAGE
@@ -157,12 +156,7 @@ deploy_pipeline() {
 }
 if [ $pipeline_only -eq 1 ]; then
 	deploy_pipeline
-	if [ "$source_type" = S3 ]; then
-		scripts/platform/source-zip.sh --upload "${OUT[ArtifactsBucketName]}" --start "${OUT[PipelineName]}" >&2
-		say "pipeline ${OUT[PipelineName]} started: it tests, builds, pushes and deploys the other stacks"
-	else
-		say "pipeline ${OUT[PipelineName]} deployed: it runs on the next push to $repository@$branch"
-	fi
+	say "deployed $project's storage and pipeline"
 	exit 0
 fi
 

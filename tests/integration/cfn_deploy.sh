@@ -80,7 +80,7 @@ check "the alarm address reaches the monitoring stack" test "$(param "$TMP/b" la
 
 # AWS CLI alone: storage + pipeline, this commit zipped to the pipeline's source and started
 export FAKE_AWS_DIR=$TMP/po
-check "--pipeline-only deploys storage and the pipeline and starts it" scripts/platform/deploy.sh --pipeline-only
+check "bootstrap.sh deploys storage and the pipeline and starts it" scripts/platform/bootstrap.sh --region eu-west-1
 got=$(stacks "$TMP/po" | tr '\n' ' ')
 check "... only those two stacks (got: $got)" test "$got" = "gsa-storage gsa-pipeline "
 check_sh "... the source zip of HEAD with its COMMIT is in the artifacts bucket" "
