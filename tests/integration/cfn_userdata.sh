@@ -60,7 +60,10 @@ run() {
 		mkdir -p $R/etc $R/usr $R/var $R/dev $R/proc $R/tmp $R/repo $R/fakebin
 		mount -t overlay overlay -o lowerdir=/etc,upperdir=$r/etc.up,workdir=$r/etc.w $R/etc
 		mount -t overlay overlay -o lowerdir=/usr,upperdir=$r/usr.up,workdir=$r/usr.w $R/usr
-		for d in bin sbin lib lib32 lib64; do [ -L /$d ] && ln -sfn "$(readlink /$d)" $R/$d; done
+		for d in bin sbin lib lib32 lib64; do
+			if [ -L /$d ]; then ln -sfn "$(readlink /$d)" $R/$d
+			elif [ -d /$d ]; then mkdir -p $R/$d; mount --bind /$d $R/$d; fi
+		done
 		mount --bind $r/var $R/var
 		mount -t tmpfs tmpfs $R/dev
 		mknod -m 666 $R/dev/null c 1 3; mknod -m 666 $R/dev/urandom c 1 9
