@@ -92,6 +92,7 @@ fi
 [ $pipeline_only -eq 1 ] || [ -n "$tag" ] || tag=$(image_tag) || die "no image tag: pass --image-tag"
 [ -f cfn/jobs.yml ] || die "cfn/jobs.yml is missing (the job definitions)"
 compgen -G 'cfn/workflow/*.asl.json' >/dev/null || die "no cfn/workflow/*.asl.json (the workflow definitions)"
+[ -z "${PARAM[ProjectName]+x}" ] || die "--param ProjectName: use --project (it names the stacks too)"
 for k in "${!PARAM[@]}"; do
 	grep -qx "$k" < <(for f in cfn/network.yml cfn/storage.yml cfn/batch.yml cfn/jobs.yml cfn/workflow.yml \
 		cfn/monitoring.yml cfn/pipeline.yml; do cfn_params "$f"; done) || die "--param $k: no stack has a parameter $k"
