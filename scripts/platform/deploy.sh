@@ -10,7 +10,8 @@
 # Wiring rule: every output of an earlier stack is passed to a later stack's
 # parameter of the same name (VpcId, SubnetIds, ResultsBucketName,
 # JobRoleArn, SpotQueueArn, ...); the options below and a few computed values
-# (ImageUri, the definitions' keys, the ebs-autoscale pin) come on top.
+# (ImageUri, the definitions' keys, the ebs-autoscale pin) come on top, and
+# --param KEY=VALUE above all.
 # Re-running it updates the stacks in place (no change = no-op).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,7 +32,11 @@ usage: scripts/platform/deploy.sh [options]
                           an ebs-autoscale already in the artifacts bucket; default: publish
                           build/static/bin/ebs-autoscale (env GSA_STATIC_BIN for its folder)
   --role-arn ARN          the role CloudFormation deploys with (env GSA_CFN_ROLE_ARN)
+  --param KEY=VALUE       set parameter KEY of every stack that has it (repeatable), e.g.
+                          --param SpotMaxvCpus=512 --param AlignSortVcpus=32
   --with-pipeline         also deploy the CI/CD pipeline stack
+  --pipeline-only         only the storage and pipeline stacks (bootstrap.sh runs this, then
+                          hands this commit to the pipeline, which does the rest)
   --source S3|CodeConnections  --connection-arn ARN --repository OWNER/NAME --branch B
                           the pipeline's source (S3: s3://ARTIFACTS/source/gsa.zip)
 USAGE
@@ -45,7 +50,8 @@ vpc=${GSA_VPC_ID:-} subnets=${GSA_SUBNET_IDS:-}
 kms=${GSA_KMS_KEY_ARN:-} email=${GSA_ALARM_EMAIL:-}
 role=${GSA_CFN_ROLE_ARN:-}
 ebs_prefix=${GSA_EBS_AUTOSCALE_PREFIX:-} ebs_sha=${GSA_EBS_AUTOSCALE_SHA256:-}
-with_pipeline=0 source_type=S3 connection= repository= branch=main
+with_pipeline=0 pipeline_only=0 source_type=S3 connection= repository= branch=main
+declare -A PARAM=()  # --param KEY=VALUE, applied to every stack with KEY
 
 need() { [ $# -ge 2 ] && [ -n "$2" ] || die "option $1 needs a value"; }
 while [ $# -gt 0 ]; do
@@ -61,7 +67,11 @@ while [ $# -gt 0 ]; do
 	--ebs-autoscale-prefix) need "$@"; ebs_prefix=$2; shift ;;
 	--ebs-autoscale-sha256) need "$@"; ebs_sha=$2; shift ;;
 	--role-arn) need "$@"; role=$2; shift ;;
+	--param) need "$@"
+		[[ $2 =~ ^([A-Za-z0-9]+)=(.*)$ ]] || die "--param '$2': KEY=VALUE"
+		PARAM[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; shift ;;
 	--with-pipeline) with_pipeline=1 ;;
+	--pipeline-only) pipeline_only=1 with_pipeline=1 ;;
 	--source) need "$@"; source_type=$2; shift ;;
 	--connection-arn) need "$@"; connection=$2; shift ;;
 	--repository) need "$@"; repository=$2; shift ;;
@@ -79,9 +89,14 @@ if [ -n "$vpc$subnets" ] && { [ -z "$vpc" ] || [ -z "$subnets" ]; }; then die "-
 if [ -n "$ebs_prefix$ebs_sha" ] && { [ -z "$ebs_prefix" ] || [ -z "$ebs_sha" ]; }; then
 	die "--ebs-autoscale-prefix and --ebs-autoscale-sha256 go together"
 fi
-[ -n "$tag" ] || tag=$(image_tag) || die "no image tag: pass --image-tag"
+[ $pipeline_only -eq 1 ] || [ -n "$tag" ] || tag=$(image_tag) || die "no image tag: pass --image-tag"
 [ -f cfn/jobs.yml ] || die "cfn/jobs.yml is missing (the job definitions)"
 compgen -G 'cfn/workflow/*.asl.json' >/dev/null || die "no cfn/workflow/*.asl.json (the workflow definitions)"
+[ -z "${PARAM[ProjectName]+x}" ] || die "--param ProjectName: use --project (it names the stacks too)"
+for k in "${!PARAM[@]}"; do
+	grep -qx "$k" < <(for f in cfn/network.yml cfn/storage.yml cfn/batch.yml cfn/jobs.yml cfn/workflow.yml \
+		cfn/monitoring.yml cfn/pipeline.yml; do cfn_params "$f"; done) || die "--param $k: no stack has a parameter $k"
+done
 command -v aws >/dev/null || die "the AWS CLI (aws) is not on PATH"
 
 declare -A OUT=()   # every output of the stacks deployed so far
@@ -93,7 +108,8 @@ stack_deploy() {
 	local name=$1 file=cfn/$1.yml stack=$project-$1 p k v
 	local args=()
 	for p in $(cfn_params "$file"); do
-		if [ -n "${SET[$p]+x}" ]; then args+=("$p=${SET[$p]}")
+		if [ -n "${PARAM[$p]+x}" ]; then args+=("$p=${PARAM[$p]}")
+		elif [ -n "${SET[$p]+x}" ]; then args+=("$p=${SET[$p]}")
 		elif [ -n "${OUT[$p]+x}" ]; then args+=("$p=${OUT[$p]}")
 		fi
 	done
@@ -108,11 +124,13 @@ stack_deploy() {
 	aws_cli cloudformation deploy --template-file "$file" --stack-name "$stack" \
 		--parameter-overrides "${args[@]}" --capabilities CAPABILITY_NAMED_IAM \
 		--no-fail-on-empty-changeset --tags "project=$project" "${extra[@]}" >&2
+	local out
+	out=$(stack_outputs "$stack") || die "$stack: cannot read its outputs"
 	while IFS=$'\t' read -r k v; do
 		[ -n "$k" ] || continue
 		OUT[$k]=$v
 		printf '%-32s %-32s %s\n' "$stack" "$k" "$v"
-	done < <(stack_outputs "$stack")
+	done <<<"$out"
 	SET=()
 }
 
@@ -120,13 +138,28 @@ SET[ProjectName]=$project
 if [ -n "$vpc" ]; then
 	say "bring-your-own network: VPC $vpc, subnets $subnets (no network stack)"
 	OUT[VpcId]=$vpc OUT[SubnetIds]=$subnets
-else
+elif [ $pipeline_only -eq 0 ]; then
 	SET[EgressMode]=$egress
 	stack_deploy network
 fi
 
 SET[ProjectName]=$project SET[KmsKeyArn]=$kms
 stack_deploy storage
+
+# deploy_pipeline — the pipeline stack with the source options
+deploy_pipeline() {
+	SET[ProjectName]=$project SET[SourceType]=$source_type SET[EgressMode]=$egress
+	SET[KmsKeyArn]=$kms SET[AlarmEmail]=$email
+	[ -n "$connection" ] && SET[ConnectionArn]=$connection
+	[ -n "$repository" ] && SET[FullRepositoryId]=$repository
+	SET[BranchName]=$branch
+	stack_deploy pipeline
+}
+if [ $pipeline_only -eq 1 ]; then
+	deploy_pipeline
+	say "deployed $project's storage and pipeline"
+	exit 0
+fi
 
 # the pinned ebs-autoscale: content-addressed key, checked by SHA-256 at boot
 if [ -z "$ebs_sha" ]; then
@@ -164,12 +197,5 @@ stack_deploy workflow
 SET[ProjectName]=$project SET[AlarmEmail]=$email
 stack_deploy monitoring
 
-if [ $with_pipeline -eq 1 ]; then
-	SET[ProjectName]=$project SET[SourceType]=$source_type SET[EgressMode]=$egress
-	SET[KmsKeyArn]=$kms SET[AlarmEmail]=$email
-	[ -n "$connection" ] && SET[ConnectionArn]=$connection
-	[ -n "$repository" ] && SET[FullRepositoryId]=$repository
-	SET[BranchName]=$branch
-	stack_deploy pipeline
-fi
+[ $with_pipeline -eq 0 ] || deploy_pipeline
 say "deployed $project with image tag $tag"

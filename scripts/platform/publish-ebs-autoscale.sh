@@ -19,8 +19,10 @@ bin=${GSA_STATIC_BIN:-$(built_dir)/static/bin}/ebs-autoscale
 [ -f "$bin" ] || die "$bin: not found (run make static, or set GSA_STATIC_BIN)"
 unit=${GSA_EBS_AUTOSCALE_UNIT:-}
 if [ -z "$unit" ]; then
+	shopt -s nullglob
 	units=(tools/ebs-autoscale/*.service)
-	[ ${#units[@]} -eq 1 ] && [ -f "${units[0]}" ] || die "tools/ebs-autoscale/: expected one *.service unit, found ${#units[@]}"
+	shopt -u nullglob
+	[ ${#units[@]} -eq 1 ] || die "tools/ebs-autoscale/: expected one *.service systemd unit, found ${#units[@]} (or set GSA_EBS_AUTOSCALE_UNIT)"
 	unit=${units[0]}
 fi
 [ -f "$unit" ] || die "$unit: not found"

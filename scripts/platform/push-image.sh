@@ -10,8 +10,10 @@ cd "$(dirname "$0")/../.."
 
 repo=${1:-${GSA_IMAGE_REPOSITORY:-${GSA_PROJECT:-gsa}}}
 dir=${GSA_IMAGE_DIR:-$(built_dir)/image}
+shopt -s nullglob
 archives=("$dir"/gsa-*.oci.tar)
-[ ${#archives[@]} -eq 1 ] && [ -f "${archives[0]}" ] || die "$dir: expected one gsa-*.oci.tar (make image), found ${#archives[@]}"
+shopt -u nullglob
+[ ${#archives[@]} -eq 1 ] || die "$dir: expected one gsa-*.oci.tar (make image), found ${#archives[@]}"
 command -v buildah >/dev/null || die "buildah is not installed (scripts/deps.sh docker)"
 tag=$(image_tag)
 uri=$(aws_cli ecr describe-repositories --repository-names "$repo" --query 'repositories[0].repositoryUri' --output text)

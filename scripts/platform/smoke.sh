@@ -19,8 +19,8 @@ limit=${GSA_SMOKE_TIMEOUT:-3600}
 
 declare -A OUT=()
 for s in storage workflow; do
-	while IFS=$'\t' read -r k v; do [ -n "$k" ] && OUT[$k]=$v; done < <(stack_outputs "$project-$s") ||
-		die "stack $project-$s: no outputs (deploy first)"
+	out=$(stack_outputs "$project-$s") || die "stack $project-$s: no outputs (deploy first)"
+	while IFS=$'\t' read -r k v; do [ -z "$k" ] || OUT[$k]=$v; done <<<"$out"
 done
 bucket=${OUT[ResultsBucketName]:?} sample_sm=${OUT[SampleStateMachineArn]:?} ref_sm=${OUT[ReferenceStateMachineArn]:?}
 tag=$(image_tag 2>/dev/null || date -u +%Y%m%d%H%M%S)

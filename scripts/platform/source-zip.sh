@@ -24,8 +24,7 @@ mkdir -p build/source
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "$commit" >"$tmp/COMMIT"
-git archive --format=zip -o "$tmp/gsa.zip" HEAD
-(cd "$tmp" && python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1], "a"); z.write("COMMIT"); z.close()' gsa.zip)
+git archive --format=zip --add-file="$tmp/COMMIT" -o "$tmp/gsa.zip" HEAD
 mv "$tmp/gsa.zip" build/source/gsa.zip
 say "build/source/gsa.zip: commit ${commit:0:12}"
 if [ -n "$bucket" ]; then

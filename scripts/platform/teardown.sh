@@ -14,7 +14,7 @@ project_region_opts "$@"
 # the storage stack's outputs name what stays behind
 declare -A OUT=()
 if out=$(stack_outputs "$project-storage" 2>/dev/null); then
-	while IFS=$'\t' read -r k v; do [ -n "$k" ] && OUT[$k]=$v; done <<<"$out"
+	while IFS=$'\t' read -r k v; do [ -z "$k" ] || OUT[$k]=$v; done <<<"$out"
 fi
 
 for name in pipeline monitoring workflow jobs batch storage network; do

@@ -5,14 +5,19 @@
 // them the way CloudFormation would:
 //   cloudformation deploy   every --parameter-overrides name exists in the
 //                           template, every parameter without a Default is
-//                           given, values meet AllowedValues/AllowedPattern
+//                           given, values meet AllowedValues/AllowedPattern,
+//                           Number/MinValue/MaxValue
 //                           (and List<AWS::EC2::Subnet::Id> looks like
 //                           subnet ids); CAPABILITY_NAMED_IAM when the
 //                           template names IAM resources.  The stack's
 //                           outputs become "fake-<stack>-<key>" (an output
-//                           that is a Ref to a parameter gets its value).
+//                           that is a Ref to a parameter gets its value;
+//                           bucket names "<stack>-<key>" in lower case, log
+//                           groups "/fake/<stack>/<key>", ARNs
+//                           "arn:aws:fake:eu-west-1:123456789012:<stack>/<key>").
 //   cloudformation describe-stacks / delete-stack / wait stack-delete-complete
-//   s3 cp (local file must exist), s3api head-object (404 unless copied),
+//   s3 cp (local file must exist), s3 ls (exit 1 when absent), s3api
+//   head-object (404 unless copied),
 //   ecr describe-images (FAKE_AWS_NO_IMAGE: not found) / describe-repositories
 //   / get-login-password, stepfunctions start-execution (the input must be
 //   JSON) / describe-execution (FAKE_AWS_EXEC_STATUS, default SUCCEEDED).
@@ -21,7 +26,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { template_load } = require('./template.js');
+// template.js (and yaml) only for deploy: most calls need neither
+const template_load = (f) => require('./template.js').template_load(f);
 
 const dir = process.env.FAKE_AWS_DIR;
 if (!dir) { process.stderr.write('fake-aws: FAKE_AWS_DIR is not set\n'); process.exit(2); }
@@ -79,6 +85,11 @@ function cfnDeploy() {
     const p = params[k];
     if (p.AllowedValues && !p.AllowedValues.map(String).includes(v)) fail(`Parameter '${k}' must be one of AllowedValues (got '${v}')`);
     if (p.AllowedPattern && !new RegExp(`^(?:${p.AllowedPattern})$`).test(v)) fail(`Parameter '${k}' must match pattern ${p.AllowedPattern} (got '${v}')`);
+    if (p.Type === 'Number') {
+      if (!/^-?[0-9]+(\.[0-9]+)?$/.test(v)) fail(`Parameter '${k}' must be a number (got '${v}')`);
+      if (p.MinValue !== undefined && Number(v) < Number(p.MinValue)) fail(`Parameter '${k}' must be at least ${p.MinValue}`);
+      if (p.MaxValue !== undefined && Number(v) > Number(p.MaxValue)) fail(`Parameter '${k}' must be at most ${p.MaxValue}`);
+    }
     if (p.Type === 'List<AWS::EC2::Subnet::Id>' && !v.split(',').every((s) => /^subnet-[0-9a-z]+$/.test(s) || s.startsWith('fake-'))) fail(`Parameter '${k}': '${v}' is not a list of subnet ids`);
     if (p.Type === 'AWS::EC2::VPC::Id' && !/^vpc-[0-9a-z]+$/.test(v) && !v.startsWith('fake-')) fail(`Parameter '${k}': '${v}' is not a VPC id`);
   }
@@ -89,6 +100,13 @@ function cfnDeploy() {
   for (const [k, o] of Object.entries(tpl.Outputs || {})) {
     const v = o.Value;
     outputs[k] = (v && typeof v === 'object' && typeof v.Ref === 'string' && v.Ref in given) ? given[v.Ref] : `fake-${stack}-${k}`;
+  }
+  // values shaped like the real ones, so the later stacks' AllowedPatterns apply
+  for (const k of Object.keys(outputs)) {
+    if (!outputs[k].startsWith('fake-')) continue;
+    if (/BucketName$/.test(k)) outputs[k] = `${stack}-${k}`.toLowerCase();
+    else if (/LogGroupName$/.test(k)) outputs[k] = `/fake/${stack}/${k}`;
+    else if (/Arn$/.test(k)) outputs[k] = `arn:aws:fake:eu-west-1:123456789012:${stack}/${k}`;
   }
   if (outputs.ImageRepositoryUri) outputs.ImageRepositoryUri = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${given.ProjectName || 'gsa'}`;
   if (outputs.ImageRepositoryName) outputs.ImageRepositoryName = given.ProjectName || 'gsa';
@@ -129,6 +147,12 @@ switch (`${svc} ${cmd}`) {
     else fs.copyFileSync(s3key(src), dst);
     break;
   }
+  case 's3 ls': {
+    const uri = rest.filter((a) => !a.startsWith('--'))[0];
+    if (!fs.existsSync(s3key(uri))) process.exit(1);
+    process.stdout.write(`2026-01-01 00:00:00 ${fs.statSync(s3key(uri)).size} ${path.basename(uri)}\n`);
+    break;
+  }
   case 's3api head-object': {
     argv = rest; const b = opt('--bucket'); const k = opt('--key');
     if (!fs.existsSync(s3key(`s3://${b}/${k}`))) fail('An error occurred (404) when calling the HeadObject operation: Not Found', 254);
@@ -162,6 +186,8 @@ switch (`${svc} ${cmd}`) {
     break;
   }
   case 'ecr get-login-password': process.stdout.write('fake-ecr-token\n'); break;
+  case 'codepipeline start-pipeline-execution':
+    argv = rest; process.stdout.write(`{"pipelineExecutionId": "fake-${opt('--name')}"}\n`); break;
   case 'sts get-caller-identity': process.stdout.write('123456789012\n'); break;
   default: fail(`fake-aws: unsupported command: ${argv.join(' ')}`, 2);
 }

@@ -12,6 +12,19 @@ check_sh "the pipeline's CodeBuild projects use exactly the buildspecs in builds
 	b=$(ls buildspec/*.yml | sort)
 	[ "$a" = "$b" ]'
 
+check "the pipeline's stages: Source, Test, Build, Push, Deploy, Smoke" node -e '
+	const { template_load } = require("./tests/cfn/template.js");
+	const t = template_load("cfn/pipeline.yml");
+	const names = t.Resources.Pipeline.Properties.Stages.map((s) => s.Name).join(",");
+	if (names !== "Source,Test,Build,Push,Deploy,Smoke") { console.log(names); process.exit(1); }'
+check_sh "the Build stage's artifact holds what Push and Deploy read" '
+	grep -qx "    - build/image/\*.oci.tar" buildspec/build.yml
+	grep -qx "    - build/static/bin/\*" buildspec/build.yml
+	grep -q "(built_dir)/image}" scripts/platform/push-image.sh
+	grep -q "(built_dir)/static/bin}/ebs-autoscale" scripts/platform/publish-ebs-autoscale.sh
+	grep -q "CODEBUILD_SRC_DIR_Built" scripts/platform/lib.sh
+	grep -q "Name: Built" cfn/pipeline.yml'
+
 mk() { printf 'version: 0.2\nphases:\n  build:\n    commands:\n      - %s\n' "$1" >"$TMP/$2.yml"; }
 mk 'make no-such-target' target
 check_exit 1 "a missing make target is rejected" node tests/cfn/buildspec-check.js "$TMP/target.yml"
