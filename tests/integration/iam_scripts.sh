@@ -16,4 +16,13 @@ printf 'aws_cli s3 rm "s3://$bucket/old/x"\n' >>"$TMP/src/scripts/platform/push-
 GSA_IAM_CODE_ROOT=$TMP/src node "$CHECK" >"$TMP/out" 2>&1; rc=$?
 if [ $rc -ne 0 ] && grep -q 'codebuild may s3:DeleteObject' "$TMP/out"; then echo "ok a script call without a table entry fails"
 else echo "not ok a script call without a table entry fails (exit $rc)"; _lib_failed=1; fi
+
+# the right call on the wrong prefix: resource-level, not only the action
+rm -rf "$TMP/src"; mkdir -p "$TMP/src/scripts"
+cp -r "$GSA_ROOT/scripts/platform" "$TMP/src/scripts/"
+cp -r "$GSA_ROOT/buildspec" "$TMP/src/" 2>/dev/null
+printf 'aws_cli s3 cp --only-show-errors x "s3://${OUT[ResultsBucketName]}/private/x"\n' >>"$TMP/src/scripts/platform/push-image.sh"
+GSA_IAM_CODE_ROOT=$TMP/src node "$CHECK" >"$TMP/out" 2>&1; rc=$?
+if [ $rc -ne 0 ] && grep -q 'codebuild may s3:PutObject on s3://[^ ]*/private/x' "$TMP/out"; then echo "ok an upload outside the allowed prefixes fails"
+else echo "not ok an upload outside the allowed prefixes fails (exit $rc)"; _lib_failed=1; fi
 finish
