@@ -46,20 +46,23 @@ mkdir -p "$OUT/logs" "$OUT/work" "$OUT/ref"
 ln "$DATA/ref.fa" "$OUT/ref/genome.fa" 2>/dev/null || cp "$DATA/ref.fa" "$OUT/ref/genome.fa"
 
 # the inputs, as `aws stepfunctions start-execution --input` would take them
-python3 - "$OUT" "$DATA" <<'PY'
-import json, sys
-out, data = sys.argv[1], sys.argv[2]
-json.dump({"reference": out + "/ref/"}, open(out + "/reference.input.json", "w"), indent=1)
-json.dump({"sample_id": "demo", "fastq_1": data + "/R1.fastq.gz", "fastq_2": data + "/R2.fastq.gz",
-           "reference": out + "/ref/", "output_prefix": out + "/"}, open(out + "/sample.input.json", "w"), indent=1)
-PY
+# (JSON strings: backslash and double quote escaped; control characters refused)
+json_str() {
+	case $1 in *[[:cntrl:]]*) echo "demo: $1: a control character in a path" >&2; exit 1 ;; esac
+	local s=${1//\\/\\\\}
+	printf '"%s"' "${s//\"/\\\"}"
+}
+printf '{"reference": %s}\n' "$(json_str "$OUT/ref/")" >"$OUT/reference.input.json"
+printf '{"sample_id": "demo", "fastq_1": %s, "fastq_2": %s, "reference": %s, "output_prefix": %s}\n' \
+	"$(json_str "$DATA/R1.fastq.gz")" "$(json_str "$DATA/R2.fastq.gz")" "$(json_str "$OUT/ref/")" "$(json_str "$OUT/")" \
+	>"$OUT/sample.input.json"
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 echo "gsa demo: $(grep -c '^>' "$DATA/ref.fa") contigs, sample in $DATA, outputs in $OUT, $THREADS threads"
 T0=$(now)
-GSA_BIN=$BIN GSA_RUN_MAX_THREADS=$THREADS "$ROOT/cfn/workflow/local/gsa-run" --quiet --workdir "$OUT/work" --logs "$OUT/logs" \
+GSA_BIN=$BIN GSA_RUN_MAX_THREADS=$THREADS node "$ROOT/cfn/workflow/local/gsa-run.mjs" --quiet --workdir "$OUT/work" --logs "$OUT/logs" \
 	"$OUT/reference.input.json" "$OUT/sample.input.json"
 printf '%-28s %6ss\n' total "$(secs "$T0" "$(now)")"
 python3 "$ROOT/demo/summary.py" "$DATA/R1.fastq.gz" "$DATA/R2.fastq.gz" "$OUT/demo.bam" "$OUT/demo.vcf.gz"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make demo's pipeline (demo/run.sh: index -> align | sort-index ->
-# call-variants per contig in parallel -> merge, every step through job) on the
-# shipped sample; the VCF must match the sample's truth with SNP F1 >= 0.99.
+# make demo's pipeline (demo/run.sh: the reference and sample workflows of
+# cfn/workflow run by gsa-run — index -> align | sort-index -> call-variants per
+# contig in parallel -> merge, every step through job) on the shipped sample;
+# the VCF must match the sample's truth with SNP F1 >= 0.99.
 . "$(dirname "$0")/lib.sh"
 for t in job align sort-index call-variants; do
 	[ -x "$GSA_BIN/$t" ] || skip "$t not built yet"

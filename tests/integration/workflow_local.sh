@@ -8,7 +8,8 @@
 # retried; a task failing always ends in the failure path with state, job id
 # and cause; a SIGTERM to `job` mid-task (a Spot reclaim) uploads nothing and
 # the job is retried; two lanes as lists; a cohort of two samples, one failing (nested
-# startExecution.sync:2); a bad input is refused.
+# startExecution.sync:2); SIGTERM to gsa-run; a misspelt environment name or
+# JSONPath in (a copy of) the ASL fails locally; a bad input is refused.
 . "$(dirname "$0")/lib.sh"
 for t in job align sort-index call-variants s3-stage; do
 	[ -x "$GSA_BIN/$t" ] || skip "$t not built yet"
@@ -144,7 +145,7 @@ for _ in $(seq 300); do
 	[ -n "$pid" ] && break
 	sleep 0.1
 done
-sleep 0.5
+sleep 0.3
 [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
 for _ in $(seq 300); do grep -q 'attempt 1 failed' "$TMP/s5.err" && break; sleep 0.1; done
 s3ls "$B/out/s5/" "$TMP/s5a" >"$TMP/s5a.ls"
@@ -154,7 +155,8 @@ wait $runpid || rc=$?
 check_sh "SIGTERM mid-task: attempt 1 ends 143 as a host reclaim, nothing in S3 after it" "
 	[ -n '$pid' ]
 	grep -q 'align | sort-index: attempt 1 failed (exit 143, Host EC2 (instance local) terminated.); log .*; retrying' '$TMP/s5.err'
-	[ ! -s '$TMP/s5a.ls' ] || ! grep -q 'demo.bam' '$TMP/s5a.ls'"
+	[ ! -s '$TMP/s5a.ls' ] || ! grep -q 'demo.bam' '$TMP/s5a.ls'
+	! find '$S3_DIR' -path '*upload*' -name key | grep -q ."
 check_sh "SIGTERM mid-task: Batch's RetryStrategy runs attempt 2 and the workflow succeeds" "
 	[ $rc -eq 0 ]
 	grep -q 'align | sort-index: attempt 2 started' '$TMP/s5.err'
@@ -200,6 +202,40 @@ check_sh "cohort: the good sample's VCF exists, the bad one is reported with its
 	grep -q 'sample bad: States.TaskFailed: .*AlignSort failed (sample bad, Batch job local-' '$TMP/coh.err'
 	grep -q '1 of 2 samples failed' '$TMP/coh.err'
 	'$S3' get --no-progress --quiet '$B/out/c1/good.calls/coh-0/good.chr20_10M.vcf.gz' '$TMP/good.part.vcf.gz'"
+
+# SIGTERM to gsa-run itself: the running job is stopped, nothing delivered, exit 143
+input "$TMP/s9.json" sample_id=demo fastq_1=$B/in/R1.fastq.gz fastq_2=$B/in/R2.fastq.gz reference=$B/refs/demo/ output_prefix=$B/out/s9/
+"$RUN" --workdir "$TMP/work" --logs "$TMP/logs" "$TMP/s9.json" >"$TMP/s9.out" 2>"$TMP/s9.err" &
+runpid=$!
+_lib_pids+=($runpid)
+for _ in $(seq 300); do grep -q 'align | sort-index: attempt 1 started' "$TMP/s9.err" && break; sleep 0.1; done
+sleep 0.3
+kill -TERM $runpid
+rc=0
+for _ in $(seq 600); do kill -0 $runpid 2>/dev/null || break; sleep 0.1; done
+wait $runpid || rc=$?
+check_sh "SIGTERM to gsa-run: exit 143, the job stopped, nothing under the output prefix, work folders gone" "
+	[ $rc -eq 143 ]
+	grep -q 'gsa-run: stopped by SIGTERM' '$TMP/s9.err'
+	[ -z \"\$(s3ls() { rm -rf \"\$2\"; mkdir -p \"\$2\"; '$S3' get --no-progress --quiet \"\$1\" \"\$2/\" 2>/dev/null; find \"\$2\" -type f; }; s3ls '$B/out/s9/' '$TMP/s9')\" ]
+	[ -z \"\$(ls -A '$TMP/work')\" ]"
+
+# the engine runs what the files say: a misspelt environment name in the ASL is
+# an unset ${NAME} for job, a wrong JSONPath fails the state (copies of cfn/)
+mkdir -p "$TMP/cfn-name" "$TMP/cfn-path"
+cp -r "$GSA_ROOT/cfn/jobs.yml" "$GSA_ROOT/cfn/workflow" "$TMP/cfn-name/"
+cp -r "$GSA_ROOT/cfn/jobs.yml" "$GSA_ROOT/cfn/workflow" "$TMP/cfn-path/"
+sed -i 's/"Name": "CHROMOSOME"/"Name": "CHROMOSOMES"/' "$TMP/cfn-name/workflow/sample.asl.json"
+sed -i 's/"Value.$": "$.calls_prefix"/"Value.$": "$.calls_prefx"/' "$TMP/cfn-path/workflow/sample.asl.json"
+check_sh "the fixtures changed the copies" "! cmp -s '$GSA_ROOT/cfn/workflow/sample.asl.json' '$TMP/cfn-name/workflow/sample.asl.json'
+	! cmp -s '$GSA_ROOT/cfn/workflow/sample.asl.json' '$TMP/cfn-path/workflow/sample.asl.json'"
+check_exit 1 "a wrong environment name in the ASL fails locally: job's unset \${CHROMOSOME} (exit 1)" \
+	bash -c "'$RUN' --cfn '$TMP/cfn-name' --workdir '$TMP/work' --logs '$TMP/logs' '$TMP/s2.json' >/dev/null 2>'$TMP/name.err'"
+check_sh "... named in the failure" "grep -q 'CallVariants failed.*ExitCode.:1' '$TMP/name.err'
+	grep -q 'CHROMOSOME' \"\$(sed -n 's/.*call-variants.*attempt 1 failed.*; log \\(.*\\)\$/\\1/p' '$TMP/name.err' | head -n 1)\""
+check_exit 5 "a wrong JSONPath in the ASL fails locally (the state's error, exit 5)" \
+	bash -c "'$RUN' --cfn '$TMP/cfn-path' --workdir '$TMP/work' --logs '$TMP/logs' '$TMP/s2.json' >/dev/null 2>'$TMP/path.err'"
+check_sh "... named in the failure" "grep -q 'calls_prefx' '$TMP/path.err'"
 
 # bad inputs are refused before any job
 input "$TMP/bad.json" sample_id=demo fastq_1=$B/in/R1.fastq.gz reference=$B/refs/demo/ output_prefix=$B/out/bad/

@@ -14,7 +14,7 @@
 // No shell anywhere: values reach `job` through its environment, and `job`
 // expands ${NAME} into argv itself.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +27,10 @@ if (typeof Promise.withResolvers !== 'function') {
 		return { promise, resolve, reject };
 	};
 }
-import { register } from 'node:module';
-register('./hooks.mjs', import.meta.url, { data: { validate: process.argv.includes('--validate') } });
-const { StateMachine, ExecutionError } = await import('aws-local-stepfunctions');
+const { StateMachine, ExecutionError } = await import('aws-local-stepfunctions').catch(() => {
+	process.stderr.write('gsa-run: the local workflow engine is not installed (run scripts/deps.sh workflow, or make run)\n');
+	process.exit(3);
+});
 const { loadJobDefinitions } = await import('./jobdefs.mjs');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -46,7 +47,8 @@ reference index.
       --workdir DIR      where jobs make their work folders (default: TMPDIR)
       --logs DIR         one log file per job attempt (default: a temp folder)
       --name NAME        execution name (default local-<time>-<pid>)
-      --validate         check the definition with asl-validator first (~1 s)
+      --cfn DIR          the folder holding jobs.yml and workflow/*.asl.json
+                         (default: this repository's cfn/)
   -q, --quiet            only the per-job lines
   -h, --help
 
@@ -59,7 +61,7 @@ cohort whose execution succeeded with failed samples exits so too).`;
 function die(code, msg) { process.stderr.write(`gsa-run: ${msg}\n`); process.exit(code); }
 
 function parseArgs(argv) {
-	const o = { validate: false, workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
+	const o = { cfn: path.join(ROOT, 'cfn'), workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--') { o.inputs.push(...argv.slice(i + 1)); break; }
@@ -69,8 +71,8 @@ function parseArgs(argv) {
 		else if (a === '--workdir') o.workdir = val();
 		else if (a === '--logs') o.logs = val();
 		else if (a === '--name') o.name = val();
+		else if (a === '--cfn') o.cfn = path.resolve(val());
 		else if (a === '-q' || a === '--quiet') o.quiet = true;
-		else if (a === '--validate') o.validate = true;
 		else if (a.startsWith('-') && a !== '-') die(1, `unknown option '${a}' (see --help)`);
 		else o.inputs.push(a);
 	}
@@ -81,8 +83,8 @@ function parseArgs(argv) {
 }
 
 // ---- the ASL with its DefinitionSubstitutions -----------------------------
-function loadAsl(name, subst) {
-	const file = path.join(ROOT, 'cfn/workflow', `${name}.asl.json`);
+function loadAsl(cfn, name, subst) {
+	const file = path.join(cfn, 'workflow', `${name}.asl.json`);
 	const text = readFileSync(file, 'utf8').replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, k) => {
 		if (!(k in subst)) throw new Error(`${file}: unknown DefinitionSubstitution \${${k}}`);
 		return subst[k];
@@ -128,7 +130,7 @@ class TaskError extends Error {
 }
 
 function faultFor(stateName, state) {
-	// test hook: GSA_RUN_FAULTS='{"State": {"error": "Batch.AWSBatchException", "times": 1}}'
+	// test hook (state: this Task's own counters): GSA_RUN_FAULTS='{"State": {"error": "Batch.AWSBatchException", "times": 1}}'
 	// makes the first `times` submissions of State fail as the Batch API would
 	if (!process.env.GSA_RUN_FAULTS) return null;
 	const f = JSON.parse(process.env.GSA_RUN_FAULTS)[stateName];
@@ -139,26 +141,22 @@ function faultFor(stateName, state) {
 
 function runAttempt(cmd, env, logFile, timeoutSeconds, onStart) {
 	return new Promise((resolve) => {
-		const out = logFile ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'];
-		const child = spawn(cmd[0], cmd.slice(1), { env, stdio: out });
+		// the job writes its log straight into the file (stdout and stderr)
+		const fd = logFile ? openSync(logFile, 'w') : null;
+		const child = spawn(cmd[0], cmd.slice(1), { env, stdio: fd === null ? ['ignore', 'inherit', 'inherit'] : ['ignore', fd, fd] });
+		if (fd !== null) closeSync(fd);
 		running.add(child);
-		let timedOut = false, killTimer = null, log = null;
-		if (logFile) {
-			const chunks = [];
-			child.stdout.on('data', (d) => chunks.push(d));
-			child.stderr.on('data', (d) => chunks.push(d));
-			log = chunks;
-		}
+		let timedOut = false, killTimer = null;
 		const timer = setTimeout(() => {
 			timedOut = true;
 			child.kill('SIGTERM');
 			killTimer = setTimeout(() => child.kill('SIGKILL'), 30000);
 		}, timeoutSeconds * 1000);
-		child.on('error', (e) => { clearTimeout(timer); running.delete(child); resolve({ code: 127, signal: null, timedOut, error: e.message, log }); });
+		child.on('error', (e) => { clearTimeout(timer); running.delete(child); resolve({ code: 127, signal: null, timedOut, error: e.message }); });
 		child.on('spawn', () => onStart(child.pid));
 		child.on('close', (code, signal) => {
 			clearTimeout(timer); clearTimeout(killTimer); running.delete(child);
-			resolve({ code, signal, timedOut, log });
+			resolve({ code, signal, timedOut });
 		});
 	});
 }
@@ -170,6 +168,11 @@ function makeBatchHandler(ctx, stateName, state) {
 			progress(ctx, `${stateName}: SubmitJob failed (${fault}, injected by GSA_RUN_FAULTS)`);
 			throw new TaskError(fault, `${fault}: injected by GSA_RUN_FAULTS for ${stateName}`);
 		}
+		// SubmitJob's own checks, so a bad name fails here as it would on AWS
+		if (typeof params.JobName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(params.JobName))
+			throw new TaskError('Batch.ClientException', `${stateName}: JobName ${JSON.stringify(params.JobName)}: up to 128 letters, digits, '-' and '_', starting with a letter or digit`);
+		if (typeof params.JobQueue !== 'string' || !params.JobQueue)
+			throw new TaskError('Batch.ClientException', `${stateName}: JobQueue is required`);
 		const def = ctx.jobdefs.byName[params.JobDefinition];
 		if (!def) throw new TaskError('Batch.ClientException', `JobDefinition ${params.JobDefinition} is not in cfn/jobs.yml`);
 		const ov = params.ContainerOverrides || {};
@@ -190,12 +193,14 @@ function makeBatchHandler(ctx, stateName, state) {
 		const attempts = [];
 		const maxAttempts = def.retryStrategy?.Attempts || 1;
 		const t0 = Date.now();
+		// the state's TimeoutSeconds: Step Functions stops the job when it passes
+		const deadline = state.timeoutSeconds ? t0 + state.timeoutSeconds * 1000 : Infinity;
 		for (let n = 1; ; n++) {
 			env.AWS_BATCH_JOB_ATTEMPT = String(n);
 			const logFile = ctx.logs ? path.join(ctx.logs, `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${jobId}.${n}.log`) : null;
-			const r = await runAttempt([ctx.job, ...command], env, logFile, def.timeout, (pid) =>
+			const limit = Math.max(1, Math.min(def.timeout, (deadline - Date.now()) / 1000));
+			const r = await runAttempt([ctx.job, ...command], env, logFile, limit, (pid) =>
 				progress(ctx, `${label}: attempt ${n} started (job ${jobId}, pid ${pid})`));
-			if (logFile && r.log) (await import('node:fs')).writeFileSync(logFile, Buffer.concat(r.log));
 			const external = !r.timedOut && (r.signal === 'SIGTERM' || r.code === 143) && !ctx.stopping;
 			const attempt = {
 				Container: { ExitCode: r.code ?? (r.signal ? 128 + (r.signal === 'SIGKILL' ? 9 : 15) : null), Reason: r.error || null, LogStreamName: logFile },
@@ -212,7 +217,7 @@ function makeBatchHandler(ctx, stateName, state) {
 			const action = retryAction(def.retryStrategy, attempt);
 			progress(ctx, `${label}: attempt ${n} failed (exit ${attempt.Container.ExitCode}, ${attempt.StatusReason})` +
 				 (logFile ? `; log ${logFile}` : '') + (action === 'RETRY' && n < maxAttempts && !ctx.stopping ? '; retrying' : ''));
-			if (logFile && r.log && !ctx.quiet) tail(Buffer.concat(r.log).toString(), 8);
+			if (logFile && !ctx.quiet) tail(readFileSync(logFile, 'utf8'), 8);
 			if (action !== 'RETRY' || n >= maxAttempts || ctx.stopping) {
 				ctx.lastFailedExit = attempt.Container.ExitCode;
 				throw new TaskError('States.TaskFailed', {
@@ -278,10 +283,10 @@ const SUBST = (defs) => ({
 });
 
 async function execute(ctx, workflow, input, name) {
-	const def = loadAsl(workflow, SUBST(ctx.jobdefs));
+	const def = loadAsl(ctx.cfn, workflow, SUBST(ctx.jobdefs));
 	const handlers = {};
 	for (const [stateName, st] of Object.entries(taskStates(def))) {
-		if (st.Resource === 'arn:aws:states:::batch:submitJob.sync') handlers[stateName] = makeBatchHandler(ctx, stateName, {});
+		if (st.Resource === 'arn:aws:states:::batch:submitJob.sync') handlers[stateName] = makeBatchHandler(ctx, stateName, { timeoutSeconds: st.TimeoutSeconds });
 		else if (st.Resource === 'arn:aws:states:::aws-sdk:s3:getObject') handlers[stateName] = makeGetObjectHandler(ctx);
 		else if (st.Resource === 'arn:aws:states:::states:startExecution.sync:2') handlers[stateName] = async (p) => {
 			const child = p.StateMachineArn;
@@ -291,10 +296,11 @@ async function execute(ctx, workflow, input, name) {
 		};
 		else throw new Error(`${workflow}.asl.json: state ${stateName}: no local engine for ${st.Resource}`);
 	}
-	const sm = new StateMachine(def, { validationOptions: ctx.validate ? { checkPaths: true, checkArn: true } : { noValidate: true } });
+	// asl-validator runs on every ASL file in make test (here it is a stand-in: stubs/)
+	const sm = new StateMachine(def, { validationOptions: { noValidate: true } });
 	const context = { Execution: { Id: `local:${workflow}:${name}`, Name: name, Input: input, StartTime: new Date().toISOString() },
 			  StateMachine: { Id: `local:${workflow}`, Name: workflow } };
-	const run = sm.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context });
+	const run = sm.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context, noThrowOnAbort: true });
 	ctx.aborts.add(run.abort);
 	const mapTimes = new Map();
 	const events = (async () => {
@@ -310,6 +316,7 @@ async function execute(ctx, workflow, input, name) {
 	})();
 	try {
 		const output = await run.result;
+		if (ctx.stopping) return { status: 'ABORTED', error: 'States.Aborted', cause: 'stopped by a signal' };
 		return { status: 'SUCCEEDED', output };
 	} catch (e) {
 		if (!(e instanceof ExecutionError)) throw e;
@@ -348,20 +355,19 @@ async function main() {
 	const job = path.join(bin, 'job');
 	if (!existsSync(job)) die(3, `${job} is not built (run make)`);
 	const ctx = {
-		bin, job, quiet: o.quiet, validate: o.validate, stopping: false, aborts: new Set(),
+		bin, job, quiet: o.quiet, stopping: false, aborts: new Set(),
 		workdir: o.workdir ? path.resolve(o.workdir) : null,
 		logs: path.resolve(o.logs || mkdtempSync(path.join(tmpdir(), 'gsa-run-logs-'))),
-		jobdefs: loadJobDefinitions(path.join(ROOT, 'cfn/jobs.yml')),
+		cfn: o.cfn,
+		jobdefs: await loadJobDefinitions(path.join(o.cfn, 'jobs.yml'), path.join(HERE, 'node_modules/.cache/gsa-run')),
 	};
 	mkdirSync(ctx.logs, { recursive: true });
 	if (ctx.workdir) mkdirSync(ctx.workdir, { recursive: true });
 	for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
-		ctx.stopping = true;
-		for (const c of running) c.kill('SIGTERM');
+		if (ctx.stopping) return;
+		ctx.stopping = sig === 'SIGINT' ? 130 : 143;
+		for (const c of running) c.kill('SIGTERM'); // job forwards it, removes its work folder, delivers nothing
 		for (const a of ctx.aborts) a();
-		setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 100).unref();
-		const t = setInterval(() => { if (!running.size) process.exit(sig === 'SIGINT' ? 130 : 143); }, 50);
-		t.unref();
 	});
 	for (const file of o.inputs) {
 		let input;
@@ -371,6 +377,12 @@ async function main() {
 		const name = o.name || `local-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${process.pid}`;
 		progress(ctx, `${workflow} workflow, input ${file}, execution ${name}, job logs in ${ctx.logs}`);
 		const r = await execute(ctx, workflow, input, name);
+		if (ctx.stopping) {
+			// once every job has stopped (job's grace period is 20 s, then SIGKILL)
+			for (let i = 0; running.size && i < 600; i++) await new Promise((res) => setTimeout(res, 50));
+			process.stderr.write(`gsa-run: stopped by ${ctx.stopping === 130 ? 'SIGINT' : 'SIGTERM'}\n`);
+			process.exit(ctx.stopping);
+		}
 		if (r.status !== 'SUCCEEDED') {
 			process.stderr.write(`gsa-run: ${file}: ${r.error}: ${r.cause}\n`);
 			process.exit(exitCodeOf(ctx, r));

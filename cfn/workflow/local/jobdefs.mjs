@@ -1,8 +1,9 @@
 // jobdefs.mjs — the Batch job definitions of cfn/jobs.yml, as the local engine
 // runs them: Command, Environment, RetryStrategy and attempt timeout, with
 // !Ref / !Sub of the template's Parameters resolved to their defaults.
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 const FNS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'If', 'Equals', 'Not', 'And', 'Or', 'FindInMap',
 	'Split', 'ImportValue', 'GetAZs', 'Base64', 'Cidr', 'Condition'];
@@ -39,9 +40,30 @@ function resolve(value, params, file) {
 }
 
 /* {byName: {AlignSort: {command, environment, retryStrategy, timeout}, ...}}:
- * every AWS::Batch::JobDefinition resource NameJobDefinition of the template. */
-export function loadJobDefinitions(file) {
-	const doc = YAML.parse(readFileSync(file, 'utf8'), { customTags: cfnTags });
+ * every AWS::Batch::JobDefinition resource NameJobDefinition of the template.
+ * The result is kept in cacheDir (when given) under the sha256 of the
+ * template's text, so a run whose template did not change skips the YAML
+ * parser (~0.1 s). */
+export async function loadJobDefinitions(file, cacheDir) {
+	const text = readFileSync(file, 'utf8');
+	const cached = cacheDir && path.join(cacheDir, `jobs-${createHash('sha256').update(text).digest('hex')}.json`);
+	if (cached) {
+		try { return JSON.parse(readFileSync(cached, 'utf8')); } catch { /* not there yet */ }
+	}
+	const result = await parseJobDefinitions(file, text);
+	if (cached) {
+		try {
+			mkdirSync(cacheDir, { recursive: true });
+			writeFileSync(`${cached}.${process.pid}.tmp`, JSON.stringify(result));
+			renameSync(`${cached}.${process.pid}.tmp`, cached);
+		} catch { /* a read-only install: parse every time */ }
+	}
+	return result;
+}
+
+async function parseJobDefinitions(file, text) {
+	const { default: YAML } = await import('yaml');
+	const doc = YAML.parse(text, { customTags: cfnTags });
 	const params = {};
 	for (const [k, p] of Object.entries(doc.Parameters || {})) if (p.Default !== undefined) params[k] = p.Default;
 	const byName = {};
