@@ -128,6 +128,25 @@ for (const { file, doc } of parsed) {
   }
 }
 
+// each generated block sits in the role its key names (${ProjectName}-KEY)
+for (const { file, text, doc } of parsed) {
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const m = /^\s*# BEGIN GENERATED POLICY (\S+)\s*$/.exec(line);
+    if (!m) return;
+    let id = null;
+    for (let j = i; j >= 0 && !id; j--) { const x = /^ {2}([A-Za-z0-9]+):\s*$/.exec(lines[j]); if (x) id = x[1]; }
+    const res = id && (doc.Resources || {})[id];
+    const key = res && res.Type === 'AWS::IAM::Role' ? role_key(res) : null;
+    r.check(`roles: ${file}:${i + 1}: block ${m[1]} sits in role ${P}-${m[1]}`, key === m[1], `it sits in ${id || 'no resource'} (${key ? `${P}-${key}` : 'not a project role'})`);
+  });
+}
+
+for (const key of T.RUNTIME_ROLES) {
+  const n = parsed.filter(({ text }) => new RegExp(`# BEGIN GENERATED POLICY ${key}\\s*$`, 'm').test(text)).length;
+  r.check(`roles: the ${key} role's statements have exactly one generated block`, n === 1, `found ${n}`);
+}
+
 // ---- workflow definitions: each Task's integration is allowed to the state-machine role ----
 const sm_acts = granted('state-machine');
 const asl_dir = path.join(ROOT, 'cfn', 'workflow');
