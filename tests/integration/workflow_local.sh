@@ -128,7 +128,7 @@ input "$TMP/s4.json" sample_id=demo fastq_1=$B/in/missing_R1.fastq.gz fastq_2=$B
 check_exit 4 "a task failing always: gsa-run exits with the job's code" bash -c "'$RUN' --workdir '$TMP/work' --logs '$TMP/logs' '$TMP/s4.json' >'$TMP/s4.out' 2>'$TMP/s4.err'"
 sed 's/^/# /' "$TMP/s4.err" | cut -c1-300
 check_sh "failure path: the failing state, its job id and the cause; one attempt (not a Spot reclaim); nothing delivered" "
-	grep -Eq 'gsa.SampleFailed: AlignSort failed \(sample demo, Batch job local-[0-9]+-[0-9]+\): States.TaskFailed: .*\"ExitCode\":4' '$TMP/s4.err'
+	grep -Eq 'gsa.SampleFailed: AlignSort failed \(sample demo, Batch job local-[0-9]+-[0-9]+\): States.TaskFailed: exit 4: .*missing_R1.fastq.gz.* \(log .*\)$' '$TMP/s4.err'
 	grep -q 'missing_R1.fastq.gz' \"\$(sed -n 's/.*align | sort-index: attempt 1 failed.*; log \\(.*\\)\$/\\1/p' '$TMP/s4.err')\"
 	[ \$(grep -c 'align | sort-index: attempt [0-9] started' '$TMP/s4.err') -eq 1 ]
 	[ -z \"\$(s3ls() { rm -rf \"\$2\"; mkdir -p \"\$2\"; '$S3' get --no-progress --quiet \"\$1\" \"\$2/\" 2>/dev/null; find \"\$2\" -type f; }; s3ls '$B/out/s4/' '$TMP/s4')\" ]"
