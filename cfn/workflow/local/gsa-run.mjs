@@ -58,7 +58,11 @@ on a job's THREADS; default the number of cores), S3 as for job
 3 unreadable input file, else the failing job's exit code (5 when none; a
 cohort whose execution succeeded with failed samples exits so too).`;
 
-function die(code, msg) { process.stderr.write(`gsa-run: ${msg}\n`); process.exit(code); }
+// a message as one line: control characters (a newline from the input) shown escaped
+function oneLine(msg) {
+	return String(msg).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+function die(code, msg) { process.stderr.write(`gsa-run: ${oneLine(msg)}\n`); process.exit(code); }
 
 function parseArgs(argv) {
 	const o = { cfn: path.join(ROOT, 'cfn'), workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
@@ -351,9 +355,11 @@ function printOutputs(out) {
 		process.stdout.write(`  ${k.padEnd(13)} ${typeof v === 'string' ? v : JSON.stringify(v)}\n`);
 }
 
+// a sample's input with a field missing is still a sample's (never the
+// reference workflow, which would rebuild the reference's index)
 function guessWorkflow(input) {
-	if (Array.isArray(input.samples)) return 'cohort';
-	if ('sample_id' in input) return 'sample';
+	if ('samples' in input) return 'cohort';
+	if (['sample_id', 'fastq_1', 'fastq_2', 'output_prefix', 'chromosomes'].some((k) => k in input)) return 'sample';
 	return 'reference';
 }
 
@@ -374,7 +380,8 @@ function precheckSample(def, input) {
 	return null;
 }
 function precheck(ctx, workflow, input) {
-	if (workflow === 'reference') return null;
+	if (workflow === 'reference')
+		return typeof input.reference === 'string' && input.reference.includes('?') ? loadAsl(ctx.cfn, 'reference', SUBST(ctx.jobdefs)).States.BadInput.Cause : null;
 	const def = loadAsl(ctx.cfn, 'sample', SUBST(ctx.jobdefs));
 	if (workflow === 'sample') return precheckSample(def, input);
 	for (const [i, s] of (Array.isArray(input.samples) ? input.samples : []).entries()) {
@@ -397,7 +404,7 @@ function readInput(file) {
 	if (text.length > MAX_INPUT) die(2, `${file}: larger than 256 KiB, the limit of a Step Functions input`);
 	let input;
 	try { input = JSON.parse(text); }
-	catch (e) { die(2, `${file}: not JSON: ${e.message}`); }
+	catch (e) { die(2, `${file}: not JSON: ${e.message.slice(0, 200)}`); }
 	if (!input || typeof input !== 'object' || Array.isArray(input)) die(2, `${file}: the input must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input}`);
 	return input;
 }
@@ -457,15 +464,18 @@ async function main() {
 			process.exit(ctx.stopping);
 		}
 		if (r.status !== 'SUCCEEDED') {
-			process.stderr.write(`gsa-run: ${file}: ${failureLine(r)}\n`);
+			process.stderr.write(`gsa-run: ${oneLine(`${file}: ${failureLine(r)}`)}\n`);
 			process.exit(exitCodeOf(ctx, r));
 		}
 		if (!o.quiet) printOutputs(r.output);
 		const failed = Array.isArray(r.output?.results) ? r.output.results.filter((x) => x?.status === 'FAILED') : [];
 		if (failed.length) {
-			for (const f of failed) process.stderr.write(`gsa-run: ${file}: sample ${f.sample_id}: ${f.error}: ${f.cause}\n`);
+			for (const f of failed) process.stderr.write(`gsa-run: ${oneLine(`${file}: sample ${f.sample_id ?? `#${f.index}`}: ${f.error}: ${f.cause}`)}\n`);
 			process.stderr.write(`gsa-run: ${file}: ${failed.length} of ${r.output.results.length} samples failed\n`);
-			process.exit(exitCodeOf(ctx, { error: failed[0].error }));
+			// a nested execution's own error (gsa.BadInput: 2) is in its Cause
+			let error = failed[0].error;
+			try { error = JSON.parse(failed[0].cause).Error || error; } catch { /* not a nested execution's description */ }
+			process.exit(exitCodeOf(ctx, { error }));
 		}
 	}
 }
