@@ -90,7 +90,7 @@ bad "second lane bad" "$FQ" "fastq_1=[\"$R1\", \"/x/y z.fq\"]" "fastq_2=[\"$R2\"
 bad "fastq lists of different lengths" 'fastq_1 and fastq_2 must list as many files' "fastq_1=[\"$R1\", \"$R1\"]" "fastq_2=[\"$R2\"]"
 bad "reference without trailing /" "$PFX" "reference=\"${REF%/}\""
 bad "reference a list" "$PFX" "reference=[\"$REF\"]"
-bad "output_prefix with a space" "$PFX" "output_prefix=\"$TMP/my out/\""
+bad "reference with a space" "$PFX" "reference=\"$TMP/my ref/\""
 bad "output_prefix with \$" "$PFX" 'output_prefix="s3://b/$HOME/"'
 bad "output_prefix a glob" "$PFX" 'output_prefix="/tmp/*/"'
 bad "chromosomes a string" "$CHR" 'chromosomes="chr20_10M"'
@@ -105,6 +105,26 @@ bad "max_concurrency negative" 'max_concurrency must be' 'max_concurrency=-1'
 bad "max_concurrency 1.5" 'max_concurrency must be' 'max_concurrency=1.5'
 check_sh "no input value ran as code" "[ ! -e '$TMP/pwned' ]"
 check_sh "extra fields are ignored (a run with one is not refused: see the odd-paths run)" "true"
+
+# the other workflows' inputs: refused before any job
+raw() { # NAME 'STDERR REGEX' JSON
+	n=$((n + 1))
+	printf '%s' "$3" >"$TMP/in/raw$n.json"
+	"$RUN" --workdir "$TMP/work" --logs "$TMP/logs/raw$n" -q "$TMP/in/raw$n.json" >/dev/null 2>"$TMP/raw.err"
+	local rc=$?
+	if [ $rc -eq 2 ] && grep -Eq "$2" "$TMP/raw.err" && [ "$(wc -l <"$TMP/raw.err")" -le 2 ] &&
+		! grep -rq 'attempt 1 started' "$TMP/raw.err"; then echo "ok refused: $1"
+	else echo "not ok refused: $1 (exit $rc)"; _lib_failed=1; sed 's/^/#   /' "$TMP/raw.err" | head -n 5; fi
+}
+raw "reference workflow: \${HOME} in reference" "gsa.BadInput: the input needs reference" '{"reference": "/tmp/${HOME}/"}'
+raw "reference workflow: a space in reference" "gsa.BadInput: the input needs reference" '{"reference": "/tmp/my ref/"}'
+raw "reference workflow: ? in reference" "gsa.BadInput: the input needs reference" '{"reference": "/tmp/ref?/"}'
+raw "cohort: samples a string" "gsa.BadInput: the input needs samples" '{"samples": "x"}'
+raw "cohort: samples empty" "gsa.BadInput: the input needs samples" '{"samples": []}'
+raw "cohort: max_concurrency a string" "gsa.BadInput: max_concurrency must be" '{"samples": [{}], "max_concurrency": "x"}'
+raw "cohort: a sample that is a number (reported by its index)" 'sample #0: .*gsa.BadInput.*the input needs sample_id' '{"samples": [5]}'
+raw "cohort: a sample_id with a slash" "gsa.BadInput: samples\[1\]: sample_id must be" \
+	"{\"samples\": [$(j), $(j 'sample_id="a/b"')]}"
 
 # the input file itself: one line each, README's exit codes
 rm -rf "$TMP/out"
@@ -159,10 +179,10 @@ run "a chromosome not in the reference: exit 2, one line naming it" 2 \
 check_sh "... no VCF under a final name, no work folder left" "
 	[ ! -e '$TMP/o3/demo.vcf.gz' ] && ! find '$TMP/o3' -name '*.vcf.gz*' | grep -q . && [ -z \"\$(ls -A '$TMP/work')\" ]"
 
-# odd but allowed characters: quotes, backticks, a backslash, unicode and
-# '..' in the output folder, a work folder with glob characters and quotes,
+# odd but allowed characters: quotes, backticks, a backslash, unicode, a space
+# and '..' in the output folder, a work folder with glob characters and quotes,
 # an extra field in the input
-ODD=$TMP/"o'q\"d\`b\`é\\x"/../"out_é'\"/"
+ODD=$TMP/"o'q\"d\`b\`é\\x"/../"out é'\"/"
 mkdir -p "$TMP/o'q\"d\`b\`é\\x"
 WODD=$TMP/'w \ "q" [x] *?'
 mkdir -p "$WODD"
