@@ -9,12 +9,7 @@
 # bucket that does not exist, SIGINT/SIGTERM to gsa-run mid-run (no orphaned
 # job, nothing under a final name), two gsa-run into one output prefix.
 . "$(dirname "$0")/lib.sh"
-for t in job align sort-index call-variants s3-stage; do
-	[ -x "$GSA_BIN/$t" ] || skip "$t not built yet"
-done
-RUN=$GSA_ROOT/cfn/workflow/local/gsa-run
-[ -d "$GSA_ROOT/cfn/workflow/local/node_modules/aws-local-stepfunctions" ] || skip "gsa-run's packages missing (scripts/deps.sh workflow)"
-DATA=$GSA_ROOT/demo/data
+. "$(dirname "$0")/lib_workflow.sh"
 export GSA_BIN JOB_CACHE_DIR=$TMP/cache
 R1=$DATA/R1.fastq.gz R2=$DATA/R2.fastq.gz
 mkdir -p "$TMP/ref" "$TMP/work" "$TMP/logs" "$TMP/in"
