@@ -6,7 +6,7 @@
 # run nothing from the input as code. Then a few real runs: a reference without
 # .fai or index, a chromosome not in the reference, odd characters in the work
 # folder and output folder, the output into an input folder, an S3 output
-# bucket that does not exist, SIGINT/SIGTERM to gsa-run mid-run (no orphaned
+# bucket that does not exist, SIGINT/SIGTERM to gsa-run or its process group mid-run (no orphaned
 # job, nothing under a final name), two gsa-run into one output prefix.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_workflow.sh"
@@ -215,15 +215,15 @@ fi
 
 # SIGINT / SIGTERM to gsa-run while AlignSort runs, and while the Map runs:
 # exit 130 / 143, every job it started gone, nothing under a final name
-stop_at() { # SIGNAL 'PROGRESS REGEX' NAME
-	local sig=$1 at=$2 name=$3 rc=0 pids p
+stop_at() { # SIGNAL 'PROGRESS REGEX' NAME [group: to the whole process group, as Ctrl-C does]
+	local sig=$1 at=$2 name=$3 group=${4:-} rc=0 pids p
 	rm -rf "$TMP/os" "$TMP/work"/*
 	j 'chromosomes=["chr20_10M", "chr20_35M", "chr20_50M"]' 'max_concurrency=3' "output_prefix=\"$TMP/os/\"" >"$TMP/in/stop.json"
-	"$RUN" --workdir "$TMP/work" --logs "$TMP/logs" "$TMP/in/stop.json" >"$TMP/stop.out" 2>"$TMP/stop.err" &
+	setsid "$RUN" --workdir "$TMP/work" --logs "$TMP/logs" "$TMP/in/stop.json" >"$TMP/stop.out" 2>"$TMP/stop.err" &
 	local runpid=$!
 	_lib_pids+=($runpid)
 	for _ in $(seq 600); do grep -Eq "$at" "$TMP/stop.err" && break; sleep 0.05; done
-	kill -"$sig" $runpid
+	if [ -n "$group" ]; then kill -"$sig" -- -$runpid; else kill -"$sig" $runpid; fi
 	for _ in $(seq 600); do kill -0 $runpid 2>/dev/null || break; sleep 0.1; done
 	wait $runpid || rc=$?
 	pids=$(sed -n 's/.*attempt [0-9]* started (job [^,]*, pid \([0-9]*\)).*/\1/p' "$TMP/stop.err")
@@ -241,6 +241,9 @@ stop_at() { # SIGNAL 'PROGRESS REGEX' NAME
 stop_at INT 'align [|] sort-index: attempt 1 started' "SIGINT during AlignSort: exit 130, no job left, nothing delivered"
 check_sh "... and no BAM under its final name" "[ ! -e '$TMP/os/demo.bam' ]"
 stop_at TERM 'call-variants chr20_[0-9]+M: attempt 1 started' "SIGTERM during the Map: exit 143, no job left, no VCF delivered"
+stop_at INT 'call-variants chr20_[0-9]+M: attempt 1 started' "Ctrl-C (SIGINT to the process group) during the Map: exit 130, no job left" group
+stop_at TERM 'align [|] sort-index: attempt 1 started' "SIGTERM to the process group during AlignSort: exit 143, not retried as a Spot reclaim" group
+check_sh "... no attempt 2" "! grep -q 'attempt 2 started' '$TMP/stop.err'"
 
 # two gsa-run at once into the same output prefix: both succeed, the outputs are whole
 rm -rf "$TMP/same" "$TMP/work"/*
