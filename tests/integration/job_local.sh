@@ -138,4 +138,17 @@ assert phases['stage-out']['bytes'] == len('$TMP/w/abc-123/2\n')
 assert phases['run']['bytes'] == len('$TMP/w/abc-123/2\n')  # what the command wrote
 PY
 	rm -rf '$TMP/w/abc-123'"
+
+# --- a work folder whose path holds glob(3)'s special characters and quotes:
+# the outputs are still found (the folder is matched literally), and only they
+mkdir -p "$TMP/odd"
+ODD=$TMP/odd/'w \ "q" [x] *?'
+mkdir -p "$ODD"
+export ODD
+check "work folder path with \\ \" [ ] * ?: declared outputs found and delivered" \
+	"$JOB" -w "$ODD" -o 'o*.txt' -p "$TMP/out-odd" -- /bin/sh -c 'echo one > o1.txt; echo two > o2.txt; echo no > x.txt'
+check_sh "... exactly the declared files, work folder removed" "
+	[ \"\$(cd '$TMP/out-odd' && ls | tr '\n' ' ')\" = 'o1.txt o2.txt ' ]
+	[ \"\$(cat '$TMP/out-odd/o2.txt')\" = two ]
+	[ -z \"\$(ls -A \"\$ODD\")\" ]"
 finish

@@ -11,11 +11,7 @@
 # startExecution.sync:2); SIGTERM to gsa-run; a misspelt environment name or
 # JSONPath in (a copy of) the ASL fails locally; a bad input is refused.
 . "$(dirname "$0")/lib.sh"
-for t in job align sort-index call-variants s3-stage; do
-	[ -x "$GSA_BIN/$t" ] || skip "$t not built yet"
-done
-RUN=$GSA_ROOT/cfn/workflow/local/gsa-run
-[ -d "$GSA_ROOT/cfn/workflow/local/node_modules/aws-local-stepfunctions" ] || skip "gsa-run's packages missing (scripts/deps.sh workflow)"
+. "$(dirname "$0")/lib_workflow.sh"
 command -v samtools >/dev/null || skip "samtools missing (make deps)"
 VALIDATOR=$GSA_ROOT/tests/node/node_modules/.bin/asl-validator
 S3=$GSA_BIN/s3-stage
@@ -128,7 +124,7 @@ input "$TMP/s4.json" sample_id=demo fastq_1=$B/in/missing_R1.fastq.gz fastq_2=$B
 check_exit 4 "a task failing always: gsa-run exits with the job's code" bash -c "'$RUN' --workdir '$TMP/work' --logs '$TMP/logs' '$TMP/s4.json' >'$TMP/s4.out' 2>'$TMP/s4.err'"
 sed 's/^/# /' "$TMP/s4.err" | cut -c1-300
 check_sh "failure path: the failing state, its job id and the cause; one attempt (not a Spot reclaim); nothing delivered" "
-	grep -Eq 'gsa.SampleFailed: AlignSort failed \(sample demo, Batch job local-[0-9]+-[0-9]+\): States.TaskFailed: .*\"ExitCode\":4' '$TMP/s4.err'
+	grep -Eq 'gsa.SampleFailed: AlignSort failed \(sample demo, Batch job local-[0-9]+-[0-9]+\): States.TaskFailed: exit 4: .*missing_R1.fastq.gz.* \(log .*\)$' '$TMP/s4.err'
 	grep -q 'missing_R1.fastq.gz' \"\$(sed -n 's/.*align | sort-index: attempt 1 failed.*; log \\(.*\\)\$/\\1/p' '$TMP/s4.err')\"
 	[ \$(grep -c 'align | sort-index: attempt [0-9] started' '$TMP/s4.err') -eq 1 ]
 	[ -z \"\$(s3ls() { rm -rf \"\$2\"; mkdir -p \"\$2\"; '$S3' get --no-progress --quiet \"\$1\" \"\$2/\" 2>/dev/null; find \"\$2\" -type f; }; s3ls '$B/out/s4/' '$TMP/s4')\" ]"
@@ -231,7 +227,7 @@ check_sh "the fixtures changed the copies" "! cmp -s '$GSA_ROOT/cfn/workflow/sam
 	! cmp -s '$GSA_ROOT/cfn/workflow/sample.asl.json' '$TMP/cfn-path/workflow/sample.asl.json'"
 check_exit 1 "a wrong environment name in the ASL fails locally: job's unset \${CHROMOSOME} (exit 1)" \
 	bash -c "'$RUN' --cfn '$TMP/cfn-name' --workdir '$TMP/work' --logs '$TMP/logs' '$TMP/s2.json' >/dev/null 2>'$TMP/name.err'"
-check_sh "... named in the failure" "grep -q 'CallVariants failed.*ExitCode.:1' '$TMP/name.err'
+check_sh "... named in the failure" "grep -q 'CallVariants failed.*States.TaskFailed: exit 1: .*CHROMOSOME' '$TMP/name.err'
 	grep -q 'CHROMOSOME' \"\$(sed -n 's/.*call-variants.*attempt 1 failed.*; log \\(.*\\)\$/\\1/p' '$TMP/name.err' | head -n 1)\""
 check_exit 5 "a wrong JSONPath in the ASL fails locally (the state's error, exit 5)" \
 	bash -c "'$RUN' --cfn '$TMP/cfn-path' --workdir '$TMP/work' --logs '$TMP/logs' '$TMP/s2.json' >/dev/null 2>'$TMP/path.err'"

@@ -27,6 +27,18 @@ static int has_glob_chars(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* s with glob(3)'s special characters escaped, so it matches only itself (caller frees) */
+static char *glob_escape(const char *s)
+{
+	gsa_strbuf_t b;
+	gsa_strbuf_init(&b);
+	for (; *s; s++) {
+		if (strchr("\\*?[", *s)) gsa_strbuf_appendc(&b, '\\');
+		gsa_strbuf_appendc(&b, *s);
+	}
+	return gsa_strbuf_detach(&b);
+}
+
 int job_is_index_name(const char *name)
 {
 	static const char *const ext[] = { ".bai", ".csi", ".tbi", ".crai", ".fai", ".gzi" };
@@ -235,7 +247,12 @@ static int collect_outputs(char *const *globs, size_t n, const char *dir, out_fi
 			gsa_err_set(err, GSA_EUSAGE, "output '%s': must be a path relative to the work folder", globs[i]);
 			goto fail;
 		}
-		pattern = gsa_path_join(dir, globs[i]);
+		{
+			/* the work folder is a literal path: only the declared glob matches */
+			char *literal = glob_escape(dir);
+			pattern = gsa_path_join(literal, globs[i]);
+			free(literal);
+		}
 		memset(&g, 0, sizeof g);
 		grc = glob(pattern, GLOB_ERR, NULL, &g);
 		free(pattern);

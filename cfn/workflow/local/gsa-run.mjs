@@ -14,7 +14,7 @@
 // No shell anywhere: values reach `job` through its environment, and `job`
 // expands ${NAME} into argv itself.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,11 @@ on a job's THREADS; default the number of cores), S3 as for job
 3 unreadable input file, else the failing job's exit code (5 when none; a
 cohort whose execution succeeded with failed samples exits so too).`;
 
-function die(code, msg) { process.stderr.write(`gsa-run: ${msg}\n`); process.exit(code); }
+// a message as one line: control characters (a newline from the input) shown escaped
+function oneLine(msg) {
+	return String(msg).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+function die(code, msg) { process.stderr.write(`gsa-run: ${oneLine(msg)}\n`); process.exit(code); }
 
 function parseArgs(argv) {
 	const o = { cfn: path.join(ROOT, 'cfn'), workflow: null, workdir: null, logs: null, name: null, quiet: false, inputs: [] };
@@ -228,6 +232,14 @@ function makeBatchHandler(ctx, stateName, state) {
 	};
 }
 
+// the line of a job's log that says what went wrong: its first error that is
+// not a phase summary
+function firstError(logFile) {
+	let lines;
+	try { lines = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.trim()); } catch { return null; }
+	return lines.find((l) => /error/i.test(l) && !/ phase=| finished exit_code=/.test(l)) || lines.at(-1) || null;
+}
+
 function tail(text, n) {
 	const lines = text.trimEnd().split('\n').slice(-n);
 	for (const l of lines) process.stderr.write(`  | ${l}\n`);
@@ -263,14 +275,20 @@ function makeGetObjectHandler(ctx) {
 	return async (params) => {
 		if (!params.Bucket) {
 			try { return { Body: readFileSync(params.Key, 'utf8') }; }
-			catch (e) { throw new TaskError('S3.NoSuchKey', `${params.Key}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`); }
+			catch (e) {
+				ctx.lastFailedExit = 3; // local I/O
+				throw new TaskError('S3.NoSuchKey', `${params.Key}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+			}
 		}
 		const dir = mkdtempSync(path.join(tmpdir(), 'gsa-run-'));
 		try {
 			const dest = path.join(dir, 'object');
 			const r = await runAttempt([path.join(ctx.bin, 's3-stage'), 'get', `s3://${params.Bucket}/${params.Key}`, dest],
 				process.env, null, 300, () => {});
-			if (r.code !== 0) throw new TaskError('S3.NoSuchKey', `s3://${params.Bucket}/${params.Key}: s3-stage exit ${r.code}`);
+			if (r.code !== 0) {
+				ctx.lastFailedExit = r.code || 4;
+				throw new TaskError('S3.NoSuchKey', `s3://${params.Bucket}/${params.Key}: s3-stage exit ${r.code}`);
+			}
 			return { Body: readFileSync(dest, 'utf8') };
 		} finally { rmSync(dir, { recursive: true, force: true }); }
 	};
@@ -337,10 +355,72 @@ function printOutputs(out) {
 		process.stdout.write(`  ${k.padEnd(13)} ${typeof v === 'string' ? v : JSON.stringify(v)}\n`);
 }
 
+// a sample's input with a field missing is still a sample's (never the
+// reference workflow, which would rebuild the reference's index)
 function guessWorkflow(input) {
-	if (input && Array.isArray(input.samples)) return 'cohort';
-	if (input && 'sample_id' in input) return 'sample';
+	if ('samples' in input) return 'cohort';
+	if (['sample_id', 'fastq_1', 'fastq_2', 'output_prefix', 'chromosomes'].some((k) => k in input)) return 'sample';
 	return 'reference';
+}
+
+// What the sample workflow's input checks cannot see (a Choice has no regular
+// expressions; '?' is a wildcard of the local engine's StringMatches), checked
+// before the run with the workflow's own messages: sample_id is a Batch job
+// name's start (SubmitJob would refuse it), max_concurrency a whole number.
+const SAMPLE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+function precheckSample(def, input) {
+	const bad = (state) => def.States[state].Cause;
+	if (!input || typeof input !== 'object' || Array.isArray(input)) return null; // the ASL says what is wrong
+	if (typeof input.sample_id === 'string' && !SAMPLE_ID.test(input.sample_id)) return bad('BadSampleId');
+	if (typeof input.max_concurrency === 'number' && !Number.isInteger(input.max_concurrency)) return bad('BadConcurrency');
+	for (const k of ['reference', 'output_prefix'])
+		if (typeof input[k] === 'string' && input[k].includes('?')) return bad('BadPrefix');
+	for (const k of ['fastq_1', 'fastq_2'])
+		if ([input[k]].flat().some((f) => typeof f === 'string' && f.includes('?'))) return bad('BadFastq');
+	return null;
+}
+function precheck(ctx, workflow, input) {
+	if (workflow === 'reference')
+		return typeof input.reference === 'string' && input.reference.includes('?') ? loadAsl(ctx.cfn, 'reference', SUBST(ctx.jobdefs)).States.BadInput.Cause : null;
+	const def = loadAsl(ctx.cfn, 'sample', SUBST(ctx.jobdefs));
+	if (workflow === 'sample') return precheckSample(def, input);
+	for (const [i, s] of (Array.isArray(input.samples) ? input.samples : []).entries()) {
+		const msg = precheckSample(def, s);
+		if (msg) return `samples[${i}]: ${msg}`;
+	}
+	return null;
+}
+
+// Step Functions' limit on an execution's input
+const MAX_INPUT = 256 * 1024;
+function readInput(file) {
+	let text;
+	try {
+		if (file !== '-' && statSync(file).size > MAX_INPUT) die(2, `${file}: larger than 256 KiB, the limit of a Step Functions input`);
+		text = readFileSync(file === '-' ? 0 : file, 'utf8');
+	} catch (e) {
+		die(3, `${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a folder' : e.message}`);
+	}
+	if (text.length > MAX_INPUT) die(2, `${file}: larger than 256 KiB, the limit of a Step Functions input`);
+	let input;
+	try { input = JSON.parse(text); }
+	catch (e) { die(2, `${file}: not JSON: ${e.message.slice(0, 200)}`); }
+	if (!input || typeof input !== 'object' || Array.isArray(input)) die(2, `${file}: the input must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input}`);
+	return input;
+}
+
+// the failure in one line: the failed Batch job's description in the Cause
+// (JSON, as on AWS) becomes its exit code and the line of its log (the
+// description's LogStreamName) that says what went wrong
+function failureLine(r) {
+	const cause = String(r.cause), mark = ': States.TaskFailed: ';
+	const at = cause.indexOf(mark + '{');
+	let job = null;
+	try { job = at < 0 ? null : JSON.parse(cause.slice(at + mark.length)); } catch { job = null; }
+	if (!job?.Container) return `${r.error}: ${cause}`;
+	const { ExitCode: code, LogStreamName: log, Reason: reason } = job.Container;
+	const why = (log && firstError(log)) || reason || job.StatusReason;
+	return `${r.error}: ${cause.slice(0, at)}${mark}exit ${code}: ${why}${log ? ` (log ${log})` : ''}`;
 }
 
 function exitCodeOf(ctx, result) {
@@ -370,10 +450,10 @@ async function main() {
 		for (const a of ctx.aborts) a();
 	});
 	for (const file of o.inputs) {
-		let input;
-		try { input = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8')); }
-		catch (e) { die(e instanceof SyntaxError ? 2 : 3, `${file}: ${e instanceof SyntaxError ? 'not JSON: ' + e.message : e.message}`); }
+		const input = readInput(file);
 		const workflow = o.workflow || guessWorkflow(input);
+		const bad = precheck(ctx, workflow, input);
+		if (bad) die(2, `${file}: gsa.BadInput: ${bad}`);
 		const name = o.name || `local-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${process.pid}`;
 		progress(ctx, `${workflow} workflow, input ${file}, execution ${name}, job logs in ${ctx.logs}`);
 		const r = await execute(ctx, workflow, input, name);
@@ -384,15 +464,18 @@ async function main() {
 			process.exit(ctx.stopping);
 		}
 		if (r.status !== 'SUCCEEDED') {
-			process.stderr.write(`gsa-run: ${file}: ${r.error}: ${r.cause}\n`);
+			process.stderr.write(`gsa-run: ${oneLine(`${file}: ${failureLine(r)}`)}\n`);
 			process.exit(exitCodeOf(ctx, r));
 		}
 		if (!o.quiet) printOutputs(r.output);
 		const failed = Array.isArray(r.output?.results) ? r.output.results.filter((x) => x?.status === 'FAILED') : [];
 		if (failed.length) {
-			for (const f of failed) process.stderr.write(`gsa-run: ${file}: sample ${f.sample_id}: ${f.error}: ${f.cause}\n`);
+			for (const f of failed) process.stderr.write(`gsa-run: ${oneLine(`${file}: sample ${f.sample_id ?? `#${f.index}`}: ${f.error}: ${f.cause}`)}\n`);
 			process.stderr.write(`gsa-run: ${file}: ${failed.length} of ${r.output.results.length} samples failed\n`);
-			process.exit(exitCodeOf(ctx, { error: failed[0].error }));
+			// a nested execution's own error (gsa.BadInput: 2) is in its Cause
+			let error = failed[0].error;
+			try { error = JSON.parse(failed[0].cause).Error || error; } catch { /* not a nested execution's description */ }
+			process.exit(exitCodeOf(ctx, { error }));
 		}
 	}
 }
