@@ -6,7 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define UNPAIRED_PEN 17
+/*
+ * The pairing and MAPQ model is bwa-mem's (Li H., "Aligning sequence reads,
+ * clone sequences and assembly contigs with BWA-MEM", arXiv:1303.3997, 2013;
+ * the constants come from bwa's source, bwamem.c and bwamem_pair.c): the
+ * single-end 6.02 * (best - sub) * (3.912 / ln L)^2 with sub floored at 19,
+ * the 2 * IQR outlier bound, the log4 P(insert) pair score, the unpaired
+ * penalty of 17 and the paired cap q_se + 40.  Written anew here; see
+ * tools/align/README.md ("Credit").
+ */
+#define UNPAIRED_PEN 17 /* bwa-mem's pen_unpaired */
 #define MIN_STATS_PAIRS 25
 
 int64_t pair_insert(const hit_t *a, const hit_t *b)
@@ -112,9 +121,9 @@ int pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins)
 {
 	double f, q;
 	if (best <= 0) return 0;
-	if (sub < 19) sub = 19;
+	if (sub < 19) sub = 19; /* bwa-mem: minimum seed length x match score */
 	if (sub >= best) return 0;
-	f = len >= 50 ? 3.912 / log((double)len) : 1.0;
+	f = len >= 50 ? 3.912 / log((double)len) : 1.0; /* bwa-mem's ln(50) / ln(L) */
 	q = 6.02 * (double)(best - sub) * f * f;
 	/* a short or poor alignment is less trustworthy */
 	if (best < len * 0.6) q *= (double)best / (len * 0.6);
@@ -277,6 +286,7 @@ void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_sta
 				e[k].hit = &hh->h[idx];
 				e[k].xs = xs;
 				e[k].proper = 1;
+				/* bwa-mem's paired MAPQ: q_se raised towards q_pe, by at most 40 */
 				e[k].mapq = qse > (qpe < qse + 40 ? qpe : qse + 40) ? qse : (qpe < qse + 40 ? qpe : qse + 40);
 				/* neither read saw all its copies: the pair cannot be trusted */
 				if (h1->truncated && h2->truncated) e[k].mapq = 0;
