@@ -46,6 +46,34 @@ int gsa_err_set(gsa_err_t *e, int code, const char *fmt, ...)
 	return -1;
 }
 
+/* strerror_r comes in two shapes: the XSI one (musl, and glibc without
+ * _GNU_SOURCE) returns 0 and fills buf; the GNU one returns the message,
+ * which may be a static string rather than buf.  _Generic picks the reader
+ * for whichever the C library declares, at compile time. */
+static const char *strerror_from_xsi(int rc, char *buf, size_t size, int errnum)
+{
+	if (rc != 0 || !buf[0]) snprintf(buf, size, "error %d", errnum);
+	return buf;
+}
+
+static const char *strerror_from_gnu(const char *msg, char *buf, size_t size, int errnum)
+{
+	if (!msg || !msg[0]) {
+		snprintf(buf, size, "error %d", errnum);
+		return buf;
+	}
+	return msg;
+}
+
+const char *gsa_strerror(int errnum, char *buf, size_t size)
+{
+	if (!buf || size == 0) return "error";
+	buf[0] = '\0';
+	return _Generic(strerror_r(errnum, buf, size),
+			int: strerror_from_xsi,
+			char *: strerror_from_gnu)(strerror_r(errnum, buf, size), buf, size, errnum);
+}
+
 int gsa_err_code_for_errno(int errnum)
 {
 	switch (errnum) {
@@ -64,7 +92,8 @@ int gsa_err_errno(gsa_err_t *e, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(head, sizeof head, fmt, ap);
 	va_end(ap);
-	join_msg(e, head, ": ", strerror(errnum));
+	char why[GSA_STRERROR_MAX];
+	join_msg(e, head, ": ", gsa_strerror(errnum, why, sizeof why));
 	e->code = gsa_err_code_for_errno(errnum);
 	return -1;
 }

@@ -45,6 +45,14 @@ int gsa_err_errno(gsa_err_t *e, int errnum, const char *fmt, ...)
 int gsa_err_prefix(gsa_err_t *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Size of a buffer for gsa_strerror(): holds any system error message. */
+#define GSA_STRERROR_MAX 128
+
+/* The system's message for errnum, written into buf (size bytes; use
+ * GSA_STRERROR_MAX) and returned: thread-safe, unlike strerror(), and the
+ * same call on glibc and musl.  An unknown number gives "error N". */
+const char *gsa_strerror(int errnum, char *buf, size_t size);
+
 /* Exit code for an errno value (see gsa_err_errno). */
 int gsa_err_code_for_errno(int errnum);
 

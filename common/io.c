@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int gsa_write_all(int fd, const void *buf, size_t n)
@@ -69,6 +71,41 @@ static void atomic_release(gsa_atomic_file_t *f)
 	f->cleanup_id = -1;
 }
 
+/* Fill the last 6 characters of tmp (the "XXXXXX") with random letters and
+ * digits: getrandom(2) when it answers, else a mix of clocks and addresses
+ * (uniqueness only needs to be likely: O_EXCL catches a collision). */
+static void temp_name_fill(char *tmp, unsigned attempt)
+{
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	char *x = tmp + strlen(tmp) - 6;
+	uint64_t v = 0;
+	if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		v = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 40) ^
+		    (uint64_t)(uintptr_t)&ts ^ ((uint64_t)attempt << 20);
+		v ^= v >> 31; v *= 0x9e3779b97f4a7c15ull; v ^= v >> 29; /* spread the bits */
+	}
+	for (int i = 0; i < 6; i++) {
+		x[i] = alnum[v % (sizeof alnum - 1)];
+		v /= sizeof alnum - 1;
+	}
+}
+
+/* Create the temp with open(O_CREAT | O_EXCL, 0644): the kernel applies the
+ * process umask (or the folder's default ACL) itself, so the umask is never
+ * read or changed here and threads cannot race on it. */
+static int temp_create(char *tmp)
+{
+	for (unsigned attempt = 0; attempt < 100; attempt++) {
+		temp_name_fill(tmp, attempt);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST) return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err)
 {
 	char *dir = gsa_path_dirname(path);
@@ -83,14 +120,13 @@ int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err)
 	f->path = gsa_xstrdup(path);
 	f->tmp = gsa_strdup_printf("%s/.%s.tmp.XXXXXX", dir, base);
 	free(dir);
-	f->fd = mkstemp(f->tmp);
+	f->fd = temp_create(f->tmp);
 	if (f->fd < 0) {
 		int e = errno;
 		gsa_err_errno(err, e, "%s: cannot create output", path);
 		atomic_release(f);
 		return -1;
 	}
-	fchmod(f->fd, 0644 & ~gsa_current_umask());
 	f->cleanup_id = gsa_cleanup_add(f->tmp, 0);
 	if (f->cleanup_id < 0) {
 		gsa_err_set(err, GSA_EINTERNAL, "%s: too many temp files open", path);

@@ -21,7 +21,8 @@ typedef struct gsa_atomic_file {
 	int cleanup_id; /* registration in cleanup.h */
 } gsa_atomic_file_t;
 
-/* Create the temp file for `path` (mode 0644, umask applies) and open it for
+/* Create the temp file for `path` (mode 0644 less the process umask, applied
+ * by the kernel at creation, so it is safe from any thread) and open it for
  * writing.  Returns 0, or -1 with err set (GSA_EIO naming the folder).  A
  * caller that writes through another library may close f->fd (set it to -1)
  * and reopen f->tmp by name. */

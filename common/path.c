@@ -95,10 +95,3 @@ int64_t gsa_file_size(const char *path)
 	}
 	return (int64_t)st.st_size;
 }
-
-mode_t gsa_current_umask(void)
-{
-	mode_t m = umask(022);
-	umask(m);
-	return m;
-}

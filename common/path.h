@@ -21,7 +21,5 @@ int gsa_rm_rf(const char *path, gsa_err_t *err);
 int gsa_path_exists(const char *path);
 /* Size of a regular file, or -1 with errno. */
 int64_t gsa_file_size(const char *path);
-/* Current umask, read without changing it for other threads longer than needed. */
-mode_t gsa_current_umask(void);
 
 #endif

@@ -1,11 +1,21 @@
 #include "pair.h"
 #include "alloc.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define UNPAIRED_PEN 17
+/*
+ * The pairing and MAPQ model is bwa-mem's (Li H., "Aligning sequence reads,
+ * clone sequences and assembly contigs with BWA-MEM", arXiv:1303.3997, 2013;
+ * the constants come from bwa's source, bwamem.c and bwamem_pair.c): the
+ * single-end 6.02 * (best - sub) * (3.912 / ln L)^2 with sub floored at 19,
+ * the 2 * IQR outlier bound, the log4 P(insert) pair score, the unpaired
+ * penalty of 17 and the paired cap q_se + 40.  Written anew here; see
+ * tools/align/README.md ("Credit").
+ */
+#define UNPAIRED_PEN 17 /* bwa-mem's pen_unpaired */
 #define MIN_STATS_PAIRS 25
 
 int64_t pair_insert(const hit_t *a, const hit_t *b)
@@ -44,44 +54,66 @@ static int is_confident(const read_hits_t *h)
 	return 1;
 }
 
-void insert_stats_estimate(const read_hits_t *h1, const read_hits_t *h2, int n, insert_stats_t *st)
+/* Clamp a double to [lo, hi] before it is cast to int (NaN gives lo). */
+static int clamp_to_int(double x, int lo, int hi)
 {
-	int64_t *v = gsa_xmalloc(((size_t)n + 1) * sizeof *v);
-	int i, m = 0;
+	if (!(x >= lo)) return lo;
+	if (x > hi) return hi;
+	return (int)x;
+}
+
+static void insert_stats_defaults(insert_stats_t *st)
+{
 	st->n = 0;
 	st->mean = 400;
 	st->sd = 150;
 	st->lo = 1;
 	st->hi = 1000;
+}
+
+void insert_stats_from_sizes(int64_t *v, int m, insert_stats_t *st)
+{
+	double q1, q3, lo, hi, s = 0, ss = 0, mean, var;
+	int i, k = 0;
+	insert_stats_defaults(st);
+	if (!v || m < MIN_STATS_PAIRS) return;
+	qsort(v, (size_t)m, sizeof *v, cmp_i64);
+	/* outliers: beyond 2 interquartile ranges of the quartiles (bwa-mem's bound) */
+	q1 = (double)v[m / 4];
+	q3 = (double)v[(3 * m) / 4];
+	lo = q1 - 2 * (q3 - q1);
+	hi = q3 + 2 * (q3 - q1);
+	for (i = 0; i < m; i++) {
+		if ((double)v[i] < lo || (double)v[i] > hi) continue;
+		s += (double)v[i];
+		ss += (double)v[i] * (double)v[i];
+		k++;
+	}
+	if (k < MIN_STATS_PAIRS) return;
+	mean = s / k;
+	/* E[x^2] - mean^2 cancels: equal samples can round below 0 (sqrt
+	 * would give NaN), and huge ones overflow to inf - inf */
+	var = ss / k - mean * mean;
+	if (!isfinite(mean) || isnan(var) || isinf(var)) return;
+	if (var < 0) var = 0;
+	st->n = k;
+	st->mean = mean;
+	st->sd = sqrt(var);
+	if (st->sd < 1) st->sd = 1;
+	st->lo = clamp_to_int(st->mean - 5 * st->sd, 1, INT_MAX);
+	st->hi = clamp_to_int(st->mean + 5 * st->sd + 0.5, 1, INT_MAX);
+}
+
+void insert_stats_estimate(const read_hits_t *h1, const read_hits_t *h2, int n, insert_stats_t *st)
+{
+	int64_t *v = gsa_xmalloc(((size_t)n + 1) * sizeof *v);
+	int i, m = 0;
 	for (i = 0; i < n; i++) {
 		if (!is_confident(&h1[i]) || !is_confident(&h2[i])) continue;
 		int64_t ins = pair_insert(&h1[i].h[0], &h2[i].h[0]);
 		if (ins > 0 && ins < 100000) v[m++] = ins;
 	}
-	if (m >= MIN_STATS_PAIRS) {
-		double q1, q3, lo, hi, s = 0, ss = 0;
-		int k = 0;
-		qsort(v, (size_t)m, sizeof *v, cmp_i64);
-		q1 = (double)v[m / 4];
-		q3 = (double)v[(3 * m) / 4];
-		lo = q1 - 2 * (q3 - q1);
-		hi = q3 + 2 * (q3 - q1);
-		for (i = 0; i < m; i++) {
-			if ((double)v[i] < lo || (double)v[i] > hi) continue;
-			s += (double)v[i];
-			ss += (double)v[i] * (double)v[i];
-			k++;
-		}
-		if (k >= MIN_STATS_PAIRS) {
-			st->n = k;
-			st->mean = s / k;
-			st->sd = sqrt(ss / k - st->mean * st->mean);
-			if (st->sd < 1) st->sd = 1;
-			st->lo = (int)(st->mean - 5 * st->sd);
-			if (st->lo < 1) st->lo = 1;
-			st->hi = (int)(st->mean + 5 * st->sd + 0.5);
-		}
-	}
+	insert_stats_from_sizes(v, m, st);
 	free(v);
 }
 
@@ -89,9 +121,9 @@ int pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins)
 {
 	double f, q;
 	if (best <= 0) return 0;
-	if (sub < 19) sub = 19;
+	if (sub < 19) sub = 19; /* bwa-mem: minimum seed length x match score */
 	if (sub >= best) return 0;
-	f = len >= 50 ? 3.912 / log((double)len) : 1.0;
+	f = len >= 50 ? 3.912 / log((double)len) : 1.0; /* bwa-mem's ln(50) / ln(L) */
 	q = 6.02 * (double)(best - sub) * f * f;
 	/* a short or poor alignment is less trustworthy */
 	if (best < len * 0.6) q *= (double)best / (len * 0.6);
@@ -104,7 +136,8 @@ int pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins)
 /* log-likelihood of an insert size, in score units (<= 0). */
 static int insert_penalty(const insert_stats_t *st, int64_t ins)
 {
-	double z = fabs((double)ins - st->mean) / st->sd;
+	double sd = st->sd >= 1 ? st->sd : 1; /* also NaN: never divide by 0 */
+	double z = fabs((double)ins - st->mean) / sd;
 	double p = erfc(z * M_SQRT1_2);
 	if (p < 1e-30) p = 1e-30;
 	double v = log(p) / log(4.0);
@@ -253,6 +286,7 @@ void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_sta
 				e[k].hit = &hh->h[idx];
 				e[k].xs = xs;
 				e[k].proper = 1;
+				/* bwa-mem's paired MAPQ: q_se raised towards q_pe, by at most 40 */
 				e[k].mapq = qse > (qpe < qse + 40 ? qpe : qse + 40) ? qse : (qpe < qse + 40 ? qpe : qse + 40);
 				/* neither read saw all its copies: the pair cannot be trusted */
 				if (h1->truncated && h2->truncated) e[k].mapq = 0;

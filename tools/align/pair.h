@@ -31,6 +31,12 @@ int64_t pair_insert(const hit_t *a, const hit_t *b);
  * (mean 400, sd 150, range 1..1000) with st->n = 0. */
 void insert_stats_estimate(const read_hits_t *h1, const read_hits_t *h2, int n, insert_stats_t *st);
 
+/* The estimate from insert sizes v[0..m) (sorted in place): outliers beyond
+ * 2 IQR dropped, mean and sd of the rest, proper range mean +- 5 sd within
+ * [1, INT_MAX].  Fewer than 25 usable sizes (or moments that are not
+ * finite) give the defaults with st->n = 0; sd is always finite and >= 1.  v may be NULL when m is 0. */
+void insert_stats_from_sizes(int64_t *v, int m, insert_stats_t *st);
+
 /* MAPQ of a single-end placement with score `best`, next best `sub`,
  * read length len and repetitive-seed counts. */
 int pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins);

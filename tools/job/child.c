@@ -101,9 +101,11 @@ static pid_t start_one(char *const argv[], const char *cwd, pid_t pgid, int in_f
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
+		char why[GSA_STRERROR_MAX];
 		close(report[0]);
 		close(report[1]);
-		return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot start: fork: %s", argv[0], strerror(e));
+		return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot start: fork: %s", argv[0],
+				   gsa_strerror(e, why, sizeof why));
 	}
 	if (pid == 0) {
 		close(report[0]);
@@ -116,9 +118,10 @@ static pid_t start_one(char *const argv[], const char *cwd, pid_t pgid, int in_f
 	close(report[0]);
 	if (r == (ssize_t)sizeof child_errno) {
 		int st;
+		char why[GSA_STRERROR_MAX];
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
 		return gsa_err_set(err, child_errno == ENOENT ? 127 : 126, "%s: cannot run: %s", argv[0],
-				   strerror(child_errno));
+				   gsa_strerror(child_errno, why, sizeof why));
 	}
 	return pid;
 }

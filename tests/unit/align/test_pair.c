@@ -4,6 +4,8 @@
 #include "pair.h"
 #include "samout.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 
 static void write_file(const char *path, const char *text)
@@ -80,6 +82,75 @@ static void test_insert_stats(unit_t *t)
 	free(h2);
 }
 
+/* The estimate is sane for every sample shape: sd finite and >= 1, range
+ * within [1, INT_MAX], never NaN (the moments cancel below 0 for equal
+ * samples and overflow for huge ones). */
+static void check_sane(unit_t *t, const insert_stats_t *st)
+{
+	UNIT_CHECK(t, isfinite(st->mean));
+	UNIT_CHECK(t, isfinite(st->sd) && st->sd >= 1);
+	UNIT_CHECK(t, st->lo >= 1 && st->hi >= st->lo);
+}
+
+static void fill(int64_t *v, int m, int64_t x)
+{
+	for (int i = 0; i < m; i++) v[i] = x;
+}
+
+static void test_insert_stats_degenerate(unit_t *t)
+{
+	enum { M = 1000 };
+	int64_t *v = calloc(M, sizeof *v);
+	insert_stats_t st;
+	/* no samples, one sample, too few: the defaults */
+	insert_stats_from_sizes(NULL, 0, &st);
+	UNIT_CHECK_INT(t, st.n, 0);
+	UNIT_CHECK_INT(t, st.lo, 1);
+	UNIT_CHECK_INT(t, st.hi, 1000);
+	UNIT_CHECK(t, st.sd == 150 && st.mean == 400);
+	v[0] = 300;
+	insert_stats_from_sizes(v, 1, &st);
+	UNIT_CHECK_INT(t, st.n, 0);
+	check_sane(t, &st);
+	fill(v, 24, 300);
+	insert_stats_from_sizes(v, 24, &st);
+	UNIT_CHECK_INT(t, st.n, 0);
+	/* all equal: sd 0 is raised to 1 */
+	fill(v, M, 300);
+	insert_stats_from_sizes(v, M, &st);
+	UNIT_CHECK_INT(t, st.n, M);
+	UNIT_CHECK(t, st.mean == 300 && st.sd == 1);
+	UNIT_CHECK_INT(t, st.lo, 295);
+	UNIT_CHECK_INT(t, st.hi, 305);
+	/* all zero: the range still starts at 1 */
+	fill(v, M, 0);
+	insert_stats_from_sizes(v, M, &st);
+	UNIT_CHECK_INT(t, st.n, M);
+	check_sane(t, &st);
+	UNIT_CHECK_INT(t, st.lo, 1);
+	/* all equal and large: ss/k - mean^2 rounds to -1.9e7 here (NaN sd before) */
+	fill(v, 100, 123456789123);
+	insert_stats_from_sizes(v, 100, &st);
+	UNIT_CHECK_INT(t, st.n, 100);
+	check_sane(t, &st);
+	UNIT_CHECK(t, st.sd == 1);
+	UNIT_CHECK_INT(t, st.lo, INT_MAX); /* beyond int: clamped, not undefined */
+	/* huge: the moments lose every digit, the range clamps to INT_MAX */
+	fill(v, M, INT64_MAX);
+	insert_stats_from_sizes(v, M, &st);
+	check_sane(t, &st);
+	UNIT_CHECK_INT(t, st.hi, INT_MAX);
+	for (int i = 0; i < M; i++) v[i] = (i & 1) ? INT64_MAX / 2 : INT64_MAX;
+	insert_stats_from_sizes(v, M, &st);
+	UNIT_CHECK_INT(t, st.n, M);
+	check_sane(t, &st);
+	/* negative sizes never reach here from the estimator, but stay sane */
+	fill(v, M, -5);
+	insert_stats_from_sizes(v, M, &st);
+	check_sane(t, &st);
+	free(v);
+}
+
 static void test_mapq(unit_t *t)
 {
 	UNIT_CHECK_INT(t, pair_mapq_se(150, 150, 150, 0, 20), 0);
@@ -108,6 +179,7 @@ int main(void)
 	unit_init(&t, "align/pair");
 	UNIT_RUN(&t, test_fastq_records);
 	UNIT_RUN(&t, test_insert_stats);
+	UNIT_RUN(&t, test_insert_stats_degenerate);
 	UNIT_RUN(&t, test_mapq);
 	UNIT_RUN(&t, test_read_group);
 	return unit_finish(&t);

@@ -155,6 +155,95 @@ static void test_crc32c_streams_and_combine(unit_t *t)
 	free(b);
 }
 
+/* Bit-at-a-time CRC-32C, the definition itself: the oracle for the tests below. */
+static uint32_t crc32c_by_bits(uint32_t crc, const unsigned char *p, size_t n)
+{
+	uint32_t c = ~crc;
+	while (n--) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0x82f63b78u & (0u - (c & 1)));
+	}
+	return ~c;
+}
+
+/* combine(crc(A), crc(B), |B|) == crc(A || B) on random data, for lengths
+ * 0, 1, odd, around the hardware loop's 768-byte blocks, and large, at odd
+ * offsets; and for lengths beyond any buffer (up to 2^64 - 1) the shift
+ * by |B| + |C| equals the shift by |B| then by |C|. */
+static void test_crc32c_combine_random(unit_t *t)
+{
+	const size_t n = (1u << 20) + 13;
+	unsigned char *b = malloc(n);
+	uint64_t seed = 0x5eed1234abcdull;
+	for (size_t i = 0; i < n; i++) b[i] = (unsigned char)unit_rng_next(&seed);
+	static const size_t lens[] = { 0, 1, 2, 3, 7, 8, 9, 255, 767, 768, 769, 1535, 2304, 4097, 65537, 524289 };
+	const size_t nl = sizeof lens / sizeof lens[0];
+	int bad_update = 0, bad_combine = 0;
+	for (size_t i = 0; i < nl; i++) {
+		for (size_t j = 0; j < nl; j++) {
+			size_t la = lens[i], lb = lens[j], off = (size_t)(unit_rng_next(&seed) % 64);
+			if (off + la + lb > n) continue;
+			const unsigned char *pa = b + off, *pb = pa + la;
+			uint32_t ca = gsa_crc32c_update(0, pa, la), cb = gsa_crc32c_update(0, pb, lb);
+			uint32_t whole = gsa_crc32c_update(0, pa, la + lb);
+			if (la + lb < 70000 && whole != crc32c_by_bits(0, pa, la + lb)) bad_update++;
+			if (gsa_crc32c_combine(ca, cb, lb) != whole) bad_combine++;
+		}
+	}
+	UNIT_CHECK_INT(t, bad_update, 0);
+	UNIT_CHECK_INT(t, bad_combine, 0);
+	/* the largest buffer against the definition, through the hardware path */
+	UNIT_CHECK_INT(t, gsa_crc32c_update(0, b + 3, n - 3), crc32c_by_bits(0, b + 3, n - 3));
+	/* many pieces folded left to right, like the transfer engine's parts */
+	{
+		uint32_t acc = 0;
+		size_t at = 0, piece = 1;
+		while (at < n) {
+			size_t len = piece < n - at ? piece : n - at;
+			acc = gsa_crc32c_combine(acc, gsa_crc32c_update(0, b + at, len), len);
+			at += len;
+			piece = piece * 3 + 1;
+		}
+		UNIT_CHECK_INT(t, acc, gsa_crc32c_update(0, b, n));
+	}
+	static const uint64_t big[] = { 1ull << 32, (1ull << 33) + 5, (1ull << 61) + 3, (1ull << 62) + 1,
+					UINT64_MAX / 2, UINT64_MAX - 1 };
+	int bad_big = 0;
+	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+		uint64_t nb = big[i], nc = unit_rng_next(&seed) % (UINT64_MAX - nb);
+		uint32_t a = (uint32_t)unit_rng_next(&seed), bb = (uint32_t)unit_rng_next(&seed);
+		uint32_t c = (uint32_t)unit_rng_next(&seed);
+		uint32_t left = gsa_crc32c_combine(gsa_crc32c_combine(a, bb, nb), c, nc);
+		uint32_t right = gsa_crc32c_combine(a, gsa_crc32c_combine(bb, c, nc), nb + nc);
+		if (left != right) bad_big++;
+	}
+	UNIT_CHECK_INT(t, bad_big, 0);
+	UNIT_CHECK_INT(t, gsa_crc32c_combine(0xdeadbeefu, 0, 0), 0xdeadbeefu); /* empty B */
+	free(b);
+}
+
+/* Past 2^29 bytes 8|B| no longer fits 32 bits: x^(2^k) mod P repeats with
+ * period 31 for this P, not 32, so the shift must not assume a cycle.
+ * B is a 1 MiB random block repeated, streamed, against combine. */
+static void test_crc32c_combine_past_512mib(unit_t *t)
+{
+	const size_t blk = 1u << 20;
+	const uint64_t len_b = (512ull << 20) + blk + 7;
+	unsigned char *b = malloc(blk);
+	uint64_t seed = 0xc0ffee17ull;
+	for (size_t i = 0; i < blk; i++) b[i] = (unsigned char)unit_rng_next(&seed);
+	uint32_t ca = gsa_crc32c_update(0, b, 1000); /* A: the block's first 1000 bytes */
+	uint32_t cb = 0, cab = ca;
+	for (uint64_t done = 0; done < len_b;) {
+		size_t n = len_b - done < blk ? (size_t)(len_b - done) : blk;
+		cb = gsa_crc32c_update(cb, b, n);
+		cab = gsa_crc32c_update(cab, b, n);
+		done += n;
+	}
+	UNIT_CHECK_INT(t, gsa_crc32c_combine(ca, cb, len_b), cab);
+	free(b);
+}
+
 int main(void)
 {
 	unit_t t;
@@ -168,5 +257,7 @@ int main(void)
 	UNIT_RUN(&t, test_header_values_trimmed_and_joined);
 	UNIT_RUN(&t, test_crc32c_known_values);
 	UNIT_RUN(&t, test_crc32c_streams_and_combine);
+	UNIT_RUN(&t, test_crc32c_combine_random);
+	UNIT_RUN(&t, test_crc32c_combine_past_512mib);
 	return unit_finish(&t);
 }

@@ -2,6 +2,7 @@
 #include "err.h"
 
 #include <errno.h>
+#include <pthread.h>
 
 static void test_exit_code_table(unit_t *t)
 {
@@ -45,6 +46,60 @@ static void test_set_and_prefix(unit_t *t)
 	UNIT_CHECK_INT(t, gsa_err_set(NULL, GSA_EIO, "x"), -1); /* NULL is allowed */
 }
 
+/* gsa_strerror gives the C library's message, fits small buffers and
+ * names numbers the library does not know. */
+static void test_strerror_messages(unit_t *t)
+{
+	char buf[GSA_STRERROR_MAX], tiny[8];
+	const char *m = gsa_strerror(ENOENT, buf, sizeof buf);
+	UNIT_CHECK_STR(t, m, strerror(ENOENT)); /* single-threaded here: the reference is safe */
+	m = gsa_strerror(ENOSPC, buf, sizeof buf);
+	UNIT_CHECK_STR(t, m, strerror(ENOSPC));
+	m = gsa_strerror(-12345, buf, sizeof buf);
+	UNIT_CHECK(t, m != NULL && m[0] != '\0');
+	memset(tiny, 'z', sizeof tiny);
+	m = gsa_strerror(ENOENT, tiny, sizeof tiny);
+	UNIT_CHECK(t, m != NULL && strlen(m) > 0);
+	if (m == tiny) UNIT_CHECK(t, memchr(tiny, '\0', sizeof tiny) != NULL);
+	UNIT_CHECK_STR(t, gsa_strerror(ENOENT, NULL, 0), "error");
+}
+
+enum { SE_THREADS = 6, SE_ROUNDS = 2000 };
+static const int se_errnos[SE_THREADS] = { ENOENT, EACCES, ENOSPC, EIO, ENOMEM, EEXIST };
+
+typedef struct se_job {
+	int errnum;
+	char want[GSA_STRERROR_MAX];
+	int mismatches;
+} se_job_t;
+
+static void *strerror_worker(void *arg)
+{
+	se_job_t *j = arg;
+	for (int i = 0; i < SE_ROUNDS; i++) {
+		char buf[GSA_STRERROR_MAX];
+		if (strcmp(gsa_strerror(j->errnum, buf, sizeof buf), j->want) != 0) j->mismatches++;
+	}
+	return NULL;
+}
+
+/* Threads asking for different messages at once each get their own. */
+static void test_strerror_threads(unit_t *t)
+{
+	pthread_t th[SE_THREADS];
+	se_job_t jobs[SE_THREADS];
+	for (int i = 0; i < SE_THREADS; i++) {
+		jobs[i].errnum = se_errnos[i];
+		jobs[i].mismatches = 0;
+		snprintf(jobs[i].want, sizeof jobs[i].want, "%s", strerror(se_errnos[i]));
+	}
+	for (int i = 0; i < SE_THREADS; i++) UNIT_CHECK_INT(t, pthread_create(&th[i], NULL, strerror_worker, &jobs[i]), 0);
+	for (int i = 0; i < SE_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		UNIT_CHECK_INT(t, jobs[i].mismatches, 0);
+	}
+}
+
 int main(void)
 {
 	unit_t t;
@@ -52,5 +107,7 @@ int main(void)
 	UNIT_RUN(&t, test_exit_code_table);
 	UNIT_RUN(&t, test_errno_mapping);
 	UNIT_RUN(&t, test_set_and_prefix);
+	UNIT_RUN(&t, test_strerror_messages);
+	UNIT_RUN(&t, test_strerror_threads);
 	return unit_finish(&t);
 }

@@ -4,6 +4,7 @@
 #include "path.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -137,6 +138,78 @@ static void test_paths(unit_t *t)
 	UNIT_CHECK_INT(t, gsa_rm_rf(deep, &err), 0); /* missing is fine */
 }
 
+enum { UMASK_THREADS = 8, UMASK_OPENS = 500, UMASK_KEEP_EVERY = 50 };
+
+typedef struct umask_job {
+	const char *dir;
+	mode_t want;      /* mode every temp must have */
+	int id, failures, bad_modes;
+} umask_job_t;
+
+/* Open many atomic files, check each temp's mode on its descriptor, commit
+ * every UMASK_KEEP_EVERY-th and abort the rest (fsync would dominate). */
+static void *umask_worker(void *arg)
+{
+	umask_job_t *j = arg;
+	for (int i = 0; i < UMASK_OPENS; i++) {
+		char path[600];
+		gsa_atomic_file_t f;
+		gsa_err_t err;
+		struct stat st;
+		snprintf(path, sizeof path, "%s/t%d.f%d", j->dir, j->id, i);
+		if (gsa_atomic_open(&f, path, &err) < 0) {
+			j->failures++;
+			continue;
+		}
+		if (fstat(f.fd, &st) < 0 || (st.st_mode & 07777) != j->want) j->bad_modes++;
+		if (i % UMASK_KEEP_EVERY != 0) {
+			gsa_atomic_abort(&f);
+			continue;
+		}
+		if (gsa_atomic_write(&f, "x", 1, &err) < 0 || gsa_atomic_commit(&f, &err) < 0) j->failures++;
+	}
+	return NULL;
+}
+
+/* Atomic files created from many threads at once (as the S3 transfer
+ * workers do) leave the process umask as it was and each file 0644 less
+ * that umask. */
+static void test_threads_keep_umask(unit_t *t)
+{
+	static const mode_t masks[] = { 027, 077, 002 };
+	for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
+		char dir[512];
+		pthread_t th[UMASK_THREADS];
+		umask_job_t jobs[UMASK_THREADS];
+		gsa_err_t err;
+		int bad_mode = 0;
+		snprintf(dir, sizeof dir, "%s/m%zu", t->tmpdir, m);
+		UNIT_CHECK_INT(t, gsa_mkdir_p(dir, 0755, &err), 0);
+		mode_t old = umask(masks[m]);
+		for (int i = 0; i < UMASK_THREADS; i++) {
+			jobs[i] = (umask_job_t){ .dir = dir, .want = 0644 & ~masks[m], .id = i };
+			UNIT_CHECK_INT(t, pthread_create(&th[i], NULL, umask_worker, &jobs[i]), 0);
+		}
+		for (int i = 0; i < UMASK_THREADS; i++) {
+			pthread_join(th[i], NULL);
+			UNIT_CHECK_INT(t, jobs[i].failures, 0);
+			UNIT_CHECK_INT(t, jobs[i].bad_modes, 0);
+		}
+		mode_t after = umask(old); /* single-threaded again: reading it here is safe */
+		UNIT_CHECK_INT(t, after, masks[m]);
+		for (int i = 0; i < UMASK_THREADS; i++)
+			for (int k = 0; k < UMASK_OPENS; k += UMASK_KEEP_EVERY) {
+				char path[600];
+				struct stat st;
+				snprintf(path, sizeof path, "%s/t%d.f%d", dir, i, k);
+				if (stat(path, &st) < 0 || (st.st_mode & 07777) != (0644 & ~masks[m])) bad_mode++;
+			}
+		UNIT_CHECK_INT(t, bad_mode, 0);
+		/* the kept files and nothing else: every aborted temp is gone */
+		UNIT_CHECK_INT(t, unit_count_entries(dir), UMASK_THREADS * (UMASK_OPENS / UMASK_KEEP_EVERY));
+	}
+}
+
 int main(void)
 {
 	unit_t t;
@@ -148,5 +221,6 @@ int main(void)
 	UNIT_RUN(&t, test_missing_folder_is_io_error);
 	UNIT_RUN(&t, test_sigterm_removes_temp);
 	UNIT_RUN(&t, test_paths);
+	UNIT_RUN(&t, test_threads_keep_umask);
 	return unit_finish(&t);
 }

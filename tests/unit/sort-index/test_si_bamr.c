@@ -723,7 +723,8 @@ static void test_missing_file(unit_t *t)
 	snprintf(path, sizeof path, "%s/none.bam", t->tmpdir);
 	UNIT_CHECK(t, si_bamr_open(hopen(path, "r"), path, NULL, &err) == NULL);
 	UNIT_CHECK_INT(t, err.code, GSA_EIO);
-	snprintf(want, sizeof want, "%s: %s", path, strerror(ENOENT));
+	char why[GSA_STRERROR_MAX];
+	snprintf(want, sizeof want, "%s: %s", path, gsa_strerror(ENOENT, why, sizeof why));
 	UNIT_CHECK_STR(t, err.msg, want);
 }
 
