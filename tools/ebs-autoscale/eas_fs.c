@@ -217,8 +217,11 @@ static int btrfs_add(const eas_config_t *cfg, const char *device, const gsa_log_
 		if ((fd = btrfs_open(cfg, err)) < 0) return -1;
 		memset(&va, 0, sizeof va);
 		snprintf(va.name, sizeof va.name, "%llu:max", (unsigned long long)ids[i]);
-		if (ioctl(fd, EAS_BTRFS_IOC_RESIZE, &va)) /* the device is in and usable: only warn */
-			gsa_warn(log, "%s: BTRFS_IOC_RESIZE %s: %s", cfg->mountpoint, va.name, strerror(errno));
+		if (ioctl(fd, EAS_BTRFS_IOC_RESIZE, &va)) { /* the device is in and usable: only warn */
+			char why[GSA_STRERROR_MAX];
+			gsa_warn(log, "%s: BTRFS_IOC_RESIZE %s: %s", cfg->mountpoint, va.name,
+				 gsa_strerror(errno, why, sizeof why));
+		}
 		close(fd);
 		gsa_debug(log, "%s: device %s is btrfs devid %llu", cfg->mountpoint, device, (unsigned long long)ids[i]);
 		return 0;
