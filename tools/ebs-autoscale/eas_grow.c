@@ -500,13 +500,20 @@ int eas_grow_add_volume(eas_grow_t *g, long size_gib, gsa_err_t *err)
 	return 0;
 }
 
+/* The volumes that carry this instance's creator tag, whatever their state
+ * (*out: caller frees). */
+static int describe_own(eas_grow_t *g, vdesc_t **out, int *n, gsa_err_t *err)
+{
+	char tagf[96];
+	snprintf(tagf, sizeof tagf, "tag:%s", EAS_TAG_CREATOR);
+	return describe(g, NULL, tagf, g->instance_id, out, n, err);
+}
+
 int eas_grow_reconcile(eas_grow_t *g, gsa_err_t *err)
 {
 	vdesc_t *v = NULL;
 	int n = 0;
-	char tagf[96];
-	snprintf(tagf, sizeof tagf, "tag:%s", EAS_TAG_CREATOR);
-	if (describe(g, NULL, tagf, g->instance_id, &v, &n, err)) return -1;
+	if (describe_own(g, &v, &n, err)) return -1;
 	int rc = 0;
 	gsa_err_t e;
 	for (int i = 0; i < n && !stopping(g); i++) {
@@ -556,9 +563,7 @@ int eas_grow_cleanup(eas_grow_t *g, gsa_err_t *err)
 {
 	vdesc_t *v = NULL;
 	int n = 0;
-	char tagf[96];
-	snprintf(tagf, sizeof tagf, "tag:%s", EAS_TAG_CREATOR);
-	if (describe(g, NULL, tagf, g->instance_id, &v, &n, err)) return -1;
+	if (describe_own(g, &v, &n, err)) return -1;
 	int rc = 0;
 	gsa_err_t e;
 	for (int i = 0; i < n && !stopping(g); i++) {
