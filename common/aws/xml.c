@@ -116,35 +116,48 @@ static int find_end(const char *p, const char *z, const char **cend, const char 
 	return -1;
 }
 
+/* The next element at *p before z, skipping declarations and comments: its
+ * name and inner span; *p moves past it.  0 at the parent's end tag, the
+ * end of the input, or malformed markup. */
+static int next_element(const char **p, const char *z, const char **name, size_t *nl, gsa_xml_span_t *inner)
+{
+	while (*p < z) {
+		const char *lt = memchr(*p, '<', (size_t)(z - *p));
+		if (!lt || lt + 1 >= z || lt[1] == '/') return 0;
+		if (lt[1] == '?' || lt[1] == '!') {
+			if (!(*p = skip_decl(lt, z))) return 0;
+			continue;
+		}
+		const char *cend, *after;
+		int sc;
+		const char *body = open_tag(lt, z, name, nl, &sc);
+		if (!body) return 0;
+		if (sc) {
+			cend = after = body;
+		} else if (find_end(body, z, &cend, &after)) {
+			return 0;
+		}
+		inner->a = body;
+		inner->z = cend;
+		*p = after;
+		return 1;
+	}
+	return 0;
+}
+
 int gsa_xml_child(gsa_xml_span_t in, const char **from, const char *tag, gsa_xml_span_t *inner)
 {
 	size_t tl = strlen(tag);
 	const char *p = from && *from ? *from : in.a;
-	while (p < in.z) {
-		const char *lt = memchr(p, '<', (size_t)(in.z - p));
-		if (!lt || lt + 1 >= in.z) return 0;
-		if (lt[1] == '/') return 0; /* end of the parent */
-		if (lt[1] == '?' || lt[1] == '!') {
-			if (!(p = skip_decl(lt, in.z))) return 0;
-			continue;
-		}
-		const char *n, *cend, *after;
-		size_t nl;
-		int sc;
-		const char *body = open_tag(lt, in.z, &n, &nl, &sc);
-		if (!body) return 0;
-		if (sc) {
-			cend = after = body;
-		} else if (find_end(body, in.z, &cend, &after)) {
-			return 0;
-		}
+	const char *n;
+	size_t nl;
+	gsa_xml_span_t el;
+	while (next_element(&p, in.z, &n, &nl, &el)) {
 		if (nl == tl && !memcmp(n, tag, tl)) {
-			inner->a = body;
-			inner->z = cend;
-			if (from) *from = after;
+			*inner = el;
+			if (from) *from = p;
 			return 1;
 		}
-		p = after;
 	}
 	return 0;
 }
@@ -163,26 +176,9 @@ char *gsa_xml_text(gsa_xml_span_t in, const char *tag)
 int gsa_xml_root(const char *xml, gsa_xml_span_t *inner)
 {
 	gsa_xml_span_t doc = gsa_xml_doc(xml);
-	const char *p = doc.a;
-	while (p < doc.z) {
-		const char *lt = memchr(p, '<', (size_t)(doc.z - p));
-		if (!lt || lt + 1 >= doc.z || lt[1] == '/') return 0;
-		if (lt[1] == '?' || lt[1] == '!') {
-			if (!(p = skip_decl(lt, doc.z))) return 0;
-			continue;
-		}
-		const char *n, *cend, *after;
-		size_t nl;
-		int sc;
-		const char *body = open_tag(lt, doc.z, &n, &nl, &sc);
-		if (!body) return 0;
-		if (sc) cend = body;
-		else if (find_end(body, doc.z, &cend, &after)) return 0;
-		inner->a = body;
-		inner->z = cend;
-		return 1;
-	}
-	return 0;
+	const char *p = doc.a, *n;
+	size_t nl;
+	return next_element(&p, doc.z, &n, &nl, inner);
 }
 
 char *gsa_xml_root_text(const char *xml, const char *tag)

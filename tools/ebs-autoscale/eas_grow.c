@@ -500,6 +500,17 @@ int eas_grow_add_volume(eas_grow_t *g, long size_gib, gsa_err_t *err)
 	return 0;
 }
 
+/* Log a failure on one volume of a sweep and keep going; the first one is
+ * what the sweep returns (*err, *rc = -1). */
+static void keep_first_failure(eas_grow_t *g, const char *what, const gsa_err_t *e, gsa_err_t *err, int *rc)
+{
+	gsa_error(g->log, "%s: %s", what, e->msg);
+	if (!*rc) {
+		*err = *e;
+		*rc = -1;
+	}
+}
+
 /* The volumes that carry this instance's creator tag, whatever their state
  * (*out: caller frees). */
 static int describe_own(eas_grow_t *g, vdesc_t **out, int *n, gsa_err_t *err)
@@ -546,13 +557,7 @@ int eas_grow_reconcile(eas_grow_t *g, gsa_err_t *err)
 				 x->status);
 			r = remove_unattached(g, x->id, &e);
 		}
-		if (r) {
-			gsa_error(g->log, "sweep: %s", e.msg);
-			if (!rc) {
-				*err = e;
-				rc = -1;
-			}
-		}
+		if (r) keep_first_failure(g, "sweep", &e, err, &rc);
 	}
 	free(v);
 	eas_grow_save(g);
@@ -573,13 +578,7 @@ int eas_grow_cleanup(eas_grow_t *g, gsa_err_t *err)
 		if (x->has_att && strcmp(x->att_instance, g->instance_id)) continue;
 		if (x->has_att && strcmp(x->att_state, "detached")) r = remove_attached(g, x->id, &e);
 		else r = remove_unattached(g, x->id, &e);
-		if (r) {
-			gsa_error(g->log, "cleanup: %s", e.msg);
-			if (!rc) {
-				*err = e;
-				rc = -1;
-			}
-		}
+		if (r) keep_first_failure(g, "cleanup", &e, err, &rc);
 	}
 	free(v);
 	eas_grow_save(g);

@@ -114,6 +114,48 @@ static void test_client(unit_t *t)
 	gsa_ec2_free(&c);
 }
 
+/* Hostile documents: truncated anywhere, unclosed, stray end tags, an
+ * unterminated declaration, deep nesting.  Every walk stops without reading
+ * past the input and finds nothing it should not. */
+static void test_hostile(unit_t *t)
+{
+	gsa_xml_span_t r, c;
+	size_t len = strlen(DOC);
+	char *cut = malloc(len + 1);
+	UNIT_CHECK(t, cut != NULL);
+	if (!cut) return;
+	for (size_t n = 0; n < len; n++) { /* every prefix of a real response */
+		memcpy(cut, DOC, n);
+		cut[n] = '\0';
+		if (gsa_xml_root(cut, &r)) {
+			const char *from = r.a;
+			UNIT_CHECK(t, r.a >= cut && r.z <= cut + n);
+			while (gsa_xml_child(r, &from, "volumeSet", &c)) UNIT_CHECK(t, c.z <= cut + n);
+		}
+	}
+	free(cut);
+	static const char *const bad[] = {
+		"", "<", "<a", "<a>", "<a><b>", "</a>", "<?xml", "<!-- x", "<a></b>", "<a><b></a>",
+		"<a x=\"1>", "<<<>>>", "<a/><", "<a>&#99999999999;</a>",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		if (!gsa_xml_root(bad[i], &r)) continue;
+		const char *from = r.a;
+		UNIT_CHECK(t, r.z <= bad[i] + strlen(bad[i]));
+		(void)gsa_xml_child(r, &from, "b", &c);
+		free(gsa_xml_text(r, "b"));
+	}
+	/* 100,000 levels of nesting, never closed: no element is complete */
+	size_t depth = 100000;
+	char *deep = malloc(depth * 3 + 1);
+	UNIT_CHECK(t, deep != NULL);
+	if (!deep) return;
+	for (size_t i = 0; i < depth; i++) memcpy(deep + 3 * i, "<a>", 3);
+	deep[depth * 3] = '\0';
+	UNIT_CHECK(t, !gsa_xml_root(deep, &r));
+	free(deep);
+}
+
 int main(void)
 {
 	unit_t t;
@@ -121,5 +163,6 @@ int main(void)
 	UNIT_RUN(&t, test_children);
 	UNIT_RUN(&t, test_params);
 	UNIT_RUN(&t, test_client);
+	UNIT_RUN(&t, test_hostile);
 	return unit_finish(&t);
 }

@@ -51,6 +51,19 @@ static void test_errors(unit_t *t)
 	deep[sizeof deep - 1] = 0;
 	UNIT_CHECK(t, parse(deep, &e) == NULL);
 	UNIT_CHECK(t, strstr(e.msg, "too deep") != NULL);
+	/* every truncation of a valid document is an error, never a crash */
+	static const char doc[] = "{\"a\": [1, -2.5e3, true, null], \"b\": {\"c\": \"\\u00e9x\\n\"}}";
+	char cut[sizeof doc];
+	for (size_t n = 0; n + 1 < sizeof doc; n++) {
+		memcpy(cut, doc, n);
+		cut[n] = 0;
+		gsa_json_t *v = parse(cut, &e);
+		UNIT_CHECK(t, v == NULL && e.code == GSA_EDATA);
+		gsa_json_free(v);
+	}
+	gsa_json_t *whole = parse(doc, &e);
+	UNIT_CHECK(t, whole != NULL);
+	gsa_json_free(whole);
 }
 
 int main(void)
