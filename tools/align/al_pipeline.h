@@ -6,19 +6,19 @@
  * size distribution is estimated from the first batch.  The batch size does
  * not depend on the thread count, so the output is the same for any -t.
  */
-#ifndef ALIGN_PIPELINE_H
-#define ALIGN_PIPELINE_H
+#ifndef ALIGN_AL_PIPELINE_H
+#define ALIGN_AL_PIPELINE_H
 
 #include <stdint.h>
 
 #include "err.h"
-#include "index.h"
+#include "al_index.h"
 #include "log.h"
-#include "map.h"
-#include "pair.h"
+#include "al_map.h"
+#include "al_pair.h"
 
-typedef struct map_run_opts {
-	map_opts_t mo;
+typedef struct al_run_opts {
+	al_map_opts_t mo;
 	int threads;
 	int batch;            /* templates per batch */
 	int level;            /* BAM compression level; -1: 6 for -o, 0 for stdout */
@@ -27,17 +27,17 @@ typedef struct map_run_opts {
 	const char *rg_id;
 	int interleaved;
 	const char *cmdline;  /* for @PG */
-} map_run_opts_t;
+} al_run_opts_t;
 
-typedef struct map_run_stats {
+typedef struct al_run_stats {
 	uint64_t n_reads, n_mapped, n_proper, n_supp;
-	insert_stats_t ins;
-} map_run_stats_t;
+	al_insert_model_t ins;
+} al_run_stats_t;
 
 /* Map r1 (and r2, or interleaved pairs from r1, or single-end reads) and
  * write BAM.  With out_path the file appears only when complete.  Returns
  * 0, or -1 with err set (GSA_EDATA for bad input, GSA_EIO for files). */
-int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, const char *r2,
-	    const gsa_log_t *lg, map_run_stats_t *st, gsa_err_t *err);
+int al_run(const al_index_t *ix, const al_run_opts_t *o, const char *r1, const char *r2,
+	    const gsa_log_t *lg, al_run_stats_t *st, gsa_err_t *err);
 
 #endif

@@ -1,13 +1,13 @@
-#include "samout.h"
+#include "al_samout.h"
 #include "alloc.h"
 #include "cli.h"
-#include "nt.h"
+#include "al_nt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void samout_buf_free(samout_buf_t *b)
+void al_samout_buf_free(al_samout_buf_t *b)
 {
 	free(b->ref);
 	free(b->seq);
@@ -18,7 +18,7 @@ void samout_buf_free(samout_buf_t *b)
 	memset(b, 0, sizeof *b);
 }
 
-int samout_parse_rg(const char *arg, char **line, char **id, gsa_err_t *err)
+int al_samout_parse_rg(const char *arg, char **line, char **id, gsa_err_t *err)
 {
 	size_t n = strlen(arg), i, o = 0;
 	char *s = gsa_xmalloc(n + 1), *p;
@@ -48,14 +48,14 @@ int samout_parse_rg(const char *arg, char **line, char **id, gsa_err_t *err)
 	return 0;
 }
 
-sam_hdr_t *samout_header(const align_index_t *ix, const char *rg_line, const char *cmdline)
+sam_hdr_t *al_samout_header(const al_index_t *ix, const char *rg_line, const char *cmdline)
 {
 	kstring_t t = { 0, 0, NULL };
 	sam_hdr_t *h;
 	uint64_t i;
 	ksprintf(&t, "@HD\tVN:1.6\tSO:unsorted\tGO:query\n");
 	for (i = 0; i < ix->h->n_contigs; i++)
-		ksprintf(&t, "@SQ\tSN:%s\tLN:%llu\n", index_contig_name(ix, (int)i),
+		ksprintf(&t, "@SQ\tSN:%s\tLN:%llu\n", al_index_contig_name(ix, (int)i),
 			 (unsigned long long)ix->contigs[i].len);
 	if (rg_line) ksprintf(&t, "%s\n", rg_line);
 	ksprintf(&t, "@PG\tID:align\tPN:align\tVN:%s\tCL:%s\n", gsa_version(), cmdline);
@@ -73,7 +73,7 @@ static void cigar_to_string(const uint32_t *c, int n, kstring_t *s)
 }
 
 /* NM and MD of a hit against the reference. */
-static int hit_nm_md(const align_index_t *ix, const hit_t *h, const uint8_t *q, samout_buf_t *b)
+static int hit_nm_md(const al_index_t *ix, const al_placement_t *h, const uint8_t *q, al_samout_buf_t *b)
 {
 	int64_t g = (int64_t)ix->contigs[h->tid].offset + h->pos, len = h->end - h->pos;
 	int i, qi = 0, ri = 0, run = 0, nm = 0;
@@ -81,7 +81,7 @@ static int hit_nm_md(const align_index_t *ix, const hit_t *h, const uint8_t *q, 
 		b->m_ref = (size_t)len + 1;
 		b->ref = gsa_xreallocarray(b->ref, b->m_ref, 1);
 	}
-	index_get_seq(ix, (uint64_t)g, (uint64_t)(g + len), b->ref);
+	al_index_get_seq(ix, (uint64_t)g, (uint64_t)(g + len), b->ref);
 	b->md.l = 0;
 	for (i = 0; i < h->n_cigar; i++) {
 		int op = (int)(h->cigar[i] & 0xf), l = (int)(h->cigar[i] >> 4), k;
@@ -90,7 +90,7 @@ static int hit_nm_md(const align_index_t *ix, const hit_t *h, const uint8_t *q, 
 			for (k = 0; k < l; k++, qi++, ri++) {
 				if (q[qi] == b->ref[ri] && q[qi] < 4) run++;
 				else {
-					ksprintf(&b->md, "%d%c", run, nt_char(b->ref[ri]));
+					ksprintf(&b->md, "%d%c", run, al_nt_char(b->ref[ri]));
 					run = 0;
 					nm++;
 				}
@@ -100,7 +100,7 @@ static int hit_nm_md(const align_index_t *ix, const hit_t *h, const uint8_t *q, 
 		case BAM_CSOFT_CLIP: qi += l; break;
 		case BAM_CDEL:
 			ksprintf(&b->md, "%d^", run);
-			for (k = 0; k < l; k++, ri++) kputc(nt_char(b->ref[ri]), &b->md);
+			for (k = 0; k < l; k++, ri++) kputc(al_nt_char(b->ref[ri]), &b->md);
 			run = 0;
 			nm += l;
 			break;
@@ -112,14 +112,14 @@ static int hit_nm_md(const align_index_t *ix, const hit_t *h, const uint8_t *q, 
 }
 
 /* The SA tag entry of a hit. */
-static void sa_append(const align_index_t *ix, const hit_t *h, int mapq, int nm, samout_buf_t *b)
+static void sa_append(const al_index_t *ix, const al_placement_t *h, int mapq, int nm, al_samout_buf_t *b)
 {
 	cigar_to_string(h->cigar, h->n_cigar, &b->cig);
-	ksprintf(&b->sa, "%s,%lld,%c,%s,%d,%d;", index_contig_name(ix, h->tid), (long long)h->pos + 1,
+	ksprintf(&b->sa, "%s,%lld,%c,%s,%d,%d;", al_index_contig_name(ix, h->tid), (long long)h->pos + 1,
 		 h->rev ? '-' : '+', b->cig.s, mapq, nm);
 }
 
-static void set_seq_qual(const read_rec_t *r, int rev, samout_buf_t *b)
+static void set_seq_qual(const al_read_t *r, int rev, al_samout_buf_t *b)
 {
 	int i, n = r->len;
 	if (b->m_seq < (size_t)n + 1) {
@@ -129,19 +129,19 @@ static void set_seq_qual(const read_rec_t *r, int rev, samout_buf_t *b)
 	}
 	for (i = 0; i < n; i++) {
 		int j = rev ? n - 1 - i : i;
-		b->seq[i] = nt_char(r->code[rev][i]);
+		b->seq[i] = al_nt_char(r->code[rev][i]);
 		b->qual[i] = (char)(r->qual[j] - 33);
 	}
 }
 
-typedef struct placed {
+typedef struct al_placed {
 	int tid;
 	int64_t pos;
 	int rev, mapped, mapq;
-	const hit_t *h;
-} placed_t;
+	const al_placement_t *h;
+} al_placed_t;
 
-static int64_t tlen_of(const placed_t *me, const placed_t *mate, int is_first)
+static int64_t tlen_of(const al_placed_t *me, const al_placed_t *mate, int is_first)
 {
 	int64_t l, r;
 	if (!me->mapped || !mate->mapped || me->tid != mate->tid) return 0;
@@ -151,9 +151,9 @@ static int64_t tlen_of(const placed_t *me, const placed_t *mate, int is_first)
 	return -(r - l);
 }
 
-static int build_one(const read_rec_t *r, const end_result_t *e, const hit_t *h,
-		     int mapq, int supp, const placed_t *me, const placed_t *mate, int paired, int idx,
-		     const char *rg_id, const char *sa, int nm, samout_buf_t *b, bam1_t *rec)
+static int build_one(const al_read_t *r, const al_end_result_t *e, const al_placement_t *h,
+		     int mapq, int supp, const al_placed_t *me, const al_placed_t *mate, int paired, int idx,
+		     const char *rg_id, const char *sa, int nm, al_samout_buf_t *b, bam1_t *rec)
 {
 	uint16_t flag = 0;
 	int rev = h ? h->rev : 0;
@@ -176,7 +176,7 @@ static int build_one(const read_rec_t *r, const end_result_t *e, const hit_t *h,
 			if (mate->mapped) { mtid = mate->tid; mpos = mate->pos; }
 			else if (h) { mtid = tid; mpos = pos; }
 			if (h && mate->mapped) {
-				placed_t self = *me;
+				al_placed_t self = *me;
 				self.h = h;
 				self.tid = h->tid;
 				tl = tlen_of(&self, mate, idx == 0);
@@ -208,10 +208,10 @@ static int build_one(const read_rec_t *r, const end_result_t *e, const hit_t *h,
 	return 0;
 }
 
-int samout_template(const align_index_t *ix, const read_rec_t *r, const end_result_t *e, int n_reads,
-		    const char *rg_id, samout_buf_t *b, bam1_t **recs, int *n)
+int al_samout_template(const al_index_t *ix, const al_read_t *r, const al_end_result_t *e, int n_reads,
+		    const char *rg_id, al_samout_buf_t *b, bam1_t **recs, int *n)
 {
-	placed_t pl[2];
+	al_placed_t pl[2];
 	int k;
 	memset(pl, 0, sizeof pl);
 	for (k = 0; k < n_reads; k++) {
@@ -225,8 +225,8 @@ int samout_template(const align_index_t *ix, const read_rec_t *r, const end_resu
 		}
 	}
 	for (k = 0; k < n_reads; k++) {
-		const placed_t *mate = n_reads == 2 ? &pl[!k] : &pl[k];
-		const hit_t *h = e[k].hit;
+		const al_placed_t *mate = n_reads == 2 ? &pl[!k] : &pl[k];
+		const al_placement_t *h = e[k].hit;
 		int nm = 0, nm_s = 0;
 		char *sa_p = NULL, *sa_s = NULL;
 		if (h && e[k].supp) {

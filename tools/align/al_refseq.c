@@ -1,6 +1,6 @@
-#include "refseq.h"
+#include "al_refseq.h"
 #include "alloc.h"
-#include "nt.h"
+#include "al_nt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@ static uint64_t hash_update(uint64_t h, const unsigned char *p, size_t n)
 	return h;
 }
 
-int refseq_hash_file(const char *path, uint64_t *hash, uint64_t *size, gsa_err_t *err)
+int al_refseq_hash_file(const char *path, uint64_t *hash, uint64_t *size, gsa_err_t *err)
 {
 	enum { BUF = 1 << 20 };
 	unsigned char *buf;
@@ -48,7 +48,7 @@ int refseq_hash_file(const char *path, uint64_t *hash, uint64_t *size, gsa_err_t
 	return 0;
 }
 
-void refseq_free(refseq_t *r)
+void al_refseq_free(al_refseq_t *r)
 {
 	int i;
 	for (i = 0; i < r->n_contigs; i++) free(r->names[i]);
@@ -60,7 +60,7 @@ void refseq_free(refseq_t *r)
 }
 
 /* Start a new contig named by the header line `line` (after '>'). */
-static int add_contig(refseq_t *r, size_t *cap, const char *line, const char *path, gsa_err_t *err)
+static int add_contig(al_refseq_t *r, size_t *cap, const char *line, const char *path, gsa_err_t *err)
 {
 	size_t n = strcspn(line, " \t\r\n");
 	int i;
@@ -84,7 +84,7 @@ static int add_contig(refseq_t *r, size_t *cap, const char *line, const char *pa
 	return 0;
 }
 
-int refseq_load(refseq_t *r, const char *path, gsa_err_t *err)
+int al_refseq_load(al_refseq_t *r, const char *path, gsa_err_t *err)
 {
 	gzFile gz;
 	char *line = NULL;
@@ -92,7 +92,7 @@ int refseq_load(refseq_t *r, const char *path, gsa_err_t *err)
 	int rc = 0, errnum;
 	char buf[1 << 16];
 	memset(r, 0, sizeof *r);
-	if (refseq_hash_file(path, &r->file_hash, &r->file_size, err) < 0) return -1;
+	if (al_refseq_hash_file(path, &r->file_hash, &r->file_size, err) < 0) return -1;
 	gz = gzopen(path, "rb");
 	if (!gz) return gsa_err_errno(err, errno ? errno : ENOMEM, "%s", path);
 	gzbuffer(gz, 1 << 18);
@@ -129,7 +129,7 @@ int refseq_load(refseq_t *r, const char *path, gsa_err_t *err)
 		for (i = 0; i < len; i++) {
 			char c = line[i];
 			if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
-			r->seq[r->total++] = nt_code(c);
+			r->seq[r->total++] = al_nt_code(c);
 		}
 		r->len[r->n_contigs - 1] += n;
 		if (eof) break;
@@ -144,6 +144,6 @@ int refseq_load(refseq_t *r, const char *path, gsa_err_t *err)
 	if (rc == 0 && r->n_contigs == 0) rc = gsa_err_set(err, GSA_EDATA, "%s: no FASTA records", path);
 	if (rc == 0 && r->len[r->n_contigs - 1] == 0)
 		rc = gsa_err_set(err, GSA_EDATA, "%s: contig '%s' has no bases", path, r->names[r->n_contigs - 1]);
-	if (rc < 0) refseq_free(r);
+	if (rc < 0) al_refseq_free(r);
 	return rc;
 }

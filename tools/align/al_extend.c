@@ -1,4 +1,4 @@
-#include "extend.h"
+#include "al_extend.h"
 #include "alloc.h"
 
 #include <stdlib.h>
@@ -10,7 +10,7 @@
  * extended, bit 4 M started a new alignment (read bases before it clipped) */
 enum { SRC_M = 0, SRC_E = 2, SRC_F = 3, TB_E_EXT = 4, TB_F_EXT = 8, TB_M_START = 16 };
 
-void aln_buf_free(aln_buf_t *b)
+void al_dp_buf_free(al_dp_buf_t *b)
 {
 	free(b->h);
 	free(b->f);
@@ -18,13 +18,13 @@ void aln_buf_free(aln_buf_t *b)
 	memset(b, 0, sizeof *b);
 }
 
-void aln_result_free(aln_result_t *r)
+void al_alignment_free(al_alignment_t *r)
 {
 	free(r->cigar);
 	memset(r, 0, sizeof *r);
 }
 
-static void cigar_push(aln_result_t *r, int op, int len)
+static void cigar_push(al_alignment_t *r, int op, int len)
 {
 	if (len <= 0) return;
 	if (r->n_cigar > 0 && (int)(r->cigar[r->n_cigar - 1] & 0xf) == op) {
@@ -39,7 +39,7 @@ static void cigar_push(aln_result_t *r, int op, int len)
 	r->cigar[r->n_cigar++] = ((uint32_t)len << 4) | (uint32_t)op;
 }
 
-static void cigar_reverse(aln_result_t *r)
+static void cigar_reverse(al_alignment_t *r)
 {
 	int i;
 	for (i = 0; i < r->n_cigar / 2; i++) {
@@ -49,14 +49,14 @@ static void cigar_reverse(aln_result_t *r)
 	}
 }
 
-static inline int subst(const aln_scoring_t *sc, uint8_t x, uint8_t y)
+static inline int subst(const al_scoring_t *sc, uint8_t x, uint8_t y)
 {
 	if (x > 3 || y > 3) return -sc->n;
 	return x == y ? sc->a : -sc->b;
 }
 
-int aln_banded(const uint8_t *q, int qlen, const uint8_t *t, int tlen, int dlo, int dhi,
-	       const aln_scoring_t *sc, aln_buf_t *buf, aln_result_t *res)
+int al_extend_banded(const uint8_t *q, int qlen, const uint8_t *t, int tlen, int dlo, int dhi,
+	       const al_scoring_t *sc, al_dp_buf_t *buf, al_alignment_t *res)
 {
 	const int oe = sc->o + sc->e, e = sc->e;
 	int w = dhi - dlo + 1, i, j;
@@ -162,8 +162,8 @@ int aln_banded(const uint8_t *q, int qlen, const uint8_t *t, int tlen, int dlo, 
 	return res->score;
 }
 
-int aln_ungapped(const uint8_t *q, int qlen, const uint8_t *t, const aln_scoring_t *sc,
-		 aln_result_t *res, int *mismatches)
+int al_extend_ungapped(const uint8_t *q, int qlen, const uint8_t *t, const al_scoring_t *sc,
+		 al_alignment_t *res, int *mismatches)
 {
 	int i, s = 0, best = -1, ba = 0, bb = -1;
 	int run_best = 0, run_at = 0; /* best value of (-prefix - startpen) so far */

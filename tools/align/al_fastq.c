@@ -1,6 +1,6 @@
-#include "fastq.h"
+#include "al_fastq.h"
 #include "alloc.h"
-#include "nt.h"
+#include "al_nt.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 /* Open file f->paths[i] as the current one. */
-static int open_file(fastq_reader_t *f, size_t i, gsa_err_t *err)
+static int open_file(al_fastq_reader_t *f, size_t i, gsa_err_t *err)
 {
 	const char *path = f->paths[i];
 	errno = 0;
@@ -23,7 +23,7 @@ static int open_file(fastq_reader_t *f, size_t i, gsa_err_t *err)
 	return 0;
 }
 
-int fastq_open(fastq_reader_t *f, const char *path, gsa_err_t *err)
+int al_fastq_open(al_fastq_reader_t *f, const char *path, gsa_err_t *err)
 {
 	memset(f, 0, sizeof *f);
 	size_t cap = 2;
@@ -34,7 +34,7 @@ int fastq_open(fastq_reader_t *f, const char *path, gsa_err_t *err)
 			f->paths = gsa_xgrow(f->paths, &cap, f->n_paths + 1, sizeof *f->paths);
 			f->paths[f->n_paths++] = gsa_xstrndup(p, n);
 			if (n == 0) {
-				fastq_close(f);
+				al_fastq_close(f);
 				return gsa_err_set(err, GSA_EUSAGE, "%s: empty file name in the list", path);
 			}
 			if (!p[n]) break;
@@ -44,13 +44,13 @@ int fastq_open(fastq_reader_t *f, const char *path, gsa_err_t *err)
 		f->paths[f->n_paths++] = gsa_xstrdup(path);
 	}
 	if (open_file(f, 0, err) < 0) {
-		fastq_close(f);
+		al_fastq_close(f);
 		return -1;
 	}
 	return 0;
 }
 
-void fastq_close(fastq_reader_t *f)
+void al_fastq_close(al_fastq_reader_t *f)
 {
 	if (f->gz) gzclose(f->gz);
 	free(f->path);
@@ -60,7 +60,7 @@ void fastq_close(fastq_reader_t *f)
 	memset(f, 0, sizeof *f);
 }
 
-void read_rec_free(read_rec_t *r)
+void al_read_free(al_read_t *r)
 {
 	free(r->name);
 	free(r->seq);
@@ -71,7 +71,7 @@ void read_rec_free(read_rec_t *r)
 }
 
 /* Next line without its newline; returns length, or -1 at end of file. */
-static long get_line(fastq_reader_t *f)
+static long get_line(al_fastq_reader_t *f)
 {
 	size_t len = 0;
 	for (;;) {
@@ -89,7 +89,7 @@ static long get_line(fastq_reader_t *f)
 	return (long)len;
 }
 
-static int stream_error(fastq_reader_t *f, gsa_err_t *err)
+static int stream_error(al_fastq_reader_t *f, gsa_err_t *err)
 {
 	int e;
 	const char *msg = gzerror(f->gz, &e);
@@ -109,7 +109,7 @@ static void store(char **dst, size_t *cap, const char *src, size_t n)
 	(*dst)[n] = 0;
 }
 
-static int parse_record(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err)
+static int parse_record(al_fastq_reader_t *f, al_read_t *r, gsa_err_t *err)
 {
 	long n;
 	size_t nl, i;
@@ -148,12 +148,12 @@ static int parse_record(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err)
 				   f->path, rec, r->name, r->len, n);
 	memcpy(r->qual, f->line, (size_t)n + 1);
 	for (i = 0; i < (size_t)r->len; i++) {
-		uint8_t c = nt_code(r->seq[i]);
+		uint8_t c = al_nt_code(r->seq[i]);
 		if (r->qual[i] < 33 || r->qual[i] > 126)
 			return gsa_err_set(err, GSA_EDATA, "%s: record %llu (%s): quality character out of range",
 					   f->path, rec, r->name);
 		r->code[0][i] = c;
-		r->code[1][r->len - 1 - i] = nt_comp(c);
+		r->code[1][r->len - 1 - i] = al_nt_comp(c);
 	}
 	f->n_rec++;
 	return 1;
@@ -162,7 +162,7 @@ truncated:
 	return gsa_err_set(err, GSA_EDATA, "%s: record %llu (%s) is truncated", f->path, rec, r->name);
 }
 
-int fastq_read(fastq_reader_t *f, read_rec_t *r, gsa_err_t *err)
+int al_fastq_read(al_fastq_reader_t *f, al_read_t *r, gsa_err_t *err)
 {
 	for (;;) {
 		int rc = parse_record(f, r, err);

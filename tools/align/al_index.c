@@ -1,8 +1,8 @@
-#include "index.h"
+#include "al_index.h"
 #include "alloc.h"
 #include "io.h"
 #include "strbuf.h"
-#include "sketch.h"
+#include "al_sketch.h"
 
 #include <errno.h>
 #include <htslib/faidx.h>
@@ -17,16 +17,16 @@
 
 static const char MAGIC[8] = { 'G', 'S', 'A', 'A', 'L', 'I', 'X', '1' };
 
-typedef struct mm_entry {
+typedef struct al_mm_entry {
 	uint64_t hash;
 	uint64_t pos; /* global << 1 | strand */
-} mm_entry_t;
+} al_mm_entry_t;
 
 /* LSD radix sort on the hash, 16 bits per pass (stable, so positions stay
  * in increasing order within a key). */
-static void sort_entries(mm_entry_t *a, size_t n)
+static void sort_entries(al_mm_entry_t *a, size_t n)
 {
-	mm_entry_t *tmp = gsa_xmalloc((n ? n : 1) * sizeof *tmp);
+	al_mm_entry_t *tmp = gsa_xmalloc((n ? n : 1) * sizeof *tmp);
 	size_t *cnt = gsa_xmalloc(65536 * sizeof *cnt);
 	int pass;
 	for (pass = 0; pass < 4; pass++) {
@@ -36,7 +36,7 @@ static void sort_entries(mm_entry_t *a, size_t n)
 		for (i = 0; i < n; i++) cnt[(a[i].hash >> sh) & 0xffff]++;
 		for (i = 0; i < 65536; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
 		for (i = 0; i < n; i++) tmp[cnt[(a[i].hash >> sh) & 0xffff]++] = a[i];
-		mm_entry_t *t = a; a = tmp; tmp = t;
+		al_mm_entry_t *t = a; a = tmp; tmp = t;
 	}
 	/* four passes: the sorted data is back in the caller's array */
 	free(tmp);
@@ -58,16 +58,16 @@ static int write_section(gsa_atomic_file_t *f, const void *p, uint64_t n, uint64
 	return 0;
 }
 
-int index_build(refseq_t *r, int k, int w, const char *out_path,
-		index_build_stats_t *st, gsa_err_t *err)
+int al_index_build(al_refseq_t *r, int k, int w, const char *out_path,
+		al_index_build_stats_t *st, gsa_err_t *err)
 {
 	struct timespec t0, t1;
-	sketch_hit_t *mins = NULL;
+	al_minimizer_t *mins = NULL;
 	size_t n_mins = 0, cap_mins = 0, n = 0, i;
-	mm_entry_t *ent = NULL;
+	al_mm_entry_t *ent = NULL;
 	size_t cap_ent = 0;
-	idx_header_t h;
-	idx_contig_t *ct;
+	al_index_header_t h;
+	al_contig_t *ct;
 	uint64_t names_len = 0, n_nruns = 0, *nruns = NULL, pac_len, n_keys = 0, at;
 	size_t cap_nruns = 0;
 	uint8_t *pac;
@@ -81,7 +81,7 @@ int index_build(refseq_t *r, int k, int w, const char *out_path,
 	/* minimizers of every contig, in global coordinates */
 	for (c = 0; c < r->n_contigs; c++) {
 		n_mins = 0;
-		sketch_minimizers(r->seq + r->offset[c], r->len[c], k, w, &mins, &n_mins, &cap_mins);
+		al_sketch_minimizers(r->seq + r->offset[c], r->len[c], k, w, &mins, &n_mins, &cap_mins);
 		ent = gsa_xgrow(ent, &cap_ent, n + n_mins, sizeof *ent);
 		for (i = 0; i < n_mins; i++) {
 			ent[n].hash = mins[i].hash;
@@ -217,10 +217,10 @@ int index_build(refseq_t *r, int k, int w, const char *out_path,
 	return rc;
 }
 
-int index_load(align_index_t *ix, const char *idx_path, const char *fasta_path, gsa_err_t *err)
+int al_index_load(al_index_t *ix, const char *idx_path, const char *fasta_path, gsa_err_t *err)
 {
 	struct stat sti, stf;
-	const idx_header_t *h;
+	const al_index_header_t *h;
 	int fd;
 	void *m;
 	memset(ix, 0, sizeof *ix);
@@ -230,7 +230,7 @@ int index_load(align_index_t *ix, const char *idx_path, const char *fasta_path, 
 			return gsa_err_set(err, GSA_EDATA, "%s: index not found (run 'align index' on the reference first)", idx_path);
 		return gsa_err_errno(err, errno, "%s", idx_path);
 	}
-	if (fstat(fd, &sti) < 0 || sti.st_size < (off_t)sizeof(idx_header_t)) {
+	if (fstat(fd, &sti) < 0 || sti.st_size < (off_t)sizeof(al_index_header_t)) {
 		close(fd);
 		return gsa_err_set(err, GSA_EDATA, "%s: not an align index (too short)", idx_path);
 	}
@@ -241,16 +241,16 @@ int index_load(align_index_t *ix, const char *idx_path, const char *fasta_path, 
 	ix->map = m;
 	ix->map_len = (size_t)sti.st_size;
 	if (memcmp(h->magic, MAGIC, 8) != 0) {
-		index_close(ix);
+		al_index_close(ix);
 		return gsa_err_set(err, GSA_EDATA, "%s: not an align index (bad magic)", idx_path);
 	}
 	if (h->version != ALIGN_INDEX_VERSION) {
-		index_close(ix);
+		al_index_close(ix);
 		return gsa_err_set(err, GSA_EDATA, "%s: index version %u, this build reads %d: rebuild it with 'align index'",
 				   idx_path, h->version, ALIGN_INDEX_VERSION);
 	}
 	if (h->file_size != (uint64_t)sti.st_size || h->off_pos + h->n_pos * 8 > h->file_size) {
-		index_close(ix);
+		al_index_close(ix);
 		return gsa_err_set(err, GSA_EDATA, "%s: truncated or corrupt index (size %lld, header says %llu)",
 				   idx_path, (long long)sti.st_size, (unsigned long long)h->file_size);
 	}
@@ -259,17 +259,17 @@ int index_load(align_index_t *ix, const char *idx_path, const char *fasta_path, 
 		if (!stale && (stf.st_mtim.tv_sec > sti.st_mtim.tv_sec ||
 			       (stf.st_mtim.tv_sec == sti.st_mtim.tv_sec && stf.st_mtim.tv_nsec > sti.st_mtim.tv_nsec))) {
 			uint64_t hh, sz;
-			if (refseq_hash_file(fasta_path, &hh, &sz, err) < 0) { index_close(ix); return -1; }
+			if (al_refseq_hash_file(fasta_path, &hh, &sz, err) < 0) { al_index_close(ix); return -1; }
 			stale = hh != h->fasta_hash || sz != h->fasta_size;
 		}
 		if (stale) {
-			index_close(ix);
+			al_index_close(ix);
 			return gsa_err_set(err, GSA_EDATA, "%s: stale index: %s changed since it was built (rerun 'align index')",
 					   idx_path, fasta_path);
 		}
 	}
 	ix->h = h;
-	ix->contigs = (const idx_contig_t *)((const char *)m + h->off_contigs);
+	ix->contigs = (const al_contig_t *)((const char *)m + h->off_contigs);
 	ix->names = (const char *)m + h->off_names;
 	ix->nruns = (const uint64_t *)((const char *)m + h->off_nruns);
 	ix->pac = (const uint8_t *)m + h->off_pac;
@@ -282,13 +282,13 @@ int index_load(align_index_t *ix, const char *idx_path, const char *fasta_path, 
 	return 0;
 }
 
-void index_close(align_index_t *ix)
+void al_index_close(al_index_t *ix)
 {
 	if (ix->map) munmap(ix->map, ix->map_len);
 	memset(ix, 0, sizeof *ix);
 }
 
-int index_contig_of(const align_index_t *ix, uint64_t g)
+int al_index_contig_of(const al_index_t *ix, uint64_t g)
 {
 	int lo = 0, hi = (int)ix->h->n_contigs - 1;
 	while (lo < hi) {
@@ -299,7 +299,7 @@ int index_contig_of(const align_index_t *ix, uint64_t g)
 	return lo;
 }
 
-void index_get_seq(const align_index_t *ix, uint64_t start, uint64_t end, uint8_t *out)
+void al_index_get_seq(const al_index_t *ix, uint64_t start, uint64_t end, uint8_t *out)
 {
 	uint64_t i;
 	size_t lo = 0, hi = ix->h->n_nruns;
@@ -317,7 +317,7 @@ void index_get_seq(const align_index_t *ix, uint64_t start, uint64_t end, uint8_
 	}
 }
 
-int index_write_fai(const char *fasta_path, gsa_err_t *err)
+int al_index_write_fai(const char *fasta_path, gsa_err_t *err)
 {
 	size_t n = strlen(fasta_path);
 	if (n > 3 && strcmp(fasta_path + n - 3, ".gz") == 0)

@@ -1,22 +1,22 @@
-#include "map.h"
+#include "al_map.h"
 #include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct anchor {
+typedef struct al_anchor {
 	int64_t diag;  /* global reference position - read position */
 	int32_t rpos;
 	int32_t strand;
-} anchor_t;
+} al_anchor_t;
 
-typedef struct cluster {
+typedef struct al_cluster {
 	int64_t dmin, dmax, dmode;
 	int32_t n, strand;
 	int32_t nmode;
-} cluster_t;
+} al_cluster_t;
 
-void map_opts_default(map_opts_t *o)
+void al_map_opts_default(al_map_opts_t *o)
 {
 	o->max_occ = 500;
 	o->low_occ = 64;
@@ -34,7 +34,7 @@ void map_opts_default(map_opts_t *o)
 	o->sc.clip = 5;
 }
 
-void map_buf_free(map_buf_t *b)
+void al_map_buf_free(al_map_buf_t *b)
 {
 	free(b->mins);
 	free(b->anchors);
@@ -42,12 +42,12 @@ void map_buf_free(map_buf_t *b)
 	free(b->win);
 	free(b->rpos);
 	free(b->tmp);
-	aln_buf_free(&b->aln);
-	aln_result_free(&b->res);
+	al_dp_buf_free(&b->aln);
+	al_alignment_free(&b->res);
 	memset(b, 0, sizeof *b);
 }
 
-void read_hits_clear(read_hits_t *rh)
+void al_read_placements_clear(al_read_placements_t *rh)
 {
 	int i;
 	for (i = 0; i < rh->n; i++) free(rh->h[i].cigar);
@@ -55,16 +55,16 @@ void read_hits_clear(read_hits_t *rh)
 	rh->n_rep = rh->n_mins = rh->truncated = 0;
 }
 
-void read_hits_free(read_hits_t *rh)
+void al_read_placements_free(al_read_placements_t *rh)
 {
-	read_hits_clear(rh);
+	al_read_placements_clear(rh);
 	free(rh->h);
 	memset(rh, 0, sizeof *rh);
 }
 
 static int cmp_anchor(const void *pa, const void *pb)
 {
-	const anchor_t *a = pa, *b = pb;
+	const al_anchor_t *a = pa, *b = pb;
 	if (a->strand != b->strand) return a->strand - b->strand;
 	if (a->diag != b->diag) return a->diag < b->diag ? -1 : 1;
 	return a->rpos - b->rpos;
@@ -72,7 +72,7 @@ static int cmp_anchor(const void *pa, const void *pb)
 
 static int cmp_cluster(const void *pa, const void *pb)
 {
-	const cluster_t *a = pa, *b = pb;
+	const al_cluster_t *a = pa, *b = pb;
 	if (a->n != b->n) return b->n - a->n;
 	if (a->strand != b->strand) return a->strand - b->strand;
 	return a->dmin < b->dmin ? -1 : a->dmin > b->dmin;
@@ -80,14 +80,14 @@ static int cmp_cluster(const void *pa, const void *pb)
 
 static int cmp_hit(const void *pa, const void *pb)
 {
-	const hit_t *a = pa, *b = pb;
+	const al_placement_t *a = pa, *b = pb;
 	if (a->score != b->score) return b->score - a->score;
 	if (a->tid != b->tid) return a->tid - b->tid;
 	if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
 	return a->rev - b->rev;
 }
 
-static hit_t *hits_push(read_hits_t *rh)
+static al_placement_t *hits_push(al_read_placements_t *rh)
 {
 	if (rh->n == rh->m) {
 		size_t c = (size_t)rh->m;
@@ -99,7 +99,7 @@ static hit_t *hits_push(read_hits_t *rh)
 }
 
 /* Copy the alignment in b->res (window starting at global wstart) into h. */
-static void hit_from_result(const align_index_t *ix, int tid, int64_t wstart, int rev, const aln_result_t *r, hit_t *h)
+static void hit_from_result(const al_index_t *ix, int tid, int64_t wstart, int rev, const al_alignment_t *r, al_placement_t *h)
 {
 	int64_t cs = (int64_t)ix->contigs[tid].offset;
 	h->tid = tid;
@@ -114,7 +114,7 @@ static void hit_from_result(const align_index_t *ix, int tid, int64_t wstart, in
 	memcpy(h->cigar, r->cigar, (size_t)r->n_cigar * sizeof *h->cigar);
 }
 
-static uint8_t *win_get(map_buf_t *b, size_t n)
+static uint8_t *win_get(al_map_buf_t *b, size_t n)
 {
 	if (b->m_win < n) {
 		b->m_win = n;
@@ -123,8 +123,8 @@ static uint8_t *win_get(map_buf_t *b, size_t n)
 	return b->win;
 }
 
-int map_align_window(const align_index_t *ix, const map_opts_t *o, const uint8_t *q, int len, int rev,
-		     int tid, int64_t wstart, int64_t wend, map_buf_t *b, hit_t *out)
+int al_map_align_window(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *q, int len, int rev,
+		     int tid, int64_t wstart, int64_t wend, al_map_buf_t *b, al_placement_t *out)
 {
 	int64_t cs = (int64_t)ix->contigs[tid].offset, ce = cs + (int64_t)ix->contigs[tid].len;
 	uint8_t *t;
@@ -136,8 +136,8 @@ int map_align_window(const align_index_t *ix, const map_opts_t *o, const uint8_t
 	if (wend - wstart < 20) return 0;
 	tlen = (int)(wend - wstart);
 	t = win_get(b, (size_t)tlen);
-	index_get_seq(ix, (uint64_t)wstart, (uint64_t)wend, t);
-	if (aln_banded(q, len, t, tlen, -len, tlen, &o->sc, &b->aln, &b->res) < o->min_score) return 0;
+	al_index_get_seq(ix, (uint64_t)wstart, (uint64_t)wend, t);
+	if (al_extend_banded(q, len, t, tlen, -len, tlen, &o->sc, &b->aln, &b->res) < o->min_score) return 0;
 	hit_from_result(ix, tid, wstart, rev, &b->res, out);
 	return 1;
 }
@@ -145,8 +145,8 @@ int map_align_window(const align_index_t *ix, const map_opts_t *o, const uint8_t
 /* Align one cluster; appends a hit when it scores.  With `quick`, a
  * single-diagonal cluster takes its gap-free alignment whatever it scores
  * (used for weaker clusters, which matter only as second-best scores). */
-static void align_cluster(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, const uint8_t *rev,
-			  int len, const cluster_t *c, int quick, map_buf_t *b, read_hits_t *rh)
+static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fwd, const uint8_t *rev,
+			  int len, const al_cluster_t *c, int quick, al_map_buf_t *b, al_read_placements_t *rh)
 {
 	const uint8_t *q = c->strand ? rev : fwd;
 	int64_t mid = c->dmode + len / 2;
@@ -155,14 +155,14 @@ static void align_cluster(const align_index_t *ix, const map_opts_t *o, const ui
 	uint8_t *t;
 	if (mid < 0) mid = 0;
 	if ((uint64_t)mid >= ix->h->total) mid = (int64_t)ix->h->total - 1;
-	tid = index_contig_of(ix, (uint64_t)mid);
+	tid = al_index_contig_of(ix, (uint64_t)mid);
 	cs = (int64_t)ix->contigs[tid].offset;
 	ce = cs + (int64_t)ix->contigs[tid].len;
 	/* gap-free first, on the cluster's main diagonal */
 	if (c->dmode >= cs && c->dmode + len <= ce) {
 		t = win_get(b, (size_t)len);
-		index_get_seq(ix, (uint64_t)c->dmode, (uint64_t)(c->dmode + len), t);
-		int s = aln_ungapped(q, len, t, &o->sc, &b->res, &mm);
+		al_index_get_seq(ix, (uint64_t)c->dmode, (uint64_t)(c->dmode + len), t);
+		int s = al_extend_ungapped(q, len, t, &o->sc, &b->res, &mm);
 		/* a weak cluster spread over several diagonals, or clipped gap-free,
 		 * whose score comes close to the best so far may hide an indel:
 		 * align it properly */
@@ -171,7 +171,7 @@ static void align_cluster(const align_index_t *ix, const map_opts_t *o, const ui
 			quick = 0;
 		if (quick) {
 			if (s >= o->min_score) {
-				hit_t *h = hits_push(rh);
+				al_placement_t *h = hits_push(rh);
 				hit_from_result(ix, tid, c->dmode, c->strand, &b->res, h);
 				h->n_seeds = c->n;
 			}
@@ -179,7 +179,7 @@ static void align_cluster(const align_index_t *ix, const map_opts_t *o, const ui
 		}
 		if (s >= o->min_score && mm <= o->max_mm_fast
 		    && b->res.qb == 0 && b->res.qe == len && (c->dmin == c->dmax || mm == 0)) {
-			hit_t *h = hits_push(rh);
+			al_placement_t *h = hits_push(rh);
 			hit_from_result(ix, tid, c->dmode, c->strand, &b->res, h);
 			h->n_seeds = c->n;
 			return;
@@ -191,27 +191,27 @@ static void align_cluster(const align_index_t *ix, const map_opts_t *o, const ui
 	if (we > ce) we = ce;
 	if (we - ws < 20) return;
 	t = win_get(b, (size_t)(we - ws));
-	index_get_seq(ix, (uint64_t)ws, (uint64_t)we, t);
+	al_index_get_seq(ix, (uint64_t)ws, (uint64_t)we, t);
 
 	{
 		int dlo = (int)(c->dmin - ws) - o->band, dhi = (int)(c->dmax - ws) + o->band;
-		if (aln_banded(q, len, t, (int)(we - ws), dlo, dhi, &o->sc, &b->aln, &b->res) >= o->min_score) {
-			hit_t *h = hits_push(rh);
+		if (al_extend_banded(q, len, t, (int)(we - ws), dlo, dhi, &o->sc, &b->aln, &b->res) >= o->min_score) {
+			al_placement_t *h = hits_push(rh);
 			hit_from_result(ix, tid, ws, c->strand, &b->res, h);
 			h->n_seeds = c->n;
 		}
 	}
 }
 
-void map_hits_dedup(read_hits_t *rh)
+void al_map_placements_dedup(al_read_placements_t *rh)
 {
 	int i, j, n = 0;
 	if (rh->n > 1) qsort(rh->h, (size_t)rh->n, sizeof *rh->h, cmp_hit);
 	for (i = 0; i < rh->n; i++) {
-		hit_t *h = &rh->h[i];
+		al_placement_t *h = &rh->h[i];
 		int dup = 0;
 		for (j = 0; j < n && !dup; j++) {
-			const hit_t *g = &rh->h[j];
+			const al_placement_t *g = &rh->h[j];
 			/* the same alignment found twice; shifted copies (tandem
 			 * repeats) stay, they are real alternatives */
 			if (g->tid == h->tid && g->rev == h->rev &&
@@ -226,14 +226,14 @@ void map_hits_dedup(read_hits_t *rh)
 /* Anchors of the minimizers with at most max_occ hits; with `truncate`,
  * more repetitive ones contribute their first max_occ hits instead of none
  * (positions are in genome order, so the same copies line up). */
-static void collect_anchors(const align_index_t *ix, const sketch_hit_t *mins, size_t n_mins, int len, int k,
-			    uint32_t max_occ, int truncate, map_buf_t *b, size_t *n_anchors, int *n_rep, int *n_used)
+static void collect_anchors(const al_index_t *ix, const al_minimizer_t *mins, size_t n_mins, int len, int k,
+			    uint32_t max_occ, int truncate, al_map_buf_t *b, size_t *n_anchors, int *n_rep, int *n_used)
 {
 	size_t i, na = 0, cap = b->m_anchors;
-	anchor_t *a = b->anchors;
+	al_anchor_t *a = b->anchors;
 	for (i = 0; i < n_mins; i++) {
 		const uint64_t *p;
-		uint32_t cnt = index_lookup(ix, mins[i].hash, &p), j;
+		uint32_t cnt = al_index_lookup(ix, mins[i].hash, &p), j;
 		if (cnt == 0) continue;
 		if (cnt > max_occ) {
 			(*n_rep)++;
@@ -259,12 +259,12 @@ static void collect_anchors(const align_index_t *ix, const sketch_hit_t *mins, s
 
 /* Sort anchors by strand, then diagonal: LSD radix on a 64-bit key for
  * large sets, insertion sort for small ones.  b->tmp is reused scratch. */
-static void sort_anchors(anchor_t *a, size_t n, map_buf_t *b)
+static void sort_anchors(al_anchor_t *a, size_t n, al_map_buf_t *b)
 {
 	size_t i;
 	if (n < 32) {
 		for (i = 1; i < n; i++) {
-			anchor_t x = a[i];
+			al_anchor_t x = a[i];
 			size_t j = i;
 			while (j > 0 && cmp_anchor(&a[j - 1], &x) > 0) { a[j] = a[j - 1]; j--; }
 			a[j] = x;
@@ -273,10 +273,10 @@ static void sort_anchors(anchor_t *a, size_t n, map_buf_t *b)
 	}
 	if (b->m_tmp < n) {
 		b->m_tmp = n;
-		b->tmp = gsa_xreallocarray(b->tmp, n, sizeof(anchor_t));
+		b->tmp = gsa_xreallocarray(b->tmp, n, sizeof(al_anchor_t));
 	}
 	{
-		anchor_t *src = a, *dst = b->tmp;
+		al_anchor_t *src = a, *dst = b->tmp;
 		int64_t mn = a[0].diag;
 		uint64_t mx = 0;
 		int sh;
@@ -301,7 +301,7 @@ static void sort_anchors(anchor_t *a, size_t n, map_buf_t *b)
 				uint64_t key = ((uint64_t)src[i].strand << bits) | (uint64_t)(src[i].diag - mn);
 				dst[cnt[(key >> sh) & 255]++] = src[i];
 			}
-			anchor_t *t = src; src = dst; dst = t;
+			al_anchor_t *t = src; src = dst; dst = t;
 		}
 		if (src != a) memcpy(a, src, n * sizeof *a);
 	}
@@ -315,7 +315,7 @@ static int cmp_i32(const void *pa, const void *pb)
 
 /* Read bases covered by the k-mers of n anchors: a cluster's strength that
  * a tandem repeat (many anchors per read position) cannot inflate. */
-static int32_t read_coverage(const anchor_t *a, size_t n, int k, map_buf_t *b)
+static int32_t read_coverage(const al_anchor_t *a, size_t n, int k, al_map_buf_t *b)
 {
 	int32_t *p, cov = 0, end = -1;
 	size_t i;
@@ -335,16 +335,16 @@ static int32_t read_coverage(const anchor_t *a, size_t n, int k, map_buf_t *b)
 	return cov;
 }
 
-void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, const uint8_t *rev,
-	      int len, map_buf_t *b, read_hits_t *rh)
+void al_map_read(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fwd, const uint8_t *rev,
+	      int len, al_map_buf_t *b, al_read_placements_t *rh)
 {
 	size_t na = 0, nc = 0, i, cap;
-	anchor_t *a;
-	cluster_t *c;
+	al_anchor_t *a;
+	al_cluster_t *c;
 	int n_rep = 0, n_used = 0, best_n, aligned;
-	read_hits_clear(rh);
+	al_read_placements_clear(rh);
 	b->n_mins = 0;
-	sketch_minimizers(fwd, (size_t)len, ix->k, ix->w, &b->mins, &b->n_mins, &b->m_mins);
+	al_sketch_minimizers(fwd, (size_t)len, ix->k, ix->w, &b->mins, &b->n_mins, &b->m_mins);
 	rh->n_mins = (int)b->n_mins;
 	{
 		/* seeds hitting few places are enough when there are many of them;
@@ -352,7 +352,7 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 		size_t j, low = 0, hit = 0;
 		const uint64_t *p;
 		for (j = 0; j < b->n_mins; j++) {
-			uint32_t cnt = index_lookup(ix, b->mins[j].hash, &p);
+			uint32_t cnt = al_index_lookup(ix, b->mins[j].hash, &p);
 			if (cnt > 0) hit++;
 			if (cnt > 0 && cnt <= (uint32_t)o->low_occ) low++;
 		}
@@ -413,7 +413,7 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 		int quick = extra || (i > 0 && (c[i].n * 3 < best_n * 2 || c[i].dmin == c[i].dmax));
 		/* very wide clusters (tandem repeats) are aligned in one window */
 		if (c[i].dmax - c[i].dmin > 4 * len) {
-			cluster_t cc = c[i];
+			al_cluster_t cc = c[i];
 			cc.dmin = cc.dmode - len;
 			cc.dmax = cc.dmode + len;
 			align_cluster(ix, o, fwd, rev, len, &cc, quick, b, rh);
@@ -422,5 +422,5 @@ void map_read(const align_index_t *ix, const map_opts_t *o, const uint8_t *fwd, 
 		}
 		aligned++;
 	}
-	map_hits_dedup(rh);
+	al_map_placements_dedup(rh);
 }

@@ -1,7 +1,7 @@
-#include "sketch.h"
+#include "al_sketch.h"
 #include "alloc.h"
 
-uint64_t sketch_hash(uint64_t x)
+uint64_t al_sketch_hash(uint64_t x)
 {
 	/* xor-shifts and odd multipliers are each invertible mod 2^64 */
 	x ^= x >> 31;
@@ -14,13 +14,13 @@ uint64_t sketch_hash(uint64_t x)
 
 #define SKETCH_WMAX 64
 
-size_t sketch_minimizers(const uint8_t *seq, size_t len, int k, int w,
-			 sketch_hit_t **out, size_t *n, size_t *cap)
+size_t al_sketch_minimizers(const uint8_t *seq, size_t len, int k, int w,
+			 al_minimizer_t **out, size_t *n, size_t *cap)
 {
 	const uint64_t mask = (k >= 32) ? ~0ULL : ((1ULL << (2 * k)) - 1);
 	const int shift = 2 * (k - 1);
 	uint64_t fwd = 0, rev = 0;
-	sketch_hit_t win[SKETCH_WMAX];
+	al_minimizer_t win[SKETCH_WMAX];
 	size_t start = *n, i;
 	int valid = 0;      /* consecutive non-N bases */
 	int filled = 0;     /* k-mers in the current window run */
@@ -39,10 +39,10 @@ size_t sketch_minimizers(const uint8_t *seq, size_t len, int k, int w,
 		fwd = ((fwd << 2) | c) & mask;
 		rev = (rev >> 2) | ((uint64_t)(3 - c) << shift);
 		if (++valid < k) continue;
-		sketch_hit_t h;
+		al_minimizer_t h;
 		h.pos = (uint32_t)(i + 1 - (size_t)k);
-		if (fwd < rev) { h.hash = sketch_hash(fwd); h.strand = 0; }
-		else { h.hash = sketch_hash(rev); h.strand = 1; }
+		if (fwd < rev) { h.hash = al_sketch_hash(fwd); h.strand = 0; }
+		else { h.hash = al_sketch_hash(rev); h.strand = 1; }
 		int slot = head;
 		int leaving = (filled == w && min_at == slot);
 		win[slot] = h;

@@ -1,4 +1,4 @@
-#include "pair.h"
+#include "al_pair.h"
 #include "alloc.h"
 
 #include <limits.h>
@@ -18,9 +18,9 @@
 #define UNPAIRED_PEN 17 /* bwa-mem's pen_unpaired */
 #define MIN_STATS_PAIRS 25
 
-int64_t pair_insert(const hit_t *a, const hit_t *b)
+int64_t al_pair_insert(const al_placement_t *a, const al_placement_t *b)
 {
-	const hit_t *f, *r;
+	const al_placement_t *f, *r;
 	if (a->tid != b->tid || a->rev == b->rev) return -1;
 	f = a->rev ? b : a;
 	r = a->rev ? a : b;
@@ -47,7 +47,7 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int is_confident(const read_hits_t *h)
+static int is_confident(const al_read_placements_t *h)
 {
 	if (h->n == 0) return 0;
 	if (h->n > 1 && h->h[1].score + 20 > h->h[0].score) return 0;
@@ -62,7 +62,7 @@ static int clamp_to_int(double x, int lo, int hi)
 	return (int)x;
 }
 
-static void insert_stats_defaults(insert_stats_t *st)
+static void insert_stats_defaults(al_insert_model_t *st)
 {
 	st->n = 0;
 	st->mean = 400;
@@ -71,7 +71,7 @@ static void insert_stats_defaults(insert_stats_t *st)
 	st->hi = 1000;
 }
 
-void insert_stats_from_sizes(int64_t *v, int m, insert_stats_t *st)
+void al_insert_model_from_sizes(int64_t *v, int m, al_insert_model_t *st)
 {
 	double q1, q3, lo, hi, s = 0, ss = 0, mean, var;
 	int i, k = 0;
@@ -104,20 +104,20 @@ void insert_stats_from_sizes(int64_t *v, int m, insert_stats_t *st)
 	st->hi = clamp_to_int(st->mean + 5 * st->sd + 0.5, 1, INT_MAX);
 }
 
-void insert_stats_estimate(const read_hits_t *h1, const read_hits_t *h2, int n, insert_stats_t *st)
+void al_insert_model_estimate(const al_read_placements_t *h1, const al_read_placements_t *h2, int n, al_insert_model_t *st)
 {
 	int64_t *v = gsa_xmalloc(((size_t)n + 1) * sizeof *v);
 	int i, m = 0;
 	for (i = 0; i < n; i++) {
 		if (!is_confident(&h1[i]) || !is_confident(&h2[i])) continue;
-		int64_t ins = pair_insert(&h1[i].h[0], &h2[i].h[0]);
+		int64_t ins = al_pair_insert(&h1[i].h[0], &h2[i].h[0]);
 		if (ins > 0 && ins < 100000) v[m++] = ins;
 	}
-	insert_stats_from_sizes(v, m, st);
+	al_insert_model_from_sizes(v, m, st);
 	free(v);
 }
 
-int pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins)
+int al_pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins)
 {
 	double f, q;
 	if (best <= 0) return 0;
@@ -134,7 +134,7 @@ int pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins)
 }
 
 /* log-likelihood of an insert size, in score units (<= 0). */
-static int insert_penalty(const insert_stats_t *st, int64_t ins)
+static int insert_penalty(const al_insert_model_t *st, int64_t ins)
 {
 	double sd = st->sd >= 1 ? st->sd : 1; /* also NaN: never divide by 0 */
 	double z = fabs((double)ins - st->mean) / sd;
@@ -144,19 +144,19 @@ static int insert_penalty(const insert_stats_t *st, int64_t ins)
 	return (int)(v - 0.499);
 }
 
-static int proper(const insert_stats_t *st, const hit_t *a, const hit_t *b, int64_t *ins)
+static int proper(const al_insert_model_t *st, const al_placement_t *a, const al_placement_t *b, int64_t *ins)
 {
-	*ins = pair_insert(a, b);
+	*ins = al_pair_insert(a, b);
 	return *ins >= st->lo && *ins <= st->hi;
 }
 
 /* Rescue read `qb` (length lb) near hit a of its mate; appends to hb. */
-static void rescue(const align_index_t *ix, const map_opts_t *o, const insert_stats_t *st,
-		   const hit_t *a, const uint8_t *const qb[2], int lb, read_hits_t *hb, map_buf_t *b)
+static void rescue(const al_index_t *ix, const al_map_opts_t *o, const al_insert_model_t *st,
+		   const al_placement_t *a, const uint8_t *const qb[2], int lb, al_read_placements_t *hb, al_map_buf_t *b)
 {
 	int i, rev = !a->rev;
 	int64_t ws, we;
-	hit_t h;
+	al_placement_t h;
 	for (i = 0; i < hb->n; i++) {
 		int64_t ins;
 		if (proper(st, a, &hb->h[i], &ins)) return; /* already has a mate there */
@@ -171,7 +171,7 @@ static void rescue(const align_index_t *ix, const map_opts_t *o, const insert_st
 	}
 	if (we - ws < lb) return;
 	memset(&h, 0, sizeof h);
-	if (!map_align_window(ix, o, qb[rev], lb, rev, a->tid, ws, we, b, &h)) return;
+	if (!al_map_align_window(ix, o, qb[rev], lb, rev, a->tid, ws, we, b, &h)) return;
 	if (hb->n == hb->m) {
 		size_t c = (size_t)hb->m;
 		hb->h = gsa_xgrow(hb->h, &c, c + 1, sizeof *hb->h);
@@ -181,7 +181,7 @@ static void rescue(const align_index_t *ix, const map_opts_t *o, const insert_st
 }
 
 /* Read interval of a hit in the read's own orientation. */
-static void read_span(const hit_t *g, int len, int *b, int *e)
+static void read_span(const al_placement_t *g, int len, int *b, int *e)
 {
 	*b = g->rev ? len - g->qe : g->qb;
 	*e = g->rev ? len - g->qb : g->qe;
@@ -190,7 +190,7 @@ static void read_span(const hit_t *g, int len, int *b, int *e)
 /* Best score elsewhere for the part of the read hit i covers: hits that
  * overlap it on the read by at least half the shorter (chimeric parts of
  * the read do not count). */
-static int sub_score(const read_hits_t *h, int i, int len)
+static int sub_score(const al_read_placements_t *h, int i, int len)
 {
 	int j, ib, ie;
 	read_span(&h->h[i], len, &ib, &ie);
@@ -207,12 +207,12 @@ static int sub_score(const read_hits_t *h, int i, int len)
 
 /* A chimeric partner for the primary: a hit covering a distinct part of
  * the read.  Returns its index or -1. */
-static int find_supp(const read_hits_t *h, int prim, int len)
+static int find_supp(const al_read_placements_t *h, int prim, int len)
 {
 	int pb, pe, j;
 	read_span(&h->h[prim], len, &pb, &pe);
 	for (j = 0; j < h->n; j++) {
-		const hit_t *g = &h->h[j];
+		const al_placement_t *g = &h->h[j];
 		int gb, ge, ov;
 		if (j == prim || g->score < 30) continue;
 		read_span(g, len, &gb, &ge);
@@ -225,27 +225,27 @@ static int find_supp(const read_hits_t *h, int prim, int len)
 	return -1;
 }
 
-void pair_resolve_single(const read_hits_t *h, int len, end_result_t *e)
+void al_pair_resolve_single(const al_read_placements_t *h, int len, al_end_result_t *e)
 {
 	int s;
 	memset(e, 0, sizeof *e);
 	if (h->n == 0) return;
 	e->hit = &h->h[0];
 	e->xs = sub_score(h, 0, len);
-	e->mapq = h->truncated ? 0 : pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
+	e->mapq = h->truncated ? 0 : al_pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
 	s = find_supp(h, 0, len);
 	if (s >= 0) {
 		e->supp = &h->h[s];
-		e->supp_mapq = pair_mapq_se(h->h[s].score, 0, len, h->n_rep, h->n_mins);
+		e->supp_mapq = al_pair_mapq_se(h->h[s].score, 0, len, h->n_rep, h->n_mins);
 		if (e->supp_mapq > e->mapq) e->supp_mapq = e->mapq;
 	}
 }
 
-void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_stats_t *st,
-		  const uint8_t *const q[2][2], const int len[2], read_hits_t *h1, read_hits_t *h2,
-		  map_buf_t *b, end_result_t e[2])
+void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_insert_model_t *st,
+		  const uint8_t *const q[2][2], const int len[2], al_read_placements_t *h1, al_read_placements_t *h2,
+		  al_map_buf_t *b, al_end_result_t e[2])
 {
-	read_hits_t *h[2] = { h1, h2 };
+	al_read_placements_t *h[2] = { h1, h2 };
 	int r, i, j, bi = -1, bj = -1, best = -0x3fffffff, second = -0x3fffffff;
 	int n0[2];
 	memset(e, 0, 2 * sizeof *e);
@@ -258,8 +258,8 @@ void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_sta
 			rescue(ix, o, st, &h[r]->h[i], q[!r], len[!r], h[!r], b);
 		}
 	}
-	if (h1->n > n0[0]) map_hits_dedup(h1);
-	if (h2->n > n0[1]) map_hits_dedup(h2);
+	if (h1->n > n0[0]) al_map_placements_dedup(h1);
+	if (h2->n > n0[1]) al_map_placements_dedup(h2);
 	/* best pair */
 	for (i = 0; i < h1->n; i++) {
 		for (j = 0; j < h2->n; j++) {
@@ -279,9 +279,9 @@ void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_sta
 			if (qpe < 0) qpe = 0;
 			for (k = 0; k < 2; k++) {
 				int idx = k == 0 ? bi : bj, qse, xs;
-				const read_hits_t *hh = h[k];
+				const al_read_placements_t *hh = h[k];
 				xs = sub_score(hh, idx, len[k]);
-				if (idx == 0 && !hh->truncated) qse = pair_mapq_se(hh->h[0].score, xs, len[k], hh->n_rep, hh->n_mins);
+				if (idx == 0 && !hh->truncated) qse = al_pair_mapq_se(hh->h[0].score, xs, len[k], hh->n_rep, hh->n_mins);
 				else qse = 0;
 				e[k].hit = &hh->h[idx];
 				e[k].xs = xs;
@@ -293,13 +293,13 @@ void pair_resolve(const align_index_t *ix, const map_opts_t *o, const insert_sta
 				int s = find_supp(hh, idx, len[k]);
 				if (s >= 0) {
 					e[k].supp = &hh->h[s];
-					e[k].supp_mapq = pair_mapq_se(hh->h[s].score, 0, len[k], hh->n_rep, hh->n_mins);
+					e[k].supp_mapq = al_pair_mapq_se(hh->h[s].score, 0, len[k], hh->n_rep, hh->n_mins);
 					if (e[k].supp_mapq > e[k].mapq) e[k].supp_mapq = e[k].mapq;
 				}
 			}
 			return;
 		}
 	}
-	pair_resolve_single(h1, len[0], &e[0]);
-	pair_resolve_single(h2, len[1], &e[1]);
+	al_pair_resolve_single(h1, len[0], &e[0]);
+	al_pair_resolve_single(h2, len[1], &e[1]);
 }

@@ -1,8 +1,8 @@
-#include "pipeline.h"
+#include "al_pipeline.h"
 #include "alloc.h"
-#include "fastq.h"
+#include "al_fastq.h"
 #include "io.h"
-#include "samout.h"
+#include "al_samout.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -13,39 +13,39 @@
 
 #define CHUNK 16
 
-typedef struct batch {
+typedef struct al_batch {
 	int n;           /* templates */
 	int per;         /* reads per template: 1 or 2 */
 	int cap;
-	read_rec_t *r;   /* cap * 2 */
-	read_hits_t *h;  /* cap * 2 */
-	end_result_t *e; /* cap * 2 */
+	al_read_t *r;   /* cap * 2 */
+	al_read_placements_t *h;  /* cap * 2 */
+	al_end_result_t *e; /* cap * 2 */
 	bam1_t **recs;   /* cap * 4 */
 	int *n_recs;     /* cap */
-} batch_t;
+} al_batch_t;
 
-typedef struct worker {
-	map_buf_t mb;
-	samout_buf_t sb;
-} worker_t;
+typedef struct al_worker {
+	al_map_buf_t mb;
+	al_samout_buf_t sb;
+} al_worker_t;
 
-typedef struct job {
-	const align_index_t *ix;
-	const map_run_opts_t *o;
-	const insert_stats_t *ins;
-	batch_t *b;
-	worker_t *w;
+typedef struct al_map_job {
+	const al_index_t *ix;
+	const al_run_opts_t *o;
+	const al_insert_model_t *ins;
+	al_batch_t *b;
+	al_worker_t *w;
 	int phase;
 	atomic_int next;
 	atomic_int failed;
-} job_t;
+} al_map_job_t;
 
-typedef struct thread_arg {
-	job_t *job;
+typedef struct al_thread_arg {
+	al_map_job_t *job;
 	int id;
-} thread_arg_t;
+} al_thread_arg_t;
 
-static void batch_grow(batch_t *b, int cap)
+static void batch_grow(al_batch_t *b, int cap)
 {
 	int i;
 	if (cap <= b->cap) return;
@@ -63,12 +63,12 @@ static void batch_grow(batch_t *b, int cap)
 	b->cap = cap;
 }
 
-static void batch_free(batch_t *b)
+static void batch_free(al_batch_t *b)
 {
 	int i;
 	for (i = 0; i < b->cap * 2; i++) {
-		read_rec_free(&b->r[i]);
-		read_hits_free(&b->h[i]);
+		al_read_free(&b->r[i]);
+		al_read_placements_free(&b->h[i]);
 	}
 	for (i = 0; i < b->cap * 4; i++) bam_destroy1(b->recs[i]);
 	free(b->r);
@@ -79,39 +79,39 @@ static void batch_free(batch_t *b)
 	memset(b, 0, sizeof *b);
 }
 
-static void do_item(job_t *j, worker_t *w, int i)
+static void do_item(al_map_job_t *j, al_worker_t *w, int i)
 {
-	batch_t *b = j->b;
-	const map_opts_t *mo = &j->o->mo;
+	al_batch_t *b = j->b;
+	const al_map_opts_t *mo = &j->o->mo;
 	int k;
 	if (j->phase == 0) {
 		for (k = 0; k < b->per; k++) {
-			read_rec_t *r = &b->r[2 * i + k];
-			map_read(j->ix, mo, r->code[0], r->code[1], r->len, &w->mb, &b->h[2 * i + k]);
+			al_read_t *r = &b->r[2 * i + k];
+			al_map_read(j->ix, mo, r->code[0], r->code[1], r->len, &w->mb, &b->h[2 * i + k]);
 		}
 		return;
 	}
 	{
-		read_rec_t *r = &b->r[2 * i];
-		end_result_t *e = &b->e[2 * i];
+		al_read_t *r = &b->r[2 * i];
+		al_end_result_t *e = &b->e[2 * i];
 		b->n_recs[i] = 0;
 		if (b->per == 2) {
 			const uint8_t *const q[2][2] = { { r[0].code[0], r[0].code[1] }, { r[1].code[0], r[1].code[1] } };
 			const int len[2] = { r[0].len, r[1].len };
-			pair_resolve(j->ix, mo, j->ins, q, len, &b->h[2 * i], &b->h[2 * i + 1], &w->mb, e);
+			al_pair_resolve(j->ix, mo, j->ins, q, len, &b->h[2 * i], &b->h[2 * i + 1], &w->mb, e);
 		} else {
-			pair_resolve_single(&b->h[2 * i], r[0].len, &e[0]);
+			al_pair_resolve_single(&b->h[2 * i], r[0].len, &e[0]);
 		}
-		if (samout_template(j->ix, r, e, b->per, j->o->rg_id, &w->sb, &b->recs[4 * i], &b->n_recs[i]) < 0)
+		if (al_samout_template(j->ix, r, e, b->per, j->o->rg_id, &w->sb, &b->recs[4 * i], &b->n_recs[i]) < 0)
 			atomic_store(&j->failed, 1);
 	}
 }
 
 static void *thread_main(void *p)
 {
-	thread_arg_t *a = p;
-	job_t *j = a->job;
-	worker_t *w = &j->w[a->id];
+	al_thread_arg_t *a = p;
+	al_map_job_t *j = a->job;
+	al_worker_t *w = &j->w[a->id];
 	for (;;) {
 		int s = atomic_fetch_add(&j->next, CHUNK), e, i;
 		if (s >= j->b->n) break;
@@ -122,10 +122,10 @@ static void *thread_main(void *p)
 }
 
 /* Run one phase over the batch with every thread (the caller is thread 0). */
-static void run_phase(job_t *j, int phase, int threads)
+static void run_phase(al_map_job_t *j, int phase, int threads)
 {
 	pthread_t tid[64];
-	thread_arg_t args[64];
+	al_thread_arg_t args[64];
 	int t, started = 0;
 	j->phase = phase;
 	atomic_store(&j->next, 0);
@@ -143,13 +143,13 @@ static void run_phase(job_t *j, int phase, int threads)
 }
 
 /* Read up to o->batch templates.  Returns the count, or -1 with err set. */
-static int read_batch(const map_run_opts_t *o, fastq_reader_t *f1, fastq_reader_t *f2, batch_t *b, gsa_err_t *err)
+static int read_batch(const al_run_opts_t *o, al_fastq_reader_t *f1, al_fastq_reader_t *f2, al_batch_t *b, gsa_err_t *err)
 {
 	int n = 0, rc;
 	batch_grow(b, o->batch);
 	while (n < o->batch) {
-		read_rec_t *a = &b->r[2 * n], *c = &b->r[2 * n + 1];
-		rc = fastq_read(f1, a, err);
+		al_read_t *a = &b->r[2 * n], *c = &b->r[2 * n + 1];
+		rc = al_fastq_read(f1, a, err);
 		if (rc < 0) return -1;
 		if (b->per == 1) {
 			if (rc == 0) break;
@@ -158,13 +158,13 @@ static int read_batch(const map_run_opts_t *o, fastq_reader_t *f1, fastq_reader_
 		}
 		if (o->interleaved) {
 			if (rc == 0) break;
-			rc = fastq_read(f1, c, err);
+			rc = al_fastq_read(f1, c, err);
 			if (rc < 0) return -1;
 			if (rc == 0)
 				return gsa_err_set(err, GSA_EDATA, "%s: odd number of records in interleaved input (%s has no mate)",
 						   f1->path, a->name);
 		} else {
-			int rc2 = fastq_read(f2, c, err);
+			int rc2 = al_fastq_read(f2, c, err);
 			if (rc2 < 0) return -1;
 			if (rc == 0 && rc2 == 0) break;
 			if (rc == 0 || rc2 == 0)
@@ -182,48 +182,48 @@ static int read_batch(const map_run_opts_t *o, fastq_reader_t *f1, fastq_reader_
 }
 
 /* The reader thread: fills the next batch while the current one is mapped. */
-typedef struct reader_job {
-	const map_run_opts_t *o;
-	fastq_reader_t *f1, *f2;
-	batch_t *b;
+typedef struct al_reader_job {
+	const al_run_opts_t *o;
+	al_fastq_reader_t *f1, *f2;
+	al_batch_t *b;
 	int n;
 	gsa_err_t err;
-} reader_job_t;
+} al_reader_job_t;
 
 static void *reader_main(void *p)
 {
-	reader_job_t *r = p;
+	al_reader_job_t *r = p;
 	gsa_err_clear(&r->err);
 	r->n = read_batch(r->o, r->f1, r->f2, r->b, &r->err);
 	return NULL;
 }
 
-int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, const char *r2,
-	    const gsa_log_t *lg, map_run_stats_t *st, gsa_err_t *err)
+int al_run(const al_index_t *ix, const al_run_opts_t *o, const char *r1, const char *r2,
+	    const gsa_log_t *lg, al_run_stats_t *st, gsa_err_t *err)
 {
-	fastq_reader_t f1, f2;
+	al_fastq_reader_t f1, f2;
 	gsa_atomic_file_t af;
 	htsFile *out = NULL;
 	sam_hdr_t *hdr = NULL;
-	batch_t bufs[2], *bp;
-	job_t job;
-	reader_job_t rj;
+	al_batch_t bufs[2], *bp;
+	al_map_job_t job;
+	al_reader_job_t rj;
 	pthread_t rtid;
 	int cur = 0, n;
-	insert_stats_t ins;
-	worker_t *w;
+	al_insert_model_t ins;
+	al_worker_t *w;
 	int rc = -1, first = 1, t, have_af = 0, have_f2 = 0;
 	char mode[8];
 	memset(bufs, 0, sizeof bufs);
 	memset(st, 0, sizeof *st);
 	memset(&f2, 0, sizeof f2);
 	bufs[0].per = bufs[1].per = (r2 || o->interleaved) ? 2 : 1;
-	if (fastq_open(&f1, r1, err) < 0) return -1;
+	if (al_fastq_open(&f1, r1, err) < 0) return -1;
 	if (r2) {
-		if (fastq_open(&f2, r2, err) < 0) { fastq_close(&f1); return -1; }
+		if (al_fastq_open(&f2, r2, err) < 0) { al_fastq_close(&f1); return -1; }
 		have_f2 = 1;
 	}
-	hdr = samout_header(ix, o->rg_line, o->cmdline);
+	hdr = al_samout_header(ix, o->rg_line, o->cmdline);
 	if (!hdr) {
 		gsa_err_set(err, GSA_EINTERNAL, "cannot build the BAM header");
 		goto done;
@@ -273,10 +273,10 @@ int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, co
 		run_phase(&job, 0, o->threads);
 		if (first) {
 			if (bp->per == 2) {
-				/* read_hits of read 1 and 2 are interleaved: gather them */
-				read_hits_t *h1 = gsa_xmalloc((size_t)n * sizeof *h1), *h2 = gsa_xmalloc((size_t)n * sizeof *h2);
+				/* al_read_placements of read 1 and 2 are interleaved: gather them */
+				al_read_placements_t *h1 = gsa_xmalloc((size_t)n * sizeof *h1), *h2 = gsa_xmalloc((size_t)n * sizeof *h2);
 				for (i = 0; i < n; i++) { h1[i] = bp->h[2 * i]; h2[i] = bp->h[2 * i + 1]; }
-				insert_stats_estimate(h1, h2, n, &ins);
+				al_insert_model_estimate(h1, h2, n, &ins);
 				free(h1);
 				free(h2);
 				if (ins.n == 0)
@@ -330,8 +330,8 @@ int map_run(const align_index_t *ix, const map_run_opts_t *o, const char *r1, co
 	rc = 0;
 done_w:
 	for (t = 0; t < (o->threads > 0 ? o->threads : 1); t++) {
-		map_buf_free(&w[t].mb);
-		samout_buf_free(&w[t].sb);
+		al_map_buf_free(&w[t].mb);
+		al_samout_buf_free(&w[t].sb);
 	}
 	free(w);
 done:
@@ -346,7 +346,7 @@ done:
 	if (hdr) sam_hdr_destroy(hdr);
 	batch_free(&bufs[0]);
 	batch_free(&bufs[1]);
-	fastq_close(&f1);
-	if (have_f2) fastq_close(&f2);
+	al_fastq_close(&f1);
+	if (have_f2) al_fastq_close(&f2);
 	return rc;
 }
