@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 			GSA_KV_NUM("runs", st.n_runs),
 			GSA_KV_NUM("spill_bytes", st.spill_bytes),
 			GSA_KV_NUM("mem_limit", st.mem_limit),
-			GSA_KV_STR("index", st.index == SI_INDEX_BAI ? "bai" : st.index == SI_INDEX_CSI ? "csi" : "none"),
+			GSA_KV_STR("index", st.index == GSA_INDEX_BAI ? "bai" : st.index == GSA_INDEX_CSI ? "csi" : "none"),
 		};
 		gsa_log_kv(&lg, GSA_LOG_INFO, "sorted", kv, (int)(sizeof kv / sizeof kv[0]));
 	}

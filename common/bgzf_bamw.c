@@ -1,4 +1,4 @@
-#include "si_bamw.h"
+#include "bgzf_bamw.h"
 #include "alloc.h"
 #include "io.h"
 
@@ -31,7 +31,7 @@ typedef struct bamw_push {
 /* A batch of blocks: filled by the caller, compressed by fn, written by
  * the caller in submission order. */
 typedef struct bamw_job {
-	uint8_t *in;                      /* JOB_BLOCKS x SI_BAMW_BLOCK */
+	uint8_t *in;                      /* JOB_BLOCKS x GSA_BGZF_BLOCK */
 	uint32_t in_len[JOB_BLOCKS];
 	int n_blk;                        /* closed blocks */
 	uint8_t *out;                     /* JOB_BLOCKS x CBLOCK_MAX, packed */
@@ -42,10 +42,10 @@ typedef struct bamw_job {
 	size_t n_push, m_push;
 } bamw_job_t;
 
-struct si_bamw {
+struct gsa_bamw {
 	char *name;
 	int fd;
-	si_queue_t *q;                    /* NULL: compress in the caller */
+	gsa_queue_t *q;                    /* NULL: compress in the caller */
 	bamw_job_t *ring;                 /* n_ring jobs, used round robin */
 	int n_ring;
 	uint64_t n_submitted;
@@ -68,12 +68,12 @@ struct si_bamw {
 
 /* ---- BGZF blocks ---------------------------------------------------- */
 
-const uint8_t si_bgzf_eof_block[28] = {
+const uint8_t gsa_bgzf_eof_block[28] = {
 	0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 0x06, 0, 0x42, 0x43, 0x02, 0,
 	0x1b, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 
-/* Compress n (1..SI_BAMW_BLOCK) bytes into one BGZF block at out (room
+/* Compress n (1..GSA_BGZF_BLOCK) bytes into one BGZF block at out (room
  * for CBLOCK_MAX bytes).  c NULL, or data that does not compress into a
  * 64 KiB block, gives a stored deflate block.  Returns the block size. */
 static size_t bgzf_block_make(struct libdeflate_compressor *c, const uint8_t *in, size_t n,
@@ -84,20 +84,20 @@ static size_t bgzf_block_make(struct libdeflate_compressor *c, const uint8_t *in
 	if (clen == 0) { /* one final stored block: BFINAL=1 BTYPE=00, LEN, NLEN */
 		uint8_t *d = out + BGZF_HDR;
 		d[0] = 1;
-		si_put16(d + 1, (uint16_t)n);
-		si_put16(d + 3, (uint16_t)~n);
+		gsa_put16(d + 1, (uint16_t)n);
+		gsa_put16(d + 3, (uint16_t)~n);
 		memcpy(d + 5, in, n);
 		clen = n + 5;
 	}
 	total = BGZF_HDR + clen + BGZF_FTR;
 	out[0] = 0x1f; out[1] = 0x8b; out[2] = 8; out[3] = 4;  /* gzip, deflate, FEXTRA */
-	si_put32(out + 4, 0);                                       /* MTIME */
+	gsa_put32(out + 4, 0);                                       /* MTIME */
 	out[8] = 0; out[9] = 0xff;                              /* XFL, OS unknown */
-	si_put16(out + 10, 6);                                      /* XLEN */
-	out[12] = 'B'; out[13] = 'C'; si_put16(out + 14, 2);        /* BC subfield */
-	si_put16(out + 16, (uint16_t)(total - 1));                  /* BSIZE - 1 */
-	si_put32(out + BGZF_HDR + clen, (uint32_t)libdeflate_crc32(0, in, n));
-	si_put32(out + BGZF_HDR + clen + 4, (uint32_t)n);
+	gsa_put16(out + 10, 6);                                      /* XLEN */
+	out[12] = 'B'; out[13] = 'C'; gsa_put16(out + 14, 2);        /* BC subfield */
+	gsa_put16(out + 16, (uint16_t)(total - 1));                  /* BSIZE - 1 */
+	gsa_put32(out + BGZF_HDR + clen, (uint32_t)libdeflate_crc32(0, in, n));
+	gsa_put32(out + BGZF_HDR + clen + 4, (uint32_t)n);
 	return total;
 }
 
@@ -108,7 +108,7 @@ static void job_compress(void *arg)
 	size_t at = 0;
 	int i;
 	for (i = 0; i < j->n_blk; i++) {
-		size_t len = bgzf_block_make(j->cmp, j->in + (size_t)i * SI_BAMW_BLOCK, j->in_len[i], j->out + at);
+		size_t len = bgzf_block_make(j->cmp, j->in + (size_t)i * GSA_BGZF_BLOCK, j->in_len[i], j->out + at);
 		j->out_len[i] = (uint32_t)len;
 		at += len;
 	}
@@ -125,21 +125,21 @@ static void job_reset(bamw_job_t *j)
 /* ---- errors ------------------------------------------------------------ */
 
 /* Remember err as the writer's sticky error; returns -1. */
-static int fail_keep(si_bamw_t *w, const gsa_err_t *err)
+static int fail_keep(gsa_bamw_t *w, const gsa_err_t *err)
 {
 	w->failed = 1;
 	if (err) w->err = *err;
 	return -1;
 }
 
-static int fail_write(si_bamw_t *w, int errnum, gsa_err_t *err)
+static int fail_write(gsa_bamw_t *w, int errnum, gsa_err_t *err)
 {
 	gsa_err_errno(err, errnum, "%s: write failed", w->name);
 	if (err) err->code = GSA_EIO;
 	return fail_keep(w, err);
 }
 
-static int fail_data(si_bamw_t *w, gsa_err_t *err)
+static int fail_data(gsa_bamw_t *w, gsa_err_t *err)
 {
 	return fail_keep(w, err);
 }
@@ -147,7 +147,7 @@ static int fail_data(si_bamw_t *w, gsa_err_t *err)
 /* ---- writing finished jobs -------------------------------------------- */
 
 /* Write a compressed job to fd, then push its records to the index. */
-static int job_write(si_bamw_t *w, bamw_job_t *j, gsa_err_t *err)
+static int job_write(gsa_bamw_t *w, bamw_job_t *j, gsa_err_t *err)
 {
 	uint64_t addr[JOB_BLOCKS + 1];
 	size_t i;
@@ -173,19 +173,19 @@ static int job_write(si_bamw_t *w, bamw_job_t *j, gsa_err_t *err)
 /* Hand the current (non-empty) job over: compress it in the pool, or here
  * when there is none, and make the next job of the ring current, writing
  * the jobs that are done (and waiting for the one to reuse). */
-static int job_dispatch(si_bamw_t *w, gsa_err_t *err)
+static int job_dispatch(gsa_bamw_t *w, gsa_err_t *err)
 {
 	bamw_job_t *j;
 	if (!w->q) {
 		job_compress(w->cur);
 		return job_write(w, w->cur, err);
 	}
-	si_queue_submit(w->q, w->cur);
+	gsa_queue_submit(w->q, w->cur);
 	w->n_submitted++;
-	while ((j = si_queue_try_take(w->q)))
+	while ((j = gsa_queue_try_take(w->q)))
 		if (job_write(w, j, err) < 0) return -1;
-	if (si_queue_pending(w->q) == w->n_ring) { /* the next job of the ring is the oldest */
-		j = si_queue_take(w->q);
+	if (gsa_queue_pending(w->q) == w->n_ring) { /* the next job of the ring is the oldest */
+		j = gsa_queue_take(w->q);
 		if (job_write(w, j, err) < 0) return -1;
 	}
 	w->cur = &w->ring[w->n_submitted % (uint64_t)w->n_ring];
@@ -195,7 +195,7 @@ static int job_dispatch(si_bamw_t *w, gsa_err_t *err)
 /* Close the open block of the current job (non-empty).  A record ending
  * with the block gets the next block's offset 0, as a reader's bgzf_tell
  * (and so `samtools index`) gives it. */
-static int block_close(si_bamw_t *w, gsa_err_t *err)
+static int block_close(gsa_bamw_t *w, gsa_err_t *err)
 {
 	bamw_job_t *j = w->cur;
 	if (j->n_push > 0) {
@@ -221,11 +221,11 @@ static void job_free(bamw_job_t *j)
 	if (j->cmp) libdeflate_free_compressor(j->cmp);
 }
 
-void si_bamw_free(si_bamw_t *w)
+void gsa_bamw_free(gsa_bamw_t *w)
 {
 	int i;
 	if (!w) return;
-	si_queue_free(w->q); /* waits for jobs still in the pool */
+	gsa_queue_free(w->q); /* waits for jobs still in the pool */
 	for (i = 0; i < w->n_ring; i++) job_free(&w->ring[i]);
 	free(w->ring);
 	if (w->idx) hts_idx_destroy(w->idx);
@@ -234,22 +234,22 @@ void si_bamw_free(si_bamw_t *w)
 }
 
 /* Append n bytes to the current job, closing blocks as they fill. */
-static int bytes_put(si_bamw_t *w, const uint8_t *p, size_t n, gsa_err_t *err)
+static int bytes_put(gsa_bamw_t *w, const uint8_t *p, size_t n, gsa_err_t *err)
 {
 	while (n > 0) {
-		size_t k = SI_BAMW_BLOCK - w->fill;
+		size_t k = GSA_BGZF_BLOCK - w->fill;
 		if (k > n) k = n;
-		memcpy(w->cur->in + (size_t)w->cur->n_blk * SI_BAMW_BLOCK + w->fill, p, k);
+		memcpy(w->cur->in + (size_t)w->cur->n_blk * GSA_BGZF_BLOCK + w->fill, p, k);
 		w->fill += (uint32_t)k;
 		p += k;
 		n -= k;
-		if (w->fill == SI_BAMW_BLOCK && n > 0 && block_close(w, err) < 0) return -1;
+		if (w->fill == GSA_BGZF_BLOCK && n > 0 && block_close(w, err) < 0) return -1;
 	}
 	return 0;
 }
 
 /* Serialise hdr as BAM (magic, text, references) into a new buffer. */
-static uint8_t *header_encode(si_bamw_t *w, sam_hdr_t *hdr, size_t *len, gsa_err_t *err)
+static uint8_t *header_encode(gsa_bamw_t *w, sam_hdr_t *hdr, size_t *len, gsa_err_t *err)
 {
 	const char *text = sam_hdr_str(hdr);
 	size_t l_text = text ? sam_hdr_length(hdr) : 0, n = 12 + l_text, at;
@@ -269,17 +269,17 @@ static uint8_t *header_encode(si_bamw_t *w, sam_hdr_t *hdr, size_t *len, gsa_err
 	}
 	buf = gsa_xmalloc(n);
 	memcpy(buf, "BAM\1", 4);
-	si_put32(buf + 4, (uint32_t)l_text);
+	gsa_put32(buf + 4, (uint32_t)l_text);
 	if (l_text) memcpy(buf + 8, text, l_text);
 	at = 8 + l_text;
-	si_put32(buf + at, (uint32_t)n_ref);
+	gsa_put32(buf + at, (uint32_t)n_ref);
 	at += 4;
 	for (i = 0; i < n_ref; i++) {
 		const char *nm = sam_hdr_tid2name(hdr, i);
 		size_t l = strlen(nm) + 1;
-		si_put32(buf + at, (uint32_t)l);
+		gsa_put32(buf + at, (uint32_t)l);
 		memcpy(buf + at + 4, nm, l);
-		si_put32(buf + at + 4 + l, (uint32_t)sam_hdr_tid2len(hdr, i));
+		gsa_put32(buf + at + 4 + l, (uint32_t)sam_hdr_tid2len(hdr, i));
 		at += 8 + l;
 	}
 	*len = at;
@@ -287,7 +287,7 @@ static uint8_t *header_encode(si_bamw_t *w, sam_hdr_t *hdr, size_t *len, gsa_err
 }
 
 /* Compress and write the header now, in the caller, in its own blocks. */
-static int header_write(si_bamw_t *w, sam_hdr_t *hdr, gsa_err_t *err)
+static int header_write(gsa_bamw_t *w, sam_hdr_t *hdr, gsa_err_t *err)
 {
 	size_t len, at, n;
 	uint8_t *buf = header_encode(w, hdr, &len, err);
@@ -295,7 +295,7 @@ static int header_write(si_bamw_t *w, sam_hdr_t *hdr, gsa_err_t *err)
 	if (!buf) return fail_keep(w, err);
 	for (at = 0; at < len; at += n) {
 		size_t clen;
-		n = len - at < SI_BAMW_BLOCK ? len - at : SI_BAMW_BLOCK;
+		n = len - at < GSA_BGZF_BLOCK ? len - at : GSA_BGZF_BLOCK;
 		clen = bgzf_block_make(j->cmp, buf + at, n, j->out);
 		if (gsa_write_all(w->fd, j->out, clen) < 0) {
 			free(buf);
@@ -307,7 +307,7 @@ static int header_write(si_bamw_t *w, sam_hdr_t *hdr, gsa_err_t *err)
 	return 0;
 }
 
-static int index_start(si_bamw_t *w, sam_hdr_t *hdr, int fmt, int min_shift, gsa_err_t *err)
+static int index_start(gsa_bamw_t *w, sam_hdr_t *hdr, int fmt, int min_shift, gsa_err_t *err)
 {
 	int n_lvls;
 	if (fmt == HTS_FMT_BAI) {
@@ -331,19 +331,19 @@ static int index_start(si_bamw_t *w, sam_hdr_t *hdr, int fmt, int min_shift, gsa
 	return 0;
 }
 
-si_bamw_t *si_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, si_pool_t *pool,
-			si_index_kind_t index_kind, int min_shift, gsa_err_t *err)
+gsa_bamw_t *gsa_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, gsa_pool_t *pool,
+			gsa_index_kind_t index_kind, int min_shift, gsa_err_t *err)
 {
-	si_bamw_t *w;
+	gsa_bamw_t *w;
 	int i, index_fmt;
 	if (level < 0 || level > 12) {
 		gsa_err_set(err, GSA_EINTERNAL, "%s: compression level %d outside 0..12", name, level);
 		return NULL;
 	}
 	switch (index_kind) {
-	case SI_INDEX_NONE: index_fmt = -1; break;
-	case SI_INDEX_BAI: index_fmt = HTS_FMT_BAI; break;
-	case SI_INDEX_CSI: index_fmt = HTS_FMT_CSI; break;
+	case GSA_INDEX_NONE: index_fmt = -1; break;
+	case GSA_INDEX_BAI: index_fmt = HTS_FMT_BAI; break;
+	case GSA_INDEX_CSI: index_fmt = HTS_FMT_CSI; break;
 	default:
 		gsa_err_set(err, GSA_EINTERNAL, "%s: unknown index kind %d", name, (int)index_kind);
 		return NULL;
@@ -354,40 +354,40 @@ si_bamw_t *si_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, si_
 	w->n_ref = sam_hdr_nref(hdr);
 	w->last_tid = -1;
 	w->last_pos = INT64_MIN;
-	w->n_ring = pool ? 2 * si_pool_size(pool) + 2 : 1;
+	w->n_ring = pool ? 2 * gsa_pool_size(pool) + 2 : 1;
 	w->ring = gsa_xcalloc((size_t)w->n_ring, sizeof *w->ring);
 	for (i = 0; i < w->n_ring; i++) {
 		bamw_job_t *j = &w->ring[i];
-		j->in = gsa_xmalloc((size_t)JOB_BLOCKS * SI_BAMW_BLOCK);
+		j->in = gsa_xmalloc((size_t)JOB_BLOCKS * GSA_BGZF_BLOCK);
 		j->out = gsa_xmalloc((size_t)JOB_BLOCKS * CBLOCK_MAX);
 		if (level > 0 && !(j->cmp = libdeflate_alloc_compressor(level))) {
 			gsa_err_set(err, GSA_EINTERNAL, "%s: cannot start a level %d compressor", name, level);
 			goto fail;
 		}
 	}
-	if (pool) w->q = si_queue_new(pool, job_compress, w->n_ring);
+	if (pool) w->q = gsa_queue_new(pool, job_compress, w->n_ring);
 	w->cur = &w->ring[0];
 	if (header_write(w, hdr, err) < 0) goto fail;
 	if (index_fmt >= 0 && index_start(w, hdr, index_fmt, min_shift, err) < 0) goto fail;
 	return w;
 fail:
-	si_bamw_free(w);
+	gsa_bamw_free(w);
 	return NULL;
 }
 
 /* Check that the record can follow the previous one in a coordinate-sorted
  * indexed BAM, and queue its index entry (ending where the writer is now:
  * called once the record's bytes are in, before its last block closes). */
-static int index_check(si_bamw_t *w, const uint8_t *rec, uint32_t bs, bamw_push_t *p, gsa_err_t *err)
+static int index_check(gsa_bamw_t *w, const uint8_t *rec, uint32_t bs, bamw_push_t *p, gsa_err_t *err)
 {
-	int32_t tid = (int32_t)si_le32(rec + 4);
-	int64_t pos = (int32_t)si_le32(rec + 8), rlen;
-	uint32_t l_name = rec[12], n_cigar = si_le16(rec + 16), flag = si_le16(rec + 18);
+	int32_t tid = (int32_t)gsa_le32(rec + 4);
+	int64_t pos = (int32_t)gsa_le32(rec + 8), rlen;
+	uint32_t l_name = rec[12], n_cigar = gsa_le16(rec + 16), flag = gsa_le16(rec + 18);
 	const char *rname = (const char *)rec + 36;
 	if ((uint64_t)32 + l_name + 4 * (uint64_t)n_cigar > bs || l_name == 0)
 		return gsa_err_set(err, GSA_EDATA, "%s: record %" PRIu64 " is malformed (name and CIGAR exceed its %u bytes)",
 				   w->name, w->n_rec + 1, bs);
-	rlen = si_rec_endpos(rec) - pos;
+	rlen = gsa_bamrec_endpos(rec) - pos;
 	if (tid >= 0) {
 		if (w->seen_unplaced)
 			return gsa_err_set(err, GSA_EDATA, "%s: record %.*s is placed on reference %d after unplaced records: not coordinate-sorted",
@@ -411,7 +411,7 @@ static int index_check(si_bamw_t *w, const uint8_t *rec, uint32_t bs, bamw_push_
 	return 0;
 }
 
-int si_bamw_put(si_bamw_t *w, const uint8_t *rec, gsa_err_t *err)
+int gsa_bamw_put(gsa_bamw_t *w, const uint8_t *rec, gsa_err_t *err)
 {
 	uint32_t bs;
 	size_t total;
@@ -423,14 +423,14 @@ int si_bamw_put(si_bamw_t *w, const uint8_t *rec, gsa_err_t *err)
 		if (err) *err = w->err;
 		return -1;
 	}
-	bs = si_le32(rec);
+	bs = gsa_le32(rec);
 	total = (size_t)bs + 4;
 	if (bs < 32) {
 		gsa_err_set(err, GSA_EDATA, "%s: record %" PRIu64 " is malformed (block_size %u < 32)",
 			    w->name, w->n_rec + 1, bs);
 		return fail_data(w, err);
 	}
-	tid = (int32_t)si_le32(rec + 4);
+	tid = (int32_t)gsa_le32(rec + 4);
 	if (tid < -1 || tid >= w->n_ref) {
 		gsa_err_set(err, GSA_EDATA, "%s: record %" PRIu64 " has reference id %d, the header has %d references",
 			    w->name, w->n_rec + 1, (int)tid, (int)w->n_ref);
@@ -438,7 +438,7 @@ int si_bamw_put(si_bamw_t *w, const uint8_t *rec, gsa_err_t *err)
 	}
 	if (w->idx && index_check(w, rec, bs, &p, err) < 0) return fail_data(w, err);
 	/* like htslib: a record that does not fit the open block starts a new one */
-	if (w->fill > 0 && w->fill + total > SI_BAMW_BLOCK && block_close(w, err) < 0) return -1;
+	if (w->fill > 0 && w->fill + total > GSA_BGZF_BLOCK && block_close(w, err) < 0) return -1;
 	if (bytes_put(w, rec, total, err) < 0) return -1;
 	if (w->idx) {
 		bamw_job_t *j = w->cur;
@@ -448,11 +448,11 @@ int si_bamw_put(si_bamw_t *w, const uint8_t *rec, gsa_err_t *err)
 		j->push[j->n_push++] = p;
 	}
 	w->n_rec++;
-	if (w->fill == SI_BAMW_BLOCK && block_close(w, err) < 0) return -1;
+	if (w->fill == GSA_BGZF_BLOCK && block_close(w, err) < 0) return -1;
 	return 0;
 }
 
-int si_bamw_finish(si_bamw_t *w, const char *idx_path, gsa_err_t *err)
+int gsa_bamw_finish(gsa_bamw_t *w, const char *idx_path, gsa_err_t *err)
 {
 	int rc = -1;
 	bamw_job_t *j;
@@ -465,10 +465,10 @@ int si_bamw_finish(si_bamw_t *w, const char *idx_path, gsa_err_t *err)
 	if (w->fill > 0 && block_close(w, err) < 0) goto out;
 	if (w->cur->n_blk > 0 && job_dispatch(w, err) < 0) goto out;
 	if (w->q) {
-		while ((j = si_queue_take(w->q)))
+		while ((j = gsa_queue_take(w->q)))
 			if (job_write(w, j, err) < 0) goto out;
 	}
-	if (gsa_write_all(w->fd, si_bgzf_eof_block, sizeof si_bgzf_eof_block) < 0) {
+	if (gsa_write_all(w->fd, gsa_bgzf_eof_block, sizeof gsa_bgzf_eof_block) < 0) {
 		fail_write(w, errno, err);
 		goto out;
 	}
@@ -489,9 +489,9 @@ int si_bamw_finish(si_bamw_t *w, const char *idx_path, gsa_err_t *err)
 			goto out;
 		}
 	}
-	w->offset += sizeof si_bgzf_eof_block;
+	w->offset += sizeof gsa_bgzf_eof_block;
 	rc = 0;
 out:
-	si_bamw_free(w);
+	gsa_bamw_free(w);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* si_bamw.h — raw BAM records -> BGZF BAM file (libdeflate, parallel) + index.
+/* bgzf_bamw.h — raw BAM records -> BGZF BAM file (libdeflate, parallel) + index.
  *
  * Records arrive in their BAM file form (4-byte block_size, then that many
  * bytes, as in a decompressed BAM stream) and are copied into BGZF blocks
@@ -10,48 +10,48 @@
  * pushed to the index with their real virtual offsets.  Output bytes depend
  * only on the records and the level, never on the pool.
  *
- *     si_bamw_t *w = si_bamw_open(fd, "out.bam", hdr, 6, pool, SI_INDEX_BAI, 0, &err);
- *     while (next(&rec)) if (si_bamw_put(w, rec, &err) < 0) { si_bamw_free(w); ... }
- *     if (si_bamw_finish(w, "out.bam.bai", &err) < 0) ...
+ *     gsa_bamw_t *w = gsa_bamw_open(fd, "out.bam", hdr, 6, pool, GSA_INDEX_BAI, 0, &err);
+ *     while (next(&rec)) if (gsa_bamw_put(w, rec, &err) < 0) { gsa_bamw_free(w); ... }
+ *     if (gsa_bamw_finish(w, "out.bam.bai", &err) < 0) ...
  */
-#ifndef SI_BAMW_H
-#define SI_BAMW_H
+#ifndef GSA_BGZF_BAMW_H
+#define GSA_BGZF_BAMW_H
 
 #include <stdint.h>
 
 #include <htslib/sam.h>
 
 #include "err.h"
-#include "si_pool.h"
-#include "si_rec.h"
+#include "pool.h"
+#include "bamrec.h"
 
-typedef struct si_bamw si_bamw_t;
+typedef struct gsa_bamw gsa_bamw_t;
 
 /* The standard empty block that ends a BGZF file (SAM spec 4.1.2). */
-extern const uint8_t si_bgzf_eof_block[28];
+extern const uint8_t gsa_bgzf_eof_block[28];
 
 /* Uncompressed bytes per BGZF block (htslib's BGZF_BLOCK_SIZE). */
-#define SI_BAMW_BLOCK 0xff00
+#define GSA_BGZF_BLOCK 0xff00
 
 /* Index written beside the BAM.  (htslib's HTS_FMT_CSI is 0, so htslib's
  * constants cannot also say "no index": the writer takes these.) */
 typedef enum {
-	SI_INDEX_NONE = 0,
-	SI_INDEX_BAI,
-	SI_INDEX_CSI
-} si_index_kind_t;
+	GSA_INDEX_NONE = 0,
+	GSA_INDEX_BAI,
+	GSA_INDEX_CSI
+} gsa_index_kind_t;
 
 /* Start a BAM on fd (open for writing, e.g. the temp file of
  * gsa_atomic_open; never closed by the writer; `name` is used in
  * messages and copied).  level: libdeflate level 0..12 (0 = stored).
  * pool: blocks are compressed in its threads (NULL: in the caller); the
- * pool must outlive the writer.  index_kind: SI_INDEX_NONE, _BAI or
+ * pool must outlive the writer.  index_kind: GSA_INDEX_NONE, _BAI or
  * _CSI (min_shift used for CSI, <= 0 means 14).  hdr is read here
  * only.  Writes the BAM header in its own block(s).  Returns NULL with err
  * set (GSA_EIO naming the file; GSA_EDATA for a contig longer than BAM
  * allows; GSA_EINTERNAL for a bad level or index kind). */
-si_bamw_t *si_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, si_pool_t *pool,
-			si_index_kind_t index_kind, int min_shift, gsa_err_t *err);
+gsa_bamw_t *gsa_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, gsa_pool_t *pool,
+			gsa_index_kind_t index_kind, int min_shift, gsa_err_t *err);
 
 /* Append one record in BAM file form (4-byte block_size + that many bytes)
  * and add it to the index.  The bytes are copied; rec needs no alignment.
@@ -60,15 +60,15 @@ si_bamw_t *si_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, si_
  * outside the header or, when indexing, a record out of coordinate order
  * or beyond what the index format can address).  After an error every
  * later call fails with the same error; free the writer. */
-int si_bamw_put(si_bamw_t *w, const uint8_t *rec, gsa_err_t *err);
+int gsa_bamw_put(gsa_bamw_t *w, const uint8_t *rec, gsa_err_t *err);
 
 /* Write what is left, then the BGZF end-of-file block; save the index (if
  * any) to idx_path with hts_idx_save_as.  Does not fsync or close fd.
  * Frees w in every case.  Returns 0 or -1 with err set. */
-int si_bamw_finish(si_bamw_t *w, const char *idx_path, gsa_err_t *err);
+int gsa_bamw_finish(gsa_bamw_t *w, const char *idx_path, gsa_err_t *err);
 
 /* Free without finishing (after an error); waits for jobs still in the
  * pool.  NULL is a no-op. */
-void si_bamw_free(si_bamw_t *w);
+void gsa_bamw_free(gsa_bamw_t *w);
 
 #endif
