@@ -1,14 +1,14 @@
 /* bgzf_bamw.h — raw BAM records -> BGZF BAM file (libdeflate, parallel) + index.
  *
- * Records arrive in their BAM file form (4-byte block_size, then that many
- * bytes, as in a decompressed BAM stream) and are copied into BGZF blocks
- * placed like htslib's BAM writer places them: the header in its own
- * block(s), a record that does not fit the current block's free space
- * starts a new block, a record larger than a block spans several.  Blocks
- * are grouped into jobs that a pool compresses; finished jobs come back in
- * order and are written with one write() each, then their records are
- * pushed to the index with their real virtual offsets.  Output bytes depend
- * only on the records and the level, never on the pool.
+ * The BAM layer of the BGZF writer (bgzf.h).  Records arrive in their BAM
+ * file form (4-byte block_size, then that many bytes, as in a decompressed
+ * BAM stream) and are copied into BGZF blocks placed like htslib's BAM
+ * writer places them: the header in its own block(s), a record that does
+ * not fit the current block's free space starts a new block, a record
+ * larger than a block spans several.  The pool compresses the blocks; the
+ * BAI or CSI index is built in the same pass from the blocks' real
+ * offsets.  Output bytes depend only on the records and the level, never
+ * on the pool.
  *
  *     gsa_bamw_t *w = gsa_bamw_open(fd, "out.bam", hdr, 6, pool, GSA_INDEX_BAI, 0, &err);
  *     while (next(&rec)) if (gsa_bamw_put(w, rec, &err) < 0) { gsa_bamw_free(w); ... }
@@ -21,34 +21,22 @@
 
 #include <htslib/sam.h>
 
+#include "bamrec.h"
+#include "bgzf.h"
 #include "err.h"
 #include "pool.h"
-#include "bamrec.h"
 
 typedef struct gsa_bamw gsa_bamw_t;
 
-/* The standard empty block that ends a BGZF file (SAM spec 4.1.2). */
-extern const uint8_t gsa_bgzf_eof_block[28];
-
-/* Uncompressed bytes per BGZF block (htslib's BGZF_BLOCK_SIZE). */
-#define GSA_BGZF_BLOCK 0xff00
-
-/* Index written beside the BAM.  (htslib's HTS_FMT_CSI is 0, so htslib's
- * constants cannot also say "no index": the writer takes these.) */
-typedef enum {
-	GSA_INDEX_NONE = 0,
-	GSA_INDEX_BAI,
-	GSA_INDEX_CSI
-} gsa_index_kind_t;
-
 /* Start a BAM on fd (open for writing, e.g. the temp file of
  * gsa_atomic_open; never closed by the writer; `name` is used in
- * messages and copied).  level: libdeflate level 0..12 (0 = stored).
+ * messages and copied).  level: 0..12 (bgzf.h; 0 = stored).
  * pool: blocks are compressed in its threads (NULL: in the caller); the
  * pool must outlive the writer.  index_kind: GSA_INDEX_NONE, _BAI or
- * _CSI (min_shift used for CSI, <= 0 means 14).  hdr is read here
- * only.  Writes the BAM header in its own block(s).  Returns NULL with err
- * set (GSA_EIO naming the file; GSA_EDATA for a contig longer than BAM
+ * _CSI (bgzf.h) (min_shift used for CSI, <= 0 means 14).  hdr is read here
+ * only.  The BAM header goes in its own block(s), written with the first
+ * job (a write error shows at put or finish).  Returns NULL with err
+ * set (GSA_EDATA for a contig longer than BAM
  * allows; GSA_EINTERNAL for a bad level or index kind). */
 gsa_bamw_t *gsa_bamw_open(int fd, const char *name, sam_hdr_t *hdr, int level, gsa_pool_t *pool,
 			gsa_index_kind_t index_kind, int min_shift, gsa_err_t *err);

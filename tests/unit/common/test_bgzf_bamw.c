@@ -665,7 +665,7 @@ static void test_refuses_bad_order(unit_t *t)
 	sam_hdr_destroy(h);
 }
 
-/* A full disk: at open (the header) and while writing records with a pool. */
+/* A full disk: for the header alone and while writing records with a pool. */
 static void test_disk_full(unit_t *t)
 {
 	int64_t lens[1] = { 1000000 };
@@ -680,11 +680,14 @@ static void test_disk_full(unit_t *t)
 	gsa_bamw_t *w;
 	UNIT_CHECK(t, full >= 0);
 	if (full < 0) goto done;
+	/* the header goes out with the first job: the error comes at finish */
 	w = gsa_bamw_open(full, "/dev/full", h, 6, pool, GSA_INDEX_BAI, 0, &e);
-	UNIT_CHECK(t, w == NULL);
-	UNIT_CHECK_INT(t, e.code, GSA_EIO);
-	UNIT_CHECK(t, strstr(e.msg, "/dev/full") != NULL && strstr(e.msg, "No space left on device") != NULL);
-	gsa_bamw_free(w);
+	UNIT_CHECK(t, w != NULL);
+	if (w) {
+		UNIT_CHECK_INT(t, gsa_bamw_finish(w, "/dev/null", &e), -1);
+		UNIT_CHECK_INT(t, e.code, GSA_EIO);
+		UNIT_CHECK(t, strstr(e.msg, "/dev/full") != NULL && strstr(e.msg, "No space left on device") != NULL);
+	}
 	/* header fits, then the disk fills */
 	recs_gen(&r, 41, lens, 1, 3000);
 	snprintf(out, sizeof out, "%s/full.bam", t->tmpdir);
