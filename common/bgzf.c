@@ -61,6 +61,8 @@ struct gsa_bgzf {
 	uint64_t idx_first;               /* virtual offset of the last mark */
 	uint64_t n_entries;               /* entries pushed (marks not counted) */
 	hts_idx_t *idx;
+	uint8_t *meta;                    /* index meta block, or NULL */
+	size_t l_meta;
 	int closed;
 	/* sticky error */
 	int failed;
@@ -248,6 +250,7 @@ void gsa_bgzf_free(gsa_bgzf_t *w)
 	for (i = 0; i < w->n_ring; i++) job_free(&w->ring[i]);
 	free(w->ring);
 	if (w->idx) hts_idx_destroy(w->idx);
+	free(w->meta);
 	free(w->name);
 	free(w);
 }
@@ -349,12 +352,31 @@ int gsa_bgzf_index_mark(gsa_bgzf_t *w, gsa_err_t *err)
 	return push_add(w, &p, err);
 }
 
+int gsa_bgzf_fail(gsa_bgzf_t *w, const gsa_err_t *err)
+{
+	return fail_keep(w, err);
+}
+
+int gsa_bgzf_check(const gsa_bgzf_t *w, gsa_err_t *err)
+{
+	return w->failed ? sticky(w, err) : 0;
+}
+
 uint64_t gsa_bgzf_tell_raw(const gsa_bgzf_t *w)
 {
 	return w->raw;
 }
 
-int gsa_bgzf_close(gsa_bgzf_t *w, gsa_err_t *err)
+void gsa_bgzf_index_meta(gsa_bgzf_t *w, const uint8_t *meta, size_t len)
+{
+	free(w->meta);
+	w->meta = gsa_xmalloc(len ? len : 1);
+	memcpy(w->meta, meta, len);
+	w->l_meta = len;
+}
+
+/* Write what is left and the EOF block; finish the index. */
+static int bgzf_close(gsa_bgzf_t *w, gsa_err_t *err)
 {
 	bgzf_job_t *j;
 	if (w->failed) return sticky(w, err);
@@ -372,7 +394,8 @@ int gsa_bgzf_close(gsa_bgzf_t *w, gsa_err_t *err)
 	if (w->idx_want) {
 		if (!w->idx && index_start(w, err) < 0) return fail_keep(w, err);
 		/* the last chunk ends where the EOF block starts */
-		if (hts_idx_finish(w->idx, w->offset << 16) < 0) {
+		if (hts_idx_finish(w->idx, w->offset << 16) < 0 ||
+		    (w->meta && hts_idx_set_meta(w->idx, (uint32_t)w->l_meta, w->meta, 1) < 0)) {
 			gsa_err_set(err, GSA_EINTERNAL, "%s: cannot finish the index", w->name);
 			return fail_keep(w, err);
 		}
@@ -381,18 +404,14 @@ int gsa_bgzf_close(gsa_bgzf_t *w, gsa_err_t *err)
 	return 0;
 }
 
-hts_idx_t *gsa_bgzf_index(const gsa_bgzf_t *w)
+int gsa_bgzf_finish(gsa_bgzf_t *w, const char *idx_path, int fmt, gsa_err_t *err)
 {
-	return w->idx;
-}
-
-int gsa_bgzf_index_save(gsa_bgzf_t *w, const char *path, int fmt, gsa_err_t *err)
-{
-	if (!w->idx || !w->closed || w->failed)
-		return gsa_err_set(err, GSA_EINTERNAL, "%s: no finished index to save", path);
+	if (bgzf_close(w, err) < 0) return -1;
+	if (!w->idx_want) return 0;
+	if (!idx_path) return gsa_err_set(err, GSA_EINTERNAL, "%s: no path for the index", w->name);
 	errno = 0;
-	if (hts_idx_save_as(w->idx, NULL, path, fmt) < 0) {
-		gsa_err_errno(err, errno ? errno : EIO, "%s: cannot write the index", path);
+	if (hts_idx_save_as(w->idx, NULL, idx_path, fmt) < 0) {
+		gsa_err_errno(err, errno ? errno : EIO, "%s: cannot write the index", idx_path);
 		if (err) err->code = GSA_EIO;
 		return -1;
 	}

@@ -20,9 +20,9 @@
  *
  *     gsa_bgzf_t *w = gsa_bgzf_open(fd, "out.vcf.gz", 6, pool, &err);
  *     gsa_bgzf_index_init(w, HTS_FMT_TBI, 14, 5, 0);
- *     gsa_bgzf_write(w, line, n, &err); gsa_bgzf_index_push(w, tid, beg, end, 1);
- *     if (gsa_bgzf_close(w, &err) < 0) ...     // data + EOF block; index finished
- *     hts_idx_save_as(gsa_bgzf_index(w), ...); gsa_bgzf_free(w);
+ *     gsa_bgzf_write(w, line, n, &err); gsa_bgzf_index_push(w, tid, beg, end, 1, &err);
+ *     if (gsa_bgzf_finish(w, "out.vcf.gz.tbi", HTS_FMT_TBI, &err) < 0) ...  // data, EOF, index
+ *     gsa_bgzf_free(w);
  */
 #ifndef GSA_BGZF_H
 #define GSA_BGZF_H
@@ -97,22 +97,26 @@ int gsa_bgzf_index_push(gsa_bgzf_t *w, int32_t tid, int64_t beg, int64_t end, in
  * each header line; BAM: after the header). */
 int gsa_bgzf_index_mark(gsa_bgzf_t *w, gsa_err_t *err);
 
+/* Make err the writer's sticky error (a format layer's own, e.g. a
+ * malformed record): every later call fails with it.  Returns -1. */
+int gsa_bgzf_fail(gsa_bgzf_t *w, const gsa_err_t *err);
+
+/* 0, or -1 with the sticky error copied to err once the writer failed. */
+int gsa_bgzf_check(const gsa_bgzf_t *w, gsa_err_t *err);
+
 /* Uncompressed bytes written so far. */
 uint64_t gsa_bgzf_tell_raw(const gsa_bgzf_t *w);
 
-/* Write what is left and the EOF block, finish the index (its last chunk
- * ends where the EOF block starts).  Does not fsync or close fd.  The
- * writer stays valid for gsa_bgzf_index and must be freed.  Returns 0 or
- * -1 with err set. */
-int gsa_bgzf_close(gsa_bgzf_t *w, gsa_err_t *err);
+/* The index's meta block (tabix: its preset and contig names), copied;
+ * stored in the index when it is finished. */
+void gsa_bgzf_index_meta(gsa_bgzf_t *w, const uint8_t *meta, size_t len);
 
-/* The index (NULL without gsa_bgzf_index_init); owned by the writer, valid
- * until gsa_bgzf_free; complete after gsa_bgzf_close. */
-hts_idx_t *gsa_bgzf_index(const gsa_bgzf_t *w);
-
-/* Save the finished index to path as fmt (HTS_FMT_BAI/CSI/TBI).  Returns 0
- * or -1 with err set (GSA_EIO naming path). */
-int gsa_bgzf_index_save(gsa_bgzf_t *w, const char *path, int fmt, gsa_err_t *err);
+/* Write what is left and the EOF block; with an index, finish it (its last
+ * chunk ends where the EOF block starts) and save it to idx_path as fmt
+ * (HTS_FMT_BAI/CSI/TBI).  Does not fsync or close fd; free the writer
+ * after.  Returns 0 or -1 with err set (GSA_EIO naming the file or the
+ * index path). */
+int gsa_bgzf_finish(gsa_bgzf_t *w, const char *idx_path, int fmt, gsa_err_t *err);
 
 /* Free (waits for jobs still in the pool).  NULL is a no-op. */
 void gsa_bgzf_free(gsa_bgzf_t *w);

@@ -20,18 +20,7 @@ struct gsa_bamw {
 	int32_t last_tid;
 	int64_t last_pos;
 	int seen_unplaced;
-	/* sticky error */
-	int failed;
-	gsa_err_t err;
 };
-
-/* Remember err as the writer's sticky error; returns -1. */
-static int fail_keep(gsa_bamw_t *w, const gsa_err_t *err)
-{
-	w->failed = 1;
-	if (err) w->err = *err;
-	return -1;
-}
 
 void gsa_bamw_free(gsa_bamw_t *w)
 {
@@ -180,30 +169,27 @@ int gsa_bamw_put(gsa_bamw_t *w, const uint8_t *rec, gsa_err_t *err)
 	int64_t end = 0;
 	gsa_err_t local;
 	if (!err) err = &local;
-	if (w->failed) {
-		*err = w->err;
-		return -1;
-	}
+	if (gsa_bgzf_check(w->bg, err) < 0) return -1;
 	bs = gsa_le32(rec);
 	total = (size_t)bs + 4;
 	if (bs < 32) {
 		gsa_err_set(err, GSA_EDATA, "%s: record %" PRIu64 " is malformed (block_size %u < 32)",
 			    w->name, w->n_rec + 1, bs);
-		return fail_keep(w, err);
+		return gsa_bgzf_fail(w->bg, err);
 	}
 	tid = (int32_t)gsa_le32(rec + 4);
 	if (tid < -1 || tid >= w->n_ref) {
 		gsa_err_set(err, GSA_EDATA, "%s: record %" PRIu64 " has reference id %d, the header has %d references",
 			    w->name, w->n_rec + 1, (int)tid, (int)w->n_ref);
-		return fail_keep(w, err);
+		return gsa_bgzf_fail(w->bg, err);
 	}
-	if (w->indexed && index_check(w, rec, bs, &end, err) < 0) return fail_keep(w, err);
+	if (w->indexed && index_check(w, rec, bs, &end, err) < 0) return gsa_bgzf_fail(w->bg, err);
 	/* like htslib: a record that does not fit the open block starts a new one */
 	if (gsa_bgzf_flush_try(w->bg, total, err) < 0 || gsa_bgzf_write(w->bg, rec, total, err) < 0)
-		return fail_keep(w, err);
+		return gsa_bgzf_fail(w->bg, err);
 	if (w->indexed && gsa_bgzf_index_push(w->bg, tid, gsa_bamrec_pos(rec), end,
 					      !(gsa_bamrec_flag(rec) & BAM_FUNMAP), err) < 0)
-		return fail_keep(w, err);
+		return gsa_bgzf_fail(w->bg, err);
 	w->n_rec++;
 	return 0;
 }
@@ -213,18 +199,7 @@ int gsa_bamw_finish(gsa_bamw_t *w, const char *idx_path, gsa_err_t *err)
 	int rc = -1;
 	gsa_err_t local;
 	if (!err) err = &local;
-	if (w->failed) {
-		*err = w->err;
-		goto out;
-	}
-	if (gsa_bgzf_close(w->bg, err) < 0) goto out;
-	if (w->indexed && !idx_path) {
-		gsa_err_set(err, GSA_EINTERNAL, "%s: no path for the index", w->name);
-		goto out;
-	}
-	if (w->indexed && gsa_bgzf_index_save(w->bg, idx_path, w->idx_fmt, err) < 0) goto out;
-	rc = 0;
-out:
+	rc = gsa_bgzf_finish(w->bg, idx_path, w->idx_fmt, err);
 	gsa_bamw_free(w);
 	return rc;
 }

@@ -29,16 +29,7 @@ struct gsa_vcfw {
 	char *carry;            /* the line put so far without its '\n' */
 	size_t n_carry, m_carry;
 	uint64_t n_rec, n_line;
-	int failed;
-	gsa_err_t err;
 };
-
-static int fail_keep(gsa_vcfw_t *w, const gsa_err_t *err)
-{
-	w->failed = 1;
-	if (err) w->err = *err;
-	return -1;
-}
 
 void gsa_vcfw_free(gsa_vcfw_t *w)
 {
@@ -193,16 +184,13 @@ int gsa_vcfw_put(gsa_vcfw_t *w, const char *s, size_t n, gsa_err_t *err)
 {
 	gsa_err_t local;
 	if (!err) err = &local;
-	if (w->failed) {
-		*err = w->err;
-		return -1;
-	}
+	if (gsa_bgzf_check(w->bg, err) < 0) return -1;
 	while (n > 0) {
 		const char *nl = memchr(s, '\n', n);
 		size_t k = nl ? (size_t)(nl - s) + 1 : n;
 		const char *line = s;
 		size_t len = k - 1;
-		if (gsa_bgzf_write(w->bg, s, k, err) < 0) return fail_keep(w, err);
+		if (gsa_bgzf_write(w->bg, s, k, err) < 0) return gsa_bgzf_fail(w->bg, err);
 		if (!nl || w->n_carry > 0) { /* keep the line's start until its end comes */
 			size_t add = nl ? k - 1 : k;
 			if (w->n_carry + add + 1 > w->m_carry)
@@ -213,7 +201,7 @@ int gsa_vcfw_put(gsa_vcfw_t *w, const char *s, size_t n, gsa_err_t *err)
 			len = w->n_carry;
 		}
 		if (nl) {
-			if (line_index(w, line, len, err) < 0) return fail_keep(w, err);
+			if (line_index(w, line, len, err) < 0) return gsa_bgzf_fail(w->bg, err);
 			w->n_carry = 0;
 		}
 		s += k;
@@ -228,11 +216,10 @@ uint64_t gsa_vcfw_records(const gsa_vcfw_t *w)
 }
 
 /* The tabix meta block: the preset, then the contig names. */
-static int meta_set(gsa_vcfw_t *w, gsa_err_t *err)
+static void meta_set(gsa_vcfw_t *w)
 {
 	size_t i, l_nm = 0, at = 28;
 	uint8_t *meta;
-	int rc;
 	for (i = 0; i < w->n_names; i++) l_nm += strlen(w->names[i]) + 1;
 	meta = gsa_xmalloc(28 + l_nm);
 	for (i = 0; i < 6; i++) gsa_put32(meta + 4 * i, (uint32_t)TBX_META_VCF[i]);
@@ -242,10 +229,8 @@ static int meta_set(gsa_vcfw_t *w, gsa_err_t *err)
 		memcpy(meta + at, w->names[i], l);
 		at += l;
 	}
-	rc = hts_idx_set_meta(gsa_bgzf_index(w->bg), (uint32_t)at, meta, 1);
+	gsa_bgzf_index_meta(w->bg, meta, at);
 	free(meta);
-	if (rc < 0) return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot set the index's contig names", w->name);
-	return 0;
 }
 
 int gsa_vcfw_finish(gsa_vcfw_t *w, const char *idx_path, gsa_err_t *err)
@@ -253,22 +238,11 @@ int gsa_vcfw_finish(gsa_vcfw_t *w, const char *idx_path, gsa_err_t *err)
 	int rc = -1;
 	gsa_err_t local;
 	if (!err) err = &local;
-	if (w->failed) {
-		*err = w->err;
-		goto out;
-	}
 	/* a last line without '\n' is still a line (as bgzf_getline reads it) */
-	if (w->n_carry > 0 && line_index(w, w->carry, w->n_carry, err) < 0) goto out;
-	if (gsa_bgzf_close(w->bg, err) < 0) goto out;
-	if (w->indexed) {
-		if (!idx_path) {
-			gsa_err_set(err, GSA_EINTERNAL, "%s: no path for the index", w->name);
-			goto out;
-		}
-		if (meta_set(w, err) < 0 || gsa_bgzf_index_save(w->bg, idx_path, w->idx_fmt, err) < 0) goto out;
+	if (gsa_bgzf_check(w->bg, err) == 0 && (w->n_carry == 0 || line_index(w, w->carry, w->n_carry, err) == 0)) {
+		if (w->indexed) meta_set(w);
+		rc = gsa_bgzf_finish(w->bg, idx_path, w->idx_fmt, err);
 	}
-	rc = 0;
-out:
 	gsa_vcfw_free(w);
 	return rc;
 }

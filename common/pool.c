@@ -156,27 +156,29 @@ static void *pop_head(gsa_queue_t *q)
 	return job;
 }
 
-void *gsa_queue_take(gsa_queue_t *q)
+/* The oldest pending job once done (waiting for it, or NULL if not done
+ * and !wait); NULL when none is pending. */
+static void *take(gsa_queue_t *q, int wait)
 {
 	gsa_pool_t *p = q->pool;
 	void *job = NULL;
 	pthread_mutex_lock(&p->mu);
 	if (q->n > 0) {
-		while (!q->ring[q->head].done) pthread_cond_wait(&q->done, &p->mu);
-		job = pop_head(q);
+		while (wait && !q->ring[q->head].done) pthread_cond_wait(&q->done, &p->mu);
+		if (q->ring[q->head].done) job = pop_head(q);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return job;
 }
 
+void *gsa_queue_take(gsa_queue_t *q)
+{
+	return take(q, 1);
+}
+
 void *gsa_queue_try_take(gsa_queue_t *q)
 {
-	gsa_pool_t *p = q->pool;
-	void *job = NULL;
-	pthread_mutex_lock(&p->mu);
-	if (q->n > 0 && q->ring[q->head].done) job = pop_head(q);
-	pthread_mutex_unlock(&p->mu);
-	return job;
+	return take(q, 0);
 }
 
 void gsa_queue_free(gsa_queue_t *q)

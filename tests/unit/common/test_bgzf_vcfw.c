@@ -100,12 +100,26 @@ static int write_ours(const char *path, int level, int n_threads, const char *te
 	return rc;
 }
 
+/* Ours (level, pool threads, puts of at most max_piece bytes, index kind)
+ * equals the reference file and its index (ext "tbi" or "csi"). */
+static void check_same(unit_t *t, const char *name, int level, int th, const char *text, size_t len,
+		       size_t max_piece, gsa_index_kind_t kind, const char *ref, const char *ext)
+{
+	char out[512], a[600], b[600];
+	gsa_err_t e;
+	snprintf(out, sizeof out, "%s/%s.vcf.gz", t->tmpdir, name);
+	UNIT_CHECK_INT(t, write_ours(out, level, th, text, len, max_piece, kind, &e), 0);
+	UNIT_CHECK(t, file_same(out, ref));
+	snprintf(a, sizeof a, "%s.%s", out, ext);
+	snprintf(b, sizeof b, "%s.%s", ref, ext);
+	UNIT_CHECK(t, file_same(a, b));
+}
+
 static void test_same_as_htslib(unit_t *t)
 {
 	size_t len;
 	char *text = vcf_make(5, 3000, &len);
-	char ref7[512], ref1[512], refc[512], out[512], a[600], b[600];
-	gsa_err_t e;
+	char ref7[512], ref1[512], refc[512], name[64];
 	static const size_t pieces[3] = { 1 << 20, 200, 7 };
 	UNIT_CHECK(t, len > 4 * 0xff00); /* several blocks */
 	snprintf(ref7, sizeof ref7, "%s/ref7.vcf.gz", t->tmpdir);
@@ -116,24 +130,11 @@ static void test_same_as_htslib(unit_t *t)
 	UNIT_CHECK_INT(t, write_htslib(refc, "w", text, len, 14), 0);
 	for (int th = 0; th <= 3; th += 3)
 		for (int p = 0; p < 3; p++) {
-			snprintf(out, sizeof out, "%s/o%d_%d.vcf.gz", t->tmpdir, th, p);
-			UNIT_CHECK_INT(t, write_ours(out, 7, th, text, len, pieces[p], GSA_INDEX_TBI, &e), 0);
-			UNIT_CHECK(t, file_same(out, ref7));
-			snprintf(a, sizeof a, "%s.tbi", out);
-			snprintf(b, sizeof b, "%s.tbi", ref7);
-			UNIT_CHECK(t, file_same(a, b));
+			snprintf(name, sizeof name, "o%d_%d", th, p);
+			check_same(t, name, 7, th, text, len, pieces[p], GSA_INDEX_TBI, ref7, "tbi");
 		}
-	snprintf(out, sizeof out, "%s/l1.vcf.gz", t->tmpdir);
-	UNIT_CHECK_INT(t, write_ours(out, 1, 2, text, len, 5000, GSA_INDEX_TBI, &e), 0);
-	UNIT_CHECK(t, file_same(out, ref1));
-	snprintf(a, sizeof a, "%s.tbi", out);
-	snprintf(b, sizeof b, "%s.tbi", ref1);
-	UNIT_CHECK(t, file_same(a, b));
-	snprintf(out, sizeof out, "%s/c.vcf.gz", t->tmpdir);
-	UNIT_CHECK_INT(t, write_ours(out, 7, 2, text, len, 5000, GSA_INDEX_CSI, &e), 0);
-	snprintf(a, sizeof a, "%s.csi", out);
-	snprintf(b, sizeof b, "%s.csi", refc);
-	UNIT_CHECK(t, file_same(a, b));
+	check_same(t, "l1", 1, 2, text, len, 5000, GSA_INDEX_TBI, ref1, "tbi");
+	check_same(t, "c", 7, 2, text, len, 5000, GSA_INDEX_CSI, refc, "csi");
 	free(text);
 }
 
