@@ -257,6 +257,13 @@ static int expand_list(char **in, size_t n, char ***out, gsa_err_t *err)
 	return 0;
 }
 
+/* The command's arguments, expanded except where they are code (expand.h). */
+static int expand_command(const job_opts_t *o, size_t n, char ***out, gsa_err_t *err)
+{
+	*out = gsa_xcalloc(n + 1, sizeof **out);
+	return job_expand_argv(o->argv, n, o->pipe, NULL, NULL, *out, err);
+}
+
 static void free_nulled(char **list)
 {
 	size_t i;
@@ -301,7 +308,8 @@ static int split_pipeline(job_state_t *s, size_t n_argv, gsa_err_t *err)
 	size_t start = 0, i;
 	for (i = 0; i <= n_argv; i++) {
 		size_t k;
-		if (i < n_argv && !(s->o->pipe && strcmp(s->argv[i], "|") == 0)) continue;
+		/* a separator is a '|' as written, never one a ${NAME} expanded to */
+		if (i < n_argv && !(s->o->pipe && strcmp(s->o->argv[i], "|") == 0)) continue;
 		if (i == start)
 			return gsa_err_set(err, GSA_EUSAGE, "--pipe: empty command %s '|'", i == 0 ? "before" : "after");
 		if (s->ncmd == JOB_PIPE_MAX)
@@ -332,7 +340,7 @@ static int job_prepare(job_state_t *s, gsa_err_t *err)
 	while (o->argv[n_argv]) n_argv++;
 	if (expand_list(o->inputs, o->n_inputs, &s->inputs, err) < 0 ||
 	    expand_list(o->outputs, o->n_outputs, &s->outputs, err) < 0 ||
-	    expand_list(o->argv, n_argv, &s->argv, err) < 0 ||
+	    expand_command(o, n_argv, &s->argv, err) < 0 ||
 	    (o->output_prefix && job_expand(o->output_prefix, NULL, NULL, &s->prefix, err) < 0))
 		return -1;
 
