@@ -153,7 +153,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	cmdline = join_args(argc, argv);
 	while ((c = getopt_long(argc, argv, ":o:t:R:l:pK:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o.out_path = optarg; break;
+		case 'o': o.out_path = strcmp(optarg, "-") ? optarg : NULL; break; /* "-": stdout */
 		case 't':
 			if (gsa_parse_long(optarg, 1, 64, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-t: expected 1..64, got '%s'", optarg); }
 			o.threads = (int)v;

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Hostile or careless inputs (issue 16): each gets the README's exit code,
+# one error line naming what is wrong, and leaves nothing under a final name
+# (or a temp); every case also runs with the ASan+UBSan build
+# (build/asan/bin) when it is there, which must exit the same way.
+. "$(dirname "$0")/lib.sh"
+command -v samtools >/dev/null || skip "samtools missing"
+ASAN_BIN=${GSA_ASAN_BIN:-$GSA_ROOT/build/asan/bin}
+D=$TMP/case; mkdir -p "$D" "$TMP/out"
+python3 "$GSA_ROOT/tests/data/call-variants/make_case.py" "$D" || exit 1
+samtools faidx "$D/ref.fa" && samtools sort -o "$D/aln.bam" "$D/reads.sam" 2>/dev/null && samtools index "$D/aln.bam" || exit 1
+for c in c1 c2; do "$GSA_BIN/call-variants" --quiet -f "$D/ref.fa" -r $c -o "$D/part.$c.vcf.gz" "$D/aln.bam" || exit 1; done
+
+# expect CODE NAME 'STDERR REGEX' TOOL ARGS... — run from $TMP/out (which must
+# stay empty) with the release and the ASan build: exit CODE, one stderr line
+# matching the regex, no sanitizer report, nothing left in $TMP/out
+expect() {
+	local want=$1 name=$2 pat=$3 tool=$4; shift 4
+	local bin ok=1 rc why=
+	for bin in "$GSA_BIN" "$ASAN_BIN"; do
+		[ -x "$bin/$tool" ] || continue
+		(cd "$TMP/out" && "$bin/$tool" "$@") >"$TMP/stdout" 2>"$TMP/stderr" </dev/null; rc=$?
+		if [ $rc -ne "$want" ]; then ok=0; why="$bin: exit $rc"
+		elif [ "$(wc -l <"$TMP/stderr")" -ne 1 ] || ! grep -Eq -- "$pat" "$TMP/stderr"; then ok=0; why="$bin: stderr"
+		elif [ -n "$(ls -A "$TMP/out")" ]; then ok=0; why="$bin: left $(ls -A "$TMP/out" | tr '\n' ' ')"
+		fi
+		rm -rf "$TMP/out"/* "$TMP/out"/.[!.]* 2>/dev/null
+		[ $ok -eq 1 ] || break
+	done
+	if [ $ok -eq 1 ]; then echo "ok $name"
+	else echo "not ok $name"; echo "#   $why"; sed 's/^/#   /' "$TMP/stderr" | head -n 8; _lib_failed=1; fi
+}
+
+# --- call-variants: region strings
+CV="-f $D/ref.fa"
+expect 2 "call-variants -r CONTIG:0-5: exit 2 (positions start at 1), no overflow" \
+	"region 'c1:0-5': bad coordinates" call-variants $CV -r c1:0-5 -o v.vcf.gz "$D/aln.bam"
+expect 2 "call-variants -r CONTIG:0: exit 2" "region 'c1:0': bad coordinates" call-variants $CV -r c1:0 -o v.vcf.gz "$D/aln.bam"
+expect 2 "call-variants -r CONTIG:10-5 (end before start): exit 2" "region 'c1:10-5'" call-variants $CV -r c1:10-5 -o v.vcf.gz "$D/aln.bam"
+expect 2 "call-variants -r CONTIG:1-0: exit 2" "region 'c1:1-0': bad coordinates" call-variants $CV -r c1:1-0 -o v.vcf.gz "$D/aln.bam"
+expect 2 "call-variants -r with a 30-digit position: exit 2" "bad coordinates" \
+	call-variants $CV -r c1:100000000000000000000000000000 -o v.vcf.gz "$D/aln.bam"
+expect 2 "call-variants -r in a list, the second bad: exit 2" "region 'c2:0-3'" call-variants $CV -r c1:1-5,c2:0-3 -o v.vcf.gz "$D/aln.bam"
+
+# --- -o -: stdout where the tool can write there, else a usage error
+expect 1 "call-variants -o -: usage error (the .tbi needs a file), no file '-'" "-o - is not possible" \
+	call-variants $CV -r c1 -o - "$D/aln.bam"
+expect 1 "call-variants merge -o -: usage error, no file '-'" "-o - is not possible" \
+	call-variants merge -o - "$D/part.c1.vcf.gz" "$D/part.c2.vcf.gz"
+
+# --- call-variants merge: the same part twice
+expect 2 "merge: the same part twice: exit 2" "the same part as" \
+	call-variants merge -o m.vcf.gz "$D/part.c1.vcf.gz" "$D/part.c2.vcf.gz" "$D/part.c1.vcf.gz"
+ln -s "$D/part.c2.vcf.gz" "$D/link.vcf.gz"
+expect 2 "merge: one part under two names (symlink): exit 2" "link.vcf.gz: the same part as" \
+	call-variants merge -o m.vcf.gz "$D/part.c2.vcf.gz" "$D/part.c1.vcf.gz" "$D/link.vcf.gz"
+{ zcat "$D/part.c1.vcf.gz" | grep '^#'; printf 'c9\t5\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\n'; } >"$D/badchrom.vcf"
+expect 2 "merge: a record on a contig the header lacks: exit 2" "CHROM 'c9' is not a contig of the header" \
+	call-variants merge -o m.vcf.gz "$D/part.c1.vcf.gz" "$D/badchrom.vcf"
+
+# --- sort-index: contigs not in @SQ
+printf '@SQ\tSN:c1\tLN:100\nr1\t0\tchrZ\t1\t0\t2M\t*\t0\t0\tAC\tII\n' >"$D/rname.sam"
+printf '@SQ\tSN:c1\tLN:100\nr1\t1\tc1\t1\t0\t2M\tchrZ\t5\t0\tAC\tII\nr1\t1\tc1\t5\t0\t2M\t=\t1\t0\tAC\tII\n' >"$D/rnext.sam"
+printf 'r1\t0\tc1\t1\t0\t2M\t*\t0\t0\tAC\tII\n' >"$D/nosq.sam"
+expect 2 "sort-index: RNAME not in @SQ: exit 2, not an unmapped record" "record 1 \(r1\): RNAME 'chrZ' is not a contig" \
+	sort-index -o s.bam "$D/rname.sam"
+expect 2 "sort-index: RNEXT not in @SQ: exit 2" "RNEXT 'chrZ' is not a contig" sort-index -o s.bam "$D/rnext.sam"
+expect 2 "sort-index: SAM without @SQ naming a contig: exit 2" "RNAME 'c1' is not a contig" sort-index -@ 2 -o s.bam "$D/nosq.sam"
+check_sh "sort-index: '*', '=' and known contigs still sort" "
+	cd '$TMP' && '$GSA_BIN/sort-index' --quiet -o ok.bam '$D/reads.sam' && samtools quickcheck ok.bam
+	[ \$(samtools view -c ok.bam) -eq \$(grep -vc '^@' '$D/reads.sam') ]; rm -f ok.bam ok.bam.bai"
+
+# --- align map -o -: stdout
+python3 "$GSA_ROOT/tests/data/align/gen_reads.py" "$D" 2 >/dev/null && "$GSA_BIN/align" index "$D/ref.fa" 2>/dev/null || exit 1
+check_sh "align map -o -: the BAM goes to stdout, no file named '-'" "
+	cd '$TMP/out' && '$GSA_BIN/align' map --quiet -o - '$D/ref.fa' '$D/r1.fq' '$D/r2.fq' >'$TMP/map.bam'
+	[ ! -e '$TMP/out/-' ] && [ -z \"\$(ls -A '$TMP/out')\" ] && samtools quickcheck '$TMP/map.bam'
+	[ \$(samtools view -c '$TMP/map.bam') -gt 0 ]"
+finish
