@@ -58,6 +58,26 @@ expect 2 "merge: one part under two names (symlink): exit 2" "link.vcf.gz: the s
 expect 2 "merge: a record on a contig the header lacks: exit 2" "CHROM 'c9' is not a contig of the header" \
 	call-variants merge -o m.vcf.gz "$D/part.c1.vcf.gz" "$D/badchrom.vcf"
 
+# --- call-variants: damaged BAI / CSI (checked whole before htslib reads it)
+mkdir -p "$D/bai"
+cp "$D/aln.bam" "$D/bai/a.bam"
+badbai() { # NAME 'REGEX' PYTHON-EDIT-OF-d
+	python3 -c "import struct; d = bytearray(open('$D/aln.bam.bai', 'rb').read()); $3; open('$D/bai/a.bam.bai', 'wb').write(d)"
+	expect 2 "$1" "$2" call-variants $CV -o v.vcf.gz "$D/bai/a.bam"
+}
+badbai "BAI cut to 40 bytes: exit 2 (htslib crashed on it)" "a.bam.bai: damaged" "d = d[:40]"
+badbai "BAI with a huge bin count: exit 2" "a.bam.bai: damaged or truncated index" "d[8:12] = struct.pack('<i', 2**31 - 16)"
+badbai "BAI of another BAM (reference count): exit 2" "index of 7 references, but the data file has 4" "d[4:8] = struct.pack('<i', 7)"
+badbai "BAI pointing past the end of the BAM (stale): exit 2" "points past the end of the data file" \
+	"d[20:28] = struct.pack('<q', 1 << 50)"
+badbai "BAI with trailing garbage: exit 2" "unexpected bytes at the end" "d += b'garbage!!'"
+badbai "not an index at all: exit 2" "not a BAI or CSI index" "d = bytearray(b'hello world, no index here')"
+rm -f "$D/bai/a.bam.bai"; samtools index -c "$D/bai/a.bam"
+printf 'not bgzf' >"$D/bai/a.bam.csi"
+expect 2 "CSI that is not BGZF: exit 2" "a.bam.csi: (damaged|not a BAI or CSI index)" call-variants $CV -o v.vcf.gz "$D/bai/a.bam"
+rm -f "$D/bai/a.bam.csi"; samtools index -c "$D/bai/a.bam"
+check "a good CSI is still used" "$GSA_BIN/call-variants" --quiet $CV -o "$TMP/csi.vcf.gz" "$D/bai/a.bam"
+
 # --- sort-index: contigs not in @SQ
 printf '@SQ\tSN:c1\tLN:100\nr1\t0\tchrZ\t1\t0\t2M\t*\t0\t0\tAC\tII\n' >"$D/rname.sam"
 printf '@SQ\tSN:c1\tLN:100\nr1\t1\tc1\t1\t0\t2M\tchrZ\t5\t0\tAC\tII\nr1\t1\tc1\t5\t0\t2M\t=\t1\t0\tAC\tII\n' >"$D/rnext.sam"

@@ -9,6 +9,7 @@
 #include <htslib/kstring.h>
 
 #include "alloc.h"
+#include "idxcheck.h"
 #include "path.h"
 
 static int sample_add(cv_input_t *in, const char *name)
@@ -43,11 +44,25 @@ static int open_bam(const char *path, htsFile **fpo, sam_hdr_t **hdro, hts_idx_t
 		return gsa_err_set(err, GSA_EDATA, "%s: cannot read the header (corrupt or truncated)", path);
 	}
 	if (idxo) {
-		hts_idx_t *idx = sam_index_load3(fp, path, NULL, HTS_IDX_SILENT_FAIL);
-		if (!idx) {
+		/* a BAM's index is checked whole before htslib reads it (idxcheck.h) */
+		char *ip = fmt->format == bam ? gsa_idx_find(path) : NULL;
+		if (fmt->format == bam && !ip) {
 			sam_hdr_destroy(h); hts_close(fp);
 			return gsa_err_set(err, GSA_EDATA, "%s: no index (.bai or .csi) found; run 'samtools index %s'", path, path);
 		}
+		if (ip && gsa_idx_check_file(ip, sam_hdr_nref(h), (uint64_t)gsa_file_size(path), err) < 0) {
+			free(ip); sam_hdr_destroy(h); hts_close(fp);
+			return -1;
+		}
+		hts_idx_t *idx = sam_index_load3(fp, path, ip, HTS_IDX_SILENT_FAIL);
+		if (!idx) {
+			sam_hdr_destroy(h); hts_close(fp);
+			if (ip) gsa_err_set(err, GSA_EDATA, "%s: cannot load the index", ip);
+			else gsa_err_set(err, GSA_EDATA, "%s: no index found; run 'samtools index %s'", path, path);
+			free(ip);
+			return -1;
+		}
+		free(ip);
 		*idxo = idx;
 	}
 	*fpo = fp; *hdro = h;
