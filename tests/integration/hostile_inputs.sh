@@ -78,6 +78,16 @@ expect 2 "CSI that is not BGZF: exit 2" "a.bam.csi: (damaged|not a BAI or CSI in
 rm -f "$D/bai/a.bam.csi"; samtools index -c "$D/bai/a.bam"
 check "a good CSI is still used" "$GSA_BIN/call-variants" --quiet $CV -o "$TMP/csi.vcf.gz" "$D/bai/a.bam"
 
+# --- call-variants: the reference's .fai must match the FASTA
+mkdir -p "$D/fai"; cp "$D/ref.fa" "$D/fai/ref.fa"; samtools faidx "$D/fai/ref.fa"
+{ printf '>c0 added later\nACGTACGT\n'; cat "$D/ref.fa"; } >"$D/fai/ref.fa.new" && mv "$D/fai/ref.fa.new" "$D/fai/ref.fa"
+expect 2 "a stale .fai (a contig added to the FASTA after faidx): exit 2" \
+	"ref.fa.fai: stale or damaged: contig c1 is not where the index says" \
+	call-variants -f "$D/fai/ref.fa" -o v.vcf.gz "$D/aln.bam"
+printf 'c1\t2400\tx\t60\t61\n' >"$D/fai/ref.fa.fai"
+expect 2 "a malformed .fai: exit 2" "ref.fa.fai: line 1: expected NAME LENGTH OFFSET" \
+	call-variants -f "$D/fai/ref.fa" -o v.vcf.gz "$D/aln.bam"
+
 # --- sort-index: contigs not in @SQ
 printf '@SQ\tSN:c1\tLN:100\nr1\t0\tchrZ\t1\t0\t2M\t*\t0\t0\tAC\tII\n' >"$D/rname.sam"
 printf '@SQ\tSN:c1\tLN:100\nr1\t1\tc1\t1\t0\t2M\tchrZ\t5\t0\tAC\tII\nr1\t1\tc1\t5\t0\t2M\t=\t1\t0\tAC\tII\n' >"$D/rnext.sam"

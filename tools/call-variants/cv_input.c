@@ -9,8 +9,10 @@
 #include <htslib/kstring.h>
 
 #include "alloc.h"
+#include "fai.h"
 #include "idxcheck.h"
 #include "path.h"
+#include "strbuf.h"
 
 static int sample_add(cv_input_t *in, const char *name)
 {
@@ -121,6 +123,10 @@ int cv_input_open(cv_input_t *in, char **bam_paths, int nbam, const char *ref_pa
 	in->default_sample = gsa_xcalloc((size_t)nbam, sizeof *in->default_sample);
 
 	if (!gsa_path_exists(ref_path)) return gsa_err_errno(err, ENOENT, "%s: cannot open reference", ref_path);
+	char *fai_path = gsa_strdup_printf("%s.fai", ref_path);
+	int fai_rc = gsa_path_exists(fai_path) ? gsa_fai_check(ref_path, fai_path, err) : 0;
+	free(fai_path);
+	if (fai_rc < 0) return -1;
 	faidx_t *fai = fai_load3(ref_path, NULL, NULL, FAI_CREATE);
 	if (!fai) return gsa_err_set(err, GSA_EDATA, "%s: cannot load or build the FASTA index (.fai)", ref_path);
 
