@@ -117,6 +117,15 @@ int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err)
 		free(dir);
 		return gsa_err_set(err, GSA_EUSAGE, "%s: output path names a folder, not a file", path);
 	}
+	/* the rename at commit would replace whatever is there: only a file
+	 * (or a symlink, which is replaced, never followed) may be */
+	struct stat sb;
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
+		free(dir);
+		return gsa_err_set(err, GSA_EIO, "%s: is %s; an output is written as a file (temp + rename) and would replace it",
+				   path, S_ISDIR(sb.st_mode) ? "a directory" : S_ISFIFO(sb.st_mode) ? "a FIFO"
+					 : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "not a regular file");
+	}
 	f->path = gsa_xstrdup(path);
 	f->tmp = gsa_strdup_printf("%s/.%s.tmp.XXXXXX", dir, base);
 	free(dir);
@@ -210,4 +219,24 @@ int gsa_read_file(const char *path, char **data, size_t *len, gsa_err_t *err)
 	*len = b.len;
 	*data = gsa_strbuf_detach(&b);
 	return 0;
+}
+
+int gsa_input_check(const char *path, gsa_err_t *err)
+{
+	struct stat sb;
+	char *real;
+	if (strcmp(path, "-") == 0) return 0;
+	if (stat(path, &sb) < 0) return gsa_err_errno(err, errno, "%s: cannot open", path);
+	if (S_ISREG(sb.st_mode)) return 0;
+	if (S_ISDIR(sb.st_mode)) return gsa_err_set(err, GSA_EIO, "%s: is a directory, not a file", path);
+	if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode))
+		return gsa_err_set(err, GSA_EIO, "%s: is a device, not a file", path);
+	if (!S_ISFIFO(sb.st_mode)) return gsa_err_set(err, GSA_EIO, "%s: is not a regular file (a socket?)", path);
+	/* a pipe: an anonymous one (its /proc link names no file) has a writer;
+	 * a named FIFO resolves to a path in a file system */
+	real = realpath(path, NULL);
+	if (!real) return 0;
+	free(real);
+	return gsa_err_set(err, GSA_EIO, "%s: is a named FIFO, not a file (give its data on stdin, '-', where the tool reads it)",
+			   path);
 }

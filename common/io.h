@@ -23,7 +23,9 @@ typedef struct gsa_atomic_file {
 
 /* Create the temp file for `path` (mode 0644 less the process umask, applied
  * by the kernel at creation, so it is safe from any thread) and open it for
- * writing.  Returns 0, or -1 with err set (GSA_EIO naming the folder).  A
+ * writing.  Returns 0, or -1 with err set (GSA_EIO naming the folder; also
+ * when `path` exists and is a directory, a device or a FIFO: the rename
+ * would replace it).  A
  * caller that writes through another library may close f->fd (set it to -1)
  * and reopen f->tmp by name. */
 int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err);
@@ -49,6 +51,15 @@ ssize_t gsa_read_full(int fd, void *buf, size_t n);
 
 /* fsync the folder holding `path` so a rename in it is durable. */
 int gsa_fsync_parent(const char *path, gsa_err_t *err);
+
+/* Check that `path`, an input about to be opened, is something a tool can
+ * read to its end: a regular file, or an anonymous pipe (process
+ * substitution, /dev/fd/N, /dev/stdin on a pipe); "-" (stdin) passes too.
+ * Refused, each with GSA_EIO (exit 3) and one line naming the path: a
+ * missing file, a directory, a device (/dev/zero would never end, /dev/null
+ * is no data), a named FIFO (mkfifo: with no writer an open would block
+ * for ever; give its data on stdin instead), a socket.  Returns 0 or -1. */
+int gsa_input_check(const char *path, gsa_err_t *err);
 
 /* Read a whole file into a new NUL-terminated buffer (*len without the NUL).
  * Returns 0, or -1 with err set. */

@@ -12,14 +12,16 @@ samtools faidx "$D/ref.fa" && samtools sort -o "$D/aln.bam" "$D/reads.sam" 2>/de
 for c in c1 c2; do "$GSA_BIN/call-variants" --quiet -f "$D/ref.fa" -r $c -o "$D/part.$c.vcf.gz" "$D/aln.bam" || exit 1; done
 
 # expect CODE NAME 'STDERR REGEX' TOOL ARGS... — run from $TMP/out (which must
-# stay empty) with the release and the ASan build: exit CODE, one stderr line
+# stay empty) with the release and the ASan build (each for at most 60 s): exit CODE, one stderr line
 # matching the regex, no sanitizer report, nothing left in $TMP/out
 expect() {
 	local want=$1 name=$2 pat=$3 tool=$4; shift 4
-	local bin ok=1 rc why=
+	local bin ok=1 rc why="no binary ran" ran=0
 	for bin in "$GSA_BIN" "$ASAN_BIN"; do
 		[ -x "$bin/$tool" ] || continue
-		(cd "$TMP/out" && "$bin/$tool" "$@") >"$TMP/stdout" 2>"$TMP/stderr" </dev/null; rc=$?
+		ran=1
+		# bounded: a FIFO without a writer would block an open for ever
+		(cd "$TMP/out" && timeout -k 5 60 "$bin/$tool" "$@") >"$TMP/stdout" 2>"$TMP/stderr" </dev/null; rc=$?
 		if [ $rc -ne "$want" ]; then ok=0; why="$bin: exit $rc"
 		elif [ "$(wc -l <"$TMP/stderr")" -ne 1 ] || ! grep -Eq -- "$pat" "$TMP/stderr"; then ok=0; why="$bin: stderr"
 		elif [ -n "$(ls -A "$TMP/out")" ]; then ok=0; why="$bin: left $(ls -A "$TMP/out" | tr '\n' ' ')"
@@ -27,7 +29,7 @@ expect() {
 		rm -rf "$TMP/out"/* "$TMP/out"/.[!.]* 2>/dev/null
 		[ $ok -eq 1 ] || break
 	done
-	if [ $ok -eq 1 ]; then echo "ok $name"
+	if [ $ok -eq 1 ] && [ $ran -eq 1 ]; then echo "ok $name"
 	else echo "not ok $name"; echo "#   $why"; sed 's/^/#   /' "$TMP/stderr" | head -n 8; _lib_failed=1; fi
 }
 
@@ -100,10 +102,43 @@ check_sh "sort-index: '*', '=' and known contigs still sort" "
 	cd '$TMP' && '$GSA_BIN/sort-index' --quiet -o ok.bam '$D/reads.sam' && samtools quickcheck ok.bam
 	[ \$(samtools view -c ok.bam) -eq \$(grep -vc '^@' '$D/reads.sam') ]; rm -f ok.bam ok.bam.bai"
 
+# --- inputs and outputs that are not files: exit 3, never a hang (each run
+# is bounded: a FIFO without a writer would block an open for ever)
+mkdir -p "$TMP/adir"; mkfifo "$TMP/fifo"
+AL=$TMP/al; mkdir -p "$AL"; A_IDX=$AL/ref.fa
+python3 "$GSA_ROOT/tests/data/align/gen_reads.py" "$AL" 2 >/dev/null && "$GSA_BIN/align" index "$A_IDX" 2>/dev/null || exit 1
+for x in "$TMP/adir" /dev/zero "$TMP/fifo"; do
+	k=$(basename "$x")
+	expect 3 "align map: R1 is $k: exit 3" "is a (directory|device|named FIFO)" align map -o m.bam "$A_IDX" "$x" "$AL/r2.fq"
+	expect 3 "align index: the FASTA is $k: exit 3" "is a (directory|device|named FIFO)" align index -o x "$x"
+	expect 3 "sort-index: the input is $k: exit 3" "is a (directory|device|named FIFO)" sort-index -o s.bam "$x"
+	expect 3 "call-variants: the reference is $k: exit 3" "is a (directory|device|named FIFO)" \
+		call-variants -f "$x" -o v.vcf.gz "$D/aln.bam"
+	expect 3 "call-variants: the BAM is $k: exit 3" "is a (directory|device|named FIFO)" \
+		call-variants $CV -o v.vcf.gz "$x"
+	expect 3 "call-variants: the BED is $k: exit 3" "is a (directory|device|named FIFO)" \
+		call-variants $CV -R "$x" -o v.vcf.gz "$D/aln.bam"
+	expect 3 "call-variants merge: a part is $k: exit 3" "is a (directory|device|named FIFO)" \
+		call-variants merge -o m.vcf.gz "$D/part.c1.vcf.gz" "$x"
+done
+check_sh "an anonymous pipe (process substitution) is still read" "
+	cd '$TMP' && '$GSA_BIN/align' map --quiet -o pipe.bam '$A_IDX' <(cat '$AL/r1.fq') <(cat '$AL/r2.fq') && samtools quickcheck pipe.bam
+	rm -f pipe.bam"
+# outputs: the rename would replace the thing (as root even a device node)
+if mknod "$TMP/nulldev" c 1 3 2>/dev/null; then outs="$TMP/adir $TMP/fifo $TMP/nulldev"; else outs="$TMP/adir $TMP/fifo"; fi
+for x in $outs; do
+	k=$(basename "$x")
+	expect 3 "sort-index -o $k: exit 3, left as it was" "is a (directory|FIFO|device)" sort-index -o "$x" "$D/aln.bam"
+	expect 3 "call-variants -o $k: exit 3" "is a (directory|FIFO|device)" call-variants $CV -o "$x" "$D/aln.bam"
+	expect 3 "align map -o $k: exit 3" "is a (directory|FIFO|device)" align map -o "$x" "$A_IDX" "$AL/r1.fq" "$AL/r2.fq"
+done
+check_sh "... the directory, FIFO and device node are untouched" "
+	[ -d '$TMP/adir' ] && [ -z \"\$(ls -A '$TMP/adir')\" ] && [ -p '$TMP/fifo' ]
+	[ ! -e '$TMP/nulldev' ] || [ -c '$TMP/nulldev' ]; [ -z \"\$(ls -A '$TMP' | grep '\.tmp\.')\" ]"
+
 # --- align map -o -: stdout
-python3 "$GSA_ROOT/tests/data/align/gen_reads.py" "$D" 2 >/dev/null && "$GSA_BIN/align" index "$D/ref.fa" 2>/dev/null || exit 1
 check_sh "align map -o -: the BAM goes to stdout, no file named '-'" "
-	cd '$TMP/out' && '$GSA_BIN/align' map --quiet -o - '$D/ref.fa' '$D/r1.fq' '$D/r2.fq' >'$TMP/map.bam'
+	cd '$TMP/out' && '$GSA_BIN/align' map --quiet -o - '$A_IDX' '$AL/r1.fq' '$AL/r2.fq' >'$TMP/map.bam'
 	[ ! -e '$TMP/out/-' ] && [ -z \"\$(ls -A '$TMP/out')\" ] && samtools quickcheck '$TMP/map.bam'
 	[ \$(samtools view -c '$TMP/map.bam') -gt 0 ]"
 finish

@@ -1,4 +1,5 @@
 #include "cv_call.h"
+#include "io.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -93,6 +94,7 @@ int cv_regions_parse(const sam_hdr_t *h, const char *spec, cv_region_t **reg, in
 
 int cv_regions_bed(const sam_hdr_t *h, const char *path, cv_region_t **reg, int *n, gsa_err_t *err)
 {
+	if (gsa_input_check(path, err) < 0) return -1;
 	FILE *f = fopen(path, "r");
 	if (!f) return gsa_err_errno(err, errno, "%s: cannot open", path);
 	char *line = NULL;

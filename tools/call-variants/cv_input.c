@@ -1,4 +1,5 @@
 #include "cv_input.h"
+#include "io.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -27,6 +28,7 @@ static int open_bam(const char *path, htsFile **fpo, sam_hdr_t **hdro, hts_idx_t
 		    const char *ref_path, gsa_err_t *err)
 {
 	*fpo = NULL; *hdro = NULL; if (idxo) *idxo = NULL;
+	if (gsa_input_check(path, err) < 0) return -1;
 	if (!gsa_path_exists(path)) return gsa_err_errno(err, ENOENT, "%s: cannot open", path);
 	htsFile *fp = hts_open(path, "r");
 	if (!fp) return gsa_err_errno(err, errno ? errno : EIO, "%s: cannot open", path);
@@ -123,6 +125,7 @@ int cv_input_open(cv_input_t *in, char **bam_paths, int nbam, const char *ref_pa
 	in->default_sample = gsa_xcalloc((size_t)nbam, sizeof *in->default_sample);
 
 	if (!gsa_path_exists(ref_path)) return gsa_err_errno(err, ENOENT, "%s: cannot open reference", ref_path);
+	if (gsa_input_check(ref_path, err) < 0) return -1;
 	char *fai_path = gsa_strdup_printf("%s.fai", ref_path);
 	int fai_rc = gsa_path_exists(fai_path) ? gsa_fai_check(ref_path, fai_path, err) : 0;
 	free(fai_path);

@@ -1,4 +1,5 @@
 #include "cv_merge.h"
+#include "io.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ static int part_open(part_t *p, const char *path, gsa_err_t *err)
 	memset(p, 0, sizeof *p);
 	p->path = path;
 	if (!gsa_path_exists(path)) return gsa_err_errno(err, ENOENT, "%s: cannot open", path);
+	if (gsa_input_check(path, err) < 0) return -1;
 	p->fp = hts_open(path, "r");
 	if (!p->fp) return gsa_err_errno(err, errno ? errno : EIO, "%s: cannot open", path);
 	const htsFormat *f = hts_get_format(p->fp);

@@ -1,4 +1,5 @@
 #include "si_sort.h"
+#include "io.h"
 #include "clock.h"
 #include "alloc.h"
 #include "cleanup.h"
@@ -402,6 +403,7 @@ static int open_input_hts(sorter_t *s, hFILE *hf, const htsFormat *fmt, gsa_err_
 static int open_input(sorter_t *s, gsa_err_t *err)
 {
 	htsFormat fmt;
+	if (gsa_input_check(s->o->in, err) < 0) return -1;
 	hFILE *hf = hopen(s->o->in, "r");
 	if (!hf) return gsa_err_errno(err, errno ? errno : ENOENT, "%s: cannot open", in_name(s->o));
 	if (hts_detect_format2(hf, s->o->in, &fmt) < 0) {
