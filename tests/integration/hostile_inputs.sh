@@ -104,7 +104,7 @@ check_sh "sort-index: '*', '=' and known contigs still sort" "
 
 # --- inputs and outputs that are not files: exit 3, never a hang (each run
 # is bounded: a FIFO without a writer would block an open for ever)
-mkdir -p "$TMP/adir"; mkfifo "$TMP/fifo"
+mkdir -p "$TMP/adir" "$TMP/jw"; mkfifo "$TMP/fifo"
 AL=$TMP/al; mkdir -p "$AL"; A_IDX=$AL/ref.fa
 python3 "$GSA_ROOT/tests/data/align/gen_reads.py" "$AL" 2 >/dev/null && "$GSA_BIN/align" index "$A_IDX" 2>/dev/null || exit 1
 for x in "$TMP/adir" /dev/zero "$TMP/fifo"; do
@@ -120,6 +120,12 @@ for x in "$TMP/adir" /dev/zero "$TMP/fifo"; do
 		call-variants $CV -R "$x" -o v.vcf.gz "$D/aln.bam"
 	expect 3 "call-variants merge: a part is $k: exit 3" "is a (directory|device|named FIFO)" \
 		call-variants merge -o m.vcf.gz "$D/part.c1.vcf.gz" "$x"
+done
+# job logs a line per phase besides the error: only the code and the message here
+for x in adir fifo; do
+	check_sh "job: an input that is a $x: exit 3, the command not run" "
+		set +e; timeout 60 '$GSA_BIN/job' -w '$TMP/jw' -i '$TMP/$x' -- touch '$TMP/ran' 2>'$TMP/job.err'; rc=\$?; set -e
+		[ \$rc -eq 3 ]; grep -Eq 'input $TMP/$x: (is a folder|not a regular file)' '$TMP/job.err'; [ ! -e '$TMP/ran' ]"
 done
 check_sh "an anonymous pipe (process substitution) is still read" "
 	cd '$TMP' && '$GSA_BIN/align' map --quiet -o pipe.bam '$A_IDX' <(cat '$AL/r1.fq') <(cat '$AL/r2.fq') && samtools quickcheck pipe.bam
