@@ -2,6 +2,7 @@
 #include "alloc.h"
 #include "cleanup.h"
 #include "path.h"
+#include "stale.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -63,12 +64,14 @@ int gsa_fsync_parent(const char *path, gsa_err_t *err)
 
 static void atomic_release(gsa_atomic_file_t *f)
 {
+	if (f->tmp && f->lock_fd >= 0) close(f->lock_fd); /* a zeroed f has no tmp */
 	gsa_cleanup_forget(f->cleanup_id);
 	free(f->path);
 	free(f->tmp);
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
 	f->cleanup_id = -1;
+	f->lock_fd = -1;
 }
 
 /* Fill the last 6 characters of tmp (the "XXXXXX") with random letters and
@@ -113,6 +116,7 @@ int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err)
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
 	f->cleanup_id = -1;
+	f->lock_fd = -1;
 	if (!*base) {
 		free(dir);
 		return gsa_err_set(err, GSA_EUSAGE, "%s: output path names a folder, not a file", path);
@@ -135,6 +139,14 @@ int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err)
 		gsa_err_errno(err, e, "%s: cannot create output", path);
 		atomic_release(f);
 		return -1;
+	}
+	f->lock_fd = gsa_stale_hold(f->tmp, 0);
+	/* what a killed run writing the same output left (stale.h) */
+	{
+		char *sdir = gsa_path_dirname(path), *prefix = gsa_strdup_printf(".%s.tmp.", base);
+		gsa_stale_sweep(sdir, prefix, 6, gsa_path_basename(f->tmp));
+		free(prefix);
+		free(sdir);
 	}
 	f->cleanup_id = gsa_cleanup_add(f->tmp, 0);
 	if (f->cleanup_id < 0) {

@@ -4,6 +4,9 @@
  * (".NAME.tmp.XXXXXX"), registered with cleanup.h, and only renamed to its
  * final name by gsa_atomic_commit() after fsync.  On error or interruption
  * the temp is removed, so a file under the final name is always complete.
+ * After a SIGKILL the temp stays: the next gsa_atomic_open of the same
+ * final name removes it (".NAME.tmp.XXXXXX" of that NAME only, when no
+ * live process holds it and it is older than GSA_STALE_MIN_AGE; stale.h).
  */
 #ifndef GSA_IO_H
 #define GSA_IO_H
@@ -19,6 +22,7 @@ typedef struct gsa_atomic_file {
 	char *tmp;      /* temp name beside it (owned) */
 	int fd;         /* open for writing, or -1 once closed */
 	int cleanup_id; /* registration in cleanup.h */
+	int lock_fd;    /* holds the temp (stale.h) until commit or abort, or -1 */
 } gsa_atomic_file_t;
 
 /* Create the temp file for `path` (mode 0644 less the process umask, applied

@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "cleanup.h"
 #include "path.h"
+#include "stale.h"
 #include "strbuf.h"
 #include "si_bamr.h"
 #include "si_batch.h"
@@ -50,6 +51,7 @@ typedef struct sorter {
 	si_batch_t batch;
 	char *spill_dir;       /* created on the first spill */
 	int spill_dir_id;
+	int spill_lock;        /* holds spill_dir while we live (stale.h), or -1 */
 	si_run_t *runs;
 	int n_runs, m_runs, run_seq;
 	si_output_t out;
@@ -72,6 +74,7 @@ static int make_spill_dir(sorter_t *s, gsa_err_t *err)
 		free(tmpl);
 		return -1;
 	}
+	s->spill_lock = gsa_stale_hold(tmpl, 0);
 	s->spill_dir_id = gsa_cleanup_add(tmpl, 1);
 	s->spill_dir = tmpl;
 	if (s->spill_dir_id < 0) return gsa_err_set(err, GSA_EINTERNAL, "%s: too many temp files", tmpl);
@@ -453,6 +456,7 @@ static void sorter_release(sorter_t *s)
 		gsa_cleanup_forget(s->spill_dir_id);
 		free(s->spill_dir);
 	}
+	if (s->spill_lock >= 0) close(s->spill_lock);
 	si_batch_free(&s->batch);
 	if (s->out_hdr) sam_hdr_destroy(s->out_hdr);
 	if (s->hdr) sam_hdr_destroy(s->hdr);
@@ -469,6 +473,7 @@ int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_er
 	s.o = o;
 	s.log = log;
 	s.spill_dir_id = -1;
+	s.spill_lock = -1;
 	s.out.bam.cleanup_id = s.out.idx.cleanup_id = -1;
 	s.out.bam.fd = s.out.idx.fd = -1;
 	s.st.mem_limit = o->mem_per_thread * (uint64_t)(o->threads > 1 ? o->threads : 1);
@@ -480,6 +485,11 @@ int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_er
 		}
 	}
 	if (check_folders(o, err) < 0) goto done;
+	{ /* spill folders a killed run left in the same place (stale.h) */
+		char *base = o->tmpdir ? gsa_xstrdup(o->tmpdir) : gsa_path_dirname(o->out);
+		gsa_stale_sweep(base, ".sort-index.", 6, NULL);
+		free(base);
+	}
 	si_batch_init(&s.batch, o->order, (size_t)s.st.mem_limit);
 	if (open_input(&s, err) < 0) goto done;
 	{
