@@ -1,11 +1,13 @@
-/* fuzz_s3_xml.c — the XML reader (common/aws/xml.c) as the S3 client uses
- * it on responses: error Code/Message, ListObjectsV2 Contents/Key/Size/
- * IsTruncated/NextContinuationToken, UploadId; plus the element walk. */
+/* fuzz_s3_xml.c — the S3 client's response parsing: a ListObjectsV2 page
+ * (gsa_s3_parse_list: every key it accepts starts with the prefix), and
+ * the XML reader (common/aws/xml.c) as s3.c uses it on error documents and
+ * multipart responses (Code, Message, UploadId), plus the element walk. */
 #include "fuzz.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/s3.h"
 #include "aws/xml.h"
 
 static void take(char *s)
@@ -20,6 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *pos = xml, *from = NULL;
 	gsa_xml_span_t root, in, c;
 	int n = 0;
+	gsa_s3_obj_t *objs = NULL;
+	size_t nobj = 0, cap = 0;
+	char *token = NULL;
+	gsa_err_t err = { 0 };
+	gsa_s3_parse_list(xml, "ref/", &objs, &nobj, &cap, &token, &err);
+	for (size_t i = 0; i < nobj; i++)
+		if (strncmp(objs[i].key, "ref/", 4) != 0) abort();
+	gsa_s3_objs_free(objs, nobj);
+	free(token);
 	take(gsa_xml_next(xml, "Code", NULL));
 	take(gsa_xml_next(xml, "Message", NULL));
 	take(gsa_xml_next(xml, "UploadId", NULL));

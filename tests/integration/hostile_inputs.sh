@@ -142,6 +142,17 @@ check_sh "... the directory, FIFO and device node are untouched" "
 	[ -d '$TMP/adir' ] && [ -z \"\$(ls -A '$TMP/adir')\" ] && [ -p '$TMP/fifo' ]
 	[ ! -e '$TMP/nulldev' ] || [ -c '$TMP/nulldev' ]; [ -z \"\$(ls -A '$TMP' | grep '\.tmp\.')\" ]"
 
+# --- hostile S3 listings (a stand-in server on 127.0.0.1): exit 4, nothing written
+export AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1
+for kind in outside cut nosize badsize; do
+	rm -f "$TMP/port"
+	python3 "$GSA_ROOT/tests/fixture_s3_hostile.py" $kind "$TMP/port" &
+	_lib_pids+=($!)
+	for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+	expect 4 "s3-stage get of a prefix, listing '$kind': exit 4" "ListObjectsV2" \
+		s3-stage get --no-progress --endpoint-url "http://127.0.0.1:$(cat "$TMP/port")" s3://b/ref/ "$TMP/out/"
+done
+
 # --- align map -o -: stdout
 check_sh "align map -o -: the BAM goes to stdout, no file named '-'" "
 	cd '$TMP/out' && '$GSA_BIN/align' map --quiet -o - '$A_IDX' '$AL/r1.fq' '$AL/r2.fq' >'$TMP/map.bam'
