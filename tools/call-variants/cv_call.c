@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "alloc.h"
 #include "cv_chunk.h"
 #include "cv_vcf.h"
+#include "pool.h"
 #include "strbuf.h"
 
 static void region_add(cv_region_t **reg, int *n, int tid, int64_t beg, int64_t end)
@@ -150,57 +152,50 @@ void cv_regions_normalise(cv_region_t *reg, int *n)
 	*n = k + 1;
 }
 
-/* ---- the work list and the threads -------------------------------------- */
+/* ---- the work list, run in the pool ------------------------------------ */
+
+/* What every chunk job shares: the inputs, the idle per-thread callers
+ * (a cv_worker_t holds open BAMs and scratch; a job takes one, or makes
+ * one, and gives it back), and the stop flag after an error. */
+typedef struct call_ctx {
+	const cv_input_t *in;
+	const cv_opts_t *o;
+	pthread_mutex_t mu;
+	cv_worker_t **idle;
+	size_t n_idle, m_idle;
+	atomic_int stop;
+} call_ctx_t;
 
 typedef struct job {
+	call_ctx_t *ctx;
 	int tid;
 	int64_t beg, end;
 	gsa_strbuf_t out;
-	int done, rc;
+	int rc;
 	gsa_err_t err;
 } job_t;
 
-typedef struct pool {
-	const cv_input_t *in;
-	const cv_opts_t *o;
-	job_t *jobs;
-	int njobs, next, stop;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	gsa_err_t init_err;
-	int init_failed;
-} pool_t;
-
-static void *worker_main(void *arg)
+/* Pool job: call one chunk into j->out. */
+static void job_run(void *arg)
 {
-	pool_t *p = arg;
-	gsa_err_t err;
-	gsa_err_clear(&err);
-	cv_worker_t *w = cv_worker_new(p->in, p->o, &err);
-	if (!w) {
-		pthread_mutex_lock(&p->mu);
-		if (!p->init_failed) { p->init_failed = 1; p->init_err = err; }
-		p->stop = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		return NULL;
+	job_t *j = arg;
+	call_ctx_t *c = j->ctx;
+	cv_worker_t *w = NULL;
+	gsa_err_clear(&j->err);
+	j->rc = -1;
+	if (atomic_load(&c->stop)) { /* an earlier chunk failed: skip */
+		gsa_err_set(&j->err, GSA_EINTERNAL, "stopped");
+		return;
 	}
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		int i = p->stop ? p->njobs : p->next++;
-		pthread_mutex_unlock(&p->mu);
-		if (i >= p->njobs) break;
-		job_t *j = &p->jobs[i];
-		gsa_err_clear(&j->err);
-		j->rc = cv_chunk_call(w, j->tid, j->beg, j->end, &j->out, &j->err);
-		pthread_mutex_lock(&p->mu);
-		j->done = 1;
-		if (j->rc < 0) p->stop = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-	}
-	cv_worker_free(w);
-	return NULL;
+	pthread_mutex_lock(&c->mu);
+	if (c->n_idle > 0) w = c->idle[--c->n_idle];
+	pthread_mutex_unlock(&c->mu);
+	if (!w && !(w = cv_worker_new(c->in, c->o, &j->err))) return;
+	j->rc = cv_chunk_call(w, j->tid, j->beg, j->end, &j->out, &j->err);
+	pthread_mutex_lock(&c->mu);
+	if (c->n_idle == c->m_idle) c->idle = gsa_xgrow(c->idle, &c->m_idle, c->n_idle + 1, sizeof *c->idle);
+	c->idle[c->n_idle++] = w;
+	pthread_mutex_unlock(&c->mu);
 }
 
 static long count_lines(const gsa_strbuf_t *b)
@@ -239,12 +234,23 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 		}
 	free(all);
 
+	call_ctx_t ctx = { .in = in, .o = o };
+	pthread_mutex_init(&ctx.mu, NULL);
+	atomic_init(&ctx.stop, 0);
+	for (int i = 0; i < njobs; i++) jobs[i].ctx = &ctx;
+	/* one pool for calling and compressing; -@ 1: everything in this thread */
+	gsa_pool_t *pool = o->nthreads > 1 ? gsa_pool_new(o->nthreads) : NULL;
+	if (o->nthreads > 1 && !pool) {
+		free(jobs);
+		pthread_mutex_destroy(&ctx.mu);
+		return gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", o->nthreads);
+	}
 	cv_vcf_writer_t vw;
 	int rc = 0;
 	*nsites = 0;
-	if (cv_vcf_writer_open(&vw, out_path, err) < 0) {
-		free(jobs);
-		return -1;
+	if (cv_vcf_writer_open(&vw, out_path, o->level, pool, err) < 0) {
+		rc = -1;
+		goto out;
 	}
 	gsa_strbuf_t hdr;
 	gsa_strbuf_init(&hdr);
@@ -253,49 +259,41 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 	gsa_strbuf_free(&hdr);
 	gsa_debug(log, "%d chunks, %d threads", njobs, o->nthreads);
 
-	if (rc == 0 && o->nthreads <= 1) {
-		cv_worker_t *w = cv_worker_new(in, o, err);
-		if (!w) rc = -1;
-		for (int i = 0; rc == 0 && i < njobs; i++) {
-			rc = cv_chunk_call(w, jobs[i].tid, jobs[i].beg, jobs[i].end, &jobs[i].out, err);
-			if (rc == 0) rc = cv_vcf_writer_put(&vw, jobs[i].out.s, jobs[i].out.len, err);
-			*nsites += count_lines(&jobs[i].out);
-			gsa_strbuf_free(&jobs[i].out);
+	/* chunks are called in the pool (at most 2 per thread ahead of the
+	 * writer) and written in their order */
+	int max_ahead = 2 * o->nthreads;
+	gsa_queue_t *q = pool ? gsa_queue_new(pool, job_run, max_ahead) : NULL;
+	for (int i = 0, n_out = 0; rc == 0 && n_out < njobs;) {
+		job_t *j;
+		if (!q) {
+			j = &jobs[i++];
+			job_run(j);
+		} else if (i < njobs && gsa_queue_pending(q) < max_ahead) {
+			gsa_queue_submit(q, &jobs[i++]);
+			continue;
+		} else {
+			j = gsa_queue_take(q);
 		}
-		cv_worker_free(w);
-	} else if (rc == 0) {
-		pool_t p;
-		memset(&p, 0, sizeof p);
-		p.in = in; p.o = o; p.jobs = jobs; p.njobs = njobs;
-		pthread_mutex_init(&p.mu, NULL);
-		pthread_cond_init(&p.cv, NULL);
-		int nt = o->nthreads < njobs ? o->nthreads : njobs, started = 0;
-		pthread_t *th = gsa_xcalloc((size_t)(nt > 0 ? nt : 1), sizeof *th);
-		for (int t = 0; t < nt; t++)
-			if (pthread_create(&th[started], NULL, worker_main, &p) == 0) started++;
-		if (started == 0 && njobs > 0) rc = gsa_err_set(err, GSA_EINTERNAL, "cannot start threads");
-		for (int i = 0; rc == 0 && i < njobs; i++) {
-			pthread_mutex_lock(&p.mu);
-			while (!jobs[i].done && !p.init_failed) pthread_cond_wait(&p.cv, &p.mu);
-			int done = jobs[i].done;
-			pthread_mutex_unlock(&p.mu);
-			if (!done) { *err = p.init_err; rc = -1; break; }
-			if (jobs[i].rc < 0) { *err = jobs[i].err; rc = -1; break; }
-			rc = cv_vcf_writer_put(&vw, jobs[i].out.s, jobs[i].out.len, err);
-			*nsites += count_lines(&jobs[i].out);
-			gsa_strbuf_free(&jobs[i].out);
+		n_out++;
+		if (j->rc < 0) {
+			*err = j->err;
+			rc = -1;
+			break;
 		}
-		pthread_mutex_lock(&p.mu);
-		p.stop = 1;
-		pthread_mutex_unlock(&p.mu);
-		for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
-		free(th);
-		pthread_mutex_destroy(&p.mu);
-		pthread_cond_destroy(&p.cv);
+		rc = cv_vcf_writer_put(&vw, j->out.s, j->out.len, err);
+		*nsites += count_lines(&j->out);
+		gsa_strbuf_free(&j->out);
 	}
+	atomic_store(&ctx.stop, 1);
+	gsa_queue_free(q); /* waits for the jobs still running */
+	if (rc == 0) rc = cv_vcf_writer_commit(&vw, err);
+	else cv_vcf_writer_abort(&vw);
+out:
 	for (int i = 0; i < njobs; i++) gsa_strbuf_free(&jobs[i].out);
 	free(jobs);
-	if (rc == 0) return cv_vcf_writer_commit(&vw, err);
-	cv_vcf_writer_abort(&vw);
-	return -1;
+	for (size_t i = 0; i < ctx.n_idle; i++) cv_worker_free(ctx.idle[i]);
+	free(ctx.idle);
+	pthread_mutex_destroy(&ctx.mu);
+	gsa_pool_free(pool);
+	return rc;
 }

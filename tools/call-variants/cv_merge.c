@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <htslib/bgzf.h>
 #include <htslib/kstring.h>
 #include <htslib/vcf.h>
 
@@ -106,8 +107,8 @@ static int distinct_parts(char *const *parts, int nparts, gsa_err_t *err)
 	return rc;
 }
 
-int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, long *nrec,
-		 gsa_err_t *err)
+int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, int level,
+		 int nthreads, long *nrec, gsa_err_t *err)
 {
 	if (distinct_parts(parts, nparts, err) < 0) return -1;
 	part_t *p = gsa_xcalloc((size_t)nparts, sizeof *p);
@@ -122,8 +123,11 @@ int cv_merge_run(char *const *parts, int nparts, const char *out_path, const cha
 	memset(&vw, 0, sizeof vw);
 	int opened = 0;
 	kstring_t ks = KS_INITIALIZE;
+	gsa_pool_t *pool = NULL;
+	if (rc == 0 && nthreads > 1 && !(pool = gsa_pool_new(nthreads)))
+		rc = gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", nthreads);
 	if (rc == 0) {
-		rc = cv_vcf_writer_open(&vw, out_path, err);
+		rc = cv_vcf_writer_open(&vw, out_path, level, pool, err);
 		opened = rc == 0;
 	}
 	if (rc == 0) {
@@ -158,8 +162,8 @@ int cv_merge_run(char *const *parts, int nparts, const char *out_path, const cha
 	ks_free(&ks);
 	for (int i = 0; i < nparts; i++) part_close(&p[i]);
 	free(p);
-	if (!opened) return -1;
-	if (rc == 0) return cv_vcf_writer_commit(&vw, err);
-	cv_vcf_writer_abort(&vw);
-	return -1;
+	if (opened && rc == 0) rc = cv_vcf_writer_commit(&vw, err);
+	else if (opened) cv_vcf_writer_abort(&vw);
+	gsa_pool_free(pool);
+	return rc < 0 ? -1 : 0;
 }

@@ -6,10 +6,10 @@
 #include "path.h"
 #include "stale.h"
 #include "strbuf.h"
-#include "si_bamr.h"
+#include "bgzf_bamr.h"
 #include "si_batch.h"
 #include "si_merge.h"
-#include "si_pool.h"
+#include "pool.h"
 #include "si_run.h"
 
 #include <errno.h>
@@ -44,8 +44,8 @@ typedef struct sorter {
 	const si_opts_t *o;
 	const gsa_log_t *log;
 	si_stats_t st;
-	si_pool_t *pool;       /* BGZF reading and writing (-@ threads) */
-	si_bamr_t *bamr;       /* BGZF BAM input */
+	gsa_pool_t *pool;       /* BGZF reading and writing (-@ threads) */
+	gsa_bamr_t *bamr;       /* BGZF BAM input */
 	samFile *in;           /* any other input, read by htslib */
 	sam_hdr_t *hdr, *out_hdr;
 	si_batch_t batch;
@@ -183,12 +183,12 @@ static int spill_batch(sorter_t *s, gsa_err_t *err)
 /* A record must start inside its contig (the readers check the rest). */
 static int check_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
 {
-	int32_t tid = si_rec_tid(r);
-	int64_t pos = si_rec_pos(r), len;
+	int32_t tid = gsa_bamrec_tid(r);
+	int64_t pos = gsa_bamrec_pos(r), len;
 	if (tid >= 0 && pos >= 0 && (len = sam_hdr_tid2len(s->hdr, tid)) > 0 && pos >= len)
 		return gsa_err_set(err, GSA_EDATA,
 				   "%s: record %llu (%s) starts at %lld, past the end of %s (length %lld in the header)",
-				   in_name(s->o), (unsigned long long)s->st.n_records + 1, si_rec_qname(r),
+				   in_name(s->o), (unsigned long long)s->st.n_records + 1, gsa_bamrec_qname(r),
 				   (long long)pos + 1, sam_hdr_tid2name(s->hdr, tid), (long long)len);
 	return 0;
 }
@@ -197,7 +197,7 @@ static int check_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
 static int add_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
 {
 	if (check_record(s, r, err) < 0) return -1;
-	if (!si_batch_fits(&s->batch, si_rec_size(r)) && spill_batch(s, err) < 0) return -1;
+	if (!si_batch_fits(&s->batch, gsa_bamrec_size(r)) && spill_batch(s, err) < 0) return -1;
 	si_batch_add(&s->batch, r);
 	s->st.n_records++;
 	return 0;
@@ -236,11 +236,11 @@ static int check_sam_contigs(sorter_t *s, const kstring_t *line, gsa_err_t *err)
 /* Pack one parsed record into the batch. */
 static int add_parsed(sorter_t *s, bam1_t *b, gsa_err_t *err)
 {
-	size_t size = si_rec_packed_size(b);
+	size_t size = gsa_bamrec_packed_size(b);
 	uint8_t *p;
 	if (!si_batch_fits(&s->batch, size) && spill_batch(s, err) < 0) return -1;
 	p = si_batch_reserve(&s->batch, size);
-	if (si_rec_pack(b, p, err) < 0) {
+	if (gsa_bamrec_pack(b, p, err) < 0) {
 		gsa_err_prefix(err, "%s", in_name(s->o));
 		return -1;
 	}
@@ -306,7 +306,7 @@ static int read_input_bam(sorter_t *s, gsa_err_t *err)
 {
 	const uint8_t *r;
 	int rc;
-	while ((rc = si_bamr_next(s->bamr, &r, err)) > 0)
+	while ((rc = gsa_bamr_next(s->bamr, &r, err)) > 0)
 		if (add_record(s, r, err) < 0) return -1;
 	return rc;
 }
@@ -334,14 +334,14 @@ static int make_out_header(sorter_t *s, gsa_err_t *err)
 	return 0;
 }
 
-static si_index_kind_t choose_index(const sorter_t *s)
+static gsa_index_kind_t choose_index(const sorter_t *s)
 {
 	int i, nt = sam_hdr_nref(s->hdr);
-	if (s->o->order != SI_ORDER_COORD || s->o->index == SI_IDX_NONE) return SI_INDEX_NONE;
-	if (s->o->index == SI_IDX_CSI) return SI_INDEX_CSI;
+	if (s->o->order != SI_ORDER_COORD || s->o->index == SI_IDX_NONE) return GSA_INDEX_NONE;
+	if (s->o->index == SI_IDX_CSI) return GSA_INDEX_CSI;
 	for (i = 0; i < nt; i++)
-		if (sam_hdr_tid2len(s->hdr, i) > SI_BAI_MAX_LEN) return SI_INDEX_CSI;
-	return SI_INDEX_BAI;
+		if (sam_hdr_tid2len(s->hdr, i) > SI_BAI_MAX_LEN) return GSA_INDEX_CSI;
+	return GSA_INDEX_BAI;
 }
 
 static int write_output(sorter_t *s, gsa_err_t *err)
@@ -351,7 +351,7 @@ static int write_output(sorter_t *s, gsa_err_t *err)
 	si_run_reader_t *rd;
 	int n, rc;
 	s->st.index = choose_index(s);
-	if (s->o->index == SI_IDX_BAI && s->st.index == SI_INDEX_CSI)
+	if (s->o->index == SI_IDX_BAI && s->st.index == GSA_INDEX_CSI)
 		return gsa_err_set(err, GSA_EUSAGE, "%s: a contig is longer than BAI can index (2^29-1); use --csi",
 				   in_name(s->o));
 	{
@@ -381,7 +381,7 @@ static int file_has_bgzf_eof(const char *path)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		rc = 0;
 		if (st.st_size >= 28 && pread(fd, tail, 28, st.st_size - 28) == 28)
-			rc = memcmp(tail, si_bgzf_eof_block, 28) == 0;
+			rc = memcmp(tail, gsa_bgzf_eof_block, 28) == 0;
 	}
 	close(fd);
 	return rc;
@@ -425,9 +425,9 @@ static int open_input(sorter_t *s, gsa_err_t *err)
 		if (hclose(hf) < 0) {}
 		return gsa_err_set(err, GSA_EDATA, "%s: truncated BAM (no end-of-file marker)", in_name(s->o));
 	}
-	s->bamr = si_bamr_open(hf, in_name(s->o), s->pool, err);
+	s->bamr = gsa_bamr_open(hf, in_name(s->o), s->pool, err);
 	if (!s->bamr) return -1;
-	s->hdr = si_bamr_take_header(s->bamr);
+	s->hdr = gsa_bamr_take_header(s->bamr);
 	return 0;
 }
 
@@ -461,8 +461,8 @@ static void sorter_release(sorter_t *s)
 	if (s->out_hdr) sam_hdr_destroy(s->out_hdr);
 	if (s->hdr) sam_hdr_destroy(s->hdr);
 	if (s->in) sam_close(s->in);
-	si_bamr_close(s->bamr);
-	si_pool_free(s->pool);
+	gsa_bamr_close(s->bamr);
+	gsa_pool_free(s->pool);
 }
 
 int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_err_t *err)
@@ -478,7 +478,7 @@ int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_er
 	s.out.bam.fd = s.out.idx.fd = -1;
 	s.st.mem_limit = o->mem_per_thread * (uint64_t)(o->threads > 1 ? o->threads : 1);
 	if (o->threads > 0) {
-		s.pool = si_pool_new(o->threads);
+		s.pool = gsa_pool_new(o->threads);
 		if (!s.pool) {
 			gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", o->threads);
 			goto done;

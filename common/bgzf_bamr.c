@@ -1,4 +1,4 @@
-#include "si_bamr.h"
+#include "bgzf_bamr.h"
 #include "alloc.h"
 
 #include <errno.h>
@@ -51,10 +51,10 @@ typedef struct bamr_job {
 	struct libdeflate_decompressor *dec;
 } bamr_job_t;
 
-struct si_bamr {
+struct gsa_bamr {
 	hFILE *hf;
 	char *name;
-	si_queue_t *q;          /* NULL: jobs run inline */
+	gsa_queue_t *q;          /* NULL: jobs run inline */
 	bamr_job_t *jobs;
 	int n_jobs, fill_idx, take_idx, n_inflight;
 	bamr_job_t *cur;        /* job records are handed out from */
@@ -105,7 +105,7 @@ static void bamr_job_run(void *arg)
 
 /* ---- input: read a chunk, cut it into blocks ------------------------ */
 
-static void bamr_in_fail(si_bamr_t *r, uint64_t off, const char *what)
+static void bamr_in_fail(gsa_bamr_t *r, uint64_t off, const char *what)
 {
 	r->in_state = IN_ERR;
 	if (off == 0)
@@ -118,7 +118,7 @@ static void bamr_in_fail(si_bamr_t *r, uint64_t off, const char *what)
 /* Check the block header at b (avail bytes there).  Returns the block's
  * length, 0 if more bytes are needed to tell, -1 on a bad header (in_err
  * set).  *xlen gets XLEN. */
-static long bamr_block_len(si_bamr_t *r, const uint8_t *b, size_t avail, uint64_t off, unsigned *xlen)
+static long bamr_block_len(gsa_bamr_t *r, const uint8_t *b, size_t avail, uint64_t off, unsigned *xlen)
 {
 	static const uint8_t magic[4] = { 0x1f, 0x8b, 0x08, 0x04 };
 	size_t i, n = avail < 4 ? avail : 4, end;
@@ -131,13 +131,13 @@ static long bamr_block_len(si_bamr_t *r, const uint8_t *b, size_t avail, uint64_
 		}
 	}
 	if (avail < BAMR_HDR_MIN) return 0;
-	*xlen = si_le16(b + 10);
+	*xlen = gsa_le16(b + 10);
 	end = 12 + (size_t)*xlen;
 	if (avail < end) return 0;
 	for (i = 12; i + 4 <= end;) {
-		unsigned slen = si_le16(b + i + 2);
+		unsigned slen = gsa_le16(b + i + 2);
 		if (b[i] == 'B' && b[i + 1] == 'C' && slen == 2 && i + 6 <= end) {
-			bsize = (long)si_le16(b + i + 4) + 1;
+			bsize = (long)gsa_le16(b + i + 4) + 1;
 			break;
 		}
 		i += 4 + slen;
@@ -155,7 +155,7 @@ static long bamr_block_len(si_bamr_t *r, const uint8_t *b, size_t avail, uint64_
 
 /* Fill job j from the input.  Returns the number of blocks it got (0 when
  * the input is over or bad: r->in_state says which). */
-static size_t bamr_fill(si_bamr_t *r, bamr_job_t *j)
+static size_t bamr_fill(gsa_bamr_t *r, bamr_job_t *j)
 {
 	size_t len = r->left_len, p = 0;
 	int at_eof = 0, read_err = 0, bad = 0;
@@ -188,7 +188,7 @@ static size_t bamr_fill(si_bamr_t *r, bamr_job_t *j)
 			break;
 		}
 		if (blen == 0 || (size_t)blen > len - p) break;
-		isize = si_le32(j->cbuf + p + (size_t)blen - 4);
+		isize = gsa_le32(j->cbuf + p + (size_t)blen - 4);
 		if (isize > BAMR_MAX_BLOCK) {
 			bamr_in_fail(r, off, "ISIZE over 64 KiB");
 			bad = 1;
@@ -199,7 +199,7 @@ static size_t bamr_fill(si_bamr_t *r, bamr_job_t *j)
 		b->cstart = (uint32_t)p;
 		b->cdata = (uint32_t)(p + 12 + xlen);
 		b->cdlen = (uint32_t)((size_t)blen - 12 - xlen - 8);
-		b->crc = si_le32(j->cbuf + p + (size_t)blen - 8);
+		b->crc = gsa_le32(j->cbuf + p + (size_t)blen - 8);
 		b->isize = isize;
 		b->uoff = j->ulen;
 		j->ulen += isize;
@@ -230,12 +230,12 @@ static size_t bamr_fill(si_bamr_t *r, bamr_job_t *j)
 }
 
 /* Fill and submit free jobs while the input lasts. */
-static void bamr_pump(si_bamr_t *r)
+static void bamr_pump(gsa_bamr_t *r)
 {
 	while (r->in_state == IN_READING && r->n_inflight < r->n_jobs) {
 		bamr_job_t *j = &r->jobs[r->fill_idx];
 		if (bamr_fill(r, j) == 0) break;
-		if (r->q) si_queue_submit(r->q, j);
+		if (r->q) gsa_queue_submit(r->q, j);
 		else bamr_job_run(j);
 		r->fill_idx = (r->fill_idx + 1) % r->n_jobs;
 		r->n_inflight++;
@@ -244,7 +244,7 @@ static void bamr_pump(si_bamr_t *r)
 
 /* ---- the decompressed stream ----------------------------------------- */
 
-static int bamr_set_fail(si_bamr_t *r)
+static int bamr_set_fail(gsa_bamr_t *r)
 {
 	r->failed = 1;
 	return -1;
@@ -252,7 +252,7 @@ static int bamr_set_fail(si_bamr_t *r)
 
 /* Make r->cur hold unread bytes.  Returns 1; 0 when the input is over
  * (r->in_state says how); -1 on a corrupt block or bad input (r->fail). */
-static int bamr_more(si_bamr_t *r)
+static int bamr_more(gsa_bamr_t *r)
 {
 	static const char *const why[] = { "", "inflate failed", "ISIZE mismatch", "CRC mismatch" };
 	for (;;) {
@@ -277,7 +277,7 @@ static int bamr_more(si_bamr_t *r)
 			r->fail = r->in_err;
 			return bamr_set_fail(r);
 		}
-		j = r->q ? si_queue_take(r->q) : &r->jobs[r->take_idx];
+		j = r->q ? gsa_queue_take(r->q) : &r->jobs[r->take_idx];
 		r->take_idx = (r->take_idx + 1) % r->n_jobs;
 		r->n_inflight--;
 		r->cur = j;
@@ -288,7 +288,7 @@ static int bamr_more(si_bamr_t *r)
 /* The input ended where more data was expected (or could come): say how.
  * where: what was being read ("the header", or NULL for records);
  * partial: some bytes of it had arrived.  Returns -1. */
-static int bamr_fail_end(si_bamr_t *r, const char *where, int partial)
+static int bamr_fail_end(gsa_bamr_t *r, const char *where, int partial)
 {
 	char at[96];
 	if (where) snprintf(at, sizeof at, "inside %s", where);
@@ -315,7 +315,7 @@ static int bamr_fail_end(si_bamr_t *r, const char *where, int partial)
 /* Copy n stream bytes to (*buf)[off...], growing *buf (*cap bytes) as the
  * data arrives.  Returns 1; 0 if the stream ended first (*got: bytes
  * copied); -1 on error. */
-static int bamr_copy(si_bamr_t *r, uint8_t **buf, size_t *cap, size_t off, size_t n, size_t *got)
+static int bamr_copy(gsa_bamr_t *r, uint8_t **buf, size_t *cap, size_t off, size_t n, size_t *got)
 {
 	size_t done = 0;
 	while (done < n) {
@@ -337,7 +337,7 @@ static int bamr_copy(si_bamr_t *r, uint8_t **buf, size_t *cap, size_t off, size_
 }
 
 /* Read n header bytes into the carry buffer (grown as needed). */
-static int bamr_hdr_bytes(si_bamr_t *r, size_t n)
+static int bamr_hdr_bytes(gsa_bamr_t *r, size_t n)
 {
 	size_t got = 0;
 	int rc = bamr_copy(r, &r->carry, &r->carry_cap, 0, n, &got);
@@ -345,7 +345,7 @@ static int bamr_hdr_bytes(si_bamr_t *r, size_t n)
 	return rc;
 }
 
-static int bamr_hdr_fail(si_bamr_t *r, const char *fmt, long long a)
+static int bamr_hdr_fail(gsa_bamr_t *r, const char *fmt, long long a)
 {
 	char what[128];
 	snprintf(what, sizeof what, fmt, a);
@@ -355,7 +355,7 @@ static int bamr_hdr_fail(si_bamr_t *r, const char *fmt, long long a)
 
 /* Read "BAM\1", the text and the reference list into r->hdr, built the way
  * htslib's bam_hdr_read builds it. */
-static int bamr_read_header(si_bamr_t *r)
+static int bamr_read_header(gsa_bamr_t *r)
 {
 	sam_hdr_t *h;
 	int32_t l_text, n_ref, i;
@@ -369,7 +369,7 @@ static int bamr_read_header(si_bamr_t *r)
 		return bamr_set_fail(r);
 	}
 	if (bamr_hdr_bytes(r, 4) < 0) return -1;
-	l_text = (int32_t)si_le32(r->carry);
+	l_text = (int32_t)gsa_le32(r->carry);
 	if (l_text < 0) return bamr_hdr_fail(r, "l_text %lld < 0", l_text);
 	rc = bamr_copy(r, &text, &text_cap, 0, (size_t)l_text, NULL);
 	if (rc <= 0) {
@@ -385,18 +385,18 @@ static int bamr_read_header(si_bamr_t *r)
 	h->text = (char *)text;
 	h->l_text = (size_t)l_text;
 	if (bamr_hdr_bytes(r, 4) < 0) return -1;
-	n_ref = (int32_t)si_le32(r->carry);
+	n_ref = (int32_t)gsa_le32(r->carry);
 	if (n_ref < 0) return bamr_hdr_fail(r, "n_ref %lld < 0", n_ref);
 	for (i = 0; i < n_ref; i++) {
 		uint32_t l_name, l_ref;
 		if (bamr_hdr_bytes(r, 4) < 0) return -1;
-		l_name = si_le32(r->carry);
+		l_name = gsa_le32(r->carry);
 		if (l_name < 1 || l_name > (1u << 24))
 			return bamr_hdr_fail(r, "reference name length %lld", (long long)l_name);
 		if (bamr_hdr_bytes(r, (size_t)l_name + 4) < 0) return -1;
 		if (r->carry[l_name - 1] != 0)
 			return bamr_hdr_fail(r, "reference %lld name not NUL-terminated", (long long)i + 1);
-		l_ref = si_le32(r->carry + l_name);
+		l_ref = gsa_le32(r->carry + l_name);
 		if (l_ref > INT32_MAX) return bamr_hdr_fail(r, "reference length %lld", (long long)l_ref);
 		h->target_name = gsa_xgrow(h->target_name, &names_cap, (size_t)i + 1, sizeof *h->target_name);
 		h->target_len = gsa_xgrow(h->target_len, &lens_cap, (size_t)i + 1, sizeof *h->target_len);
@@ -411,23 +411,23 @@ static int bamr_read_header(si_bamr_t *r)
 /* ---- records ----------------------------------------------------------- */
 
 /* Check a record's fixed fields against its block_size and the header. */
-static int bamr_check_record(si_bamr_t *r, const uint8_t *p)
+static int bamr_check_record(gsa_bamr_t *r, const uint8_t *p)
 {
 	char what[128];
-	if (si_rec_check(p, r->n_targets, what, sizeof what) == 0) return 0;
+	if (gsa_bamrec_check(p, r->n_targets, what, sizeof what) == 0) return 0;
 	gsa_err_set(&r->fail, GSA_EDATA, "%s: malformed record %" PRIu64 " (%s)", r->name, r->n_rec + 1, what);
 	return bamr_set_fail(r);
 }
 
 /* A record not whole in r->cur: assemble it in r->carry. */
-static int bamr_next_carried(si_bamr_t *r, const uint8_t **rec)
+static int bamr_next_carried(gsa_bamr_t *r, const uint8_t **rec)
 {
 	size_t got = 0;
 	uint32_t bs;
 	int rc = bamr_copy(r, &r->carry, &r->carry_cap, 0, 4, &got);
 	if (rc < 0) return -1;
 	if (rc == 0) return bamr_fail_end(r, NULL, got > 0);
-	bs = si_le32(r->carry);
+	bs = gsa_le32(r->carry);
 	if (bs < 32 || bs > INT32_MAX) {
 		gsa_err_set(&r->fail, GSA_EDATA, "%s: malformed record %" PRIu64 " (block_size %" PRIu32 ")",
 			r->name, r->n_rec + 1, bs);
@@ -442,7 +442,7 @@ static int bamr_next_carried(si_bamr_t *r, const uint8_t **rec)
 	return 1;
 }
 
-int si_bamr_next(si_bamr_t *r, const uint8_t **rec, gsa_err_t *err)
+int gsa_bamr_next(gsa_bamr_t *r, const uint8_t **rec, gsa_err_t *err)
 {
 	int rc;
 	*rec = NULL;
@@ -453,7 +453,7 @@ int si_bamr_next(si_bamr_t *r, const uint8_t **rec, gsa_err_t *err)
 			size_t avail = r->cur->uok - r->cur_pos;
 			const uint8_t *p = r->cur->ubuf + r->cur_pos;
 			if (avail >= 4) {
-				uint32_t bs = si_le32(p);
+				uint32_t bs = gsa_le32(p);
 				if (bs > avail - 4) break;
 				if (bamr_check_record(r, p) < 0) goto fail;
 				r->cur_pos += 4 + (size_t)bs;
@@ -482,11 +482,11 @@ fail:
 
 /* ---- open / close -------------------------------------------------------- */
 
-si_bamr_t *si_bamr_open(hFILE *hf, const char *name, si_pool_t *pool, gsa_err_t *err)
+gsa_bamr_t *gsa_bamr_open(hFILE *hf, const char *name, gsa_pool_t *pool, gsa_err_t *err)
 {
-	si_bamr_t *r;
+	gsa_bamr_t *r;
 	int i;
-	if (!hf) { /* si_bamr_open(hopen(path, "r"), ...) failed to open */
+	if (!hf) { /* gsa_bamr_open(hopen(path, "r"), ...) failed to open */
 		gsa_err_errno(err, errno ? errno : EIO, "%s", name ? name : "BAM");
 		if (err) err->code = GSA_EIO;
 		return NULL;
@@ -494,7 +494,7 @@ si_bamr_t *si_bamr_open(hFILE *hf, const char *name, si_pool_t *pool, gsa_err_t 
 	r = gsa_xcalloc(1, sizeof *r);
 	r->hf = hf;
 	r->name = gsa_xstrdup(name ? name : "BAM");
-	r->n_jobs = pool ? 2 * si_pool_size(pool) + 2 : 1;
+	r->n_jobs = pool ? 2 * gsa_pool_size(pool) + 2 : 1;
 	r->jobs = gsa_xcalloc((size_t)r->n_jobs, sizeof *r->jobs);
 	for (i = 0; i < r->n_jobs; i++) {
 		bamr_job_t *j = &r->jobs[i];
@@ -503,42 +503,42 @@ si_bamr_t *si_bamr_open(hFILE *hf, const char *name, si_pool_t *pool, gsa_err_t 
 	}
 	r->left = gsa_xmalloc(BAMR_MAX_BLOCK + BAMR_HDR_MIN);
 	r->chunk = BAMR_CHUNK0;
-	if (pool) r->q = si_queue_new(pool, bamr_job_run, r->n_jobs);
+	if (pool) r->q = gsa_queue_new(pool, bamr_job_run, r->n_jobs);
 	if (bamr_read_header(r) < 0) {
 		if (err) *err = r->fail;
-		si_bamr_close(r);
+		gsa_bamr_close(r);
 		return NULL;
 	}
 	return r;
 }
 
-sam_hdr_t *si_bamr_header(const si_bamr_t *r)
+sam_hdr_t *gsa_bamr_header(const gsa_bamr_t *r)
 {
 	return r->hdr;
 }
 
-sam_hdr_t *si_bamr_take_header(si_bamr_t *r)
+sam_hdr_t *gsa_bamr_take_header(gsa_bamr_t *r)
 {
 	sam_hdr_t *h = r->hdr;
 	r->hdr = NULL;
 	return h;
 }
 
-uint64_t si_bamr_count(const si_bamr_t *r)
+uint64_t gsa_bamr_count(const gsa_bamr_t *r)
 {
 	return r->n_rec;
 }
 
-uint64_t si_bamr_bytes_in(const si_bamr_t *r)
+uint64_t gsa_bamr_bytes_in(const gsa_bamr_t *r)
 {
 	return r->bytes_in;
 }
 
-void si_bamr_close(si_bamr_t *r)
+void gsa_bamr_close(gsa_bamr_t *r)
 {
 	int i;
 	if (!r) return;
-	si_queue_free(r->q); /* waits for jobs in flight */
+	gsa_queue_free(r->q); /* waits for jobs in flight */
 	for (i = 0; i < r->n_jobs; i++) {
 		bamr_job_t *j = &r->jobs[i];
 		free(j->cbuf);

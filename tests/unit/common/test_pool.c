@@ -1,7 +1,7 @@
-/* Unit tests for si_pool: jobs come back in submission order whatever
+/* Unit tests for gsa_pool: jobs come back in submission order whatever
  * order they finish in, and the pending bound holds. */
 #include "unit.h"
-#include "si_pool.h"
+#include "pool.h"
 
 #include <stdatomic.h>
 #include <time.h>
@@ -32,23 +32,23 @@ static void test_order_kept(unit_t *t)
 {
 	atomic_int running = 0, max_running = 0;
 	job_t jobs[64];
-	si_pool_t *p = si_pool_new(3);
-	si_queue_t *q;
+	gsa_pool_t *p = gsa_pool_new(3);
+	gsa_queue_t *q;
 	int i, next = 0, bad = 0;
 	UNIT_CHECK(t, p != NULL);
-	UNIT_CHECK_INT(t, si_pool_size(p), 3);
-	q = si_queue_new(p, work, 6);
+	UNIT_CHECK_INT(t, gsa_pool_size(p), 3);
+	q = gsa_queue_new(p, work, 6);
 	for (i = 0; i < 64; i++) {
 		jobs[i] = (job_t){ i, 0, &running, &max_running };
-		if (si_queue_pending(q) == 6) {
-			job_t *j = si_queue_take(q);
+		if (gsa_queue_pending(q) == 6) {
+			job_t *j = gsa_queue_take(q);
 			if (j->id != next++ || j->result != j->id * 3 + 1) bad++;
 		}
-		si_queue_submit(q, &jobs[i]);
-		UNIT_CHECK(t, si_queue_pending(q) <= 6);
+		gsa_queue_submit(q, &jobs[i]);
+		UNIT_CHECK(t, gsa_queue_pending(q) <= 6);
 	}
 	for (;;) {
-		job_t *j = si_queue_take(q);
+		job_t *j = gsa_queue_take(q);
 		if (!j) break;
 		if (j->id != next++ || j->result != j->id * 3 + 1) bad++;
 	}
@@ -56,46 +56,46 @@ static void test_order_kept(unit_t *t)
 	UNIT_CHECK_INT(t, next, 64);
 	UNIT_CHECK(t, atomic_load(&max_running) >= 2); /* jobs did overlap */
 	UNIT_CHECK(t, atomic_load(&max_running) <= 3);
-	UNIT_CHECK(t, si_queue_take(q) == NULL);
-	si_queue_free(q);
-	si_pool_free(p);
+	UNIT_CHECK(t, gsa_queue_take(q) == NULL);
+	gsa_queue_free(q);
+	gsa_pool_free(p);
 }
 
 static void test_two_queues_and_try_take(unit_t *t)
 {
 	atomic_int running = 0, max_running = 0;
 	job_t a[10], b[10];
-	si_pool_t *p = si_pool_new(2);
-	si_queue_t *qa = si_queue_new(p, work, 10), *qb = si_queue_new(p, work, 10);
+	gsa_pool_t *p = gsa_pool_new(2);
+	gsa_queue_t *qa = gsa_queue_new(p, work, 10), *qb = gsa_queue_new(p, work, 10);
 	int i, na = 0, nb = 0, bad = 0, spins = 0;
 	for (i = 0; i < 10; i++) {
 		a[i] = (job_t){ i, 0, &running, &max_running };
 		b[i] = (job_t){ 100 + i, 0, &running, &max_running };
-		si_queue_submit(qa, &a[i]);
-		si_queue_submit(qb, &b[i]);
+		gsa_queue_submit(qa, &a[i]);
+		gsa_queue_submit(qb, &b[i]);
 	}
 	/* poll both without waiting; bounded (each job sleeps <= 1.6 ms) */
 	while ((na < 10 || nb < 10) && spins++ < 200000) {
 		job_t *j;
-		while ((j = si_queue_try_take(qa))) if (j->id != na++) bad++;
-		while ((j = si_queue_try_take(qb))) if (j->id != 100 + nb++) bad++;
+		while ((j = gsa_queue_try_take(qa))) if (j->id != na++) bad++;
+		while ((j = gsa_queue_try_take(qb))) if (j->id != 100 + nb++) bad++;
 		sleep_us(50);
 	}
 	UNIT_CHECK_INT(t, na, 10);
 	UNIT_CHECK_INT(t, nb, 10);
 	UNIT_CHECK_INT(t, bad, 0);
 	/* freeing a queue with jobs still pending waits for them */
-	for (i = 0; i < 4; i++) si_queue_submit(qa, &a[i]);
-	si_queue_free(qa);
-	si_queue_free(qb);
-	si_pool_free(p);
+	for (i = 0; i < 4; i++) gsa_queue_submit(qa, &a[i]);
+	gsa_queue_free(qa);
+	gsa_queue_free(qb);
+	gsa_pool_free(p);
 	UNIT_CHECK_INT(t, atomic_load(&running), 0);
 }
 
 int main(void)
 {
 	unit_t t;
-	unit_init(&t, "si_pool");
+	unit_init(&t, "gsa_pool");
 	UNIT_RUN(&t, test_order_kept);
 	UNIT_RUN(&t, test_two_queues_and_try_take);
 	return unit_finish(&t);

@@ -1,10 +1,10 @@
-/* Unit tests for si_bamr: every record and the header equal what htslib's
+/* Unit tests for gsa_bamr: every record and the header equal what htslib's
  * own BGZF reader gives, with and without a pool, from a file or a pipe;
  * truncated, corrupt and malformed input is refused with a clear message. */
 #include "unit.h"
 #include "io.h"
-#include "si_bamr.h"
-#include "si_pool.h"
+#include "bgzf_bamr.h"
+#include "pool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,7 +105,7 @@ static int read_raw(const char *path, raw_t *raw)
 		raw->len += (size_t)n;
 		if (raw->len == cap) raw->data = realloc(raw->data, cap *= 2);
 	}
-	for (off = 0; off + 4 <= raw->len; raw->n_recs++) off += 4 + si_le32(raw->data + off);
+	for (off = 0; off + 4 <= raw->len; raw->n_recs++) off += 4 + gsa_le32(raw->data + off);
 	bgzf_close(fp);
 	return raw->h && off == raw->len ? 0 : -1;
 }
@@ -126,13 +126,13 @@ static int same_header(const sam_hdr_t *a, const sam_hdr_t *b)
 	return 1;
 }
 
-/* Read hf through si_bamr and compare header and records with raw.
+/* Read hf through gsa_bamr and compare header and records with raw.
  * Returns the number of mismatches (0 if all the same). */
-static int compare_with_raw(unit_t *t, hFILE *hf, const char *name, si_pool_t *pool, const raw_t *raw,
+static int compare_with_raw(unit_t *t, hFILE *hf, const char *name, gsa_pool_t *pool, const raw_t *raw,
 	uint64_t expect_bytes)
 {
 	gsa_err_t err = { 0, "" };
-	si_bamr_t *r = si_bamr_open(hf, name, pool, &err);
+	gsa_bamr_t *r = gsa_bamr_open(hf, name, pool, &err);
 	const uint8_t *rec;
 	size_t off = 0;
 	int rc, bad = 0;
@@ -140,9 +140,9 @@ static int compare_with_raw(unit_t *t, hFILE *hf, const char *name, si_pool_t *p
 		UNIT_CHECK_STR(t, err.msg, "");
 		return 1;
 	}
-	if (!same_header(si_bamr_header(r), raw->h)) bad++;
-	while ((rc = si_bamr_next(r, &rec, &err)) > 0) {
-		uint32_t bs = si_le32(rec);
+	if (!same_header(gsa_bamr_header(r), raw->h)) bad++;
+	while ((rc = gsa_bamr_next(r, &rec, &err)) > 0) {
+		uint32_t bs = gsa_le32(rec);
 		if (off + 4 + bs > raw->len || memcmp(rec, raw->data + off, 4 + (size_t)bs) != 0) {
 			bad++;
 			break;
@@ -152,14 +152,14 @@ static int compare_with_raw(unit_t *t, hFILE *hf, const char *name, si_pool_t *p
 	if (rc != 0) UNIT_CHECK_STR(t, err.msg, "");
 	UNIT_CHECK_INT(t, rc, 0);
 	UNIT_CHECK_INT(t, off, raw->len);
-	UNIT_CHECK_INT(t, si_bamr_count(r), raw->n_recs);
-	UNIT_CHECK_INT(t, si_bamr_next(r, &rec, &err), 0); /* stays at the end */
-	if (expect_bytes) UNIT_CHECK_INT(t, si_bamr_bytes_in(r), expect_bytes);
-	si_bamr_close(r);
+	UNIT_CHECK_INT(t, gsa_bamr_count(r), raw->n_recs);
+	UNIT_CHECK_INT(t, gsa_bamr_next(r, &rec, &err), 0); /* stays at the end */
+	if (expect_bytes) UNIT_CHECK_INT(t, gsa_bamr_bytes_in(r), expect_bytes);
+	gsa_bamr_close(r);
 	return bad;
 }
 
-static int compare_file(unit_t *t, const char *path, si_pool_t *pool, const raw_t *raw)
+static int compare_file(unit_t *t, const char *path, gsa_pool_t *pool, const raw_t *raw)
 {
 	hFILE *hf = hopen(path, "r");
 	struct stat st;
@@ -173,7 +173,7 @@ static int compare_file(unit_t *t, const char *path, si_pool_t *pool, const raw_
 static void check_levels(unit_t *t, const gen_opt_t *base)
 {
 	static const int levels[3] = { 0, 1, 6 };
-	si_pool_t *p1 = si_pool_new(1), *p3 = si_pool_new(3);
+	gsa_pool_t *p1 = gsa_pool_new(1), *p3 = gsa_pool_new(3);
 	int li;
 	for (li = 0; li < 3; li++) {
 		char path[512];
@@ -190,8 +190,8 @@ static void check_levels(unit_t *t, const gen_opt_t *base)
 		UNIT_CHECK_INT(t, compare_file(t, path, p3, &raw), 0);
 		raw_free(&raw);
 	}
-	si_pool_free(p1);
-	si_pool_free(p3);
+	gsa_pool_free(p1);
+	gsa_pool_free(p3);
 }
 
 /* Several MiB per file at level 0, so records cross job boundaries, and
@@ -249,7 +249,7 @@ static void test_records_split_anywhere(unit_t *t)
 	char *da = NULL, *db = NULL, *cat;
 	size_t la = 0, lb = 0;
 	gsa_err_t err;
-	si_pool_t *p1 = si_pool_new(1), *p3 = si_pool_new(3);
+	gsa_pool_t *p1 = gsa_pool_new(1), *p3 = gsa_pool_new(3);
 	snprintf(path, sizeof path, "%s/s.bam", t->tmpdir);
 	snprintf(a, sizeof a, "%s/a.part", t->tmpdir);
 	snprintf(b, sizeof b, "%s/b.part", t->tmpdir);
@@ -281,8 +281,8 @@ static void test_records_split_anywhere(unit_t *t)
 	free(db);
 	free(whole);
 	raw_free(&raw);
-	si_pool_free(p1);
-	si_pool_free(p3);
+	gsa_pool_free(p1);
+	gsa_pool_free(p3);
 }
 
 /* The header is a proper sam_hdr_t: htslib's header API works on it. */
@@ -291,16 +291,16 @@ static void test_header_api(unit_t *t)
 	char path[512];
 	gen_opt_t o = { 6, 40, 10, 0, 5 };
 	gsa_err_t err;
-	si_bamr_t *r;
+	gsa_bamr_t *r;
 	sam_hdr_t *h, *d;
 	snprintf(path, sizeof path, "%s/h.bam", t->tmpdir);
 	UNIT_CHECK_INT(t, make_bam(path, &o), 0);
-	r = si_bamr_open(hopen(path, "r"), path, NULL, &err);
+	r = gsa_bamr_open(hopen(path, "r"), path, NULL, &err);
 	UNIT_CHECK(t, r != NULL);
 	if (!r) return;
-	h = si_bamr_take_header(r);
-	UNIT_CHECK(t, si_bamr_header(r) == NULL);
-	si_bamr_close(r); /* the header outlives the reader */
+	h = gsa_bamr_take_header(r);
+	UNIT_CHECK(t, gsa_bamr_header(r) == NULL);
+	gsa_bamr_close(r); /* the header outlives the reader */
 	UNIT_CHECK_INT(t, sam_hdr_nref(h), 40);
 	UNIT_CHECK_INT(t, sam_hdr_tid2len(h, 3), 100000 + 3 * 7919);
 	UNIT_CHECK_STR(t, sam_hdr_tid2name(h, 3), "chr4_main");
@@ -355,7 +355,7 @@ static void test_pipe(unit_t *t)
 	size_t len = 0;
 	int fds[2], round;
 	gsa_err_t err;
-	si_pool_t *p = si_pool_new(2);
+	gsa_pool_t *p = gsa_pool_new(2);
 	snprintf(path, sizeof path, "%s/p.bam", t->tmpdir);
 	UNIT_CHECK_INT(t, make_bam(path, &o), 0);
 	UNIT_CHECK_INT(t, read_raw(path, &raw), 0);
@@ -374,27 +374,27 @@ static void test_pipe(unit_t *t)
 	}
 	free(data);
 	raw_free(&raw);
-	si_pool_free(p);
+	gsa_pool_free(p);
 }
 
 /* ---- bad input ----------------------------------------------------- */
 
-/* Read path to the end; returns the last si_bamr result (1 never: -1 or 0)
+/* Read path to the end; returns the last gsa_bamr result (1 never: -1 or 0)
  * and the error, and the records returned in *n. */
-static int read_all(const char *path, si_pool_t *pool, gsa_err_t *err, uint64_t *n)
+static int read_all(const char *path, gsa_pool_t *pool, gsa_err_t *err, uint64_t *n)
 {
-	si_bamr_t *r;
+	gsa_bamr_t *r;
 	const uint8_t *rec;
 	int rc;
 	*n = 0;
 	err->code = 0;
 	err->msg[0] = 0;
-	r = si_bamr_open(hopen(path, "r"), path, pool, err);
+	r = gsa_bamr_open(hopen(path, "r"), path, pool, err);
 	if (!r) return -1;
-	while ((rc = si_bamr_next(r, &rec, err)) > 0) {}
-	*n = si_bamr_count(r);
-	if (rc < 0 && si_bamr_next(r, &rec, err) != -1) rc = 99; /* errors stick */
-	si_bamr_close(r);
+	while ((rc = gsa_bamr_next(r, &rec, err)) > 0) {}
+	*n = gsa_bamr_count(r);
+	if (rc < 0 && gsa_bamr_next(r, &rec, err) != -1) rc = 99; /* errors stick */
+	gsa_bamr_close(r);
 	return rc;
 }
 
@@ -414,7 +414,7 @@ static size_t block_starts(const uint8_t *d, size_t len, size_t *starts, size_t 
 	size_t off = 0, n = 0;
 	while (off + 18 <= len && n < max) {
 		starts[n++] = off;
-		off += (size_t)si_le16(d + off + 16) + 1;
+		off += (size_t)gsa_le16(d + off + 16) + 1;
 	}
 	return n;
 }
@@ -428,7 +428,7 @@ static void test_every_cut_is_an_error(unit_t *t)
 	gsa_err_t err;
 	uint64_t n;
 	int bad = 0, tried = 0;
-	si_pool_t *p = si_pool_new(1);
+	gsa_pool_t *p = gsa_pool_new(1);
 	raw_t raw;
 	snprintf(path, sizeof path, "%s/c.bam", t->tmpdir);
 	snprintf(cut, sizeof cut, "%s/cut.bam", t->tmpdir);
@@ -474,7 +474,7 @@ static void test_every_cut_is_an_error(unit_t *t)
 	UNIT_CHECK_INT(t, bad, 0);
 	free(data);
 	raw_free(&raw);
-	si_pool_free(p);
+	gsa_pool_free(p);
 }
 
 /* A byte flipped inside a block's data: the CRC (stored blocks) or the
@@ -510,12 +510,12 @@ static void test_flipped_byte(unit_t *t)
 		UNIT_CHECK(t, n_ok > 0 && n_ok < raw.n_recs); /* records before the block came out */
 		/* the same with a pool */
 		{
-			si_pool_t *p = si_pool_new(3);
+			gsa_pool_t *p = gsa_pool_new(3);
 			gsa_err_t err2;
 			UNIT_CHECK_INT(t, read_all(bad_path, p, &err2, &n), -1);
 			UNIT_CHECK_STR(t, err2.msg, err.msg);
 			UNIT_CHECK_INT(t, n, n_ok);
-			si_pool_free(p);
+			gsa_pool_free(p);
 		}
 		/* a broken gzip magic in the fourth block */
 		data[at] ^= 0x5a;
@@ -604,7 +604,7 @@ static void test_malformed_records(unit_t *t)
 	};
 	char path[512], want[700];
 	uint8_t recs[RAW_LEN * 3 + 64];
-	si_pool_t *p = si_pool_new(2);
+	gsa_pool_t *p = gsa_pool_new(2);
 	size_t i, len;
 	gsa_err_t err;
 	uint64_t n;
@@ -638,7 +638,7 @@ static void test_malformed_records(unit_t *t)
 	UNIT_CHECK_INT(t, read_all(path, NULL, &err, &n), -1);
 	snprintf(want, sizeof want, "%s: truncated BAM (end-of-file marker inside record 2)", path);
 	UNIT_CHECK_STR(t, err.msg, want);
-	si_pool_free(p);
+	gsa_pool_free(p);
 }
 
 static void test_not_bam(unit_t *t)
@@ -710,7 +710,7 @@ static void test_read_error(unit_t *t)
 	UNIT_CHECK(t, fd >= 0);
 	hf = hdopen(fd, "r");
 	UNIT_CHECK(t, hf != NULL);
-	UNIT_CHECK(t, si_bamr_open(hf, "dir.bam", NULL, &err) == NULL);
+	UNIT_CHECK(t, gsa_bamr_open(hf, "dir.bam", NULL, &err) == NULL);
 	UNIT_CHECK_INT(t, err.code, GSA_EIO);
 	UNIT_CHECK(t, strncmp(err.msg, "dir.bam: read error", 19) == 0);
 }
@@ -721,7 +721,7 @@ static void test_missing_file(unit_t *t)
 	char path[512], want[600];
 	gsa_err_t err;
 	snprintf(path, sizeof path, "%s/none.bam", t->tmpdir);
-	UNIT_CHECK(t, si_bamr_open(hopen(path, "r"), path, NULL, &err) == NULL);
+	UNIT_CHECK(t, gsa_bamr_open(hopen(path, "r"), path, NULL, &err) == NULL);
 	UNIT_CHECK_INT(t, err.code, GSA_EIO);
 	char why[GSA_STRERROR_MAX];
 	snprintf(want, sizeof want, "%s: %s", path, gsa_strerror(ENOENT, why, sizeof why));
@@ -732,7 +732,7 @@ int main(void)
 {
 	unit_t t;
 	signal(SIGPIPE, SIG_IGN);
-	unit_init(&t, "si_bamr");
+	unit_init(&t, "gsa_bamr");
 	UNIT_RUN(&t, test_same_as_htslib_levels_pools);
 	UNIT_RUN(&t, test_zero_records);
 	UNIT_RUN(&t, test_unmapped_without_refs);

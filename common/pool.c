@@ -1,4 +1,4 @@
-#include "si_pool.h"
+#include "pool.h"
 #include "alloc.h"
 
 #include <pthread.h>
@@ -11,30 +11,30 @@ typedef struct slot {
 	int done;
 } slot_t;
 
-struct si_queue {
-	si_pool_t *pool;
-	si_job_fn fn;
+struct gsa_queue {
+	gsa_pool_t *pool;
+	gsa_job_fn fn;
 	slot_t *ring;
 	int cap, head, n, n_started;
-	si_queue_t *next;       /* pool's list of queues with unstarted jobs */
+	gsa_queue_t *next;       /* pool's list of queues with unstarted jobs */
 	int listed;
 	pthread_cond_t taken;   /* a slot was freed */
 	pthread_cond_t done;    /* a job finished */
 };
 
-struct si_pool {
+struct gsa_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t work;    /* a job is waiting to start, or stop */
 	pthread_t *th;
 	int n_th, stop;
-	si_queue_t *ready;      /* queues with unstarted jobs, FIFO */
-	si_queue_t *ready_tail;
+	gsa_queue_t *ready;      /* queues with unstarted jobs, FIFO */
+	gsa_queue_t *ready_tail;
 };
 
 /* Take the next unstarted job of the first ready queue (pool lock held). */
-static int next_job(si_pool_t *p, si_queue_t **qo, int *slot)
+static int next_job(gsa_pool_t *p, gsa_queue_t **qo, int *slot)
 {
-	si_queue_t *q = p->ready;
+	gsa_queue_t *q = p->ready;
 	if (!q) return 0;
 	*qo = q;
 	*slot = (q->head + q->n_started) % q->cap;
@@ -50,10 +50,10 @@ static int next_job(si_pool_t *p, si_queue_t **qo, int *slot)
 
 static void *worker(void *arg)
 {
-	si_pool_t *p = arg;
+	gsa_pool_t *p = arg;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		si_queue_t *q;
+		gsa_queue_t *q;
 		int slot;
 		while (!p->stop && !p->ready) pthread_cond_wait(&p->work, &p->mu);
 		if (!next_job(p, &q, &slot)) break; /* stop and nothing left */
@@ -67,9 +67,9 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-si_pool_t *si_pool_new(int n_threads)
+gsa_pool_t *gsa_pool_new(int n_threads)
 {
-	si_pool_t *p = gsa_xcalloc(1, sizeof *p);
+	gsa_pool_t *p = gsa_xcalloc(1, sizeof *p);
 	int i;
 	if (n_threads < 1) n_threads = 1;
 	pthread_mutex_init(&p->mu, NULL);
@@ -80,18 +80,18 @@ si_pool_t *si_pool_new(int n_threads)
 		p->n_th++;
 	}
 	if (p->n_th == 0) {
-		si_pool_free(p);
+		gsa_pool_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-int si_pool_size(const si_pool_t *p)
+int gsa_pool_size(const gsa_pool_t *p)
 {
 	return p->n_th;
 }
 
-void si_pool_free(si_pool_t *p)
+void gsa_pool_free(gsa_pool_t *p)
 {
 	int i;
 	if (!p) return;
@@ -106,9 +106,9 @@ void si_pool_free(si_pool_t *p)
 	free(p);
 }
 
-si_queue_t *si_queue_new(si_pool_t *p, si_job_fn fn, int max_pending)
+gsa_queue_t *gsa_queue_new(gsa_pool_t *p, gsa_job_fn fn, int max_pending)
 {
-	si_queue_t *q = gsa_xcalloc(1, sizeof *q);
+	gsa_queue_t *q = gsa_xcalloc(1, sizeof *q);
 	q->pool = p;
 	q->fn = fn;
 	q->cap = max_pending > 0 ? max_pending : 1;
@@ -118,9 +118,9 @@ si_queue_t *si_queue_new(si_pool_t *p, si_job_fn fn, int max_pending)
 	return q;
 }
 
-void si_queue_submit(si_queue_t *q, void *job)
+void gsa_queue_submit(gsa_queue_t *q, void *job)
 {
-	si_pool_t *p = q->pool;
+	gsa_pool_t *p = q->pool;
 	int slot;
 	pthread_mutex_lock(&p->mu);
 	while (q->n == q->cap) pthread_cond_wait(&q->taken, &p->mu);
@@ -139,13 +139,13 @@ void si_queue_submit(si_queue_t *q, void *job)
 	pthread_mutex_unlock(&p->mu);
 }
 
-int si_queue_pending(const si_queue_t *q)
+int gsa_queue_pending(const gsa_queue_t *q)
 {
 	return q->n;
 }
 
 /* Pop the head slot (lock held, head done). */
-static void *pop_head(si_queue_t *q)
+static void *pop_head(gsa_queue_t *q)
 {
 	void *job = q->ring[q->head].job;
 	q->ring[q->head].job = NULL;
@@ -156,33 +156,35 @@ static void *pop_head(si_queue_t *q)
 	return job;
 }
 
-void *si_queue_take(si_queue_t *q)
+/* The oldest pending job once done (waiting for it, or NULL if not done
+ * and !wait); NULL when none is pending. */
+static void *take(gsa_queue_t *q, int wait)
 {
-	si_pool_t *p = q->pool;
+	gsa_pool_t *p = q->pool;
 	void *job = NULL;
 	pthread_mutex_lock(&p->mu);
 	if (q->n > 0) {
-		while (!q->ring[q->head].done) pthread_cond_wait(&q->done, &p->mu);
-		job = pop_head(q);
+		while (wait && !q->ring[q->head].done) pthread_cond_wait(&q->done, &p->mu);
+		if (q->ring[q->head].done) job = pop_head(q);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return job;
 }
 
-void *si_queue_try_take(si_queue_t *q)
+void *gsa_queue_take(gsa_queue_t *q)
 {
-	si_pool_t *p = q->pool;
-	void *job = NULL;
-	pthread_mutex_lock(&p->mu);
-	if (q->n > 0 && q->ring[q->head].done) job = pop_head(q);
-	pthread_mutex_unlock(&p->mu);
-	return job;
+	return take(q, 1);
 }
 
-void si_queue_free(si_queue_t *q)
+void *gsa_queue_try_take(gsa_queue_t *q)
+{
+	return take(q, 0);
+}
+
+void gsa_queue_free(gsa_queue_t *q)
 {
 	if (!q) return;
-	while (si_queue_take(q)) {}
+	while (gsa_queue_take(q)) {}
 	pthread_cond_destroy(&q->taken);
 	pthread_cond_destroy(&q->done);
 	free(q->ring);
