@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <htslib/hts_log.h>
 #include <unistd.h>
 
 #include "call-variants/cv_merge.h"
@@ -19,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd[2] = { -1, -1 }, n = nul ? 2 : 1;
 	long nrec = 0;
 	gsa_err_t err = { 0 };
+	hts_set_log_level(HTS_LOG_OFF);
 	if (!mkdtemp(tmpl)) return 0;
 	fd[0] = fuzz_memfile(data, len0, path[0]);
 	if (nul) fd[1] = fuzz_memfile(nul + 1, size - len0 - 1, path[1]);
