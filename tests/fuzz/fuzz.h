@@ -20,4 +20,8 @@ int fuzz_memfile(const void *data, size_t size, char path[64]);
 /* data[0..size) as a NUL-terminated string (caller frees). */
 char *fuzz_strndup(const uint8_t *data, size_t size);
 
+/* Read every record of the FASTQ at path with align's reader (at most
+ * 100000), ignoring errors. */
+void fuzz_fastq_drain(const char *path);
+
 #endif

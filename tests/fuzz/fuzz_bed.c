@@ -3,6 +3,8 @@
 #include "fuzz.h"
 
 #include <stdlib.h>
+
+#include <htslib/hts_log.h>
 #include <unistd.h>
 
 #include "call-variants/cv_call.h"
@@ -16,6 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = fuzz_memfile(data, size, path), n = 0, i;
 	cv_region_t *reg = NULL;
 	gsa_err_t err = { 0 };
+	hts_set_log_level(HTS_LOG_OFF);
 	if (!h) abort();
 	if (fd >= 0 && cv_regions_bed(h, path, &reg, &n, &err) == 0) {
 		cv_regions_normalise(reg, &n);

@@ -1,7 +1,8 @@
 /* fuzz_expand.c — job's strict ${NAME} expander (tools/job/expand.c).
  * Values may hold '$', '{' and '}': the result is checked to be exactly
  * the input with each reference replaced once (a value is never expanded
- * again). */
+ * again).  The input split at NULs is also a command line for
+ * job_expand_argv: an argument marked as code comes out untouched. */
 #include "fuzz.h"
 
 #include <stdlib.h>
@@ -59,5 +60,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(out);
 	gsa_strbuf_free(&want);
 	free(in);
+
+	/* as a command line: words at NULs (at most 32) */
+	char *buf = fuzz_strndup(data, size), *argv[32], *res[32], code[32];
+	size_t n = 0;
+	argv[n++] = buf;
+	for (size_t i = 0; i < size && n < 32; i++)
+		if (buf[i] == '\0') argv[n++] = buf + i + 1;
+	memset(res, 0, sizeof res);
+	job_code_args(argv, n, 1, code);
+	if (job_expand_argv(argv, n, 1, lookup, NULL, res, &err) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (code[i] && strcmp(res[i], argv[i])) abort();
+	for (size_t i = 0; i < n; i++) free(res[i]);
+	free(buf);
 	return 0;
 }

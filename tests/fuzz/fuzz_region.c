@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <htslib/hts_log.h>
+
 #include "call-variants/cv_call.h"
 
 static const char hdr_text[] = "@HD\tVN:1.6\n@SQ\tSN:chr1\tLN:1000\n@SQ\tSN:chr2\tLN:50\n"
@@ -18,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cv_region_t *reg = NULL;
 	int n = 0, i;
 	gsa_err_t err = { 0 };
+	hts_set_log_level(HTS_LOG_OFF);
 	if (!h) abort();
 	if (cv_regions_parse(h, spec, &reg, &n, &err) == 0) {
 		cv_regions_normalise(reg, &n);

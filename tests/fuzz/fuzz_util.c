@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "fuzz.h"
 
+#include "align/al_fastq.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,4 +39,18 @@ char *fuzz_strndup(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+void fuzz_fastq_drain(const char *path)
+{
+	al_fastq_reader_t f;
+	al_read_t r;
+	gsa_err_t err = { 0 };
+	memset(&r, 0, sizeof r);
+	if (al_fastq_open(&f, path, &err) == 0) {
+		int n = 0;
+		while (n++ < 100000 && al_fastq_read(&f, &r, &err) > 0) {}
+		al_fastq_close(&f);
+	}
+	al_read_free(&r);
 }

@@ -153,6 +153,11 @@ for kind in outside cut nosize badsize; do
 		s3-stage get --no-progress --endpoint-url "http://127.0.0.1:$(cat "$TMP/port")" s3://b/ref/ "$TMP/out/"
 done
 
+# --- bad data is 2 even where htslib would answer "out of memory" (bam_set1)
+for e in 1 2; do printf '@%s/%s\nACGTACGTAC\n+\nIIIIIIIIII\n' "$(printf 'r%.0s' $(seq 300))" $e >"$AL/long$e.fq"; done
+expect 2 "align map: a read name of 300 characters: exit 2 (was 5, out of memory)" "read name of 300 characters" \
+	align map -o m.bam "$A_IDX" "$AL/long1.fq" "$AL/long2.fq"
+
 # --- align map -o -: stdout
 check_sh "align map -o -: the BAM goes to stdout, no file named '-'" "
 	cd '$TMP/out' && '$GSA_BIN/align' map --quiet -o - '$A_IDX' '$AL/r1.fq' '$AL/r2.fq' >'$TMP/map.bam'

@@ -127,6 +127,11 @@ static int parse_record(al_fastq_reader_t *f, al_read_t *r, gsa_err_t *err)
 	nl = strcspn(f->line + 1, " \t");
 	if (nl >= 2 && f->line[nl - 1] == '/' && (f->line[nl] == '1' || f->line[nl] == '2')) nl -= 2;
 	if (nl == 0) return gsa_err_set(err, GSA_EDATA, "%s: record %llu has an empty name", f->path, rec);
+	/* BAM holds at most 254 characters (SAM spec 1.4): refused here as bad
+	 * data, not later as htslib's "out of memory" */
+	if (nl > 254)
+		return gsa_err_set(err, GSA_EDATA, "%s: record %llu: read name of %zu characters (BAM allows 254)", f->path,
+				   rec, nl);
 	store(&r->name, &r->m_name, f->line + 1, nl);
 	n = get_line(f);
 	if (n < 0) goto truncated;

@@ -276,9 +276,9 @@ static int api_create(eas_grow_t *g, long size, const char *token, int dry_run, 
 	if (rc) return -1;
 	char *vid = gsa_xml_root_text(xml, "volumeId");
 	free(xml);
-	if (!vid || strncmp(vid, "vol-", 4) || strlen(vid) >= idn) {
+	if (!vid || !valid_id(vid, "vol-") || strlen(vid) >= idn) {
 		free(vid);
-		return gsa_err_set(err, GSA_EREMOTE, "ec2:CreateVolume: no volumeId in the response");
+		return gsa_err_set(err, GSA_EREMOTE, "ec2:CreateVolume: no valid volumeId in the response");
 	}
 	snprintf(id, idn, "%s", vid);
 	free(vid);

@@ -105,6 +105,8 @@ static const interp_t interps[] = {
 	{ "mawk", CODE_PROGRAM, "", NULL, "vFW", "f" },  { "nawk", CODE_PROGRAM, "", NULL, "vF", "f" },
 	{ "sed", CODE_PROGRAM, "e", "expression", "l", "f" },
 	{ "watch", CODE_ALL, "", NULL, "ndq", "" },     { "ssh", CODE_ALL, "", NULL, "", "" },
+	{ "parallel", CODE_ALL, "", NULL, "", "" },    /* composes a shell command line */
+	{ "env", CODE_OPTARG, "S", "split-string", "uC", "" }, /* -S splits a string into a command */
 };
 
 static const interp_t *interp_of(const char *word)

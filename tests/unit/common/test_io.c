@@ -64,17 +64,41 @@ static void test_disk_full_is_io_error(unit_t *t)
 	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 0);
 }
 
+static void test_open_refuses_folder_and_fifo(unit_t *t)
+{
+	char path[512];
+	gsa_atomic_file_t f;
+	gsa_err_t err;
+	snprintf(path, sizeof path, "%s/dir", t->tmpdir);
+	UNIT_CHECK_INT(t, mkdir(path, 0755), 0);
+	UNIT_CHECK_INT(t, gsa_atomic_open(&f, path, &err), -1);
+	UNIT_CHECK_INT(t, err.code, GSA_EIO);
+	UNIT_CHECK(t, strstr(err.msg, "is a directory") != NULL);
+	snprintf(path, sizeof path, "%s/fifo", t->tmpdir);
+	UNIT_CHECK_INT(t, mkfifo(path, 0644), 0);
+	UNIT_CHECK_INT(t, gsa_atomic_open(&f, path, &err), -1);
+	UNIT_CHECK(t, strstr(err.msg, "is a FIFO") != NULL);
+	UNIT_CHECK_INT(t, gsa_input_check(path, &err), -1);
+	UNIT_CHECK_INT(t, err.code, GSA_EIO);
+	UNIT_CHECK_INT(t, gsa_input_check("/dev/zero", &err), -1);
+	UNIT_CHECK(t, strstr(err.msg, "is a device") != NULL);
+	UNIT_CHECK_INT(t, gsa_input_check(t->tmpdir, &err), -1);
+	UNIT_CHECK_INT(t, gsa_input_check("-", &err), 0);
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 2); /* nothing else made */
+}
+
 static void test_failed_rename_leaves_nothing(unit_t *t)
 {
 	char path[512], inner[600];
 	gsa_atomic_file_t f;
 	gsa_err_t err;
-	/* the final name is a non-empty folder: rename(2) must fail */
+	/* the final name becomes a non-empty folder after the open (a folder
+	 * there before is refused by gsa_atomic_open): rename(2) must fail */
 	snprintf(path, sizeof path, "%s/taken", t->tmpdir);
 	snprintf(inner, sizeof inner, "%s/keep", path);
+	UNIT_CHECK_INT(t, gsa_atomic_open(&f, path, &err), 0);
 	UNIT_CHECK_INT(t, mkdir(path, 0755), 0);
 	UNIT_CHECK_INT(t, mkdir(inner, 0755), 0);
-	UNIT_CHECK_INT(t, gsa_atomic_open(&f, path, &err), 0);
 	UNIT_CHECK_INT(t, gsa_atomic_write(&f, "x", 1, &err), 0);
 	UNIT_CHECK_INT(t, gsa_atomic_commit(&f, &err), -1);
 	UNIT_CHECK_INT(t, err.code, GSA_EIO);
@@ -218,6 +242,7 @@ int main(void)
 	UNIT_RUN(&t, test_abort_leaves_nothing);
 	UNIT_RUN(&t, test_disk_full_is_io_error);
 	UNIT_RUN(&t, test_failed_rename_leaves_nothing);
+	UNIT_RUN(&t, test_open_refuses_folder_and_fifo);
 	UNIT_RUN(&t, test_missing_folder_is_io_error);
 	UNIT_RUN(&t, test_sigterm_removes_temp);
 	UNIT_RUN(&t, test_paths);

@@ -138,6 +138,8 @@ static void test_code_arguments_untouched(unit_t *t)
 					 "${SAMPLE_ID}" };
 	static const char *const h[] = { "sh", "script.sh", "${SAMPLE_ID}" };
 	static const char *const i[] = { "xargs", "sh", "-c", "x${CHROMOSOME}" };
+	static const char *const j[] = { "env", "-u", "X", "-S", "sh -c 'echo ${SAMPLE_ID}'", "${SAMPLE_ID}" };
+	static const char *const k[] = { "/usr/bin/env", "A=${SAMPLE_ID}", "parallel", "echo", "${SAMPLE_ID}" };
 	char *s;
 	s = expand_args(t, a, 5, 0);
 	UNIT_CHECK_STR(t, s, "/bin/sh|-c|echo ${SAMPLE_ID} $$|sh|NA12878.txt");
@@ -165,6 +167,12 @@ static void test_code_arguments_untouched(unit_t *t)
 	free(s);
 	s = expand_args(t, i, 4, 0);
 	UNIT_CHECK_STR(t, s, "xargs|sh|-c|x${CHROMOSOME}");
+	free(s);
+	s = expand_args(t, j, 6, 0);
+	UNIT_CHECK_STR(t, s, "env|-u|X|-S|sh -c 'echo ${SAMPLE_ID}'|NA12878");
+	free(s);
+	s = expand_args(t, k, 5, 0);
+	UNIT_CHECK_STR(t, s, "/usr/bin/env|A=NA12878|parallel|echo|${SAMPLE_ID}");
 	free(s);
 }
 
