@@ -20,6 +20,10 @@ ifeq ($(VARIANT),asan)
 OUT      := build/asan
 OPTFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 SANFLAGS := -fsanitize=address,undefined
+else ifeq ($(VARIANT),tsan)
+OUT      := build/tsan
+OPTFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+SANFLAGS := -fsanitize=thread
 else
 OUT      := build
 OPTFLAGS := -O2 -g
@@ -54,6 +58,12 @@ build: $(LIBGSA) $(addprefix $(BIN)/,$(TOOLS))
 
 asan: deps-build
 	@$(MAKE) --no-print-directory VARIANT=asan build unit-bins
+
+# ThreadSanitizer build of the tools into build/tsan/bin/ (the pooled tools'
+# race check: tests/integration/tsan_pooled.sh builds and runs it)
+tsan: deps-build
+	@$(MAKE) --no-print-directory VARIANT=tsan build
+.PHONY: tsan
 
 -include $(wildcard tools/*/tool.mk)
 
