@@ -2,6 +2,7 @@
 #
 #   make            build every tool into build/bin/ (installs build packages first)
 #   make asan       the same with AddressSanitizer + UBSan into build/asan/bin/
+#   make tsan       the same with ThreadSanitizer into build/tsan/bin/
 #   make test       unit tests (ASan build) + integration tests; ends "N passed, N failed"
 #   make demo       the whole pipeline on the shipped sample data
 #   make run INPUT=sample.json   a workflow input run on this machine (gsa-run)
