@@ -451,6 +451,65 @@ void gsa_s3_objs_free(gsa_s3_obj_t *objs, size_t n)
 	free(objs);
 }
 
+/* a whole decimal number of at most 19 digits */
+static int parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t n = strlen(s);
+	if (n == 0 || n > 19) return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9') return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int gsa_s3_parse_list(const char *xml, const char *prefix, gsa_s3_obj_t **v, size_t *nv, size_t *cap, char **token,
+		      gsa_err_t *err)
+{
+	const char *p = xml;
+	size_t plen = strlen(prefix);
+	*token = NULL;
+	if (!strstr(xml, "<ListBucketResult")) return gsa_err_set(err, GSA_EREMOTE, "not a ListBucketResult document");
+	while ((p = strstr(p, "<Contents>"))) {
+		const char *end = strstr(p, "</Contents>");
+		if (!end) return gsa_err_set(err, GSA_EREMOTE, "response cut short (<Contents> not closed)");
+		char *raw = gsa_xstrndup(p, (size_t)(end - p));
+		char *key = gsa_xml_next(raw, "Key", NULL);
+		char *size = gsa_xml_next(raw, "Size", NULL);
+		uint64_t sz = 0;
+		int bad = !key || !*key || strncmp(key, prefix, plen) != 0 || !size || parse_size(size, &sz) < 0;
+		if (bad) {
+			gsa_err_set(err, GSA_EREMOTE, "bad <Contents> entry (key '%.200s' %s)", key ? key : "",
+				    !key || !*key ? "missing" : strncmp(key, prefix, plen) ? "outside the prefix" : "without a valid Size");
+			free(key);
+			free(size);
+			free(raw);
+			return -1;
+		}
+		*v = gsa_xgrow(*v, cap, *nv + 1, sizeof **v);
+		(*v)[*nv].key = key;
+		(*v)[*nv].size = sz;
+		(*nv)++;
+		free(size);
+		free(raw);
+		p = end;
+	}
+	char *trunc = gsa_xml_next(xml, "IsTruncated", NULL);
+	if (trunc && !strcmp(trunc, "true")) {
+		*token = gsa_xml_next(xml, "NextContinuationToken", NULL);
+		if (!*token || !**token) {
+			free(trunc);
+			free(*token);
+			*token = NULL;
+			return gsa_err_set(err, GSA_EREMOTE, "truncated listing without a NextContinuationToken");
+		}
+	}
+	free(trunc);
+	return 0;
+}
+
 int gsa_s3_list(gsa_s3_conn_t *c, const char *bucket, const char *prefix, gsa_s3_obj_t **objs, size_t *n,
 		gsa_err_t *err)
 {
@@ -479,28 +538,12 @@ int gsa_s3_list(gsa_s3_conn_t *c, const char *bucket, const char *prefix, gsa_s3
 			gsa_http_resp_free(&r);
 			break;
 		}
-		/* keys and sizes, block by block */
-		const char *p = r.body.s ? r.body.s : "";
-		while ((p = strstr(p, "<Contents>"))) {
-			const char *end = strstr(p, "</Contents>");
-			if (!end) break;
-			size_t bl = (size_t)(end - p);
-			char *raw = gsa_xstrndup(p, bl);
-			char *key = gsa_xml_next(raw, "Key", NULL);
-			char *size = gsa_xml_next(raw, "Size", NULL);
-			if (key) {
-				v = gsa_xgrow(v, &cap, nv + 1, sizeof *v);
-				v[nv].key = key;
-				v[nv].size = size ? strtoull(size, NULL, 10) : 0;
-				nv++;
-			}
-			free(size);
-			free(raw);
-			p = end;
+		rc = gsa_s3_parse_list(r.body.s ? r.body.s : "", prefix, &v, &nv, &cap, &token, err);
+		if (rc) {
+			gsa_err_prefix(err, "s3://%s/%s: ListObjectsV2", bucket, prefix);
+			gsa_http_resp_free(&r);
+			break;
 		}
-		char *trunc = r.body.s ? gsa_xml_next(r.body.s, "IsTruncated", NULL) : NULL;
-		if (trunc && !strcmp(trunc, "true")) token = gsa_xml_next(r.body.s, "NextContinuationToken", NULL);
-		free(trunc);
 		gsa_http_resp_free(&r);
 		if (!token) break;
 	}

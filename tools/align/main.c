@@ -157,7 +157,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	cmdline = join_args(argc, argv);
 	while ((c = getopt_long(argc, argv, ":o:R:pK:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o.out_path = optarg; break;
+		case 'o': o.out_path = strcmp(optarg, "-") ? optarg : NULL; break; /* "-": stdout */
 		case 'R': rg = optarg; break;
 		case 'p': o.interleaved = 1; break;
 		case 'K':

@@ -1,4 +1,5 @@
 #include "cv_call.h"
+#include "io.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,6 +24,45 @@ static void region_add(cv_region_t **reg, int *n, int tid, int64_t beg, int64_t 
 	(*n)++;
 }
 
+/* A decimal position (',' allowed between digits, as samtools does) of
+ * 1 .. 2^53 at *p, advancing *p; -1 when there is none or it is out of range. */
+static int64_t parse_pos(const char **p, const char *z)
+{
+	int64_t v = 0;
+	int digits = 0;
+	while (*p < z && (isdigit((unsigned char)**p) || (**p == ',' && digits))) {
+		if (**p != ',') {
+			v = v * 10 + (**p - '0');
+			digits++;
+			if (v > ((int64_t)1 << 53)) return -1;
+		}
+		(*p)++;
+	}
+	return digits && v >= 1 ? v : -1;
+}
+
+/* The coordinates of one region as written, txt[0..len): the contig name
+ * (maybe in braces), then nothing, ":START", ":START-" or ":START-END"
+ * with 1 <= START <= END.  htslib reads ":0-5" as starting before the
+ * contig and ":1-0" as the whole contig: both are refused here.  Returns
+ * 0 or -1. */
+static int check_coords(const char *txt, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p, *z = txt + len;
+	int64_t beg, end;
+	if (len >= n + 2 && txt[0] == '{' && strncmp(txt + 1, name, n) == 0 && txt[n + 1] == '}') p = txt + n + 2;
+	else if (len >= n && strncmp(txt, name, n) == 0) p = txt + n;
+	else return -1;
+	if (p == z) return 0;
+	if (*p++ != ':' || (beg = parse_pos(&p, z)) < 0) return -1;
+	if (p == z) return 0;
+	if (*p++ != '-') return -1;
+	if (p == z) return 0;
+	if ((end = parse_pos(&p, z)) < 0 || p != z || end < beg) return -1;
+	return 0;
+}
+
 int cv_regions_parse(const sam_hdr_t *h, const char *spec, cv_region_t **reg, int *n, gsa_err_t *err)
 {
 	const char *p = spec;
@@ -36,10 +76,16 @@ int cv_regions_parse(const sam_hdr_t *h, const char *spec, cv_region_t **reg, in
 			int len = c ? (int)(c - p) : (int)strlen(p);
 			return gsa_err_set(err, GSA_EDATA, "region '%.*s': unknown contig or bad coordinates", len, p);
 		}
+		size_t len = (size_t)(q - p) - (q > p && q[-1] == ',');
+		if (check_coords(p, len, sam_hdr_tid2name(h, tid)) < 0)
+			return gsa_err_set(err, GSA_EDATA,
+					   "region '%.*s': bad coordinates (expected CONTIG, CONTIG:START or CONTIG:START-END, "
+					   "positions from 1, START <= END)",
+					   (int)len, p);
 		int64_t clen = sam_hdr_tid2len(h, tid);
 		if (end > clen) end = clen;
-		if (beg >= end)
-			return gsa_err_set(err, GSA_EDATA, "region '%s': empty or beyond the end of %s", p,
+		if (beg < 0 || beg >= end)
+			return gsa_err_set(err, GSA_EDATA, "region '%.*s': empty or beyond the end of %s", (int)len, p,
 					   sam_hdr_tid2name(h, tid));
 		region_add(reg, n, tid, beg, end);
 		p = q;
@@ -50,6 +96,7 @@ int cv_regions_parse(const sam_hdr_t *h, const char *spec, cv_region_t **reg, in
 
 int cv_regions_bed(const sam_hdr_t *h, const char *path, cv_region_t **reg, int *n, gsa_err_t *err)
 {
+	if (gsa_input_check(path, err) < 0) return -1;
 	FILE *f = fopen(path, "r");
 	if (!f) return gsa_err_errno(err, errno, "%s: cannot open", path);
 	char *line = NULL;

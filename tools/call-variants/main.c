@@ -147,6 +147,8 @@ static int main_merge(int argc, char **argv)
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
 	if (!out) return gsa_cli_usage_error(&cli, "merge: -o ALL.vcf.gz is required");
+	if (!strcmp(out, "-"))
+		return gsa_cli_usage_error(&cli, "merge: -o - is not possible: the VCF gets a .tbi index beside it; give a file");
 	if (optind >= argc) return gsa_cli_usage_error(&cli, "merge: no input VCFs");
 	set_hts_log(&log);
 	gsa_err_t err;
@@ -251,6 +253,8 @@ static int main_call(int argc, char **argv)
 		}
 	if (!ref) return gsa_cli_usage_error(&cli, "-f REF.fa is required");
 	if (!out) return gsa_cli_usage_error(&cli, "-o OUT.vcf.gz is required");
+	if (!strcmp(out, "-"))
+		return gsa_cli_usage_error(&cli, "-o - is not possible: the VCF gets a .tbi index beside it; give a file");
 	if (region && bed) return gsa_cli_usage_error(&cli, "give -r or -R, not both");
 	if (optind >= argc) return gsa_cli_usage_error(&cli, "no input BAM");
 	set_hts_log(&log);
