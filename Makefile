@@ -2,6 +2,7 @@
 #
 #   make            build every tool into build/bin/ (installs build packages first)
 #   make asan       the same with AddressSanitizer + UBSan into build/asan/bin/
+#   make tsan       the same with ThreadSanitizer into build/tsan/bin/
 #   make test       unit tests (ASan build) + integration tests; ends "N passed, N failed"
 #   make demo       the whole pipeline on the shipped sample data
 #   make run INPUT=sample.json   a workflow input run on this machine (gsa-run)
@@ -20,6 +21,10 @@ ifeq ($(VARIANT),asan)
 OUT      := build/asan
 OPTFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 SANFLAGS := -fsanitize=address,undefined
+else ifeq ($(VARIANT),tsan)
+OUT      := build/tsan
+OPTFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+SANFLAGS := -fsanitize=thread
 else
 OUT      := build
 OPTFLAGS := -O2 -g
@@ -54,6 +59,12 @@ build: $(LIBGSA) $(addprefix $(BIN)/,$(TOOLS))
 
 asan: deps-build
 	@$(MAKE) --no-print-directory VARIANT=asan build unit-bins
+
+# ThreadSanitizer build of the tools into build/tsan/bin/ (the pooled tools'
+# race check: tests/integration/tsan_pooled.sh builds and runs it)
+tsan: deps-build
+	@$(MAKE) --no-print-directory VARIANT=tsan build
+.PHONY: tsan
 
 -include $(wildcard tools/*/tool.mk)
 

@@ -54,7 +54,6 @@ struct gsa_bgzf {
 	bgzf_job_t *cur;                  /* job being filled */
 	uint32_t fill;                    /* bytes in cur's open block */
 	uint64_t offset;                  /* compressed bytes written to fd */
-	uint64_t raw;                     /* uncompressed bytes taken */
 	/* index */
 	int idx_want;
 	int idx_fmt, idx_min_shift, idx_n_lvls, idx_n_ref;
@@ -304,7 +303,6 @@ int gsa_bgzf_write(gsa_bgzf_t *w, const void *data, size_t n, gsa_err_t *err)
 		if (k > n) k = n;
 		memcpy(w->cur->in + (size_t)w->cur->n_blk * GSA_BGZF_BLOCK + w->fill, p, k);
 		w->fill += (uint32_t)k;
-		w->raw += k;
 		p += k;
 		n -= k;
 		if (w->fill == GSA_BGZF_BLOCK && block_close(w, err) < 0) return -1;
@@ -360,11 +358,6 @@ int gsa_bgzf_fail(gsa_bgzf_t *w, const gsa_err_t *err)
 int gsa_bgzf_check(const gsa_bgzf_t *w, gsa_err_t *err)
 {
 	return w->failed ? sticky(w, err) : 0;
-}
-
-uint64_t gsa_bgzf_tell_raw(const gsa_bgzf_t *w)
-{
-	return w->raw;
 }
 
 void gsa_bgzf_index_meta(gsa_bgzf_t *w, const uint8_t *meta, size_t len)

@@ -104,9 +104,6 @@ int gsa_bgzf_fail(gsa_bgzf_t *w, const gsa_err_t *err);
 /* 0, or -1 with the sticky error copied to err once the writer failed. */
 int gsa_bgzf_check(const gsa_bgzf_t *w, gsa_err_t *err);
 
-/* Uncompressed bytes written so far. */
-uint64_t gsa_bgzf_tell_raw(const gsa_bgzf_t *w);
-
 /* The index's meta block (tabix: its preset and contig names), copied;
  * stored in the index when it is finished. */
 void gsa_bgzf_index_meta(gsa_bgzf_t *w, const uint8_t *meta, size_t len);

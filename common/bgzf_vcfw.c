@@ -28,7 +28,7 @@ struct gsa_vcfw {
 	size_t last_tid;        /* tid of the previous record */
 	char *carry;            /* the line put so far without its '\n' */
 	size_t n_carry, m_carry;
-	uint64_t n_rec, n_line;
+	uint64_t n_line;         /* lines put so far (messages) */
 };
 
 void gsa_vcfw_free(gsa_vcfw_t *w)
@@ -152,7 +152,6 @@ static int line_index(gsa_vcfw_t *w, const char *line, size_t len, gsa_err_t *er
 		if (w->indexed && w->idx_fmt == HTS_FMT_CSI) contig_length(w, line, len);
 		return w->indexed ? gsa_bgzf_index_mark(w->bg, err) : 0;
 	}
-	w->n_rec++;
 	if (!w->indexed) return 0;
 	while (nc < 8) {
 		const char *tab = memchr(p, '\t', (size_t)(end - p));
@@ -208,11 +207,6 @@ int gsa_vcfw_put(gsa_vcfw_t *w, const char *s, size_t n, gsa_err_t *err)
 		n -= k;
 	}
 	return 0;
-}
-
-uint64_t gsa_vcfw_records(const gsa_vcfw_t *w)
-{
-	return w->n_rec;
 }
 
 /* The tabix meta block: the preset, then the contig names. */

@@ -42,9 +42,6 @@ gsa_vcfw_t *gsa_vcfw_open(int fd, const char *name, int level, gsa_pool_t *pool,
  * After an error every later call fails with the same error. */
 int gsa_vcfw_put(gsa_vcfw_t *w, const char *s, size_t n, gsa_err_t *err);
 
-/* Records (non-header lines) put so far. */
-uint64_t gsa_vcfw_records(const gsa_vcfw_t *w);
-
 /* Write what is left and the EOF block; save the index (if any) to
  * idx_path.  Does not fsync or close fd.  Frees w in every case.  Returns
  * 0 or -1 with err set. */

@@ -49,8 +49,15 @@ int gsa_cleanup_add(const char *path, int is_dir)
 
 void gsa_cleanup_forget(int id)
 {
+	sigset_t old;
 	if (id < 0 || id >= GSA_CLEANUP_SLOTS) return;
+	/* under the lock: another thread may be scanning the slots in
+	 * gsa_cleanup_add (a data race ThreadSanitizer reports otherwise) */
+	block_signals(&old);
+	pthread_mutex_lock(&g_lock);
 	g_slots[id].state = SLOT_FREE;
+	pthread_mutex_unlock(&g_lock);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void gsa_cleanup_run(void)

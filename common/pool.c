@@ -27,11 +27,13 @@ struct gsa_pool {
 	pthread_cond_t work;    /* a job is waiting to start, or stop */
 	pthread_t *th;
 	int n_th, stop;
-	gsa_queue_t *ready;      /* queues with unstarted jobs, FIFO */
+	gsa_queue_t *ready;      /* queues with unstarted jobs, taking turns */
 	gsa_queue_t *ready_tail;
 };
 
-/* Take the next unstarted job of the first ready queue (pool lock held). */
+/* Take the next unstarted job of the first ready queue (pool lock held).
+ * Queues take turns: one with more unstarted jobs goes behind the others
+ * (a stream of compression jobs is not starved by a batch of many). */
 static int next_job(gsa_pool_t *p, gsa_queue_t **qo, int *slot)
 {
 	gsa_queue_t *q = p->ready;
@@ -39,11 +41,16 @@ static int next_job(gsa_pool_t *p, gsa_queue_t **qo, int *slot)
 	*qo = q;
 	*slot = (q->head + q->n_started) % q->cap;
 	q->n_started++;
-	if (q->n_started == q->n) {
+	if (q->n_started == q->n || q->next) {
 		p->ready = q->next;
 		if (!p->ready) p->ready_tail = NULL;
 		q->next = NULL;
 		q->listed = 0;
+		if (q->n_started < q->n) { /* still ready: behind the others */
+			q->listed = 1;
+			p->ready_tail->next = q;
+			p->ready_tail = q;
+		}
 	}
 	return 1;
 }

@@ -5,7 +5,8 @@
  * submitted, whatever order they finish in: the shape of parallel BGZF
  * compression or decompression, where blocks are worked on together but
  * must be written (or parsed) in sequence.  The caller owns the job
- * objects; the pool only calls fn(job) once per submitted job.
+ * objects; the pool only calls fn(job) once per submitted job.  Queues
+ * with jobs waiting take turns, so several streams share the threads.
  *
  *     gsa_pool_t *p = gsa_pool_new(2);
  *     gsa_queue_t *q = gsa_queue_new(p, compress_job, 8);

@@ -7,13 +7,17 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Templates a mapping thread takes at a time. */
+/* Templates a mapping thread takes at a time, and at most per pool job
+ * (then the job ends, so compression jobs get their turn). */
 #define CHUNK 16
+#define SLICE 256
 
 /* One batch: its reads, their placements and results, its records. */
 typedef struct al_batch {
@@ -45,11 +49,18 @@ typedef struct al_map_job {
 	atomic_int failed;
 } al_map_job_t;
 
-/* A pool job running phase work with its own scratch. */
-typedef struct al_runner {
+/* Idle scratch for pool jobs (a job takes one and gives it back). */
+typedef struct al_scratch {
+	pthread_mutex_t mu;
+	al_worker_t **idle;
+	int n_idle;
+} al_scratch_t;
+
+/* The pool job of a phase: take chunks, up to SLICE templates. */
+typedef struct al_token {
 	al_map_job_t *job;
-	al_worker_t *w;
-} al_runner_t;
+	al_scratch_t *scratch;
+} al_token_t;
 
 /* A pool job reading the next batch while the current one is mapped. */
 typedef struct al_reader_job {
@@ -74,11 +85,13 @@ typedef struct al_pipe {
 	gsa_bamw_t *bw;
 	gsa_pool_t *pool;         /* o->threads threads, for the whole run */
 	gsa_queue_t *q_map, *q_read;
+	int n_tokens;             /* tokens of the phase running */
 	al_worker_t *w;           /* o->threads + 1: [0] is the calling thread's */
-	al_runner_t *runners;     /* o->threads */
+	al_scratch_t scratch;     /* the others, for pool jobs */
+	al_token_t token;
 	al_map_job_t job;
 	al_reader_job_t rj;
-	al_batch_t bufs[2];
+	al_batch_t bufs[3];       /* being written, being mapped, being read */
 	al_insert_model_t ins;
 	uint8_t *pack;            /* one record in BAM file form */
 	size_t m_pack;
@@ -187,43 +200,6 @@ static int read_batch(const al_run_opts_t *o, al_fastq_reader_t *f1, al_fastq_re
 }
 
 
-/* Take chunks of the current phase until none is left. */
-static void phase_work(al_map_job_t *j, al_worker_t *w)
-{
-	for (;;) {
-		int s = atomic_fetch_add(&j->next, CHUNK), e, i;
-		if (s >= j->b->n) break;
-		e = s + CHUNK < j->b->n ? s + CHUNK : j->b->n;
-		for (i = s; i < e; i++) do_item(j, w, i);
-	}
-}
-
-static void runner_main(void *arg)
-{
-	al_runner_t *r = arg;
-	phase_work(r->job, r->w);
-}
-
-static void reader_main(void *arg)
-{
-	al_reader_job_t *r = arg;
-	gsa_err_clear(&r->err);
-	r->n = read_batch(r->o, r->f1, r->f2, r->b, &r->err);
-}
-
-/* Run one phase over b: every pool thread and the calling thread take
- * chunks; returns when all are done. */
-static void run_phase(al_pipe_t *p, al_batch_t *b, int phase)
-{
-	int t;
-	p->job.b = b;
-	p->job.phase = phase;
-	atomic_store(&p->job.next, 0);
-	for (t = 0; t < p->o->threads; t++) gsa_queue_submit(p->q_map, &p->runners[t]);
-	phase_work(&p->job, &p->w[0]);
-	while (gsa_queue_take(p->q_map)) {}
-}
-
 /* After the first batch is mapped: estimate the insert size model. */
 static void estimate_insert(al_pipe_t *p, const al_batch_t *b)
 {
@@ -247,6 +223,85 @@ static void estimate_insert(al_pipe_t *p, const al_batch_t *b)
 				  GSA_KV_NUM("proper_hi", ins->hi) };
 		gsa_log_kv(p->lg, GSA_LOG_INFO, "insert size", kv, 5);
 	}
+}
+
+/* Take chunks of the current phase until none is left or `limit`
+ * templates are done. */
+static void phase_work(al_map_job_t *j, al_worker_t *w, int limit)
+{
+	for (int done = 0; done < limit;) {
+		int s = atomic_fetch_add(&j->next, CHUNK), e, i;
+		if (s >= j->b->n) break;
+		e = s + CHUNK < j->b->n ? s + CHUNK : j->b->n;
+		for (i = s; i < e; i++) do_item(j, w, i);
+		done += e - s;
+	}
+}
+
+static void token_main(void *arg)
+{
+	al_token_t *t = arg;
+	al_worker_t *w;
+	pthread_mutex_lock(&t->scratch->mu);
+	w = t->scratch->idle[--t->scratch->n_idle];
+	pthread_mutex_unlock(&t->scratch->mu);
+	phase_work(t->job, w, SLICE);
+	pthread_mutex_lock(&t->scratch->mu);
+	t->scratch->idle[t->scratch->n_idle++] = w;
+	pthread_mutex_unlock(&t->scratch->mu);
+}
+
+static void reader_main(void *arg)
+{
+	al_reader_job_t *r = arg;
+	gsa_err_clear(&r->err);
+	r->n = read_batch(r->o, r->f1, r->f2, r->b, &r->err);
+}
+
+/* Start a phase over b in the pool: one token per SLICE templates. */
+static void phase_start(al_pipe_t *p, al_batch_t *b, int phase)
+{
+	p->job.b = b;
+	p->job.phase = phase;
+	atomic_store(&p->job.next, 0);
+	p->n_tokens = (b->n + SLICE - 1) / SLICE;
+	for (int t = 0; t < p->n_tokens; t++) gsa_queue_submit(p->q_map, &p->token);
+}
+
+/* The calling thread takes chunks too, then waits for the phase's end. */
+static void phase_finish(al_pipe_t *p)
+{
+	phase_work(&p->job, &p->w[0], INT_MAX);
+	for (; p->n_tokens > 0; p->n_tokens--) gsa_queue_take(p->q_map);
+}
+
+/* Map batch b: both phases (phase 0 already started when `started`), and
+ * the insert size model after the first batch's phase 0.  Returns 0 or -1
+ * with err set. */
+static int map_batch(al_pipe_t *p, al_batch_t *b, int first, int started, gsa_err_t *err)
+{
+	if (!started) phase_start(p, b, 0);
+	phase_finish(p);
+	if (first) estimate_insert(p, b);
+	phase_start(p, b, 1);
+	phase_finish(p);
+	if (atomic_load(&p->job.failed)) return gsa_err_set(err, GSA_EINTERNAL, "out of memory building BAM records");
+	return 0;
+}
+
+/* Start reading the next batch into b in the pool. */
+static void read_start(al_pipe_t *p, al_batch_t *b)
+{
+	p->rj = (al_reader_job_t){ .o = p->o, .f1 = &p->f1, .f2 = p->have_f2 ? &p->f2 : NULL, .b = b };
+	gsa_queue_submit(p->q_read, &p->rj);
+}
+
+/* Its templates (0 at the end), or -1 with err set. */
+static int read_finish(al_pipe_t *p, gsa_err_t *err)
+{
+	gsa_queue_take(p->q_read);
+	if (p->rj.n < 0) *err = p->rj.err;
+	return p->rj.n;
 }
 
 /* Write the batch's records in input order (the pool compresses) and
@@ -275,7 +330,7 @@ static int pipe_open(al_pipe_t *p, const char *r1, const char *r2, gsa_err_t *er
 {
 	const al_run_opts_t *o = p->o;
 	int level = o->level >= 0 ? o->level : (o->out_path ? GSA_BGZF_LEVEL_HTSLIB : 0), fd = STDOUT_FILENO, t;
-	p->bufs[0].per = p->bufs[1].per = (r2 || o->interleaved) ? 2 : 1;
+	p->bufs[0].per = p->bufs[1].per = p->bufs[2].per = (r2 || o->interleaved) ? 2 : 1;
 	p->out_name = o->out_path ? o->out_path : "stdout";
 	if (al_fastq_open(&p->f1, r1, err) < 0) return -1;
 	if (r2) {
@@ -286,14 +341,14 @@ static int pipe_open(al_pipe_t *p, const char *r1, const char *r2, gsa_err_t *er
 		return gsa_err_set(err, GSA_EINTERNAL, "cannot build the BAM header");
 	if (!(p->pool = gsa_pool_new(o->threads)))
 		return gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", o->threads);
-	p->q_map = gsa_queue_new(p->pool, runner_main, o->threads);
+	p->q_map = gsa_queue_new(p->pool, token_main, o->batch / SLICE + 1);
 	p->q_read = gsa_queue_new(p->pool, reader_main, 1);
+	/* scratch: [0] the calling thread's, one per pool thread for tokens */
 	p->w = gsa_xcalloc((size_t)o->threads + 1, sizeof *p->w);
-	p->runners = gsa_xcalloc((size_t)o->threads, sizeof *p->runners);
-	for (t = 0; t < o->threads; t++) {
-		p->runners[t].job = &p->job;
-		p->runners[t].w = &p->w[t + 1];
-	}
+	pthread_mutex_init(&p->scratch.mu, NULL);
+	p->scratch.idle = gsa_xcalloc((size_t)o->threads, sizeof *p->scratch.idle);
+	for (t = 0; t < gsa_pool_size(p->pool); t++) p->scratch.idle[p->scratch.n_idle++] = &p->w[t + 1];
+	p->token = (al_token_t){ .job = &p->job, .scratch = &p->scratch };
 	p->job.ix = p->ix;
 	p->job.o = o;
 	p->job.ins = &p->ins;
@@ -329,11 +384,11 @@ static int pipe_close(al_pipe_t *p, int rc, gsa_err_t *err)
 		}
 	}
 	free(p->w);
-	free(p->runners);
+	if (p->scratch.idle) pthread_mutex_destroy(&p->scratch.mu);
+	free(p->scratch.idle);
 	free(p->pack);
 	if (p->hdr) sam_hdr_destroy(p->hdr);
-	batch_free(&p->bufs[0]);
-	batch_free(&p->bufs[1]);
+	for (t = 0; t < 3; t++) batch_free(&p->bufs[t]);
 	al_fastq_close(&p->f1);
 	if (p->have_f2) al_fastq_close(&p->f2);
 	return rc;
@@ -343,7 +398,7 @@ int al_run(const al_index_t *ix, const al_run_opts_t *o, const char *r1, const c
 	    const gsa_log_t *lg, al_run_stats_t *st, gsa_err_t *err)
 {
 	al_pipe_t p;
-	int cur = 0, n, rc = -1;
+	int n, n_next, rc = -1;
 	memset(&p, 0, sizeof p);
 	memset(st, 0, sizeof *st);
 	p.ix = ix;
@@ -351,22 +406,22 @@ int al_run(const al_index_t *ix, const al_run_opts_t *o, const char *r1, const c
 	p.lg = lg;
 	if (pipe_open(&p, r1, r2, err) < 0) return pipe_close(&p, -1, err);
 	n = read_batch(o, &p.f1, p.have_f2 ? &p.f2 : NULL, &p.bufs[0], err);
-	for (int first = 1; n > 0; first = 0, cur = !cur) {
-		al_batch_t *b = &p.bufs[cur];
-		/* a pool thread reads the next batch while the others map this one */
-		p.rj = (al_reader_job_t){ .o = o, .f1 = &p.f1, .f2 = p.have_f2 ? &p.f2 : NULL, .b = &p.bufs[!cur] };
-		gsa_queue_submit(p.q_read, &p.rj);
-		run_phase(&p, b, 0);
-		if (first) estimate_insert(&p, b);
-		run_phase(&p, b, 1);
-		if (atomic_load(&p.job.failed)) {
-			gsa_err_set(err, GSA_EINTERNAL, "out of memory building BAM records");
-			return pipe_close(&p, -1, err);
+	if (n > 0) {
+		read_start(&p, &p.bufs[1]);
+		if (map_batch(&p, &p.bufs[0], 1, 0, err) < 0) return pipe_close(&p, -1, err);
+	}
+	/* batch k is written while k + 1 is mapped and k + 2 is read */
+	for (int k = 0; n > 0; k++, n = n_next) {
+		al_batch_t *b = &p.bufs[k % 3], *next = &p.bufs[(k + 1) % 3];
+		if ((n_next = read_finish(&p, err)) < 0) break;
+		if (n_next > 0) {
+			read_start(&p, &p.bufs[(k + 2) % 3]);
+			phase_start(&p, next, 0);
 		}
-		if (write_batch(&p, b, st, err) < 0) return pipe_close(&p, -1, err);
-		gsa_queue_take(p.q_read);
-		n = p.rj.n;
-		if (n < 0) *err = p.rj.err;
+		if (write_batch(&p, b, st, err) < 0 || (n_next > 0 && map_batch(&p, next, 0, 1, err) < 0)) {
+			n_next = -1;
+			break;
+		}
 	}
 	if (n == 0 && st->n_reads == 0) gsa_err_set(err, GSA_EDATA, "%s: no reads", r1);
 	else if (n == 0) rc = 0;
