@@ -262,6 +262,7 @@ int al_run(const al_index_t *ix, const al_run_opts_t *o, const char *r1, const c
 	n = read_batch(o, &f1, have_f2 ? &f2 : NULL, &bufs[0], err);
 	while (n > 0) {
 		int i, k, reading;
+		uint64_t done_reads;
 		bp = &bufs[cur];
 		job.b = bp;
 		/* read the next batch meanwhile */
@@ -306,12 +307,14 @@ int al_run(const al_index_t *ix, const al_run_opts_t *o, const char *r1, const c
 					if (reading) pthread_join(rtid, NULL);
 					goto done_w;
 				}
+				al_metrics_add(o->metrics, r);
 				if (r->core.flag & BAM_FSUPPLEMENTARY) { st->n_supp++; continue; }
 				st->n_reads++;
 				if (!(r->core.flag & BAM_FUNMAP)) st->n_mapped++;
 				if (r->core.flag & BAM_FPROPER_PAIR) st->n_proper++;
 			}
 		}
+		done_reads = (uint64_t)n * (uint64_t)bp->per;
 		if (reading) {
 			pthread_join(rtid, NULL);
 			n = rj.n;
@@ -319,6 +322,7 @@ int al_run(const al_index_t *ix, const al_run_opts_t *o, const char *r1, const c
 		} else {
 			n = read_batch(o, &f1, have_f2 ? &f2 : NULL, &bufs[!cur], err);
 		}
+		al_progress_batch(o->progress, done_reads, &f1); /* the reader is idle here */
 		cur = !cur;
 	}
 	if (n < 0) goto done_w;
