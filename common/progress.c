@@ -141,3 +141,11 @@ void gsa_progress_finish(gsa_progress_t *p)
 	show(p, gsa_monotonic_seconds(), 1);
 	p->mode = GSA_PROGRESS_OFF;
 }
+
+void gsa_progress_stop(gsa_progress_t *p)
+{
+	if (!p) return;
+	if (p->mode == GSA_PROGRESS_LINE && p->line_open) gsa_write_all(p->log->fd, "\n", 1);
+	p->line_open = 0;
+	p->mode = GSA_PROGRESS_OFF;
+}

@@ -67,6 +67,10 @@ void gsa_progress_set(gsa_progress_t *p, uint64_t done);
  * line.  p may be NULL; safe to repeat (prints once). */
 void gsa_progress_finish(gsa_progress_t *p);
 
+/* After a failure: end an open live line (newline) and print nothing more.
+ * p may be NULL; safe to repeat. */
+void gsa_progress_stop(gsa_progress_t *p);
+
 /* Format the status text ("1.2M reads  34.5k reads/s  42%  ETA 0:01:10")
  * into out[n].  Exposed for tests. */
 void gsa_progress_format(const gsa_progress_t *p, double now, char *out, unsigned n);

@@ -862,28 +862,11 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void human(char *out, size_t n, double b)
+/* Bytes done so far to the caller's progress (called from the waiting thread). */
+static void progress_update(engine_t *e, gsa_progress_t *p)
 {
-	const char *u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	int i = 0;
-	while (b >= 1024 && i < 4) {
-		b /= 1024;
-		i++;
-	}
-	snprintf(out, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
-}
-
-static void progress_line(engine_t *e, double t0, int final)
-{
-	char a[32], b[32], line[200];
-	uint64_t done = __atomic_load_n(&e->bytes_done, __ATOMIC_RELAXED);
-	double dt = gsa_monotonic_seconds() - t0;
-	human(a, sizeof a, (double)done);
-	human(b, sizeof b, (double)e->bytes_total);
-	int n = snprintf(line, sizeof line, "\r%s / %s  %.1f MB/s  %" PRIu64 "/%zu objects%s", a, b,
-			 dt > 0 ? done / dt / 1e6 : 0.0, __atomic_load_n(&e->objects_done, __ATOMIC_RELAXED) +
-				 __atomic_load_n(&e->skipped, __ATOMIC_RELAXED), e->nobjs, final ? "\n" : "   ");
-	if (n > 0) gsa_write_all(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+	p->total = e->bytes_total;
+	gsa_progress_set(p, __atomic_load_n(&e->bytes_done, __ATOMIC_RELAXED));
 }
 
 static void free_objs(engine_t *e)
@@ -1058,7 +1041,7 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 				}
 				pthread_cond_timedwait(&e.done_cv, &e.mu, &ts);
 				pthread_mutex_unlock(&e.mu);
-				progress_line(&e, t0, 0);
+				progress_update(&e, opts->progress);
 				pthread_mutex_lock(&e.mu);
 			} else {
 				pthread_cond_wait(&e.done_cv, &e.mu);
@@ -1066,7 +1049,7 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 		}
 		pthread_mutex_unlock(&e.mu);
 		for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
-		if (opts->progress) progress_line(&e, t0, 1);
+		if (opts->progress) progress_update(&e, opts->progress);
 		free(ws);
 		free(th);
 		if (e.stop) {

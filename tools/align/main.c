@@ -224,7 +224,8 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		rc = al_run(&ix, &o, argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL, cli->log, &st, &err);
 		al_index_close(&ix);
 	}
-	gsa_progress_finish(&progress);
+	if (rc == 0) gsa_progress_finish(&progress);
+	else gsa_progress_stop(&progress);
 	if (rc == 0 && metrics_path) {
 		char *sample = NULL, *end;
 		if (rg_line && (sample = strstr(rg_line, "\tSM:"))) {

@@ -1,4 +1,6 @@
 #include "cv_call.h"
+#include "cv_metrics.h"
+#include "progress.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -195,6 +197,11 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 	cv_vcf_writer_t vw;
 	int rc = 0;
 	*nsites = 0;
+	if (o->progress) {
+		uint64_t total = 0;
+		for (int i = 0; i < njobs; i++) total += (uint64_t)(jobs[i].end - jobs[i].beg);
+		gsa_progress_phase(o->progress, NULL, "bases", total);
+	}
 	if (cv_vcf_writer_open(&vw, out_path, err) < 0) {
 		free(jobs);
 		return -1;
@@ -213,6 +220,8 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 			rc = cv_chunk_call(w, jobs[i].tid, jobs[i].beg, jobs[i].end, &jobs[i].out, err);
 			if (rc == 0) rc = cv_vcf_writer_put(&vw, jobs[i].out.s, jobs[i].out.len, err);
 			*nsites += count_lines(&jobs[i].out);
+			cv_metrics_add_text(o->metrics, jobs[i].out.s, jobs[i].out.len);
+			gsa_progress_add(o->progress, (uint64_t)(jobs[i].end - jobs[i].beg));
 			gsa_strbuf_free(&jobs[i].out);
 		}
 		cv_worker_free(w);
@@ -236,6 +245,8 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 			if (jobs[i].rc < 0) { *err = jobs[i].err; rc = -1; break; }
 			rc = cv_vcf_writer_put(&vw, jobs[i].out.s, jobs[i].out.len, err);
 			*nsites += count_lines(&jobs[i].out);
+			cv_metrics_add_text(o->metrics, jobs[i].out.s, jobs[i].out.len);
+			gsa_progress_add(o->progress, (uint64_t)(jobs[i].end - jobs[i].beg));
 			gsa_strbuf_free(&jobs[i].out);
 		}
 		pthread_mutex_lock(&p.mu);

@@ -1,4 +1,5 @@
 #include "cv_merge.h"
+#include "cv_metrics.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -80,7 +81,7 @@ static int same_header(const part_t *a, const part_t *b, gsa_err_t *err)
 }
 
 int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, long *nrec,
-		 gsa_err_t *err)
+		 cv_metrics_t *metrics, gsa_err_t *err)
 {
 	part_t *p = gsa_xcalloc((size_t)nparts, sizeof *p);
 	int rc = 0;
@@ -124,6 +125,7 @@ int cv_merge_run(char *const *parts, int nparts, const char *out_path, const cha
 			break;
 		}
 		rc = cv_vcf_writer_put(&vw, ks.s, ks.l, err);
+		cv_metrics_add_text(metrics, ks.s, ks.l);
 		(*nrec)++;
 		if (rc == 0) rc = part_next(&p[best], err);
 	}

@@ -10,8 +10,10 @@
  * The header is the first part's, with a line recording cmdline.  Parts
  * may be given in any order.  *nrec gets the records written.  Returns 0,
  * or -1 with err set (GSA_EDATA for mismatched headers, unsorted or
- * truncated parts, GSA_EIO for unreadable files). */
+ * truncated parts, GSA_EIO for unreadable files).  metrics (may be NULL)
+ * counts every record written (cv_metrics.h). */
+struct cv_metrics;
 int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, long *nrec,
-		 gsa_err_t *err);
+		 struct cv_metrics *metrics, gsa_err_t *err);
 
 #endif

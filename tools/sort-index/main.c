@@ -148,7 +148,8 @@ int main(int argc, char **argv)
 	gsa_progress_phase(&progress, "reading", "records", 0);
 	o.progress = &progress;
 	rc = si_sort_run(&o, &lg, &st, &err);
-	gsa_progress_finish(&progress);
+	if (rc == 0) gsa_progress_finish(&progress);
+	else gsa_progress_stop(&progress);
 	free(cmdline);
 	if (rc == 0 && metrics_path) rc = si_metrics_write(&metrics, metrics_path, &err);
 	si_metrics_free(&metrics);
