@@ -17,7 +17,7 @@ static const char CSS[] =
 	".card b{display:block;font-size:20px;color:#24476b}.card span{font-size:12px;color:#666}"
 	"table{border-collapse:collapse;font-size:13px;margin:6px 0}td,th{border-bottom:1px solid #eee;padding:3px 10px;text-align:right}"
 	"td:first-child,th:first-child{text-align:left}.plots{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}"
-	"figure.plot{margin:0}figcaption{display:none}svg{background:#fff;font-size:11px}"
+	"figure.plot{margin:0}figure.plot svg{width:560px;height:auto;max-width:100%}figcaption{display:none}svg{background:#fff;font-size:11px}"
 	"svg .title{font-size:13px;font-weight:600;fill:#222}svg .tick{fill:#555}svg .label{fill:#333;font-size:12px}"
 	"svg .grid{stroke:#eee}svg .axis{stroke:#888}svg .bar{fill:#4a7fb5}svg .bar:hover{fill:#e07b39}"
 	"svg .line{fill:none;stroke:#4a7fb5;stroke-width:1.6}svg .empty{fill:#999}"

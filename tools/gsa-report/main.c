@@ -83,6 +83,7 @@ int main(int argc, char **argv)
 	if (optind >= argc) return gsa_cli_usage_error(&cli, "no metrics files");
 	gsa_err_clear(&err);
 	gr_sample_init(&s);
+	rc = 0; /* gsa_cli_handle left GSA_CLI_CONTINUE in rc */
 	for (i = optind; i < argc && rc == 0; i++) rc = gr_sample_load(&s, argv[i], &err);
 	if (rc == 0) {
 		const gsa_json_t *sm = s.align ? gr_get(s.align, "sample") : NULL;
