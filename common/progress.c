@@ -83,7 +83,7 @@ void gsa_progress_format(const gsa_progress_t *p, double now, char *out, unsigne
 		len = strlen(out);
 	}
 	if (len < n) {
-		snprintf(out + len, n - len, "  %s%s/s", r, bytes ? "" : *u ? " " : "");
+		snprintf(out + len, n - len, "  %s%s%s/s", r, *u ? " " : "", u);
 		len = strlen(out);
 	}
 	if (eta >= 0 && len < n) {
