@@ -87,6 +87,12 @@ void gsa_jsonw_u64_array(gsa_jsonw_t *w, const char *key, const uint64_t *v, siz
 	gsa_jsonw_end(w);
 }
 
+void gsa_jsonw_u64_hist(gsa_jsonw_t *w, const char *key, const uint64_t *v, size_t n)
+{
+	while (n > 1 && v[n - 1] == 0) n--;
+	gsa_jsonw_u64_array(w, key, v, n);
+}
+
 int gsa_jsonw_write_file(const gsa_jsonw_t *w, const char *path, gsa_err_t *err)
 {
 	gsa_atomic_file_t f;

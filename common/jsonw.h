@@ -55,6 +55,9 @@ void gsa_jsonw_bool(gsa_jsonw_t *w, const char *key, int v);
 /* An array of counts v[0..n). */
 void gsa_jsonw_u64_array(gsa_jsonw_t *w, const char *key, const uint64_t *v, size_t n);
 
+/* A histogram v[0..n) without its trailing zero bins (at least one bin). */
+void gsa_jsonw_u64_hist(gsa_jsonw_t *w, const char *key, const uint64_t *v, size_t n);
+
 /* Write the text (and a newline) to path through gsa_atomic_* (temp,
  * fsync, rename).  Returns 0, or -1 with err set (GSA_EIO naming path). */
 int gsa_jsonw_write_file(const gsa_jsonw_t *w, const char *path, gsa_err_t *err);

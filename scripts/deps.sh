@@ -8,7 +8,7 @@
 #   platform  what the deploy scripts need (AWS CLI, git, python3)
 #   demo-data  what demo/make_data.sh needs to rebuild the shipped sample (maintainers)
 #   workflow   node + the local workflow engine's npm packages (cfn/workflow/local, for gsa-run)
-#   report     headless Chromium for the report rendering test (also part of test)
+#   report     headless Chromium and MultiQC for the report rendering test (also part of test)
 # Debian packages go through apt-get one set at a time (libhts-dev pulls
 # libcurl4-gnutls-dev, which a combined install with an OpenSSL curl refuses);
 # test-only npm packages go into tests/node/node_modules from its lockfile.
@@ -23,8 +23,9 @@ docker_pkgs=(buildah)
 static_pkgs=(musl-tools dpkg-dev gcc make perl linux-libc-dev debian-archive-keyring xz-utils bzip2 ca-certificates util-linux file openssl)
 platform_pkgs=(awscli git python3 ca-certificates)
 demo_data_pkgs=(samtools bcftools tabix python3 seqan-apps vt-examples)
-# the report test renders gsa-report's HTML in headless Chromium (tests/integration/report_*.sh)
-report_pkgs=(chromium fonts-dejavu-core)
+# the report test renders gsa-report's HTML in headless Chromium and reads its
+# MultiQC custom content with MultiQC itself (tests/integration/report_render.sh)
+report_pkgs=(chromium fonts-dejavu-core multiqc)
 
 missing_pkgs() {
 	# one dpkg-query for the whole list; unknown packages print nothing

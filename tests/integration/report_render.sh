@@ -87,4 +87,24 @@ assert cols == list(row), (cols, list(row))
 assert row['gsa_reads'] == 60000 and 99 < row['gsa_mapped_pct'] <= 100, row
 assert row['gsa_snps'] > 0 and row['gsa_indels'] > 0, row
 PY"
+
+# MultiQC (Debian's) picks the file up as custom content, no plugin: the
+# General Statistics table has the sample's row with our numbers
+if command -v multiqc >/dev/null; then
+	mkdir -p "$TMP/mqc/in" && cp "$D/demo_mqc.json" "$TMP/mqc/in/"
+	check "multiqc reads the custom content" bash -c "cd '$TMP/mqc' && HOME='$TMP' timeout 300 multiqc -q -o out in >'$TMP/mqc/log' 2>&1"
+	check_sh "... its General Statistics has the demo row with gsa's columns and values" "
+		python3 - '$TMP/mqc/out/multiqc_data/multiqc_general_stats.txt' '$D/demo_mqc.json' <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
+ours = json.load(open(sys.argv[2]))['data']['demo']
+assert [r['Sample'] for r in rows] == ['demo'], rows
+got = {k.rsplit('-', 1)[-1]: float(v) for k, v in rows[0].items() if k != 'Sample'}
+print(got)
+assert set(got) == set(ours), (sorted(got), sorted(ours))
+assert all(abs(got[k] - ours[k]) <= 1e-6 * max(1, abs(ours[k])) for k in ours), (got, ours)
+PY"
+else
+	echo "not ok multiqc is installed (scripts/deps.sh report)"; _lib_failed=1
+fi
 finish

@@ -131,12 +131,6 @@ void al_metrics_add(al_metrics_t *m, const bam1_t *b)
 	}
 }
 
-/* Length of a histogram without its trailing zero bins (at least 1). */
-static size_t trimmed(const uint64_t *v, size_t n)
-{
-	while (n > 1 && v[n - 1] == 0) n--;
-	return n;
-}
 
 int al_metrics_write(const al_metrics_t *m, const char *path, const char *sample,
 		     double ins_mean, double ins_sd, gsa_err_t *err)
@@ -191,8 +185,8 @@ int al_metrics_write(const al_metrics_t *m, const char *path, const char *sample
 	gsa_jsonw_num(&w, "insert_model_mean", ins_mean, 6);
 	gsa_jsonw_num(&w, "insert_model_sd", ins_sd, 6);
 	gsa_jsonw_end(&w);
-	gsa_jsonw_u64_array(&w, "mapq_hist", m->mapq, trimmed(m->mapq, 256));
-	gsa_jsonw_u64_array(&w, "insert_hist", m->insert, trimmed(m->insert, AL_METRICS_MAX_INSERT + 1));
+	gsa_jsonw_u64_hist(&w, "mapq_hist", m->mapq, 256);
+	gsa_jsonw_u64_hist(&w, "insert_hist", m->insert, AL_METRICS_MAX_INSERT + 1);
 	gsa_jsonw_u64(&w, "insert_hist_max", AL_METRICS_MAX_INSERT);
 	nc = 0;
 	for (i = 0; i < (size_t)m->n_cycles; i++)

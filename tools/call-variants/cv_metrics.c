@@ -152,11 +152,6 @@ void cv_metrics_add_text(cv_metrics_t *m, const char *s, size_t n)
 	}
 }
 
-static size_t trimmed(const uint64_t *v, size_t n)
-{
-	while (n > 1 && v[n - 1] == 0) n--;
-	return n;
-}
 
 int cv_metrics_write(const cv_metrics_t *m, const char *path, char *const *samples, int ns, gsa_err_t *err)
 {
@@ -194,7 +189,7 @@ int cv_metrics_write(const cv_metrics_t *m, const char *path, char *const *sampl
 	gsa_jsonw_i64(&w, "indel_len_min", -CV_INDEL_MAX);
 	gsa_jsonw_u64_array(&w, "indel_len_hist", m->indel_len, 2 * CV_INDEL_MAX + 1);
 	gsa_jsonw_u64(&w, "qual_hist_max", CV_QUAL_MAX);
-	gsa_jsonw_u64_array(&w, "qual_hist", m->qual, trimmed(m->qual, CV_QUAL_MAX + 1));
+	gsa_jsonw_u64_hist(&w, "qual_hist", m->qual, CV_QUAL_MAX + 1);
 	gsa_jsonw_end(&w);
 	rc = gsa_jsonw_write_file(&w, path, err);
 	gsa_jsonw_free(&w);

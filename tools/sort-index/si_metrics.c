@@ -179,11 +179,6 @@ void si_metrics_finish(si_metrics_t *m)
 	m->coverage = 2; /* done */
 }
 
-static size_t trimmed(const uint64_t *v, size_t n)
-{
-	while (n > 1 && v[n - 1] == 0) n--;
-	return n;
-}
 
 int si_metrics_write(const si_metrics_t *m, const char *path, gsa_err_t *err)
 {
@@ -221,7 +216,7 @@ int si_metrics_write(const si_metrics_t *m, const char *path, gsa_err_t *err)
 		gsa_jsonw_num(&w, "mean_depth", total_len ? (double)sum / (double)total_len : 0, 6);
 		gsa_jsonw_num(&w, "breadth", total_len ? (double)covered / (double)total_len : 0, 6);
 		gsa_jsonw_u64(&w, "hist_max", SI_COV_MAX);
-		gsa_jsonw_u64_array(&w, "hist", m->global, trimmed(m->global, SI_COV_MAX + 1));
+		gsa_jsonw_u64_hist(&w, "hist", m->global, SI_COV_MAX + 1);
 		gsa_jsonw_begin_array(&w, "contigs");
 		for (i = 0; i < m->n_contigs; i++) {
 			const uint64_t *h = m->hist + (size_t)i * (SI_COV_MAX + 1);
@@ -232,7 +227,7 @@ int si_metrics_write(const si_metrics_t *m, const char *path, gsa_err_t *err)
 			gsa_jsonw_u64(&w, "depth_sum", m->depth_sum[i]);
 			gsa_jsonw_num(&w, "mean_depth", m->len[i] ? (double)m->depth_sum[i] / (double)m->len[i] : 0, 6);
 			gsa_jsonw_num(&w, "breadth", m->len[i] ? (double)m->covered[i] / (double)m->len[i] : 0, 6);
-			gsa_jsonw_u64_array(&w, "hist", h, trimmed(h, SI_COV_MAX + 1));
+			gsa_jsonw_u64_hist(&w, "hist", h, SI_COV_MAX + 1);
 			gsa_jsonw_end(&w);
 		}
 		gsa_jsonw_end(&w);
