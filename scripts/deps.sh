@@ -9,6 +9,7 @@
 #   demo-data  what demo/make_data.sh needs to rebuild the shipped sample (maintainers)
 #   workflow   node + the local workflow engine's npm packages (cfn/workflow/local, for gsa-run)
 #   report     headless Chromium and MultiQC for the report rendering test (also part of test)
+#   fuzz   clang with libFuzzer and the sanitizer runtimes (make fuzz, tests/fuzz)
 # Debian packages go through apt-get one set at a time (libhts-dev pulls
 # libcurl4-gnutls-dev, which a combined install with an OpenSSL curl refuses);
 # test-only npm packages go into tests/node/node_modules from its lockfile.
@@ -26,6 +27,7 @@ demo_data_pkgs=(samtools bcftools tabix python3 seqan-apps vt-examples)
 # the report test renders gsa-report's HTML in headless Chromium and reads its
 # MultiQC custom content with MultiQC itself (tests/integration/report_render.sh)
 report_pkgs=(chromium fonts-dejavu-core multiqc)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 missing_pkgs() {
 	# one dpkg-query for the whole list; unknown packages print nothing
@@ -88,6 +90,7 @@ for group in "$@"; do
 	static) apt_install "${static_pkgs[@]}" ;;
 	platform) apt_install "${platform_pkgs[@]}" ;;
 	demo-data) apt_install "${demo_data_pkgs[@]}" ;;
-	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, static, platform, workflow, report)" >&2; exit 1 ;;
+	fuzz)   apt_install "${build_pkgs[@]}"; apt_install "${fuzz_pkgs[@]}" ;;
+	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, static, platform, workflow, fuzz, report)" >&2; exit 1 ;;
 	esac
 done

@@ -6,6 +6,7 @@
 #include <htslib/hts_log.h>
 
 #include "alloc.h"
+#include "bgzf.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "cv_call.h"
@@ -19,7 +20,7 @@
 
 static const char USAGE[] =
 	"Usage: call-variants -f REF.fa [-r REGION | -R regions.bed] [-@ N] -o OUT.vcf.gz IN.bam [IN2.bam ...]\n"
-	"       call-variants merge -o ALL.vcf.gz PART.vcf.gz [PART2.vcf.gz ...]\n"
+	"       call-variants merge [-@ N] [-l N] -o ALL.vcf.gz PART.vcf.gz [PART2.vcf.gz ...]\n"
 	"       (a PART with * ? [ that names no file stands for the files it matches)\n"
 	"\n"
 	"Germline SNPs, multi-allelic sites and small indels, one diploid genotype per\n"
@@ -32,7 +33,10 @@ static const char USAGE[] =
 	"  -r, --region REG         chr, chr:from-to, or a comma-separated list\n"
 	"  -R, --regions-file BED   regions from a BED file\n"
 	"  -o, --output FILE        output VCF (.vcf.gz; FILE.tbi is written beside it)\n"
-	"  -@, --threads N          worker threads (1); the output does not depend on N\n"
+	"  -@, -t, --threads N      threads calling and compressing (1); the output does\n"
+	"                           not depend on N (merge: compressing)\n"
+	"  -l, --level N            BGZF compression level, libdeflate's 0-12 as in every\n"
+	"                           gsa tool (7, the size htslib's default level gives)\n"
 	"  -q, --min-MQ N           skip reads with mapping quality below N (0)\n"
 	"  -Q, --min-BQ N           skip bases with quality below N (13)\n"
 	"      --cap-BQ N           count SNP base qualities above N as N (28)\n"
@@ -130,6 +134,8 @@ static int main_merge(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
+		GSA_CLI_THREADS_LONGOPTS,
+		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
 	const char *metrics_path = NULL;
@@ -138,8 +144,11 @@ static int main_merge(int argc, char **argv)
 	gsa_cli_t cli;
 	gsa_cli_init(&cli, "call-variants", USAGE, &log);
 	const char *out = NULL;
-	int c, rc;
-	while ((c = getopt_long(argc, argv, ":o:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+	int c, rc, nthreads = 1, level = GSA_BGZF_LEVEL_HTSLIB;
+	gsa_cli_take_threads(&cli, &nthreads, 1, 256);
+	gsa_cli_take_level(&cli, &level);
+	while ((c = getopt_long(argc, argv, ":o:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS,
+				opts, NULL)) != -1)
 		switch (c) {
 		case 'o': out = optarg; break;
 		case OPT_METRICS: metrics_path = optarg; break;
@@ -147,6 +156,8 @@ static int main_merge(int argc, char **argv)
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
 	if (!out) return gsa_cli_usage_error(&cli, "merge: -o ALL.vcf.gz is required");
+	if (!strcmp(out, "-"))
+		return gsa_cli_usage_error(&cli, "merge: -o - is not possible: the VCF gets a .tbi index beside it; give a file");
 	if (optind >= argc) return gsa_cli_usage_error(&cli, "merge: no input VCFs");
 	set_hts_log(&log);
 	gsa_err_t err;
@@ -160,7 +171,7 @@ static int main_merge(int argc, char **argv)
 		return gsa_cli_fail(&cli, &err);
 	}
 	cv_metrics_init(&metrics);
-	rc = cv_merge_run(parts, n_parts, out, cmd, &n, metrics_path ? &metrics : NULL, &err);
+	rc = cv_merge_run(parts, n_parts, out, cmd, level, nthreads, &n, metrics_path ? &metrics : NULL, &err);
 	free(cmd);
 	merge_free_parts(parts);
 	if (rc == 0 && metrics_path) rc = cv_metrics_write(&metrics, metrics_path, NULL, 0, &err);
@@ -177,7 +188,6 @@ static int main_call(int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "regions-file", required_argument, NULL, 'R' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "threads", required_argument, NULL, '@' },
 		{ "min-MQ", required_argument, NULL, 'q' },
 		{ "min-BQ", required_argument, NULL, 'Q' },
 		{ "keep-duplicates", no_argument, NULL, OPT_KEEP_DUPS },
@@ -188,6 +198,8 @@ static int main_call(int argc, char **argv)
 		{ "cap-BQ", required_argument, NULL, OPT_CAP_BQ },
 		{ "max-depth", required_argument, NULL, 'd' },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
+		GSA_CLI_THREADS_LONGOPTS,
+		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t log;
@@ -195,24 +207,21 @@ static int main_call(int argc, char **argv)
 	gsa_cli_init(&cli, "call-variants", USAGE, &log);
 	cv_opts_t o;
 	cv_opts_init(&o);
+	gsa_cli_take_threads(&cli, &o.nthreads, 1, 256);
+	gsa_cli_take_level(&cli, &o.level);
 	const char *ref = NULL, *region = NULL, *bed = NULL, *out = NULL, *metrics_path = NULL;
 	cv_metrics_t metrics;
 	gsa_progress_t progress;
 	long v;
 	double d;
 	int c, rc;
-	while ((c = getopt_long(argc, argv, ":f:r:R:o:@:q:Q:d:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":f:r:R:o:q:Q:d:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
 		switch (c) {
 		case 'f': ref = optarg; break;
 		case 'r': region = optarg; break;
 		case 'R': bed = optarg; break;
 		case OPT_METRICS: metrics_path = optarg; break;
 		case 'o': out = optarg; break;
-		case '@':
-			if (gsa_parse_long(optarg, 1, 256, &v) < 0)
-				return gsa_cli_usage_error(&cli, "-@ needs a thread count 1..256, not '%s'", optarg);
-			o.nthreads = (int)v;
-			break;
 		case 'q':
 			if (gsa_parse_long(optarg, 0, 255, &v) < 0)
 				return gsa_cli_usage_error(&cli, "-q needs a mapping quality 0..255, not '%s'", optarg);
@@ -259,6 +268,8 @@ static int main_call(int argc, char **argv)
 		}
 	if (!ref) return gsa_cli_usage_error(&cli, "-f REF.fa is required");
 	if (!out) return gsa_cli_usage_error(&cli, "-o OUT.vcf.gz is required");
+	if (!strcmp(out, "-"))
+		return gsa_cli_usage_error(&cli, "-o - is not possible: the VCF gets a .tbi index beside it; give a file");
 	if (region && bed) return gsa_cli_usage_error(&cli, "give -r or -R, not both");
 	if (optind >= argc) return gsa_cli_usage_error(&cli, "no input BAM");
 	set_hts_log(&log);

@@ -126,16 +126,16 @@ static void add_block(si_metrics_t *m, int64_t beg, int64_t end)
 
 static void add_coverage(si_metrics_t *m, const si_rec_t *r)
 {
-	int32_t tid = si_rec_tid(r);
-	int64_t pos = si_rec_pos(r);
-	uint32_t l_name = r[12], n_cigar = si_le16(r + 16), k;
+	int32_t tid = gsa_bamrec_tid(r);
+	int64_t pos = gsa_bamrec_pos(r);
+	uint32_t l_name = r[12], n_cigar = gsa_le16(r + 16), k;
 	const uint8_t *cig = r + 36 + l_name;
 	if (tid < 0 || tid >= m->n_contigs || pos < 0 || tid < m->cur) return;
 	if (tid != m->cur) move_to(m, tid);
 	if (pos < m->flushed) return; /* out of order: not coordinate-sorted */
 	flush_to(m, pos);
 	for (k = 0; k < n_cigar; k++) {
-		uint32_t c = si_le32(cig + 4 * k);
+		uint32_t c = gsa_le32(cig + 4 * k);
 		int op = (int)(c & 0xf);
 		int64_t ol = c >> 4;
 		if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF) {
@@ -152,7 +152,7 @@ void si_metrics_add(si_metrics_t *m, const si_rec_t *r)
 	uint16_t f;
 	int primary;
 	if (!m) return;
-	f = si_rec_flag(r);
+	f = gsa_bamrec_flag(r);
 	primary = !(f & (BAM_FSECONDARY | BAM_FSUPPLEMENTARY));
 	m->records++;
 	if (primary) m->primary++;

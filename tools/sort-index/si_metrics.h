@@ -17,6 +17,7 @@
 #include <htslib/sam.h>
 
 #include "err.h"
+#include "bamrec.h"
 #include "si_rec.h"
 
 #define SI_COV_MAX 1000 /* depths above go into the last bin */

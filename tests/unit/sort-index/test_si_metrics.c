@@ -20,8 +20,8 @@ static si_rec_t *rec(sam_hdr_t *h, const char *line)
 	si_rec_t *r;
 	kputs(line, &ks);
 	if (sam_parse1(&ks, h, b) < 0) abort();
-	r = malloc(si_rec_packed_size(b));
-	if (si_rec_pack(b, r, &err) < 0) abort();
+	r = malloc(gsa_bamrec_packed_size(b));
+	if (gsa_bamrec_pack(b, r, &err) < 0) abort();
 	bam_destroy1(b);
 	free(ks.s);
 	return r;
