@@ -5,7 +5,8 @@
 # process running its command line from cfn/jobs.yml; no AWS):
 #
 #   reference workflow: index   ->   sample workflow: align | sort-index ->
-#   call-variants per contig (Map, in parallel) -> merge
+#   call-variants per contig (Map, in parallel) -> merge -> report
+#   (demo/out/report.html: the QC report gsa-report wrote as the last state)
 #
 # Prints each job's wall time and outputs, then one summary line.  `make demo`
 # builds the tools and runs this.  Options:
@@ -28,7 +29,7 @@ while getopts "o:t:h" o; do
 	esac
 done
 
-for tool in job align sort-index call-variants; do
+for tool in job align sort-index call-variants gsa-report; do
 	[ -x "$BIN/$tool" ] || { echo "demo: $BIN/$tool is not built (run make)" >&2; exit 3; }
 done
 for f in ref.fa R1.fastq.gz R2.fastq.gz; do
@@ -40,7 +41,8 @@ done
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 # only what an earlier run wrote: -o may name a folder holding other things
-rm -rf "$OUT/ref" "$OUT/aln" "$OUT/calls" "$OUT/logs" "$OUT/work" "$OUT"/demo.bam* "$OUT"/demo.vcf.gz* "$OUT"/demo.calls "$OUT"/*.input.json
+rm -rf "$OUT/ref" "$OUT/aln" "$OUT/calls" "$OUT/logs" "$OUT/work" "$OUT"/demo.bam* "$OUT"/demo.vcf.gz* "$OUT"/demo.calls "$OUT"/*.input.json \
+	"$OUT"/demo.*.metrics.json "$OUT"/demo.report.html "$OUT"/demo_mqc.json "$OUT"/report.html
 mkdir -p "$OUT/logs" "$OUT/work" "$OUT/ref"
 # the reference prefix holds genome.fa; the reference workflow indexes it in place
 ln "$DATA/ref.fa" "$OUT/ref/genome.fa" 2>/dev/null || cp "$DATA/ref.fa" "$OUT/ref/genome.fa"
@@ -65,4 +67,7 @@ T0=$(now)
 GSA_BIN=$BIN GSA_RUN_MAX_THREADS=$THREADS node "$ROOT/cfn/workflow/local/gsa-run.mjs" --quiet --workdir "$OUT/work" --logs "$OUT/logs" \
 	"$OUT/reference.input.json" "$OUT/sample.input.json"
 printf '%-28s %6ss\n' total "$(secs "$T0" "$(now)")"
+# the workflow's last state wrote the QC report beside the BAM and VCF
+ln -f "$OUT/demo.report.html" "$OUT/report.html" 2>/dev/null || cp "$OUT/demo.report.html" "$OUT/report.html"
+echo "QC report: $OUT/report.html (MultiQC: $OUT/demo_mqc.json)"
 python3 "$ROOT/demo/summary.py" "$DATA/R1.fastq.gz" "$DATA/R2.fastq.gz" "$OUT/demo.bam" "$OUT/demo.vcf.gz"

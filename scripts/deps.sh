@@ -8,6 +8,7 @@
 #   platform  what the deploy scripts need (AWS CLI, git, python3)
 #   demo-data  what demo/make_data.sh needs to rebuild the shipped sample (maintainers)
 #   workflow   node + the local workflow engine's npm packages (cfn/workflow/local, for gsa-run)
+#   report     headless Chromium and MultiQC for the report rendering test (also part of test)
 #   fuzz   clang with libFuzzer and the sanitizer runtimes (make fuzz, tests/fuzz)
 # Debian packages go through apt-get one set at a time (libhts-dev pulls
 # libcurl4-gnutls-dev, which a combined install with an OpenSSL curl refuses);
@@ -23,6 +24,9 @@ docker_pkgs=(buildah)
 static_pkgs=(musl-tools dpkg-dev gcc make perl linux-libc-dev debian-archive-keyring xz-utils bzip2 ca-certificates util-linux file openssl)
 platform_pkgs=(awscli git python3 ca-certificates)
 demo_data_pkgs=(samtools bcftools tabix python3 seqan-apps vt-examples)
+# the report test renders gsa-report's HTML in headless Chromium and reads its
+# MultiQC custom content with MultiQC itself (tests/integration/report_render.sh)
+report_pkgs=(chromium fonts-dejavu-core multiqc)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 
 missing_pkgs() {
@@ -77,7 +81,8 @@ workflow_deps() {
 for group in "$@"; do
 	case $group in
 	build)  apt_install "${build_pkgs[@]}" ;;
-	test)   apt_install "${build_pkgs[@]}"; apt_install "${test_pkgs[@]}"; node_deps; workflow_deps ;;
+	test)   apt_install "${build_pkgs[@]}"; apt_install "${test_pkgs[@]}"; apt_install "${report_pkgs[@]}"; node_deps; workflow_deps ;;
+	report) apt_install "${report_pkgs[@]}" ;;
 	demo)   apt_install "${demo_pkgs[@]}"; workflow_deps ;;
 	workflow) workflow_deps ;;
 	bench)  apt_install "${bench_pkgs[@]}" ;;
@@ -86,6 +91,6 @@ for group in "$@"; do
 	platform) apt_install "${platform_pkgs[@]}" ;;
 	demo-data) apt_install "${demo_data_pkgs[@]}" ;;
 	fuzz)   apt_install "${build_pkgs[@]}"; apt_install "${fuzz_pkgs[@]}" ;;
-	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, static, platform, workflow, fuzz)" >&2; exit 1 ;;
+	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, static, platform, workflow, fuzz, report)" >&2; exit 1 ;;
 	esac
 done

@@ -863,28 +863,11 @@ static void worker_main(void *arg)
 	pthread_mutex_unlock(&e->mu);
 }
 
-static void human(char *out, size_t n, double b)
+/* Bytes done so far to the caller's progress (called from the waiting thread). */
+static void progress_update(engine_t *e, gsa_progress_t *p)
 {
-	const char *u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	int i = 0;
-	while (b >= 1024 && i < 4) {
-		b /= 1024;
-		i++;
-	}
-	snprintf(out, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
-}
-
-static void progress_line(engine_t *e, double t0, int final)
-{
-	char a[32], b[32], line[200];
-	uint64_t done = __atomic_load_n(&e->bytes_done, __ATOMIC_RELAXED);
-	double dt = gsa_monotonic_seconds() - t0;
-	human(a, sizeof a, (double)done);
-	human(b, sizeof b, (double)e->bytes_total);
-	int n = snprintf(line, sizeof line, "\r%s / %s  %.1f MB/s  %" PRIu64 "/%zu objects%s", a, b,
-			 dt > 0 ? done / dt / 1e6 : 0.0, __atomic_load_n(&e->objects_done, __ATOMIC_RELAXED) +
-				 __atomic_load_n(&e->skipped, __ATOMIC_RELAXED), e->nobjs, final ? "\n" : "   ");
-	if (n > 0) gsa_write_all(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+	p->total = e->bytes_total;
+	gsa_progress_set(p, __atomic_load_n(&e->bytes_done, __ATOMIC_RELAXED));
 }
 
 static void free_objs(engine_t *e)
@@ -1010,7 +993,7 @@ static void plan_parts(engine_t *e)
 /* Run the parts on a pool of workers (common/pool.h), each with its own
  * connection; wait for them, printing progress twice a second when asked.
  * Returns 0 or -1 with err set (the run's first error). */
-static int run_workers(engine_t *e, double t0, gsa_err_t *err)
+static int run_workers(engine_t *e, gsa_err_t *err)
 {
 	const gsa_transfer_opts_t *opts = e->opts;
 	int nw = opts->jobs > 0 ? opts->jobs : default_jobs();
@@ -1042,7 +1025,7 @@ static int run_workers(engine_t *e, double t0, gsa_err_t *err)
 			}
 			pthread_cond_timedwait(&e->done_cv, &e->mu, &ts);
 			pthread_mutex_unlock(&e->mu);
-			progress_line(e, t0, 0);
+			progress_update(e, opts->progress);
 			pthread_mutex_lock(&e->mu);
 		} else {
 			pthread_cond_wait(&e->done_cv, &e->mu);
@@ -1051,7 +1034,7 @@ static int run_workers(engine_t *e, double t0, gsa_err_t *err)
 	pthread_mutex_unlock(&e->mu);
 	gsa_queue_free(q); /* every worker has returned */
 	gsa_pool_free(pool);
-	if (opts->progress) progress_line(e, t0, 1);
+	if (opts->progress) progress_update(e, opts->progress);
 	free(ws);
 	if (e->stop) {
 		*err = e->err;
@@ -1095,7 +1078,7 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 	if (rc == 0) rc = check_unique_dests(&e, err);
 	if (rc == 0) {
 		plan_parts(&e);
-		rc = run_workers(&e, t0, err);
+		rc = run_workers(&e, err);
 	}
 	/* a cancel may surface as other errors first (a sink told to stop, a
 	 * request cut short): report the cancel */

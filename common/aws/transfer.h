@@ -47,6 +47,7 @@
 #include "aws/s3.h"
 #include "err.h"
 #include "log.h"
+#include "progress.h"
 
 typedef enum {
 	GSA_TRANSFER_GET = 0, /* sources S3 or local, destination local */
@@ -58,7 +59,9 @@ typedef struct gsa_transfer_opts {
 	uint64_t part_size;   /* bytes per ranged GET / upload part; 0: 16 MiB
 			       * (raised so no object needs more than 10,000 parts) */
 	int skip_existing;    /* same size and checksum at the destination: no transfer */
-	int progress;         /* 1: progress line on stderr (the caller checks isatty) */
+	gsa_progress_t *progress; /* NULL: none; else bytes done of the total, updated by the
+				   * calling thread about twice a second (progress.h); the
+				   * caller inits and finishes it */
 	gsa_s3_config_t s3;   /* endpoint, region, profile, addressing, retries, timeout */
 	/* Cancel hook (may be NULL).  should_stop(stop_ctx) is polled from the
 	 * worker threads between objects and parts (also of an upload's checksum

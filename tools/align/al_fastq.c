@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Open file f->paths[i] as the current one. */
@@ -181,4 +182,33 @@ int al_fastq_read(al_fastq_reader_t *f, al_read_t *r, gsa_err_t *err)
 		f->gz = NULL;
 		if (open_file(f, f->cur + 1, err) < 0) return -1;
 	}
+}
+
+static int64_t file_size(const char *path)
+{
+	struct stat sb;
+	if (strcmp(path, "-") == 0 || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) return -1;
+	return (int64_t)sb.st_size;
+}
+
+int64_t al_fastq_input_offset(const al_fastq_reader_t *f)
+{
+	int64_t off = 0, s;
+	for (size_t i = 0; i < f->cur && i < f->n_paths; i++)
+		if ((s = file_size(f->paths[i])) > 0) off += s;
+	if (f->gz) {
+		z_off_t o = gzoffset(f->gz);
+		if (o > 0) off += (int64_t)o;
+	}
+	return off;
+}
+
+int64_t al_fastq_input_size(const al_fastq_reader_t *f)
+{
+	int64_t total = 0, s;
+	for (size_t i = 0; i < f->n_paths; i++) {
+		if ((s = file_size(f->paths[i])) < 0) return -1;
+		total += s;
+	}
+	return total;
 }

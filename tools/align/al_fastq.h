@@ -33,6 +33,15 @@ int al_fastq_read(al_fastq_reader_t *f, al_read_t *r, gsa_err_t *err);
 
 void al_fastq_close(al_fastq_reader_t *f);
 
+/* Bytes of input the reader has taken so far: the sizes of the files of the
+ * list before the current one plus the current file's (compressed) offset.
+ * Call only from the thread that reads. */
+int64_t al_fastq_input_offset(const al_fastq_reader_t *f);
+
+/* Total bytes of the input files, or -1 when one is not a regular file
+ * (stdin, a pipe). */
+int64_t al_fastq_input_size(const al_fastq_reader_t *f);
+
 /* Release the buffers of a read record. */
 void al_read_free(al_read_t *r);
 

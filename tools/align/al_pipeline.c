@@ -315,6 +315,7 @@ static int write_batch(al_pipe_t *p, const al_batch_t *b, al_run_stats_t *st, gs
 			size_t need = gsa_bamrec_packed_size(r);
 			if (need > p->m_pack) p->pack = gsa_xgrow(p->pack, &p->m_pack, need, 1);
 			if (gsa_bamrec_pack(r, p->pack, err) < 0 || gsa_bamw_put(p->bw, p->pack, err) < 0) return -1;
+			al_metrics_add(p->o->metrics, r);
 			if (r->core.flag & BAM_FSUPPLEMENTARY) { st->n_supp++; continue; }
 			st->n_reads++;
 			if (!(r->core.flag & BAM_FUNMAP)) st->n_mapped++;
@@ -414,6 +415,8 @@ int al_run(const al_index_t *ix, const al_run_opts_t *o, const char *r1, const c
 	for (int k = 0; n > 0; k++, n = n_next) {
 		al_batch_t *b = &p.bufs[k % 3], *next = &p.bufs[(k + 1) % 3];
 		if ((n_next = read_finish(&p, err)) < 0) break;
+		/* the reader is idle until read_start: its file position is stable */
+		al_progress_batch(o->progress, (uint64_t)b->n * (uint64_t)b->per, &p.f1);
 		if (n_next > 0) {
 			read_start(&p, &p.bufs[(k + 2) % 3]);
 			phase_start(&p, next, 0);

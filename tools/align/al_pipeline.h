@@ -22,6 +22,8 @@
 #include "log.h"
 #include "al_map.h"
 #include "al_pair.h"
+#include "al_metrics.h"
+#include "progress.h"
 
 typedef struct al_run_opts {
 	al_map_opts_t mo;
@@ -33,6 +35,8 @@ typedef struct al_run_opts {
 	const char *rg_id;
 	int interleaved;
 	const char *cmdline;  /* for @PG */
+	al_metrics_t *metrics;     /* may be NULL: counts every record written */
+	gsa_progress_t *progress;  /* may be NULL: reads done, ETA from R1's size */
 } al_run_opts_t;
 
 typedef struct al_run_stats {

@@ -3,6 +3,9 @@
 #include "cli.h"
 #include "err.h"
 #include "al_index.h"
+#include "al_metrics.h"
+#include "alloc.h"
+#include "progress.h"
 #include "log.h"
 #include "path.h"
 #include "al_pipeline.h"
@@ -41,6 +44,8 @@ static const char USAGE[] =
 	"                           0 on stdout)\n"
 	"  -p, --interleaved        R1 holds both mates, one after the other\n"
 	"  -K, --batch N            templates per batch (default 20000)\n"
+	"      --metrics FILE       write mapping metrics as JSON (flagstat counts, MAPQ and\n"
+	"                           insert-size histograms, mismatch rate by cycle)\n"
 	"      --max-occ N          skip minimizers with more hits (default 500)\n"
 	"  Use '-' for stdin.  Without R2 (and without -p) reads are single-end.\n"
 	"\n"
@@ -55,7 +60,7 @@ static const char USAGE[] =
 	"  align map -t 4 -R '@RG\\tID:s1\\tSM:s1' ref.fa r1.fq.gz r2.fq.gz -o s1.bam\n"
 	"  align map -t 4 ref.fa r1.fq.gz r2.fq.gz | sort-index -o s1.sorted.bam -\n";
 
-enum { OPT_MAX_OCC = GSA_CLI_OPT_FIRST_FREE, OPT_INTERLEAVED };
+enum { OPT_MAX_OCC = GSA_CLI_OPT_FIRST_FREE, OPT_INTERLEAVED, OPT_METRICS };
 
 static double peak_rss_mb(void)
 {
@@ -133,11 +138,15 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		{ "interleaved", no_argument, NULL, 'p' },
 		{ "batch", required_argument, NULL, 'K' },
 		{ "max-occ", required_argument, NULL, OPT_MAX_OCC },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
 	al_run_opts_t o;
+	al_metrics_t metrics;
+	gsa_progress_t progress;
+	const char *metrics_path = NULL;
 	al_run_stats_t st;
 	al_index_t ix;
 	gsa_err_t err;
@@ -160,6 +169,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		case 'o': o.out_path = strcmp(optarg, "-") ? optarg : NULL; break; /* "-": stdout */
 		case 'R': rg = optarg; break;
 		case 'p': o.interleaved = 1; break;
+		case OPT_METRICS: metrics_path = optarg; break;
 		case 'K':
 			if (gsa_parse_long(optarg, 1, 10000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-K: expected 1..10000000, got '%s'", optarg); }
 			o.batch = (int)v;
@@ -201,11 +211,27 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 #endif
 	idx_path = gsa_strdup_printf("%s%s", argv[optind], ALIGN_INDEX_SUFFIX);
+	al_metrics_init(&metrics);
+	o.metrics = metrics_path ? &metrics : NULL;
+	gsa_progress_init(&progress, cli->log, "reads", 0);
+	o.progress = &progress;
 	rc = al_index_load(&ix, idx_path, stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode) ? argv[optind] : NULL, &err);
 	if (rc == 0) {
 		rc = al_run(&ix, &o, argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL, cli->log, &st, &err);
 		al_index_close(&ix);
 	}
+	if (rc == 0) gsa_progress_finish(&progress);
+	else gsa_progress_stop(&progress);
+	if (rc == 0 && metrics_path) {
+		char *sample = NULL, *end;
+		if (rg_line && (sample = strstr(rg_line, "\tSM:"))) {
+			sample = gsa_xstrdup(sample + 4);
+			if ((end = strchr(sample, '\t'))) *end = '\0';
+		}
+		rc = al_metrics_write(&metrics, metrics_path, sample, st.ins.mean, st.ins.sd, &err);
+		free(sample);
+	}
+	al_metrics_free(&metrics);
 	if (rc == 0) {
 		gsa_kv_t kv[] = { GSA_KV_NUM("reads", (double)st.n_reads), GSA_KV_NUM("mapped", (double)st.n_mapped),
 				  GSA_KV_NUM("proper", (double)st.n_proper), GSA_KV_NUM("supplementary", (double)st.n_supp),

@@ -1,4 +1,6 @@
 #include "cv_call.h"
+#include "cv_metrics.h"
+#include "progress.h"
 #include "io.h"
 
 #include <ctype.h>
@@ -248,6 +250,11 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 	cv_vcf_writer_t vw;
 	int rc = 0;
 	*nsites = 0;
+	if (o->progress) {
+		uint64_t total = 0;
+		for (int i = 0; i < njobs; i++) total += (uint64_t)(jobs[i].end - jobs[i].beg);
+		gsa_progress_phase(o->progress, NULL, "bases", total);
+	}
 	if (cv_vcf_writer_open(&vw, out_path, o->level, pool, err) < 0) {
 		rc = -1;
 		goto out;
@@ -282,6 +289,8 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 		}
 		rc = cv_vcf_writer_put(&vw, j->out.s, j->out.len, err);
 		*nsites += count_lines(&j->out);
+		cv_metrics_add_text(o->metrics, j->out.s, j->out.len);
+		gsa_progress_add(o->progress, (uint64_t)(j->end - j->beg));
 		gsa_strbuf_free(&j->out);
 	}
 	atomic_store(&ctx.stop, 1);

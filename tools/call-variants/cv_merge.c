@@ -1,4 +1,5 @@
 #include "cv_merge.h"
+#include "cv_metrics.h"
 #include "io.h"
 
 #include <errno.h>
@@ -108,7 +109,7 @@ static int distinct_parts(char *const *parts, int nparts, gsa_err_t *err)
 }
 
 int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, int level,
-		 int nthreads, long *nrec, gsa_err_t *err)
+		 int nthreads, long *nrec, cv_metrics_t *metrics, gsa_err_t *err)
 {
 	if (distinct_parts(parts, nparts, err) < 0) return -1;
 	part_t *p = gsa_xcalloc((size_t)nparts, sizeof *p);
@@ -156,6 +157,7 @@ int cv_merge_run(char *const *parts, int nparts, const char *out_path, const cha
 			break;
 		}
 		rc = cv_vcf_writer_put(&vw, ks.s, ks.l, err);
+		cv_metrics_add_text(metrics, ks.s, ks.l);
 		(*nrec)++;
 		if (rc == 0) rc = part_next(&p[best], err);
 	}

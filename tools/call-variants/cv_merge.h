@@ -11,8 +11,10 @@
  * may be given in any order.  level: BGZF level (common/bgzf.h); nthreads
  * > 1: compression in a pool of that many threads.  *nrec gets the records written.  Returns 0,
  * or -1 with err set (GSA_EDATA for mismatched headers, unsorted or
- * truncated parts, GSA_EIO for unreadable files). */
+ * truncated parts, GSA_EIO for unreadable files).  metrics (may be NULL)
+ * counts every record written (cv_metrics.h). */
+struct cv_metrics;
 int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, int level,
-		 int nthreads, long *nrec, gsa_err_t *err);
+		 int nthreads, long *nrec, struct cv_metrics *metrics, gsa_err_t *err);
 
 #endif

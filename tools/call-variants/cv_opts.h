@@ -24,6 +24,8 @@ typedef struct cv_opts {
 	double lowqual;        /* sites with QUAL below get FILTER LowQual (20) */
 	int gap_open;          /* realignment: phred cost of opening a gap (40) */
 	int gap_ext;           /* realignment: phred cost of each further gap base (10) */
+	struct cv_metrics *metrics;       /* NULL: none; else counts every record written */
+	struct gsa_progress *progress;    /* NULL: none; else bases done of the regions */
 } cv_opts_t;
 
 /* Fill o with the defaults above. */

@@ -12,6 +12,8 @@
 #include "cv_call.h"
 #include "cv_input.h"
 #include "cv_merge.h"
+#include "cv_metrics.h"
+#include "progress.h"
 #include "cv_opts.h"
 #include "path.h"
 #include "strbuf.h"
@@ -44,6 +46,8 @@ static const char USAGE[] =
 	"      --min-qual X         do not write sites with QUAL below X (10)\n"
 	"      --lowqual X          FILTER LowQual below this QUAL (20)\n"
 	"      --chunk-size N       bases per work unit (100000)\n"
+	"      --metrics FILE       write variant metrics as JSON (counts by type, Ti/Tv,\n"
+	"                           het/hom, indel lengths, QUAL; also for 'merge')\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"      --quiet, --verbose   less or more logging on stderr\n"
@@ -65,6 +69,7 @@ enum {
 	OPT_LOWQUAL,
 	OPT_CHUNK,
 	OPT_CAP_BQ,
+	OPT_METRICS,
 };
 
 static int parse_double(const char *s, double *out)
@@ -128,10 +133,13 @@ static int main_merge(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
+	const char *metrics_path = NULL;
+	cv_metrics_t metrics;
 	gsa_log_t log;
 	gsa_cli_t cli;
 	gsa_cli_init(&cli, "call-variants", USAGE, &log);
@@ -143,6 +151,7 @@ static int main_merge(int argc, char **argv)
 				opts, NULL)) != -1)
 		switch (c) {
 		case 'o': out = optarg; break;
+		case OPT_METRICS: metrics_path = optarg; break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
@@ -161,9 +170,11 @@ static int main_merge(int argc, char **argv)
 		free(cmd);
 		return gsa_cli_fail(&cli, &err);
 	}
-	rc = cv_merge_run(parts, n_parts, out, cmd, level, nthreads, &n, &err);
+	cv_metrics_init(&metrics);
+	rc = cv_merge_run(parts, n_parts, out, cmd, level, nthreads, &n, metrics_path ? &metrics : NULL, &err);
 	free(cmd);
 	merge_free_parts(parts);
+	if (rc == 0 && metrics_path) rc = cv_metrics_write(&metrics, metrics_path, NULL, 0, &err);
 	if (rc < 0) return gsa_cli_fail(&cli, &err);
 	gsa_log_kv(&log, GSA_LOG_INFO, "merged",
 		   (gsa_kv_t[]){ GSA_KV_STR("output", out), GSA_KV_NUM("parts", n_parts), GSA_KV_NUM("records", n) }, 3);
@@ -186,6 +197,7 @@ static int main_call(int argc, char **argv)
 		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
 		{ "cap-BQ", required_argument, NULL, OPT_CAP_BQ },
 		{ "max-depth", required_argument, NULL, 'd' },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
@@ -197,7 +209,9 @@ static int main_call(int argc, char **argv)
 	cv_opts_init(&o);
 	gsa_cli_take_threads(&cli, &o.nthreads, 1, 256);
 	gsa_cli_take_level(&cli, &o.level);
-	const char *ref = NULL, *region = NULL, *bed = NULL, *out = NULL;
+	const char *ref = NULL, *region = NULL, *bed = NULL, *out = NULL, *metrics_path = NULL;
+	cv_metrics_t metrics;
+	gsa_progress_t progress;
 	long v;
 	double d;
 	int c, rc;
@@ -206,6 +220,7 @@ static int main_call(int argc, char **argv)
 		case 'f': ref = optarg; break;
 		case 'r': region = optarg; break;
 		case 'R': bed = optarg; break;
+		case OPT_METRICS: metrics_path = optarg; break;
 		case 'o': out = optarg; break;
 		case 'q':
 			if (gsa_parse_long(optarg, 0, 255, &v) < 0)
@@ -276,8 +291,15 @@ static int main_call(int argc, char **argv)
 	if (rc == 0) {
 		cv_regions_normalise(reg, &nreg);
 		char *cmd = gsa_cli_join_args(argc, argv);
+		cv_metrics_init(&metrics);
+		o.metrics = metrics_path ? &metrics : NULL;
+		gsa_progress_init(&progress, &log, "bases", 0);
+		o.progress = &progress;
 		rc = cv_call_run(&in, &o, reg, nreg, out, cmd, &log, &nsites, &err);
+		if (rc == 0) gsa_progress_finish(&progress);
+		else gsa_progress_stop(&progress);
 		free(cmd);
+		if (rc == 0 && metrics_path) rc = cv_metrics_write(&metrics, metrics_path, in.samples, in.nsamples, &err);
 	}
 	free(reg);
 	int nsamples = in.nsamples;

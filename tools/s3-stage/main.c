@@ -37,7 +37,7 @@ static const char usage[] =
 	"      --addressing MODE   auto, path or virtual (auto: path style for --endpoint-url)\n"
 	"      --max-attempts N    attempts per request before giving up (default 8)\n"
 	"      --timeout SECONDS   abort a request stalled this long, then retry (default 60)\n"
-	"      --no-progress       no progress line even on a terminal\n"
+	"      --no-progress       no progress (live line or log lines)\n"
 	"  -h, --help              this help\n"
 	"  -V, --version           version\n"
 	"      --quiet, --verbose  less / more logging\n"
@@ -167,7 +167,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "put")) dir = GSA_TRANSFER_PUT;
 	else return gsa_cli_usage_error(&cli, "unknown command '%s' (get or put)", cmd);
 	if (argc - optind < 2) return gsa_cli_usage_error(&cli, "%s needs at least one SRC and a DEST", cmd);
-	o.progress = !no_progress && isatty(2) && log.format == GSA_LOG_TEXT && log.level >= GSA_LOG_INFO;
+	gsa_progress_t progress;
+	gsa_progress_init(&progress, &log, "bytes", 0);
+	o.progress = no_progress ? NULL : &progress;
 
 	gsa_cleanup_install();   /* temp files registered by gsa_atomic_* ... */
 	install_stop_handlers(); /* ... but a stop first goes through the cancel hook */
@@ -178,6 +180,8 @@ int main(int argc, char **argv)
 	rc = gsa_transfer(dir, (const char *const *)argv + optind, (size_t)(argc - optind - 1), argv[argc - 1], &o,
 			  &log, &st, &err);
 	gsa_http_global_cleanup();
+	if (!rc) gsa_progress_finish(o.progress);
+	else gsa_progress_stop(o.progress);
 	if (g_stop_signal) {
 		/* stopped: what finished before stays, nothing partial does */
 		if (rc) gsa_error(&log, "%s", err.msg);

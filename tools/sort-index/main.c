@@ -6,6 +6,8 @@
 #include "log.h"
 #include "strbuf.h"
 #include "si_sort.h"
+#include "si_metrics.h"
+#include "progress.h"
 
 #include <htslib/hts.h>
 #include <stdlib.h>
@@ -35,6 +37,8 @@ static const char USAGE[] =
 	"      --min-shift N      CSI min_shift [14]\n"
 	"      --merge-width N    runs merged at once; more are first merged into\n"
 	"                         one run (bounds open files) [64]\n"
+	"      --metrics FILE     write counts, duplicate rate and coverage (depth\n"
+	"                         histogram, breadth by contig) as JSON\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
 	"      --quiet, --verbose, --log-format text|json\n"
@@ -52,7 +56,8 @@ enum {
 	OPT_BAI,
 	OPT_NO_INDEX,
 	OPT_MIN_SHIFT,
-	OPT_MERGE_WIDTH
+	OPT_MERGE_WIDTH,
+	OPT_METRICS
 };
 
 int main(int argc, char **argv)
@@ -67,6 +72,7 @@ int main(int argc, char **argv)
 		{ "no-index", no_argument, NULL, OPT_NO_INDEX },
 		{ "min-shift", required_argument, NULL, OPT_MIN_SHIFT },
 		{ "merge-width", required_argument, NULL, OPT_MERGE_WIDTH },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
@@ -76,6 +82,9 @@ int main(int argc, char **argv)
 	gsa_err_t err;
 	si_opts_t o;
 	si_stats_t st;
+	si_metrics_t metrics;
+	gsa_progress_t progress;
+	const char *metrics_path = NULL;
 	char *cmdline;
 	long v;
 	int c, rc;
@@ -102,6 +111,7 @@ int main(int argc, char **argv)
 				return gsa_cli_usage_error(&cli, "--min-shift needs 10-20, got '%s'", optarg);
 			o.csi_min_shift = (int)v;
 			break;
+		case OPT_METRICS: metrics_path = optarg; break;
 		case OPT_MERGE_WIDTH:
 			if (gsa_parse_long(optarg, 2, 900, &v) < 0)
 				return gsa_cli_usage_error(&cli, "--merge-width needs 2-900, got '%s'", optarg);
@@ -125,8 +135,17 @@ int main(int argc, char **argv)
 	o.pg_version = gsa_version();
 	o.pg_cmdline = cmdline;
 	gsa_err_clear(&err);
+	si_metrics_init(&metrics);
+	o.metrics = metrics_path ? &metrics : NULL;
+	gsa_progress_init(&progress, &lg, "records", 0);
+	gsa_progress_phase(&progress, "reading", "records", 0);
+	o.progress = &progress;
 	rc = si_sort_run(&o, &lg, &st, &err);
+	if (rc == 0) gsa_progress_finish(&progress);
+	else gsa_progress_stop(&progress);
 	free(cmdline);
+	if (rc == 0 && metrics_path) rc = si_metrics_write(&metrics, metrics_path, &err);
+	si_metrics_free(&metrics);
 	if (rc < 0) return gsa_cli_fail(&cli, &err);
 	{
 		gsa_kv_t kv[] = {

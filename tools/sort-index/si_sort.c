@@ -200,6 +200,7 @@ static int add_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
 	if (!si_batch_fits(&s->batch, gsa_bamrec_size(r)) && spill_batch(s, err) < 0) return -1;
 	si_batch_add(&s->batch, r);
 	s->st.n_records++;
+	gsa_progress_add(s->o->progress, 1);
 	return 0;
 }
 
@@ -247,6 +248,7 @@ static int add_parsed(sorter_t *s, bam1_t *b, gsa_err_t *err)
 	if (check_record(s, p, err) < 0) return -1;
 	si_batch_commit(&s->batch, p);
 	s->st.n_records++;
+	gsa_progress_add(s->o->progress, 1);
 	return 0;
 }
 
@@ -344,6 +346,15 @@ static gsa_index_kind_t choose_index(const sorter_t *s)
 	return GSA_INDEX_BAI;
 }
 
+/* One output record: metrics and progress see it, then the writer. */
+static int emit_output(void *ctx, const si_rec_t *r, gsa_err_t *err)
+{
+	sorter_t *s = ctx;
+	si_metrics_add(s->o->metrics, r);
+	gsa_progress_add(s->o->progress, 1);
+	return si_output_write(&s->out, r, err);
+}
+
 static int write_output(sorter_t *s, gsa_err_t *err)
 {
 	int nthr = s->o->threads > 1 ? s->o->threads : 1;
@@ -364,7 +375,10 @@ static int write_output(sorter_t *s, gsa_err_t *err)
 			   s->pool, err) < 0)
 		return -1;
 	n = open_sources(s, 0, s->n_runs, 1, &src, &rd, err);
-	rc = n < 0 ? -1 : si_merge(src, n, s->o->order, si_output_write, &s->out, err);
+	si_metrics_start(s->o->metrics, s->out_hdr, s->o->order == SI_ORDER_COORD);
+	gsa_progress_phase(s->o->progress, "writing", "records", s->st.n_records);
+	rc = n < 0 ? -1 : si_merge(src, n, s->o->order, emit_output, s, err);
+	if (rc == 0) si_metrics_finish(s->o->metrics);
 	close_sources(src, rd, s->n_runs);
 	if (rc < 0) return -1;
 	return si_output_close(&s->out, err);

@@ -16,6 +16,8 @@
 #include "log.h"
 #include "si_output.h"
 #include "si_rec.h"
+#include "si_metrics.h"
+#include "progress.h"
 
 typedef enum {
 	SI_IDX_AUTO = 0, /* BAI, or CSI when a contig is too long for BAI */
@@ -37,6 +39,8 @@ typedef struct si_opts {
 	int max_runs;            /* runs before an intermediate merge (64) */
 	const char *pg_version;  /* @PG VN */
 	const char *pg_cmdline;  /* @PG CL, may be NULL */
+	si_metrics_t *metrics;   /* may be NULL: counts and coverage of the output */
+	gsa_progress_t *progress; /* may be NULL: records read, then written */
 } si_opts_t;
 
 /* What a run did, for the log. */

@@ -247,7 +247,7 @@ function tail(text, n) {
 
 // the name a job's progress line carries: today's demo step names
 function displayName(stateName, env) {
-	const names = { IndexReference: 'index', AlignSort: 'align | sort-index', CallVariants: 'call-variants', Merge: 'merge' };
+	const names = { IndexReference: 'index', AlignSort: 'align | sort-index', CallVariants: 'call-variants', Merge: 'merge', Report: 'report' };
 	const base = names[stateName] || stateName;
 	return stateName === 'CallVariants' && env.CHROMOSOME ? `${base} ${env.CHROMOSOME}` : base;
 }
