@@ -2,6 +2,10 @@
 #ifndef CV_OPTS_H
 #define CV_OPTS_H
 
+#define CV_MAX_BANDS 32
+
+struct cv_ploidy;
+
 typedef struct cv_opts {
 	int min_mapq;          /* reads with MAPQ below are skipped (0) */
 	int min_baseq;         /* bases with quality below are not counted (13) */
@@ -23,6 +27,13 @@ typedef struct cv_opts {
 	double lowqual;        /* sites with QUAL below get FILTER LowQual (20) */
 	int gap_open;          /* realignment: phred cost of opening a gap (40) */
 	int gap_ext;           /* realignment: phred cost of each further gap base (10) */
+	int hard_filters;      /* 1: FILTER by GATK's hard-filter thresholds (cv_annot) */
+	/* gVCF (cv_gvcf) */
+	int gvcf;              /* 1: write a gVCF (every position: records or reference blocks) */
+	int gvcf_bands[CV_MAX_BANDS]; /* GQ band lower bounds, ascending, first 0 */
+	int ngvcf_bands;
+	/* ploidy (cv_ploidy); NULL = diploid everywhere */
+	const struct cv_ploidy *ploidy;
 } cv_opts_t;
 
 /* Fill o with the defaults above. */

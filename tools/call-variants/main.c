@@ -9,6 +9,8 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "cv_call.h"
+#include "cv_gvcf.h"
+#include "cv_ploidy.h"
 #include "cv_input.h"
 #include "cv_merge.h"
 #include "cv_opts.h"
@@ -18,6 +20,7 @@
 static const char USAGE[] =
 	"Usage: call-variants -f REF.fa [-r REGION | -R regions.bed] [-@ N] -o OUT.vcf.gz IN.bam [IN2.bam ...]\n"
 	"       call-variants merge -o ALL.vcf.gz PART.vcf.gz [PART2.vcf.gz ...]\n"
+	"       call-variants joint -r REGION -o COHORT.vcf.gz S1.g.vcf.gz [S2.g.vcf.gz ...]\n"
 	"       (a PART with * ? [ that names no file stands for the files it matches)\n"
 	"\n"
 	"Germline SNPs, multi-allelic sites and small indels, one diploid genotype per\n"
@@ -40,6 +43,11 @@ static const char USAGE[] =
 	"      --min-qual X         do not write sites with QUAL below X (10)\n"
 	"      --lowqual X          FILTER LowQual below this QUAL (20)\n"
 	"      --chunk-size N       bases per work unit (100000)\n"
+	"      --no-hard-filters    FILTER only LowQual (default: also GATK's hard filters QD2, FS60, ...)\n"
+	"      --gvcf               write a gVCF: reference blocks and every candidate site, with <*> (one sample)\n"
+	"      --gvcf-bands LIST    GQ band lower bounds of the reference blocks (0,1,10,20,...,90,99)\n"
+	"      --ploidy FILE|GRCh37|GRCh38  ploidy per region and sex (CHROM FROM TO M|F PLOIDY lines)\n"
+	"      --sample-sex S=M,..|FILE  sex of the samples for --ploidy (default F)\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"      --quiet, --verbose   less or more logging on stderr\n"
@@ -61,6 +69,11 @@ enum {
 	OPT_LOWQUAL,
 	OPT_CHUNK,
 	OPT_CAP_BQ,
+	OPT_GVCF,
+	OPT_GVCF_BANDS,
+	OPT_PLOIDY,
+	OPT_SAMPLE_SEX,
+	OPT_NO_HARD,
 };
 
 static int parse_double(const char *s, double *out)
@@ -176,11 +189,17 @@ static int main_call(int argc, char **argv)
 		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
 		{ "cap-BQ", required_argument, NULL, OPT_CAP_BQ },
 		{ "max-depth", required_argument, NULL, 'd' },
+		{ "gvcf", no_argument, NULL, OPT_GVCF },
+		{ "gvcf-bands", required_argument, NULL, OPT_GVCF_BANDS },
+		{ "ploidy", required_argument, NULL, OPT_PLOIDY },
+		{ "sample-sex", required_argument, NULL, OPT_SAMPLE_SEX },
+		{ "no-hard-filters", no_argument, NULL, OPT_NO_HARD },
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t log;
 	gsa_cli_t cli;
 	gsa_cli_init(&cli, "call-variants", USAGE, &log);
+	const char *ploidy_spec = NULL, *sex_spec = NULL;
 	cv_opts_t o;
 	cv_opts_init(&o);
 	const char *ref = NULL, *region = NULL, *bed = NULL, *out = NULL;
@@ -239,9 +258,19 @@ static int main_call(int argc, char **argv)
 				return gsa_cli_usage_error(&cli, "--chunk-size needs 100..100000000 bases, not '%s'", optarg);
 			o.chunk_size = (int)v;
 			break;
+		case OPT_GVCF: o.gvcf = 1; break;
+		case OPT_GVCF_BANDS:
+			if (cv_gvcf_parse_bands(&o, optarg) < 0)
+				return gsa_cli_usage_error(&cli, "--gvcf-bands needs ascending GQs 0..99 (at most %d), not '%s'",
+							   CV_MAX_BANDS - 1, optarg);
+			break;
+		case OPT_PLOIDY: ploidy_spec = optarg; break;
+		case OPT_SAMPLE_SEX: sex_spec = optarg; break;
+		case OPT_NO_HARD: o.hard_filters = 0; break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
+	if (sex_spec && !ploidy_spec) return gsa_cli_usage_error(&cli, "--sample-sex needs --ploidy");
 	if (!ref) return gsa_cli_usage_error(&cli, "-f REF.fa is required");
 	if (!out) return gsa_cli_usage_error(&cli, "-o OUT.vcf.gz is required");
 	if (region && bed) return gsa_cli_usage_error(&cli, "give -r or -R, not both");
@@ -258,8 +287,17 @@ static int main_call(int argc, char **argv)
 	cv_region_t *reg = NULL;
 	int nreg = 0;
 	rc = 0;
-	if (region) rc = cv_regions_parse(in.hdr, region, &reg, &nreg, &err);
-	else if (bed) rc = cv_regions_bed(in.hdr, bed, &reg, &nreg, &err);
+	cv_ploidy_t ploidy;
+	memset(&ploidy, 0, sizeof ploidy);
+	if (o.gvcf && in.nsamples != 1)
+		rc = gsa_err_set(&err, GSA_EDATA, "%s: --gvcf writes one sample, but the input holds %d", argv[optind], in.nsamples);
+	if (rc == 0 && ploidy_spec) {
+		rc = cv_ploidy_load(&ploidy, ploidy_spec, &err);
+		if (rc == 0) rc = cv_ploidy_set_sex(&ploidy, in.samples, in.nsamples, sex_spec, &err);
+		o.ploidy = &ploidy;
+	}
+	if (rc == 0 && region) rc = cv_regions_parse(in.hdr, region, &reg, &nreg, &err);
+	else if (rc == 0 && bed) rc = cv_regions_bed(in.hdr, bed, &reg, &nreg, &err);
 	if (rc == 0 && bed && nreg == 0) rc = gsa_err_set(&err, GSA_EDATA, "%s: no regions", bed);
 	long nsites = 0;
 	if (rc == 0) {
@@ -269,6 +307,7 @@ static int main_call(int argc, char **argv)
 		free(cmd);
 	}
 	free(reg);
+	cv_ploidy_free(&ploidy);
 	int nsamples = in.nsamples;
 	cv_input_close(&in);
 	if (rc < 0) return gsa_cli_fail(&cli, &err);
