@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cv_call.h"
 #include "cv_gvcf.h"
+#include "cv_joint.h"
 #include "cv_ploidy.h"
 #include "cv_input.h"
 #include "cv_merge.h"
@@ -172,6 +173,60 @@ static int main_merge(int argc, char **argv)
 	return GSA_OK;
 }
 
+static int main_joint(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "min-qual", required_argument, NULL, OPT_MIN_QUAL },
+		{ "lowqual", required_argument, NULL, OPT_LOWQUAL },
+		GSA_CLI_LONGOPTS
+	};
+	gsa_log_t log;
+	gsa_cli_t cli;
+	gsa_cli_init(&cli, "call-variants", USAGE, &log);
+	cv_opts_t o;
+	cv_opts_init(&o);
+	const char *out = NULL, *region = NULL;
+	double d;
+	int c, rc;
+	while ((c = getopt_long(argc, argv, ":o:r:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'r': region = optarg; break;
+		case OPT_MIN_QUAL:
+			if (parse_double(optarg, &d) < 0 || d < 0)
+				return gsa_cli_usage_error(&cli, "--min-qual needs a number >= 0, not '%s'", optarg);
+			o.min_qual = d;
+			break;
+		case OPT_LOWQUAL:
+			if (parse_double(optarg, &d) < 0 || d < 0)
+				return gsa_cli_usage_error(&cli, "--lowqual needs a number >= 0, not '%s'", optarg);
+			o.lowqual = d;
+			break;
+		default:
+			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
+		}
+	if (!out) return gsa_cli_usage_error(&cli, "joint: -o COHORT.vcf.gz is required");
+	if (optind >= argc) return gsa_cli_usage_error(&cli, "joint: no input gVCFs");
+	set_hts_log(&log);
+	gsa_err_t err;
+	gsa_err_clear(&err);
+	int n = 0;
+	char **parts = merge_expand_parts(argv + optind, argc - optind, &n, &err);
+	if (!parts) return gsa_cli_fail(&cli, &err);
+	char *cmd = gsa_cli_join_args(argc, argv);
+	cv_joint_stats_t st;
+	rc = cv_joint_run(parts, n, region, &o, out, cmd, &st, &err);
+	free(cmd);
+	merge_free_parts(parts);
+	if (rc < 0) return gsa_cli_fail(&cli, &err);
+	gsa_log_kv(&log, GSA_LOG_INFO, "joint",
+		   (gsa_kv_t[]){ GSA_KV_STR("output", out), GSA_KV_NUM("samples", n), GSA_KV_NUM("records", st.sites),
+				 GSA_KV_NUM("recovered", st.recovered), GSA_KV_NUM("lost", st.lost) }, 5);
+	return GSA_OK;
+}
+
 static int main_call(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -321,5 +376,6 @@ int main(int argc, char **argv)
 {
 	gsa_cleanup_install();
 	if (argc > 1 && strcmp(argv[1], "merge") == 0) return main_merge(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "joint") == 0) return main_joint(argc - 1, argv + 1);
 	return main_call(argc, argv);
 }
