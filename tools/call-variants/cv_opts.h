@@ -27,6 +27,9 @@ typedef struct cv_opts {
 	double lowqual;        /* sites with QUAL below get FILTER LowQual (20) */
 	int gap_open;          /* realignment: phred cost of opening a gap (40) */
 	int gap_ext;           /* realignment: phred cost of each further gap base (10) */
+	int mapq_adjust;       /* 1: cap MAPQ by XS vs AS and by the mate (cv_mapq) */
+	int mate_cap;          /* MAPQ cap of a read whose mate is unmapped/elsewhere (20) */
+	int mate_far;          /* |TLEN| above this is "elsewhere" (2000) */
 	int hard_filters;      /* 1: FILTER by GATK's hard-filter thresholds (cv_annot) */
 	/* gVCF (cv_gvcf) */
 	int gvcf;              /* 1: write a gVCF (every position: records or reference blocks) */

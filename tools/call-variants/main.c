@@ -44,6 +44,7 @@ static const char USAGE[] =
 	"      --min-qual X         do not write sites with QUAL below X (10)\n"
 	"      --lowqual X          FILTER LowQual below this QUAL (20)\n"
 	"      --chunk-size N       bases per work unit (100000)\n"
+"      --no-mapq-adjust     trust MAPQ as given (default: cap it when XS is close to AS or the mate is unmapped/far)\n"
 	"      --no-hard-filters    FILTER only LowQual (default: also GATK's hard filters QD2, FS60, ...)\n"
 	"      --gvcf               write a gVCF: reference blocks and every candidate site, with <*> (one sample)\n"
 	"      --gvcf-bands LIST    GQ band lower bounds of the reference blocks (0,1,10,20,...,90,99)\n"
@@ -75,6 +76,7 @@ enum {
 	OPT_PLOIDY,
 	OPT_SAMPLE_SEX,
 	OPT_NO_HARD,
+	OPT_NO_MAPQ_ADJ,
 };
 
 static int parse_double(const char *s, double *out)
@@ -249,6 +251,7 @@ static int main_call(int argc, char **argv)
 		{ "ploidy", required_argument, NULL, OPT_PLOIDY },
 		{ "sample-sex", required_argument, NULL, OPT_SAMPLE_SEX },
 		{ "no-hard-filters", no_argument, NULL, OPT_NO_HARD },
+		{ "no-mapq-adjust", no_argument, NULL, OPT_NO_MAPQ_ADJ },
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t log;
@@ -322,6 +325,7 @@ static int main_call(int argc, char **argv)
 		case OPT_PLOIDY: ploidy_spec = optarg; break;
 		case OPT_SAMPLE_SEX: sex_spec = optarg; break;
 		case OPT_NO_HARD: o.hard_filters = 0; break;
+		case OPT_NO_MAPQ_ADJ: o.mapq_adjust = 0; break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
