@@ -259,7 +259,7 @@ static int ev_cmp_pool(const char *pool, const ev_t *a, const ev_t *b)
 	if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
 	if (a->del != b->del) return a->del < b->del ? -1 : 1;
 	if (a->ins != b->ins) return a->ins < b->ins ? -1 : 1;
-	return memcmp(pool + a->seq, pool + b->seq, (size_t)a->ins);
+	return a->ins == 0 ? 0 : memcmp(pool + a->seq, pool + b->seq, (size_t)a->ins);
 }
 
 /* Sort events without global state: a small merge sort using the pool. */
