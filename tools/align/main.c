@@ -2,12 +2,12 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "err.h"
-#include "index.h"
+#include "al_index.h"
 #include "log.h"
 #include "path.h"
-#include "pipeline.h"
-#include "refseq.h"
-#include "samout.h"
+#include "al_pipeline.h"
+#include "al_refseq.h"
+#include "al_samout.h"
 #include "strbuf.h"
 
 #include <stdlib.h>
@@ -34,9 +34,11 @@ static const char USAGE[] =
 	"\n"
 	"align map: write BAM (uncompressed to stdout, compressed with -o)\n"
 	"  -o, --output FILE        BAM file, written atomically (default: stdout)\n"
-	"  -t, --threads N          threads (default 1); output is the same for any N\n"
+	"  -t, -@, --threads N      threads (default 1); output is the same for any N\n"
 	"  -R, --read-group LINE    '@RG\\tID:..\\tSM:..' header line, RG:Z tag on records\n"
-	"  -l, --level N            BAM compression level 0-9 (default 6 with -o, 0 on stdout)\n"
+	"  -l, --level N            BGZF level, libdeflate's 0-12 as in every gsa tool\n"
+	"                           (default 7 with -o: the size htslib's default gives;\n"
+	"                           0 on stdout)\n"
 	"  -p, --interleaved        R1 holds both mates, one after the other\n"
 	"  -K, --batch N            templates per batch (default 20000)\n"
 	"      --max-occ N          skip minimizers with more hits (default 500)\n"
@@ -75,9 +77,9 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 	int want_fai = 0;
 	long k = 19, w = 10;
 	int c, rc;
-	refseq_t ref;
+	al_refseq_t ref;
 	gsa_err_t err;
-	index_build_stats_t st;
+	al_index_build_stats_t st;
 	char *out;
 	gsa_err_clear(&err);
 	while ((c = getopt_long(argc, argv, ":o:k:w:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
@@ -97,10 +99,10 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 		}
 	}
 	if (argc - optind != 1) return gsa_cli_usage_error(cli, "index: expected one reference FASTA");
-	if (refseq_load(&ref, argv[optind], &err) < 0) return gsa_cli_fail(cli, &err);
+	if (al_refseq_load(&ref, argv[optind], &err) < 0) return gsa_cli_fail(cli, &err);
 	out = gsa_strdup_printf("%s%s", prefix ? prefix : argv[optind], ALIGN_INDEX_SUFFIX);
-	rc = index_build(&ref, (int)k, (int)w, out, &st, &err);
-	if (rc == 0 && want_fai) rc = index_write_fai(argv[optind], &err);
+	rc = al_index_build(&ref, (int)k, (int)w, out, &st, &err);
+	if (rc == 0 && want_fai) rc = al_index_write_fai(argv[optind], &err);
 	if (rc == 0) {
 		int64_t sz = gsa_file_size(out);
 		gsa_kv_t kv[] = { GSA_KV_STR("index", out), GSA_KV_NUM("contigs", ref.n_contigs),
@@ -109,7 +111,7 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 				  GSA_KV_NUM("peak_rss_mb", peak_rss_mb()) };
 		gsa_log_kv(cli->log, GSA_LOG_INFO, "index built", kv, 7);
 	}
-	refseq_free(&ref);
+	al_refseq_free(&ref);
 	free(out);
 	return rc == 0 ? GSA_OK : gsa_cli_fail(cli, &err);
 }
@@ -127,17 +129,17 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "threads", required_argument, NULL, 't' },
 		{ "read-group", required_argument, NULL, 'R' },
-		{ "level", required_argument, NULL, 'l' },
 		{ "interleaved", no_argument, NULL, 'p' },
 		{ "batch", required_argument, NULL, 'K' },
 		{ "max-occ", required_argument, NULL, OPT_MAX_OCC },
+		GSA_CLI_THREADS_LONGOPTS,
+		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
-	map_run_opts_t o;
-	map_run_stats_t st;
-	align_index_t ix;
+	al_run_opts_t o;
+	al_run_stats_t st;
+	al_index_t ix;
 	gsa_err_t err;
 	const char *rg = NULL;
 	char *rg_line = NULL, *rg_id = NULL, *idx_path, *cmdline;
@@ -145,24 +147,18 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	int c, rc;
 	struct stat sb;
 	memset(&o, 0, sizeof o);
-	map_opts_default(&o.mo);
+	al_map_opts_default(&o.mo);
 	o.threads = 1;
 	o.batch = 20000;
 	o.level = -1;
+	gsa_cli_take_threads(cli, &o.threads, 1, 64);
+	gsa_cli_take_level(cli, &o.level);
 	gsa_err_clear(&err);
 	cmdline = join_args(argc, argv);
-	while ((c = getopt_long(argc, argv, ":o:t:R:l:pK:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:R:pK:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o.out_path = optarg; break;
-		case 't':
-			if (gsa_parse_long(optarg, 1, 64, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-t: expected 1..64, got '%s'", optarg); }
-			o.threads = (int)v;
-			break;
+		case 'o': o.out_path = strcmp(optarg, "-") ? optarg : NULL; break; /* "-": stdout */
 		case 'R': rg = optarg; break;
-		case 'l':
-			if (gsa_parse_long(optarg, 0, 9, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-l: expected 0..9, got '%s'", optarg); }
-			o.level = (int)v;
-			break;
 		case 'p': o.interleaved = 1; break;
 		case 'K':
 			if (gsa_parse_long(optarg, 1, 10000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-K: expected 1..10000000, got '%s'", optarg); }
@@ -189,7 +185,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		return gsa_cli_usage_error(cli, "map: --interleaved takes one FASTQ");
 	}
 	if (rg) {
-		if (samout_parse_rg(rg, &rg_line, &rg_id, &err) < 0) {
+		if (al_samout_parse_rg(rg, &rg_line, &rg_id, &err) < 0) {
 			free(cmdline);
 			return gsa_cli_usage_error(cli, "%s", err.msg);
 		}
@@ -205,10 +201,10 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 #endif
 	idx_path = gsa_strdup_printf("%s%s", argv[optind], ALIGN_INDEX_SUFFIX);
-	rc = index_load(&ix, idx_path, stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode) ? argv[optind] : NULL, &err);
+	rc = al_index_load(&ix, idx_path, stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode) ? argv[optind] : NULL, &err);
 	if (rc == 0) {
-		rc = map_run(&ix, &o, argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL, cli->log, &st, &err);
-		index_close(&ix);
+		rc = al_run(&ix, &o, argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL, cli->log, &st, &err);
+		al_index_close(&ix);
 	}
 	if (rc == 0) {
 		gsa_kv_t kv[] = { GSA_KV_NUM("reads", (double)st.n_reads), GSA_KV_NUM("mapped", (double)st.n_mapped),

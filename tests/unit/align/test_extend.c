@@ -1,20 +1,20 @@
 /* Unit tests: tools/align/extend.c — banded affine-gap alignment. */
 #include "unit.h"
-#include "extend.h"
-#include "nt.h"
+#include "al_extend.h"
+#include "al_nt.h"
 
 #include <stdlib.h>
 
-static const aln_scoring_t SC = { 1, 4, 1, 6, 1, 5 };
+static const al_scoring_t SC = { 1, 4, 1, 6, 1, 5 };
 
 static int enc(const char *s, uint8_t *out)
 {
 	int i;
-	for (i = 0; s[i]; i++) out[i] = nt_code(s[i]);
+	for (i = 0; s[i]; i++) out[i] = al_nt_code(s[i]);
 	return i;
 }
 
-static void cigar_str(const aln_result_t *r, char *buf, size_t n)
+static void cigar_str(const al_alignment_t *r, char *buf, size_t n)
 {
 	size_t o = 0;
 	int i;
@@ -31,24 +31,24 @@ static void test_exact_match_inside_window(unit_t *t)
 {
 	uint8_t q[64], r[200];
 	char cig[64];
-	aln_buf_t b = { 0 };
-	aln_result_t res = { 0 };
+	al_dp_buf_t b = { 0 };
+	al_alignment_t res = { 0 };
 	int tl = enc(REF, r), ql = enc("GCATTGACCAGTACGGATCCATGCAAGTCCGATTGC", q);
-	int s = aln_banded(q, ql, r, tl, -ql, tl, &SC, &b, &res);
+	int s = al_extend_banded(q, ql, r, tl, -ql, tl, &SC, &b, &res);
 	UNIT_CHECK_INT(t, s, ql);
 	UNIT_CHECK_INT(t, res.tb, 9);
 	cigar_str(&res, cig, sizeof cig);
 	UNIT_CHECK_STR(t, cig, "36M");
-	aln_result_free(&res);
-	aln_buf_free(&b);
+	al_alignment_free(&res);
+	al_dp_buf_free(&b);
 }
 
 static void test_deletion_and_insertion(unit_t *t)
 {
 	uint8_t q[128], r[200];
 	char cig[64];
-	aln_buf_t b = { 0 };
-	aln_result_t res = { 0 };
+	al_dp_buf_t b = { 0 };
+	al_alignment_t res = { 0 };
 	int tl = enc(REF, r), ql;
 	/* REF[10..40) + REF[43..73): a 3-base deletion after 30 read bases */
 	char qs[128];
@@ -56,7 +56,7 @@ static void test_deletion_and_insertion(unit_t *t)
 	memcpy(qs + 30, REF + 43, 30);
 	qs[60] = 0;
 	ql = enc(qs, q);
-	UNIT_CHECK_INT(t, aln_banded(q, ql, r, tl, -10, 20, &SC, &b, &res), 60 - 6 - 3);
+	UNIT_CHECK_INT(t, al_extend_banded(q, ql, r, tl, -10, 20, &SC, &b, &res), 60 - 6 - 3);
 	cigar_str(&res, cig, sizeof cig);
 	UNIT_CHECK_STR(t, cig, "30M3D30M");
 	UNIT_CHECK_INT(t, res.tb, 10);
@@ -67,19 +67,19 @@ static void test_deletion_and_insertion(unit_t *t)
 	memcpy(qs + 32, REF + 40, 30);
 	qs[62] = 0;
 	ql = enc(qs, q);
-	UNIT_CHECK_INT(t, aln_banded(q, ql, r, tl, -10, 20, &SC, &b, &res), 60 - 6 - 2);
+	UNIT_CHECK_INT(t, al_extend_banded(q, ql, r, tl, -10, 20, &SC, &b, &res), 60 - 6 - 2);
 	cigar_str(&res, cig, sizeof cig);
 	UNIT_CHECK_STR(t, cig, "30M2I30M");
-	aln_result_free(&res);
-	aln_buf_free(&b);
+	al_alignment_free(&res);
+	al_dp_buf_free(&b);
 }
 
 static void test_clipping_beats_mismatches_at_end(unit_t *t)
 {
 	uint8_t q[64], r[200];
 	char cig[64], qs[64];
-	aln_buf_t b = { 0 };
-	aln_result_t res = { 0 };
+	al_dp_buf_t b = { 0 };
+	al_alignment_t res = { 0 };
 	int tl = enc(REF, r), ql, mm = -1;
 	/* 40 matching bases then 6 bases of junk: clipping (-5) beats 6 mismatches */
 	memcpy(qs, REF + 20, 40);
@@ -87,27 +87,27 @@ static void test_clipping_beats_mismatches_at_end(unit_t *t)
 	qs[46] = 0;
 	if (REF[60] == 'A') qs[40] = 'C';
 	ql = enc(qs, q);
-	aln_banded(q, ql, r, tl, -ql, tl, &SC, &b, &res);
+	al_extend_banded(q, ql, r, tl, -ql, tl, &SC, &b, &res);
 	cigar_str(&res, cig, sizeof cig);
 	UNIT_CHECK(t, res.qe <= 41);
 	UNIT_CHECK_INT(t, res.qb, 0);
 	UNIT_CHECK(t, res.score >= 35);
 	/* the same read gap-free against its diagonal */
-	aln_ungapped(q, ql, r + 20, &SC, &res, &mm);
+	al_extend_ungapped(q, ql, r + 20, &SC, &res, &mm);
 	UNIT_CHECK(t, res.qe <= 41);
 	UNIT_CHECK(t, res.score >= 35);
 	UNIT_CHECK_INT(t, res.qb, 0);
 	cigar_str(&res, cig, sizeof cig);
 	UNIT_CHECK(t, cig[strlen(cig) - 1] == 'S');
-	aln_result_free(&res);
-	aln_buf_free(&b);
+	al_alignment_free(&res);
+	al_dp_buf_free(&b);
 }
 
 static void test_ungapped_counts_mismatches(unit_t *t)
 {
 	uint8_t q[64], r[200];
 	char qs[64];
-	aln_result_t res = { 0 };
+	al_alignment_t res = { 0 };
 	int mm = -1, ql;
 	enc(REF, r);
 	memcpy(qs, REF, 50);
@@ -115,22 +115,22 @@ static void test_ungapped_counts_mismatches(unit_t *t)
 	qs[25] = qs[25] == 'A' ? 'C' : 'A';
 	qs[10] = 'N';
 	ql = enc(qs, q);
-	UNIT_CHECK_INT(t, aln_ungapped(q, ql, r, &SC, &res, &mm), 48 - 4 - 1);
+	UNIT_CHECK_INT(t, al_extend_ungapped(q, ql, r, &SC, &res, &mm), 48 - 4 - 1);
 	UNIT_CHECK_INT(t, mm, 2);
 	UNIT_CHECK_INT(t, res.n_cigar, 1);
-	aln_result_free(&res);
+	al_alignment_free(&res);
 }
 
 static void test_nothing_aligns(unit_t *t)
 {
 	uint8_t q[8], r[8];
-	aln_buf_t b = { 0 };
-	aln_result_t res = { 0 };
+	al_dp_buf_t b = { 0 };
+	al_alignment_t res = { 0 };
 	int ql = enc("AAAA", q), tl = enc("CCCC", r);
-	UNIT_CHECK(t, aln_banded(q, ql, r, tl, -4, 4, &SC, &b, &res) < 0);
+	UNIT_CHECK(t, al_extend_banded(q, ql, r, tl, -4, 4, &SC, &b, &res) < 0);
 	UNIT_CHECK_INT(t, res.n_cigar, 0);
-	aln_result_free(&res);
-	aln_buf_free(&b);
+	al_alignment_free(&res);
+	al_dp_buf_free(&b);
 }
 
 int main(void)

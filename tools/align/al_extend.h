@@ -1,0 +1,50 @@
+/* extend.h — pairwise alignment of a read against a reference window.
+ *
+ * Scores (bwa-like): match +a, mismatch -b, any N -n, a gap of length L
+ * costs o + L*e, and leaving read bases unaligned at either end ("soft
+ * clipping") costs `clip` per end.  The reference window is free at both
+ * ends, the read is aligned end to end unless clipping scores better.
+ * Scalar banded Gotoh with a byte traceback; the band is a range of
+ * diagonals d = j - i (j: window position, i: read position).
+ */
+#ifndef ALIGN_AL_EXTEND_H
+#define ALIGN_AL_EXTEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct al_scoring {
+	int a, b, n, o, e, clip;
+} al_scoring_t;
+
+typedef struct al_alignment {
+	int score;
+	int qb, qe;        /* aligned read bases [qb, qe) */
+	int tb, te;        /* aligned window bases [tb, te) */
+	uint32_t *cigar;   /* BAM-encoded, soft clips included; owned */
+	int n_cigar, m_cigar;
+} al_alignment_t;
+
+/* Scratch space reused across calls by one thread. */
+typedef struct al_dp_buf {
+	int32_t *h, *f;
+	uint8_t *tb;
+	size_t h_cap, tb_cap;
+} al_dp_buf_t;
+
+void al_dp_buf_free(al_dp_buf_t *b);
+void al_alignment_free(al_alignment_t *r);
+
+/* Banded alignment of q[0..qlen) to t[0..tlen) over diagonals [dlo, dhi].
+ * Fills res (cigar grown as needed).  Returns the score, or a negative
+ * value (res->score = -1, n_cigar = 0) when nothing scores above 0. */
+int al_extend_banded(const uint8_t *q, int qlen, const uint8_t *t, int tlen, int dlo, int dhi,
+	       const al_scoring_t *sc, al_dp_buf_t *buf, al_alignment_t *res);
+
+/* Gap-free alignment of q against t with q[i] facing t[i] (t holds qlen
+ * bases), clipping ends when that scores better.  Sets res as above (tb/te
+ * in t coordinates) and *mismatches (within the aligned part). */
+int al_extend_ungapped(const uint8_t *q, int qlen, const uint8_t *t, const al_scoring_t *sc,
+		 al_alignment_t *res, int *mismatches);
+
+#endif

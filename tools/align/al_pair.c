@@ -1,0 +1,305 @@
+#include "al_pair.h"
+#include "alloc.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The pairing and MAPQ model is bwa-mem's (Li H., "Aligning sequence reads,
+ * clone sequences and assembly contigs with BWA-MEM", arXiv:1303.3997, 2013;
+ * the constants come from bwa's source, bwamem.c and bwamem_pair.c): the
+ * single-end 6.02 * (best - sub) * (3.912 / ln L)^2 with sub floored at 19,
+ * the 2 * IQR outlier bound, the log4 P(insert) pair score, the unpaired
+ * penalty of 17 and the paired cap q_se + 40.  Written anew here; see
+ * tools/align/README.md ("Credit").
+ */
+#define UNPAIRED_PEN 17 /* bwa-mem's pen_unpaired */
+#define MIN_STATS_PAIRS 25
+
+int64_t al_pair_insert(const al_placement_t *a, const al_placement_t *b)
+{
+	const al_placement_t *f, *r;
+	if (a->tid != b->tid || a->rev == b->rev) return -1;
+	f = a->rev ? b : a;
+	r = a->rev ? a : b;
+	/* the 5' end of the forward read starts the fragment: positions of the
+	 * unclipped read ends, so clipping does not shorten the insert */
+	int64_t fs = f->pos - f->qb;
+	int64_t re = r->end + ((int64_t)0);
+	/* r->end is the last aligned base + 1; add its clipped 3' tail */
+	{
+		int qlen = 0, i;
+		for (i = 0; i < r->n_cigar; i++) {
+			int op = (int)(r->cigar[i] & 0xf);
+			if (op == 0 || op == 1 || op == 4) qlen += (int)(r->cigar[i] >> 4);
+		}
+		re += qlen - r->qe;
+	}
+	if (re <= fs) return -1;
+	return re - fs;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int is_confident(const al_read_placements_t *h)
+{
+	if (h->n == 0) return 0;
+	if (h->n > 1 && h->h[1].score + 20 > h->h[0].score) return 0;
+	return 1;
+}
+
+/* Clamp a double to [lo, hi] before it is cast to int (NaN gives lo). */
+static int clamp_to_int(double x, int lo, int hi)
+{
+	if (!(x >= lo)) return lo;
+	if (x > hi) return hi;
+	return (int)x;
+}
+
+static void insert_stats_defaults(al_insert_model_t *st)
+{
+	st->n = 0;
+	st->mean = 400;
+	st->sd = 150;
+	st->lo = 1;
+	st->hi = 1000;
+}
+
+void al_insert_model_from_sizes(int64_t *v, int m, al_insert_model_t *st)
+{
+	double q1, q3, lo, hi, s = 0, ss = 0, mean, var;
+	int i, k = 0;
+	insert_stats_defaults(st);
+	if (!v || m < MIN_STATS_PAIRS) return;
+	qsort(v, (size_t)m, sizeof *v, cmp_i64);
+	/* outliers: beyond 2 interquartile ranges of the quartiles (bwa-mem's bound) */
+	q1 = (double)v[m / 4];
+	q3 = (double)v[(3 * m) / 4];
+	lo = q1 - 2 * (q3 - q1);
+	hi = q3 + 2 * (q3 - q1);
+	for (i = 0; i < m; i++) {
+		if ((double)v[i] < lo || (double)v[i] > hi) continue;
+		s += (double)v[i];
+		ss += (double)v[i] * (double)v[i];
+		k++;
+	}
+	if (k < MIN_STATS_PAIRS) return;
+	mean = s / k;
+	/* E[x^2] - mean^2 cancels: equal samples can round below 0 (sqrt
+	 * would give NaN), and huge ones overflow to inf - inf */
+	var = ss / k - mean * mean;
+	if (!isfinite(mean) || isnan(var) || isinf(var)) return;
+	if (var < 0) var = 0;
+	st->n = k;
+	st->mean = mean;
+	st->sd = sqrt(var);
+	if (st->sd < 1) st->sd = 1;
+	st->lo = clamp_to_int(st->mean - 5 * st->sd, 1, INT_MAX);
+	st->hi = clamp_to_int(st->mean + 5 * st->sd + 0.5, 1, INT_MAX);
+}
+
+void al_insert_model_estimate(const al_read_placements_t *h1, const al_read_placements_t *h2, int n, al_insert_model_t *st)
+{
+	int64_t *v = gsa_xmalloc(((size_t)n + 1) * sizeof *v);
+	int i, m = 0;
+	for (i = 0; i < n; i++) {
+		if (!is_confident(&h1[i]) || !is_confident(&h2[i])) continue;
+		int64_t ins = al_pair_insert(&h1[i].h[0], &h2[i].h[0]);
+		if (ins > 0 && ins < 100000) v[m++] = ins;
+	}
+	al_insert_model_from_sizes(v, m, st);
+	free(v);
+}
+
+int al_pair_mapq_se(int best, int sub, int len, int n_rep, int n_mins)
+{
+	double f, q;
+	if (best <= 0) return 0;
+	if (sub < 19) sub = 19; /* bwa-mem: minimum seed length x match score */
+	if (sub >= best) return 0;
+	f = len >= 50 ? 3.912 / log((double)len) : 1.0; /* bwa-mem's ln(50) / ln(L) */
+	q = 6.02 * (double)(best - sub) * f * f;
+	/* a short or poor alignment is less trustworthy */
+	if (best < len * 0.6) q *= (double)best / (len * 0.6);
+	/* seeds skipped as repetitive may hide other copies */
+	if (n_rep > 0 && n_mins > 0 && sub <= 19) q *= 1.0 - 0.5 * (double)n_rep / n_mins;
+	if (q > 60) q = 60;
+	return (int)(q + 0.499);
+}
+
+/* log-likelihood of an insert size, in score units (<= 0). */
+static int insert_penalty(const al_insert_model_t *st, int64_t ins)
+{
+	double sd = st->sd >= 1 ? st->sd : 1; /* also NaN: never divide by 0 */
+	double z = fabs((double)ins - st->mean) / sd;
+	double p = erfc(z * M_SQRT1_2);
+	if (p < 1e-30) p = 1e-30;
+	double v = log(p) / log(4.0);
+	return (int)(v - 0.499);
+}
+
+static int proper(const al_insert_model_t *st, const al_placement_t *a, const al_placement_t *b, int64_t *ins)
+{
+	*ins = al_pair_insert(a, b);
+	return *ins >= st->lo && *ins <= st->hi;
+}
+
+/* Rescue read `qb` (length lb) near hit a of its mate; appends to hb. */
+static void rescue(const al_index_t *ix, const al_map_opts_t *o, const al_insert_model_t *st,
+		   const al_placement_t *a, const uint8_t *const qb[2], int lb, al_read_placements_t *hb, al_map_buf_t *b)
+{
+	int i, rev = !a->rev;
+	int64_t ws, we;
+	al_placement_t h;
+	for (i = 0; i < hb->n; i++) {
+		int64_t ins;
+		if (proper(st, a, &hb->h[i], &ins)) return; /* already has a mate there */
+	}
+	if (!a->rev) { /* mate is reverse, downstream */
+		ws = a->pos - a->qb;
+		we = ws + st->hi;
+	} else {
+		int64_t end = a->end; /* approximate 3' end */
+		we = end + 1;
+		ws = end - st->hi;
+	}
+	if (we - ws < lb) return;
+	memset(&h, 0, sizeof h);
+	if (!al_map_align_window(ix, o, qb[rev], lb, rev, a->tid, ws, we, b, &h)) return;
+	if (hb->n == hb->m) {
+		size_t c = (size_t)hb->m;
+		hb->h = gsa_xgrow(hb->h, &c, c + 1, sizeof *hb->h);
+		hb->m = (int)c;
+	}
+	hb->h[hb->n++] = h;
+}
+
+/* Read interval of a hit in the read's own orientation. */
+static void read_span(const al_placement_t *g, int len, int *b, int *e)
+{
+	*b = g->rev ? len - g->qe : g->qb;
+	*e = g->rev ? len - g->qb : g->qe;
+}
+
+/* Best score elsewhere for the part of the read hit i covers: hits that
+ * overlap it on the read by at least half the shorter (chimeric parts of
+ * the read do not count). */
+static int sub_score(const al_read_placements_t *h, int i, int len)
+{
+	int j, ib, ie;
+	read_span(&h->h[i], len, &ib, &ie);
+	for (j = 0; j < h->n; j++) {
+		int jb, je, ov, mn;
+		if (j == i) continue;
+		read_span(&h->h[j], len, &jb, &je);
+		ov = (ie < je ? ie : je) - (ib > jb ? ib : jb);
+		mn = (ie - ib) < (je - jb) ? ie - ib : je - jb;
+		if (ov * 2 >= mn) return h->h[j].score;
+	}
+	return 0;
+}
+
+/* A chimeric partner for the primary: a hit covering a distinct part of
+ * the read.  Returns its index or -1. */
+static int find_supp(const al_read_placements_t *h, int prim, int len)
+{
+	int pb, pe, j;
+	read_span(&h->h[prim], len, &pb, &pe);
+	for (j = 0; j < h->n; j++) {
+		const al_placement_t *g = &h->h[j];
+		int gb, ge, ov;
+		if (j == prim || g->score < 30) continue;
+		read_span(g, len, &gb, &ge);
+		ov = (pe < ge ? pe : ge) - (pb > gb ? pb : gb);
+		if (ov < 0) ov = 0;
+		if (ov * 2 > ge - gb) continue;
+		if (ge - gb - ov < 30) continue;
+		return j;
+	}
+	return -1;
+}
+
+void al_pair_resolve_single(const al_read_placements_t *h, int len, al_end_result_t *e)
+{
+	int s;
+	memset(e, 0, sizeof *e);
+	if (h->n == 0) return;
+	e->hit = &h->h[0];
+	e->xs = sub_score(h, 0, len);
+	e->mapq = h->truncated ? 0 : al_pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
+	s = find_supp(h, 0, len);
+	if (s >= 0) {
+		e->supp = &h->h[s];
+		e->supp_mapq = al_pair_mapq_se(h->h[s].score, 0, len, h->n_rep, h->n_mins);
+		if (e->supp_mapq > e->mapq) e->supp_mapq = e->mapq;
+	}
+}
+
+void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_insert_model_t *st,
+		  const uint8_t *const q[2][2], const int len[2], al_read_placements_t *h1, al_read_placements_t *h2,
+		  al_map_buf_t *b, al_end_result_t e[2])
+{
+	al_read_placements_t *h[2] = { h1, h2 };
+	int r, i, j, bi = -1, bj = -1, best = -0x3fffffff, second = -0x3fffffff;
+	int n0[2];
+	memset(e, 0, 2 * sizeof *e);
+	/* mate rescue near the best hits of each read */
+	n0[0] = h1->n;
+	n0[1] = h2->n;
+	for (r = 0; r < 2; r++) {
+		for (i = 0; i < n0[r] && i < 2; i++) {
+			if (h[r]->h[i].score + 10 < h[r]->h[0].score) break;
+			rescue(ix, o, st, &h[r]->h[i], q[!r], len[!r], h[!r], b);
+		}
+	}
+	if (h1->n > n0[0]) al_map_placements_dedup(h1);
+	if (h2->n > n0[1]) al_map_placements_dedup(h2);
+	/* best pair */
+	for (i = 0; i < h1->n; i++) {
+		for (j = 0; j < h2->n; j++) {
+			int64_t ins;
+			if (!proper(st, &h1->h[i], &h2->h[j], &ins)) continue;
+			int s = h1->h[i].score + h2->h[j].score + insert_penalty(st, ins);
+			if (s > best) { second = best; best = s; bi = i; bj = j; }
+			else if (s > second) second = s;
+		}
+	}
+	{
+		int u = (h1->n ? h1->h[0].score : 0) + (h2->n ? h2->h[0].score : 0) - UNPAIRED_PEN;
+		if (bi >= 0 && best >= u) {
+			int qpe, k, subo = second > u ? second : u;
+			qpe = (int)(6.02 * (best - subo) + 0.499);
+			if (qpe > 60) qpe = 60;
+			if (qpe < 0) qpe = 0;
+			for (k = 0; k < 2; k++) {
+				int idx = k == 0 ? bi : bj, qse, xs;
+				const al_read_placements_t *hh = h[k];
+				xs = sub_score(hh, idx, len[k]);
+				if (idx == 0 && !hh->truncated) qse = al_pair_mapq_se(hh->h[0].score, xs, len[k], hh->n_rep, hh->n_mins);
+				else qse = 0;
+				e[k].hit = &hh->h[idx];
+				e[k].xs = xs;
+				e[k].proper = 1;
+				/* bwa-mem's paired MAPQ: q_se raised towards q_pe, by at most 40 */
+				e[k].mapq = qse > (qpe < qse + 40 ? qpe : qse + 40) ? qse : (qpe < qse + 40 ? qpe : qse + 40);
+				/* neither read saw all its copies: the pair cannot be trusted */
+				if (h1->truncated && h2->truncated) e[k].mapq = 0;
+				int s = find_supp(hh, idx, len[k]);
+				if (s >= 0) {
+					e[k].supp = &hh->h[s];
+					e[k].supp_mapq = al_pair_mapq_se(hh->h[s].score, 0, len[k], hh->n_rep, hh->n_mins);
+					if (e[k].supp_mapq > e[k].mapq) e[k].supp_mapq = e[k].mapq;
+				}
+			}
+			return;
+		}
+	}
+	al_pair_resolve_single(h1, len[0], &e[0]);
+	al_pair_resolve_single(h2, len[1], &e[1]);
+}
