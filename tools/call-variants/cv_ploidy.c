@@ -56,6 +56,31 @@ static int parse_line(cv_ploidy_t *p, const char *line, int preset, const char *
 	return 0;
 }
 
+/* Call fn on every line of path (1-based numbers).  Returns 0 or -1 with err. */
+static int read_lines(const char *path, int (*fn)(void *ctx, const char *line, long ln, gsa_err_t *err), void *ctx,
+		      gsa_err_t *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) return gsa_err_errno(err, errno, "%s: cannot open", path);
+	char *line = NULL;
+	size_t cap = 0;
+	long ln = 0;
+	int rc = 0;
+	while (rc == 0 && getline(&line, &cap, f) > 0) rc = fn(ctx, line, ++ln, err);
+	if (rc == 0 && ferror(f)) rc = gsa_err_errno(err, errno, "%s: read failed", path);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+typedef struct line_ctx { cv_ploidy_t *p; char *const *samples; int ns; const char *path; } line_ctx_t;
+
+static int rule_line(void *ctx, const char *line, long ln, gsa_err_t *err)
+{
+	line_ctx_t *c = ctx;
+	return parse_line(c->p, line, 0, c->path, ln, err);
+}
+
 int cv_ploidy_load(cv_ploidy_t *p, const char *spec, gsa_err_t *err)
 {
 	const char *preset = strcmp(spec, "GRCh37") == 0 ? PRESET_GRCH37 : strcmp(spec, "GRCh38") == 0 ? PRESET_GRCH38 : NULL;
@@ -72,17 +97,9 @@ int cv_ploidy_load(cv_ploidy_t *p, const char *spec, gsa_err_t *err)
 		}
 		return 0;
 	}
-	FILE *f = fopen(spec, "r");
-	if (!f) return gsa_err_errno(err, errno, "%s: cannot open (not a file, nor GRCh37 / GRCh38)", spec);
-	char *line = NULL;
-	size_t cap = 0;
-	long ln = 0;
-	int rc = 0;
-	while (rc == 0 && getline(&line, &cap, f) > 0) rc = parse_line(p, line, 0, spec, ++ln, err);
-	if (rc == 0 && ferror(f)) rc = gsa_err_errno(err, errno, "%s: read failed", spec);
-	free(line);
-	fclose(f);
-	return rc;
+	if (!gsa_path_exists(spec)) return gsa_err_errno(err, ENOENT, "%s: cannot open (not a file, nor GRCh37 / GRCh38)", spec);
+	line_ctx_t c = { p, NULL, 0, spec };
+	return read_lines(spec, rule_line, &c, err);
 }
 
 static int sex_one(cv_ploidy_t *p, char *const *samples, int ns, const char *name, const char *sex,
@@ -95,6 +112,16 @@ static int sex_one(cv_ploidy_t *p, char *const *samples, int ns, const char *nam
 	return gsa_err_set(err, GSA_EDATA, "%s: %s is not a sample of the input", what, name);
 }
 
+static int sex_line(void *ctx, const char *line, long ln, gsa_err_t *err)
+{
+	line_ctx_t *c = ctx;
+	char name[1024], sex[8];
+	if (line[0] == '#' || line[0] == '\n') return 0;
+	if (sscanf(line, "%1023s %7s", name, sex) != 2)
+		return gsa_err_set(err, GSA_EDATA, "%s: line %ld: expected NAME M|F", c->path, ln);
+	return sex_one(c->p, c->samples, c->ns, name, sex, c->path, err);
+}
+
 int cv_ploidy_set_sex(cv_ploidy_t *p, char *const *samples, int ns, const char *spec, gsa_err_t *err)
 {
 	free(p->sex);
@@ -104,24 +131,8 @@ int cv_ploidy_set_sex(cv_ploidy_t *p, char *const *samples, int ns, const char *
 	p->sex[ns] = '\0';
 	if (!spec) return 0;
 	if (gsa_path_exists(spec)) {
-		FILE *f = fopen(spec, "r");
-		if (!f) return gsa_err_errno(err, errno, "%s: cannot open", spec);
-		char *line = NULL;
-		size_t cap = 0;
-		long ln = 0;
-		int rc = 0;
-		while (rc == 0 && getline(&line, &cap, f) > 0) {
-			char name[1024], sex[8];
-			ln++;
-			if (line[0] == '#' || line[0] == '\n') continue;
-			if (sscanf(line, "%1023s %7s", name, sex) != 2)
-				rc = gsa_err_set(err, GSA_EDATA, "%s: line %ld: expected NAME M|F", spec, ln);
-			else
-				rc = sex_one(p, samples, ns, name, sex, spec, err);
-		}
-		free(line);
-		fclose(f);
-		return rc;
+		line_ctx_t c = { p, samples, ns, spec };
+		return read_lines(spec, sex_line, &c, err);
 	}
 	char *copy = gsa_xstrdup(spec), *save = NULL;
 	int rc = 0;

@@ -208,14 +208,11 @@ static int main_joint(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'r': region = optarg; break;
 		case OPT_MIN_QUAL:
-			if (parse_double(optarg, &d) < 0 || d < 0)
-				return gsa_cli_usage_error(&cli, "--min-qual needs a number >= 0, not '%s'", optarg);
-			o.min_qual = d;
-			break;
 		case OPT_LOWQUAL:
 			if (parse_double(optarg, &d) < 0 || d < 0)
-				return gsa_cli_usage_error(&cli, "--lowqual needs a number >= 0, not '%s'", optarg);
-			o.lowqual = d;
+				return gsa_cli_usage_error(&cli, "--%s needs a number >= 0, not '%s'",
+							   c == OPT_MIN_QUAL ? "min-qual" : "lowqual", optarg);
+			*(c == OPT_MIN_QUAL ? &o.min_qual : &o.lowqual) = d;
 			break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
@@ -301,14 +298,11 @@ static int main_call(int argc, char **argv)
 			o.min_alt_reads = (int)v;
 			break;
 		case OPT_MIN_QUAL:
-			if (parse_double(optarg, &d) < 0 || d < 0)
-				return gsa_cli_usage_error(&cli, "--min-qual needs a number >= 0, not '%s'", optarg);
-			o.min_qual = d;
-			break;
 		case OPT_LOWQUAL:
 			if (parse_double(optarg, &d) < 0 || d < 0)
-				return gsa_cli_usage_error(&cli, "--lowqual needs a number >= 0, not '%s'", optarg);
-			o.lowqual = d;
+				return gsa_cli_usage_error(&cli, "--%s needs a number >= 0, not '%s'",
+							   c == OPT_MIN_QUAL ? "min-qual" : "lowqual", optarg);
+			*(c == OPT_MIN_QUAL ? &o.min_qual : &o.lowqual) = d;
 			break;
 		case 'd':
 			if (gsa_parse_long(optarg, 0, 100000000, &v) < 0)
