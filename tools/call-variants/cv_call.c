@@ -261,7 +261,7 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 	}
 	gsa_strbuf_t hdr;
 	gsa_strbuf_init(&hdr);
-	cv_vcf_header(&hdr, in->hdr, in->ref_path, in->samples, in->nsamples, cmdline, o->lowqual);
+	cv_vcf_header(&hdr, in->hdr, in->ref_path, in->samples, in->nsamples, cmdline, o);
 	rc = cv_vcf_writer_put(&vw, hdr.s, hdr.len, err);
 	gsa_strbuf_free(&hdr);
 	gsa_debug(log, "%d chunks, %d threads", njobs, o->nthreads);

@@ -8,8 +8,11 @@
 #include <htslib/khash.h>
 
 #include "alloc.h"
+#include "cv_annot.h"
 #include "cv_genotype.h"
+#include "cv_gvcf.h"
 #include "cv_indel.h"
+#include "cv_ploidy.h"
 
 #define READ_PAD 300  /* reads are loaded this far beyond the slice */
 #define REF_PAD 1000  /* reference is loaded this far beyond the reads' window */
@@ -54,6 +57,8 @@ struct cv_worker {
 	/* sites and their per-sample sums */
 	site_t *site; size_t nsite, cap_site;
 	double *gl; int *ad, *dp, *ndel; size_t cap_gl;
+	cv_annot_acc_t *ann; size_t cap_ann; /* per site, all samples */
+	cv_refconf_t *refc;  /* gVCF reference confidence (o->gvcf) */
 	/* probabilities: [q][mq] for a matching / mismatching base */
 	double pmatch[MAXQ][61], pmis[MAXQ][61];
 	/* realignment scratch */
@@ -84,6 +89,10 @@ cv_worker_t *cv_worker_new(const cv_input_t *in, const cv_opts_t *o, gsa_err_t *
 			w->pmatch[q][m] = (1 - mm) * (1 - e) + mm * 0.25;
 			w->pmis[q][m] = (1 - mm) * e / 3 + mm * 0.25;
 		}
+	if (o->gvcf) {
+		w->refc = gsa_xmalloc(sizeof *w->refc);
+		cv_refconf_init(w->refc, (const double (*)[61])w->pmatch, (const double (*)[61])w->pmis);
+	}
 	return w;
 }
 
@@ -97,6 +106,9 @@ void cv_worker_free(cv_worker_t *w)
 	free(w->gl); free(w->ad); free(w->dp); free(w->ndel);
 	free(w->hap); free(w->seg); free(w->segq); free(w->work); free(w->rc);
 	free(w->homdel_beg); free(w->homdel_end);
+	free(w->ann);
+	cv_refconf_free(w->refc);
+	free(w->refc);
 	free(w);
 }
 
@@ -247,7 +259,7 @@ static int ev_cmp_pool(const char *pool, const ev_t *a, const ev_t *b)
 	if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
 	if (a->del != b->del) return a->del < b->del ? -1 : 1;
 	if (a->ins != b->ins) return a->ins < b->ins ? -1 : 1;
-	return memcmp(pool + a->seq, pool + b->seq, (size_t)a->ins);
+	return a->ins == 0 ? 0 : memcmp(pool + a->seq, pool + b->seq, (size_t)a->ins);
 }
 
 /* Sort events without global state: a small merge sort using the pool. */
@@ -378,16 +390,27 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 					size_t off = (size_t)id * (size_t)w->ns + (size_t)cr->sample;
 					if (q > w->o->cap_baseq) q = w->o->cap_baseq;
 					if (q >= MAXQ) q = MAXQ - 1;
-					double pr[CV_MAX_ALLELES];
+					double pr[CV_MAX_ALLELES + 1];
 					int which = -1;
 					for (int a = 0; a < s->nall; a++) {
 						int match = base_code(s->base[a]) == c;
 						if (match) which = a;
 						pr[a] = match ? w->pmatch[q][cr->mq] : w->pmis[q][cr->mq];
 					}
-					cv_gl_add_read(&w->gl[off * CV_MAX_GT], s->nall, pr);
+					int nal = s->nall;
+					if (w->o->gvcf) {
+						/* <*>: one of the bases not listed */
+						int u = 4 - s->nall;
+						pr[nal++] = which >= 0 || u == 0 ? w->pmis[q][cr->mq]
+							: (w->pmatch[q][cr->mq] + (u - 1) * w->pmis[q][cr->mq]) / u;
+						if (which < 0) w->ad[off * CV_AD_STRIDE + (size_t)s->nall]++;
+					}
+					cv_gl_add_read(&w->gl[off * CV_GL_STRIDE], nal, pr);
 					w->dp[off]++;
-					if (which >= 0) w->ad[off * CV_MAX_ALLELES + which]++;
+					if (which >= 0) w->ad[off * CV_AD_STRIDE + which]++;
+					int qpos = qi + i, lq = b->core.l_qseq;
+					cv_annot_add(&w->ann[id], which < 0 ? -1 : which > 0, bam_is_rev(b), b->core.qual,
+						     qual[qi + i], qpos < lq - 1 - qpos ? qpos : lq - 1 - qpos);
 				}
 				pos += len; qi += len;
 			} else if (op == BAM_CINS || op == BAM_CSOFT_CLIP) {
@@ -521,7 +544,7 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 			if (cost[a] < best) best = cost[a];
 		}
 		if (best > 100000000) continue;
-		double mm = pow(10.0, -cr->mq / 10.0), pr[CV_MAX_ALLELES];
+		double mm = pow(10.0, -cr->mq / 10.0), pr[CV_MAX_ALLELES + 1];
 		int nbest = 0, which = -1;
 		for (int a = 0; a < s->nall; a++) {
 			double d = (cost[a] - best) / 10.0;
@@ -530,9 +553,21 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 			if (cost[a] == best && which < 0) which = a;
 		}
 		size_t so = id * (size_t)w->ns + (size_t)cr->sample;
-		cv_gl_add_read(&w->gl[so * CV_MAX_GT], s->nall, pr);
+		int nal = s->nall;
+		if (o->gvcf) {
+			/* <*>: another haplotype, which the read fits no better than
+			 * the worst listed one */
+			double mn = pr[0];
+			for (int a = 1; a < s->nall; a++) if (pr[a] < mn) mn = pr[a];
+			pr[nal++] = mn;
+		}
+		cv_gl_add_read(&w->gl[so * CV_GL_STRIDE], nal, pr);
 		w->dp[so]++;
-		if (nbest == 1) w->ad[so * CV_MAX_ALLELES + which]++;
+		if (nbest == 1) w->ad[so * CV_AD_STRIDE + which]++;
+		int qp = qs;
+		while (qp < qe && w->rc[qp] <= p) qp++;
+		cv_annot_add(&w->ann[id], nbest == 1 ? which > 0 : -1, bam_is_rev(b), b->core.qual, -1,
+			     qp < lq - 1 - qp ? qp : lq - 1 - qp);
 	}
 }
 
@@ -552,40 +587,44 @@ static void allele_string(const cv_worker_t *w, const site_t *s, int a, const ch
 }
 
 /* Genotype site id and append its record to out when some sample carries
- * an ALT allele and QUAL reaches the minimum; *out_pos gets the record's
- * POS (0-based) after trimming.  Returns 1 when a record was written. */
+ * an ALT allele and QUAL reaches the minimum (in a gVCF: every candidate,
+ * with all its alleles and <*>); *out_pos gets the record's POS (0-based)
+ * after trimming.  Returns 1 when a record was written. */
 static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *ref, int64_t roff,
 		     int64_t beg, int64_t end, gsa_strbuf_t *out, int64_t *out_pos)
 {
 	const cv_opts_t *o = w->o;
 	const site_t *s = &w->site[id];
-	int ns = w->ns;
+	int ns = w->ns, gv = o->gvcf;
+	double theta = s->is_indel ? o->indel_theta : o->snp_theta;
 	double prior[CV_MAX_GT];
-	cv_gt_prior_log10(prior, s->nall, s->is_indel ? o->indel_theta : o->snp_theta);
+	cv_gt_prior_log10(prior, s->nall, theta);
 	double lq = 0;
-	int used[CV_MAX_ALLELES] = { 1, 0, 0, 0 }, dptot = 0, any = 0;
+	int used[CV_MAX_ALLELES] = { 1, 0, 0, 0 }, dptot = 0, any = 0, vardp = 0;
 	cv_gt_call_t *calls = gsa_xmalloc((size_t)ns * sizeof *calls);
+	int *ploidy = gsa_xmalloc((size_t)ns * sizeof *ploidy);
 	for (int k = 0; k < ns; k++) {
 		size_t so = id * (size_t)ns + (size_t)k;
 		dptot += w->dp[so];
-		if (w->dp[so] == 0) { calls[k].a = calls[k].b = -1; continue; }
-		cv_gt_call(&w->gl[so * CV_MAX_GT], prior, s->nall, &calls[k]);
+		ploidy[k] = o->ploidy ? cv_ploidy_at(o->ploidy, contig, s->pos, k, NULL) : 2;
+		if (w->dp[so] == 0 || ploidy[k] == 0) { calls[k].a = calls[k].b = -1; continue; }
+		cv_gt_call_ploidy(&w->gl[so * CV_GL_STRIDE], prior, s->nall, ploidy[k], theta, &calls[k]);
 		lq += calls[k].log10_p_homref;
 		if (!s->is_indel && calls[k].b > 0) {
 			/* SNP ALT reads must be a fair share of all reads over the
 			 * site, deletions included (misaligned read ends inside a
 			 * deletion look like a SNP) */
-			int alt = w->ad[so * CV_MAX_ALLELES + calls[k].b];
-			if (calls[k].a > 0 && calls[k].a != calls[k].b) alt += w->ad[so * CV_MAX_ALLELES + calls[k].a];
+			int alt = w->ad[so * CV_AD_STRIDE + calls[k].b];
+			if (calls[k].a > 0 && calls[k].a != calls[k].b) alt += w->ad[so * CV_AD_STRIDE + calls[k].a];
 			if (alt < o->min_snp_af * (w->dp[so] + w->ndel[so])) calls[k].a = calls[k].b = 0;
 			/* nor inside a deletion the sample carries on both haplotypes */
 			if (s->pos >= w->homdel_beg[k] && s->pos < w->homdel_end[k]) calls[k].a = calls[k].b = 0;
 		}
-		if (calls[k].b > 0) { used[calls[k].a] = used[calls[k].b] = 1; any = 1; }
+		if (calls[k].b > 0) { used[calls[k].a] = used[calls[k].b] = 1; any = 1; vardp += w->dp[so]; }
 	}
 	double qual = -10.0 * lq;
 	if (qual > 9999) qual = 9999;
-	if (!any || qual < o->min_qual) { free(calls); return 0; }
+	if (!gv && (!any || qual < o->min_qual)) { free(calls); free(ploidy); return 0; }
 	for (int k = 0; s->is_indel && k < ns; k++) {
 		int a = calls[k].a;
 		if (a > 0 && a == calls[k].b && s->del[a] > 0) {
@@ -593,10 +632,10 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 			w->homdel_end[k] = s->anchor[a] + 1 + s->del[a];
 		}
 	}
-	int keep[CV_MAX_ALLELES], nkeep = 0, newidx[CV_MAX_ALLELES];
+	int keep[CV_MAX_ALLELES + 1], nkeep = 0, newidx[CV_MAX_ALLELES];
 	for (int a = 0; a < s->nall; a++) {
 		newidx[a] = -1;
-		if (used[a]) { newidx[a] = nkeep; keep[nkeep++] = a; }
+		if (used[a] || gv) { newidx[a] = nkeep; keep[nkeep++] = a; }
 	}
 	/* REF span: to the end of the longest kept event; then trim the
 	 * common suffix and the common prefix (normalised form) */
@@ -629,6 +668,7 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 	if (*out_pos < beg || *out_pos >= end) { /* another chunk writes it */
 		for (int x = 0; x < nkeep; x++) gsa_strbuf_free(&al[x]);
 		free(calls);
+		free(ploidy);
 		return 0;
 	}
 	gsa_strbuf_appendf(out, "%s\t%lld\t.\t%s\t", contig, (long long)*out_pos + 1, al[0].s + skip);
@@ -636,31 +676,47 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 		if (x > 1) gsa_strbuf_appendc(out, ',');
 		gsa_strbuf_append(out, al[x].s + skip);
 	}
+	if (gv) gsa_strbuf_append(out, nkeep > 1 ? ",<*>" : "<*>");
+	/* the gVCF's <*> is allele number s->nall in the likelihoods */
+	int nout = nkeep;
+	if (gv) keep[nout++] = s->nall;
 	/* QUAL as htslib writes a float, so merged output matches */
 	char qs[32];
 	snprintf(qs, sizeof qs, "%.6g", (double)(float)(round(qual * 100) / 100));
-	gsa_strbuf_appendf(out, "\t%s\t%s\tDP=%d%s\tGT:GQ:DP:AD:PL", qs, qual < o->lowqual ? "LowQual" : "PASS",
-			   dptot, s->is_indel ? ";INDEL" : "");
+	cv_annot_t an;
+	cv_annot_finish(&w->ann[id], qual, vardp, &an);
+	gsa_strbuf_appendf(out, "\t%s\t", qs);
+	cv_annot_filter(&an, s->is_indel, qual, o->lowqual, o->hard_filters, out);
+	gsa_strbuf_appendf(out, "\tDP=%d%s", dptot, s->is_indel ? ";INDEL" : "");
+	cv_annot_info(&an, out);
+	gsa_strbuf_append(out, "\tGT:GQ:DP:AD:PL");
 	for (int k = 0; k < ns; k++) {
 		size_t so = id * (size_t)ns + (size_t)k;
 		if (calls[k].a < 0) {
-			gsa_strbuf_append(out, "\t./.:0:0:");
-			for (int x = 0; x < nkeep; x++) gsa_strbuf_append(out, x ? ",0" : "0");
+			gsa_strbuf_append(out, ploidy[k] < 2 ? "\t.:0:0:" : "\t./.:0:0:");
+			for (int x = 0; x < nout; x++) gsa_strbuf_append(out, x ? ",0" : "0");
 			gsa_strbuf_append(out, ":.");
 			continue;
 		}
 		int a = newidx[calls[k].a], b = newidx[calls[k].b];
-		gsa_strbuf_appendf(out, "\t%d/%d:%d:%d:", a, b, calls[k].gq, w->dp[so]);
-		for (int x = 0; x < nkeep; x++)
-			gsa_strbuf_appendf(out, x ? ",%d" : "%d", w->ad[so * CV_MAX_ALLELES + keep[x]]);
-		int pl[CV_MAX_GT];
-		cv_gt_pl(&w->gl[so * CV_MAX_GT], keep, nkeep, pl);
+		if (ploidy[k] == 1) gsa_strbuf_appendf(out, "\t%d:%d:%d:", a, calls[k].gq, w->dp[so]);
+		else gsa_strbuf_appendf(out, "\t%d/%d:%d:%d:", a, b, calls[k].gq, w->dp[so]);
+		for (int x = 0; x < nout; x++)
+			gsa_strbuf_appendf(out, x ? ",%d" : "%d", w->ad[so * CV_AD_STRIDE + keep[x]]);
+		int pl[CV_GL_STRIDE], npl = cv_gt_count(nout);
+		if (ploidy[k] == 1) {
+			cv_gt_pl_haploid(&w->gl[so * CV_GL_STRIDE], keep, nout, pl);
+			npl = nout;
+		} else {
+			cv_gt_pl(&w->gl[so * CV_GL_STRIDE], keep, nout, pl);
+		}
 		gsa_strbuf_appendc(out, ':');
-		for (int g = 0; g < cv_gt_count(nkeep); g++) gsa_strbuf_appendf(out, g ? ",%d" : "%d", pl[g]);
+		for (int g = 0; g < npl; g++) gsa_strbuf_appendf(out, g ? ",%d" : "%d", pl[g]);
 	}
 	gsa_strbuf_appendc(out, '\n');
 	for (int x = 0; x < nkeep; x++) gsa_strbuf_free(&al[x]);
 	free(calls);
+	free(ploidy);
 	return 1;
 }
 
@@ -687,7 +743,7 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	int64_t ab = beg - READ_PAD < 0 ? 0 : beg - READ_PAD;
 	int64_t ae = end + READ_PAD > clen ? clen : end + READ_PAD;
 	if (cv_reader_fetch(&w->rd, in, w->o, tid, ab, ae, &w->rb, err) < 0) return -1;
-	if (w->rb.n == 0) return 0;
+	if (w->rb.n == 0 && !w->o->gvcf) return 0;
 	int64_t rlen = 0, roff = ab - REF_PAD < 0 ? 0 : ab - REF_PAD;
 	char *ref = cv_reader_ref(&w->rd, in, tid, roff, ae + REF_PAD, &rlen, err);
 	if (!ref) return -1;
@@ -716,16 +772,20 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	if (ng > w->cap_gl) {
 		free(w->gl); free(w->ad); free(w->dp); free(w->ndel);
 		w->ndel = gsa_xmalloc(ng * sizeof *w->ndel);
-		w->gl = gsa_xmalloc(ng * CV_MAX_GT * sizeof *w->gl);
-		w->ad = gsa_xmalloc(ng * CV_MAX_ALLELES * sizeof *w->ad);
+		w->gl = gsa_xmalloc(ng * CV_GL_STRIDE * sizeof *w->gl);
+		w->ad = gsa_xmalloc(ng * CV_AD_STRIDE * sizeof *w->ad);
 		w->dp = gsa_xmalloc(ng * sizeof *w->dp);
 		w->cap_gl = ng;
 	}
-	if (ng == 0) { free(ref); return 0; }
-	memset(w->gl, 0, ng * CV_MAX_GT * sizeof *w->gl);
-	memset(w->ad, 0, ng * CV_MAX_ALLELES * sizeof *w->ad);
-	memset(w->dp, 0, ng * sizeof *w->dp);
-	memset(w->ndel, 0, ng * sizeof *w->ndel);
+	if (ng == 0 && !w->o->gvcf) { free(ref); return 0; }
+	if (ng > 0) {
+		memset(w->gl, 0, ng * CV_GL_STRIDE * sizeof *w->gl);
+		memset(w->ad, 0, ng * CV_AD_STRIDE * sizeof *w->ad);
+		w->ann = gsa_xgrow(w->ann, &w->cap_ann, w->nsite, sizeof *w->ann);
+		memset(w->ann, 0, w->nsite * sizeof *w->ann);
+		memset(w->dp, 0, ng * sizeof *w->dp);
+		memset(w->ndel, 0, ng * sizeof *w->ndel);
+	}
 
 	if (nsnp > 0) snp_likelihoods(w, ab, ae);
 	int64_t maxspan = 0;
@@ -761,7 +821,19 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 		nrec++;
 	}
 	qsort(rec, nrec, sizeof *rec, rec_cmp);
-	for (k = 0; k < nrec; k++) gsa_strbuf_append_len(out, txt.s + rec[k].off, rec[k].len);
+	if (w->o->gvcf) {
+		/* reference blocks between the records */
+		cv_refconf_compute(w->refc, &w->rb, ref, roff, beg, end, w->o->min_baseq, w->o->cap_baseq);
+		int64_t cur = beg;
+		for (k = 0; k < nrec; k++) {
+			if (rec[k].pos > cur) cv_gvcf_blocks(w->refc, w->o, contig, ref, roff, cur, rec[k].pos, out);
+			gsa_strbuf_append_len(out, txt.s + rec[k].off, rec[k].len);
+			if (rec[k].pos + 1 > cur) cur = rec[k].pos + 1;
+		}
+		if (cur < end) cv_gvcf_blocks(w->refc, w->o, contig, ref, roff, cur, end, out);
+	} else {
+		for (k = 0; k < nrec; k++) gsa_strbuf_append_len(out, txt.s + rec[k].off, rec[k].len);
+	}
 	free(rec);
 	gsa_strbuf_free(&txt);
 	free(order);

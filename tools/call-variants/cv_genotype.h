@@ -10,6 +10,8 @@
 
 #define CV_MAX_ALLELES 4
 #define CV_MAX_GT 10 /* genotypes of CV_MAX_ALLELES alleles */
+#define CV_GL_STRIDE 15 /* genotypes of CV_MAX_ALLELES + 1 alleles (a gVCF's <*>) */
+#define CV_AD_STRIDE 5  /* alleles per AD entry, with <*> */
 
 /* Number of diploid genotypes of nall alleles. */
 static inline int cv_gt_count(int nall) { return nall * (nall + 1) / 2; }
@@ -38,9 +40,17 @@ typedef struct cv_gt_call {
 /* Posterior genotype of one sample from its likelihoods and the priors. */
 void cv_gt_call(const double *gl, const double *prior, int nall, cv_gt_call_t *out);
 
+/* The same with ploidy 1 (only the genotypes a/a, prior theta per ALT
+ * allele; out->a == out->b) or 2 (cv_gt_call).  Ploidy 0 gives a = b = -1. */
+void cv_gt_call_ploidy(const double *gl, const double *prior, int nall, int ploidy, double theta,
+		       cv_gt_call_t *out);
+
 /* Phred-scaled likelihoods normalised to 0 at the best, for the genotypes
  * of the allele subset keep[0..nkeep) (keep[0] must be 0): pl gets
  * cv_gt_count(nkeep) values in VCF order of the new numbering. */
 void cv_gt_pl(const double *gl, const int *keep, int nkeep, int *pl);
+
+/* Haploid PL: pl gets nkeep values, genotype a is gl[a/a]. */
+void cv_gt_pl_haploid(const double *gl, const int *keep, int nkeep, int *pl);
 
 #endif

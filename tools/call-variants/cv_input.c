@@ -10,6 +10,7 @@
 #include <htslib/kstring.h>
 
 #include "alloc.h"
+#include "cv_mapq.h"
 #include "fai.h"
 #include "idxcheck.h"
 #include "path.h"
@@ -296,7 +297,7 @@ int cv_reader_fetch(cv_reader_t *r, const cv_input_t *in, const cv_opts_t *o, in
 				heap_push(r, bam_endpos(cr->b));
 			}
 			cr->sample = cv_input_sample_of(in, ib, cr->b);
-			cr->mq = c->qual > o->cap_mapq ? o->cap_mapq : c->qual;
+			cr->mq = cv_mapq_effective(cr->b, o);
 			cr->end = bam_endpos(cr->b);
 			cr->mate_end = -1;
 			cr->ord = ord++;

@@ -27,4 +27,13 @@ void cv_opts_init(cv_opts_t *o)
 	o->lowqual = 20.0;
 	o->gap_open = 40;
 	o->gap_ext = 10;
+	o->hard_filters = 1;
+	o->mapq_adjust = 1;
+	o->mate_cap = 20;
+	o->mate_far = 2000;
+	o->gvcf = 0;
+	static const int bands[] = { 0, 1, 10, 20, 30, 40, 50, 60 };
+	o->ngvcf_bands = (int)(sizeof bands / sizeof bands[0]);
+	for (int i = 0; i < o->ngvcf_bands; i++) o->gvcf_bands[i] = bands[i];
+	o->ploidy = NULL;
 }

@@ -2,6 +2,10 @@
 #ifndef CV_OPTS_H
 #define CV_OPTS_H
 
+#define CV_MAX_BANDS 32
+
+struct cv_ploidy;
+
 typedef struct cv_opts {
 	int min_mapq;          /* reads with MAPQ below are skipped (0) */
 	int min_baseq;         /* bases with quality below are not counted (13) */
@@ -26,6 +30,16 @@ typedef struct cv_opts {
 	int gap_ext;           /* realignment: phred cost of each further gap base (10) */
 	struct cv_metrics *metrics;       /* NULL: none; else counts every record written */
 	struct gsa_progress *progress;    /* NULL: none; else bases done of the regions */
+	int mapq_adjust;       /* 1: cap MAPQ by XS vs AS and by the mate (cv_mapq) */
+	int mate_cap;          /* MAPQ cap of a read whose mate is unmapped/elsewhere (20) */
+	int mate_far;          /* |TLEN| above this is "elsewhere" (2000) */
+	int hard_filters;      /* 1: FILTER by GATK's hard-filter thresholds (cv_annot) */
+	/* gVCF (cv_gvcf) */
+	int gvcf;              /* 1: write a gVCF (every position: records or reference blocks) */
+	int gvcf_bands[CV_MAX_BANDS]; /* GQ band lower bounds, ascending, first 0 */
+	int ngvcf_bands;
+	/* ploidy (cv_ploidy); NULL = diploid everywhere */
+	const struct cv_ploidy *ploidy;
 } cv_opts_t;
 
 /* Fill o with the defaults above. */

@@ -6,13 +6,15 @@
 
 #include "alloc.h"
 #include "cli.h"
+#include "cv_annot.h"
+#include "cv_gvcf.h"
 
 void cv_vcf_header(gsa_strbuf_t *out, const sam_hdr_t *hdr, const char *ref_path, char *const *samples,
-		   int ns, const char *cmdline, double lowqual)
+		   int ns, const char *cmdline, const cv_opts_t *o)
 {
 	gsa_strbuf_append(out, "##fileformat=VCFv4.2\n");
 	gsa_strbuf_append(out, "##FILTER=<ID=PASS,Description=\"All filters passed\">\n");
-	gsa_strbuf_appendf(out, "##FILTER=<ID=LowQual,Description=\"QUAL below %g\">\n", lowqual);
+	gsa_strbuf_appendf(out, "##FILTER=<ID=LowQual,Description=\"QUAL below %g\">\n", o->lowqual);
 	gsa_strbuf_appendf(out, "##source=gsa call-variants %s\n", gsa_version());
 	if (cmdline) gsa_strbuf_appendf(out, "##call-variantsCommand=%s\n", cmdline);
 	if (ref_path) {
@@ -25,7 +27,10 @@ void cv_vcf_header(gsa_strbuf_t *out, const sam_hdr_t *hdr, const char *ref_path
 				   (long long)sam_hdr_tid2len(hdr, i));
 	gsa_strbuf_append(out,
 		"##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Reads used at the site, all samples\">\n"
-		"##INFO=<ID=INDEL,Number=0,Type=Flag,Description=\"The site is an indel\">\n"
+		"##INFO=<ID=INDEL,Number=0,Type=Flag,Description=\"The site is an indel\">\n");
+	cv_annot_header(out, o->hard_filters);
+	if (o->gvcf) cv_gvcf_header(out, o);
+	gsa_strbuf_append(out,
 		"##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
 		"##FORMAT=<ID=GQ,Number=1,Type=Integer,Description=\"Genotype quality (phred)\">\n"
 		"##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Reads used for the sample\">\n"

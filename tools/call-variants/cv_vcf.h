@@ -12,6 +12,7 @@
 #include <htslib/sam.h>
 
 #include "bgzf_vcfw.h"
+#include "cv_opts.h"
 #include "err.h"
 #include "io.h"
 #include "strbuf.h"
@@ -20,7 +21,7 @@
  * reference, FILTER/INFO/FORMAT definitions, source and command line, and
  * the #CHROM line with one column per sample. */
 void cv_vcf_header(gsa_strbuf_t *out, const sam_hdr_t *hdr, const char *ref_path, char *const *samples,
-		   int ns, const char *cmdline, double lowqual);
+		   int ns, const char *cmdline, const cv_opts_t *o);
 
 typedef struct cv_vcf_writer {
 	gsa_atomic_file_t data, idx;

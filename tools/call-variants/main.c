@@ -10,6 +10,9 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "cv_call.h"
+#include "cv_gvcf.h"
+#include "cv_joint.h"
+#include "cv_ploidy.h"
 #include "cv_input.h"
 #include "cv_merge.h"
 #include "cv_metrics.h"
@@ -21,6 +24,7 @@
 static const char USAGE[] =
 	"Usage: call-variants -f REF.fa [-r REGION | -R regions.bed] [-@ N] -o OUT.vcf.gz IN.bam [IN2.bam ...]\n"
 	"       call-variants merge [-@ N] [-l N] -o ALL.vcf.gz PART.vcf.gz [PART2.vcf.gz ...]\n"
+	"       call-variants joint [-r REGION] -o COHORT.vcf.gz S1.g.vcf.gz [S2.g.vcf.gz ...]\n"
 	"       (a PART with * ? [ that names no file stands for the files it matches)\n"
 	"\n"
 	"Germline SNPs, multi-allelic sites and small indels, one diploid genotype per\n"
@@ -48,6 +52,12 @@ static const char USAGE[] =
 	"      --chunk-size N       bases per work unit (100000)\n"
 	"      --metrics FILE       write variant metrics as JSON (counts by type, Ti/Tv,\n"
 	"                           het/hom, indel lengths, QUAL; also for 'merge')\n"
+"      --no-mapq-adjust     trust MAPQ as given (default: cap it when XS is close to AS or the mate is unmapped/far)\n"
+	"      --no-hard-filters    FILTER only LowQual (default: also GATK's hard filters QD2, FS60, ...)\n"
+	"      --gvcf               write a gVCF: reference blocks and every candidate site, with <*> (one sample)\n"
+	"      --gvcf-bands LIST    GQ band lower bounds of the reference blocks (0,1,10,20,...,90,99)\n"
+	"      --ploidy FILE|GRCh37|GRCh38  ploidy per region and sex (CHROM FROM TO M|F PLOIDY lines)\n"
+	"      --sample-sex S=M,..|FILE  sex of the samples for --ploidy (default F)\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"      --quiet, --verbose   less or more logging on stderr\n"
@@ -70,6 +80,12 @@ enum {
 	OPT_CHUNK,
 	OPT_CAP_BQ,
 	OPT_METRICS,
+	OPT_GVCF,
+	OPT_GVCF_BANDS,
+	OPT_PLOIDY,
+	OPT_SAMPLE_SEX,
+	OPT_NO_HARD,
+	OPT_NO_MAPQ_ADJ,
 };
 
 static int parse_double(const char *s, double *out)
@@ -181,6 +197,57 @@ static int main_merge(int argc, char **argv)
 	return GSA_OK;
 }
 
+static int main_joint(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "min-qual", required_argument, NULL, OPT_MIN_QUAL },
+		{ "lowqual", required_argument, NULL, OPT_LOWQUAL },
+		GSA_CLI_LONGOPTS
+	};
+	gsa_log_t log;
+	gsa_cli_t cli;
+	gsa_cli_init(&cli, "call-variants", USAGE, &log);
+	cv_opts_t o;
+	cv_opts_init(&o);
+	const char *out = NULL, *region = NULL;
+	double d;
+	int c, rc;
+	while ((c = getopt_long(argc, argv, ":o:r:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'r': region = optarg; break;
+		case OPT_MIN_QUAL:
+		case OPT_LOWQUAL:
+			if (parse_double(optarg, &d) < 0 || d < 0)
+				return gsa_cli_usage_error(&cli, "--%s needs a number >= 0, not '%s'",
+							   c == OPT_MIN_QUAL ? "min-qual" : "lowqual", optarg);
+			*(c == OPT_MIN_QUAL ? &o.min_qual : &o.lowqual) = d;
+			break;
+		default:
+			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
+		}
+	if (!out) return gsa_cli_usage_error(&cli, "joint: -o COHORT.vcf.gz is required");
+	if (optind >= argc) return gsa_cli_usage_error(&cli, "joint: no input gVCFs");
+	set_hts_log(&log);
+	gsa_err_t err;
+	gsa_err_clear(&err);
+	int n = 0;
+	char **parts = merge_expand_parts(argv + optind, argc - optind, &n, &err);
+	if (!parts) return gsa_cli_fail(&cli, &err);
+	char *cmd = gsa_cli_join_args(argc, argv);
+	cv_joint_stats_t st;
+	rc = cv_joint_run(parts, n, region, &o, out, cmd, &st, &err);
+	free(cmd);
+	merge_free_parts(parts);
+	if (rc < 0) return gsa_cli_fail(&cli, &err);
+	gsa_log_kv(&log, GSA_LOG_INFO, "joint",
+		   (gsa_kv_t[]){ GSA_KV_STR("output", out), GSA_KV_NUM("samples", n), GSA_KV_NUM("records", st.sites),
+				 GSA_KV_NUM("recovered", st.recovered), GSA_KV_NUM("lost", st.lost) }, 5);
+	return GSA_OK;
+}
+
 static int main_call(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -198,6 +265,12 @@ static int main_call(int argc, char **argv)
 		{ "cap-BQ", required_argument, NULL, OPT_CAP_BQ },
 		{ "max-depth", required_argument, NULL, 'd' },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "gvcf", no_argument, NULL, OPT_GVCF },
+		{ "gvcf-bands", required_argument, NULL, OPT_GVCF_BANDS },
+		{ "ploidy", required_argument, NULL, OPT_PLOIDY },
+		{ "sample-sex", required_argument, NULL, OPT_SAMPLE_SEX },
+		{ "no-hard-filters", no_argument, NULL, OPT_NO_HARD },
+		{ "no-mapq-adjust", no_argument, NULL, OPT_NO_MAPQ_ADJ },
 		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
@@ -205,6 +278,7 @@ static int main_call(int argc, char **argv)
 	gsa_log_t log;
 	gsa_cli_t cli;
 	gsa_cli_init(&cli, "call-variants", USAGE, &log);
+	const char *ploidy_spec = NULL, *sex_spec = NULL;
 	cv_opts_t o;
 	cv_opts_init(&o);
 	gsa_cli_take_threads(&cli, &o.nthreads, 1, 256);
@@ -239,14 +313,11 @@ static int main_call(int argc, char **argv)
 			o.min_alt_reads = (int)v;
 			break;
 		case OPT_MIN_QUAL:
-			if (parse_double(optarg, &d) < 0 || d < 0)
-				return gsa_cli_usage_error(&cli, "--min-qual needs a number >= 0, not '%s'", optarg);
-			o.min_qual = d;
-			break;
 		case OPT_LOWQUAL:
 			if (parse_double(optarg, &d) < 0 || d < 0)
-				return gsa_cli_usage_error(&cli, "--lowqual needs a number >= 0, not '%s'", optarg);
-			o.lowqual = d;
+				return gsa_cli_usage_error(&cli, "--%s needs a number >= 0, not '%s'",
+							   c == OPT_MIN_QUAL ? "min-qual" : "lowqual", optarg);
+			*(c == OPT_MIN_QUAL ? &o.min_qual : &o.lowqual) = d;
 			break;
 		case 'd':
 			if (gsa_parse_long(optarg, 0, 100000000, &v) < 0)
@@ -263,9 +334,20 @@ static int main_call(int argc, char **argv)
 				return gsa_cli_usage_error(&cli, "--chunk-size needs 100..100000000 bases, not '%s'", optarg);
 			o.chunk_size = (int)v;
 			break;
+		case OPT_GVCF: o.gvcf = 1; break;
+		case OPT_GVCF_BANDS:
+			if (cv_gvcf_parse_bands(&o, optarg) < 0)
+				return gsa_cli_usage_error(&cli, "--gvcf-bands needs ascending GQs 0..99 (at most %d), not '%s'",
+							   CV_MAX_BANDS - 1, optarg);
+			break;
+		case OPT_PLOIDY: ploidy_spec = optarg; break;
+		case OPT_SAMPLE_SEX: sex_spec = optarg; break;
+		case OPT_NO_HARD: o.hard_filters = 0; break;
+		case OPT_NO_MAPQ_ADJ: o.mapq_adjust = 0; break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
+	if (sex_spec && !ploidy_spec) return gsa_cli_usage_error(&cli, "--sample-sex needs --ploidy");
 	if (!ref) return gsa_cli_usage_error(&cli, "-f REF.fa is required");
 	if (!out) return gsa_cli_usage_error(&cli, "-o OUT.vcf.gz is required");
 	if (!strcmp(out, "-"))
@@ -284,8 +366,17 @@ static int main_call(int argc, char **argv)
 	cv_region_t *reg = NULL;
 	int nreg = 0;
 	rc = 0;
-	if (region) rc = cv_regions_parse(in.hdr, region, &reg, &nreg, &err);
-	else if (bed) rc = cv_regions_bed(in.hdr, bed, &reg, &nreg, &err);
+	cv_ploidy_t ploidy;
+	memset(&ploidy, 0, sizeof ploidy);
+	if (o.gvcf && in.nsamples != 1)
+		rc = gsa_err_set(&err, GSA_EDATA, "%s: --gvcf writes one sample, but the input holds %d", argv[optind], in.nsamples);
+	if (rc == 0 && ploidy_spec) {
+		rc = cv_ploidy_load(&ploidy, ploidy_spec, &err);
+		if (rc == 0) rc = cv_ploidy_set_sex(&ploidy, in.samples, in.nsamples, sex_spec, &err);
+		o.ploidy = &ploidy;
+	}
+	if (rc == 0 && region) rc = cv_regions_parse(in.hdr, region, &reg, &nreg, &err);
+	else if (rc == 0 && bed) rc = cv_regions_bed(in.hdr, bed, &reg, &nreg, &err);
 	if (rc == 0 && bed && nreg == 0) rc = gsa_err_set(&err, GSA_EDATA, "%s: no regions", bed);
 	long nsites = 0;
 	if (rc == 0) {
@@ -302,6 +393,7 @@ static int main_call(int argc, char **argv)
 		if (rc == 0 && metrics_path) rc = cv_metrics_write(&metrics, metrics_path, in.samples, in.nsamples, &err);
 	}
 	free(reg);
+	cv_ploidy_free(&ploidy);
 	int nsamples = in.nsamples;
 	cv_input_close(&in);
 	if (rc < 0) return gsa_cli_fail(&cli, &err);
@@ -315,5 +407,6 @@ int main(int argc, char **argv)
 {
 	gsa_cleanup_install();
 	if (argc > 1 && strcmp(argv[1], "merge") == 0) return main_merge(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "joint") == 0) return main_joint(argc - 1, argv + 1);
 	return main_call(argc, argv);
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# call-variants --gvcf and joint on the hand-built case (tests/data/call-variants/make_case.py):
+# every position is covered once (blocks + records), records carry <*> with PL, the calls equal the
+# plain VCF's, bcftools view and bcftools merge --gvcf read it; joint of two samples gives
+# GT:AD:DP:GQ:PL for both at every site and the single-sample genotypes at confident sites.
+. "$(dirname "$0")/lib.sh"
+CV=$GSA_BIN/call-variants
+D=$TMP/gvcf; mkdir -p "$D"
+python3 "$GSA_ROOT/tests/data/call-variants/make_case.py" "$D" || exit 1
+samtools faidx "$D/ref.fa" && samtools sort -o "$D/aln.bam" "$D/reads.sam" 2>/dev/null && samtools index "$D/aln.bam" || exit 1
+samtools addreplacerg -r '@RG\tID:rg2\tSM:S2' -o "$D/s2.bam" "$D/aln.bam" 2>/dev/null && samtools index "$D/s2.bam" || exit 1
+
+check "gvcf: runs" "$CV" --gvcf -f "$D/ref.fa" -o "$D/s1.g.vcf.gz" "$D/aln.bam"
+check "gvcf: plain VCF of the same BAM" "$CV" --quiet -f "$D/ref.fa" -o "$D/s1.vcf.gz" "$D/aln.bam"
+check "gvcf: bcftools view reads it" bcftools view "$D/s1.g.vcf.gz" -o /dev/null
+check_sh "gvcf: header declares <*>, END, MIN_DP" \
+	"h=\$(bcftools view -h '$D/s1.g.vcf.gz'); for s in '##ALT=<ID=*' '##INFO=<ID=END' '##FORMAT=<ID=MIN_DP'; do grep -qF \"\$s\" <<<\"\$h\"; done"
+# every base of every contig once: block lengths + distinct record positions = genome length
+check_sh "gvcf: blocks and records cover every position exactly once" \
+	"want=\$(awk '{s+=\$2} END {print s}' '$D/ref.fa.fai'); \
+	 bcftools query -f '%CHROM %POS %INFO/END\n' '$D/s1.g.vcf.gz' | awk '\$3==\".\" {k[\$1\" \"\$2]=1; next} {n+=\$3-\$2+1; for (p=\$2;p<=\$3;p++) if ((\$1\" \"p) in seen) dup=1; } END {for (x in k) n++; print n}' >'$D/cov.txt'; \
+	 [ \"\$(cat '$D/cov.txt')\" = \"\$want\" ]"
+check_sh "gvcf: no block overlaps a record position or another block" \
+	"bcftools query -f '%CHROM %POS %INFO/END\n' '$D/s1.g.vcf.gz' | awk '{e=(\$3==\".\")?\$2:\$3; if (\$1==c && \$2<=last && !(\$3==\".\" && \$2==lastrec)) exit 1; if (\$3==\".\") lastrec=\$2; c=\$1; if (e>last||\$1!=c0) last=e; c0=\$1}'"
+check_sh "gvcf: every variant record ends with <*> and has one PL per genotype" \
+	"bcftools query -i 'INFO/END=\".\"' -f '%ALT [%PL]\n' '$D/s1.g.vcf.gz' | awk '{n=split(\$1,a,\",\"); if (a[n]!=\"<*>\") exit 1; k=split(\$2,p,\",\"); if (k!=(n+1)*(n+2)/2) exit 1}'"
+check_sh "gvcf: the non-REF genotypes are the plain VCF's calls (positions and genotypes)" \
+	"diff <(bcftools query -i 'GT=\"alt\"' -f '%CHROM %POS [%GT]\n' '$D/s1.g.vcf.gz' | sort -u) <(bcftools query -f '%CHROM %POS [%GT]\n' '$D/s1.vcf.gz' | sort -u)"
+check "gvcf: --gvcf-bands 0,20" "$CV" --quiet --gvcf --gvcf-bands 0,20 -f "$D/ref.fa" -o "$D/b.g.vcf.gz" "$D/aln.bam"
+check_sh "gvcf: wider bands give fewer blocks, each GQ in its band" \
+	"[ \$(bcftools view -H '$D/b.g.vcf.gz' | wc -l) -lt \$(bcftools view -H '$D/s1.g.vcf.gz' | wc -l) ]; \
+	 bcftools query -i 'INFO/END!=\".\"' -f '[%GQ]\n' '$D/b.g.vcf.gz' | awk '\$1>99 || \$1<0 {exit 1}'"
+check "gvcf: second sample" "$CV" --quiet --gvcf -f "$D/ref.fa" -o "$D/s2.g.vcf.gz" "$D/s2.bam"
+check "gvcf: bcftools merge --gvcf accepts both" bcftools merge --gvcf "$D/ref.fa" -Oz -o "$D/bm.vcf.gz" "$D/s1.g.vcf.gz" "$D/s2.g.vcf.gz"
+check_sh "gvcf: the merge holds both samples and every record of ours" \
+	"[ \"\$(bcftools query -l '$D/bm.vcf.gz' | tr '\n' ' ')\" = 'S1 S2 ' ]; [ \$(bcftools view -H -i 'INFO/END=\".\"' '$D/bm.vcf.gz' | wc -l) -ge \$(bcftools view -H -i 'INFO/END=\".\"' '$D/s1.g.vcf.gz' | wc -l) ]"
+check_exit 1 "gvcf: bad --gvcf-bands -> exit 1" "$CV" --quiet --gvcf --gvcf-bands 20,10 -f "$D/ref.fa" -o "$D/x.vcf.gz" "$D/aln.bam"
+check_exit 2 "gvcf: two samples -> exit 2" "$CV" --quiet --gvcf -f "$D/ref.fa" -o "$D/x.vcf.gz" "$D/aln.bam" "$D/s2.bam"
+check_sh "gvcf: nothing left after the errors" "[ ! -e '$D/x.vcf.gz' ]"
+
+# joint
+check "joint: two gVCFs, one region" "$CV" joint -r c1 -o "$D/j.vcf.gz" "$D/s1.g.vcf.gz" "$D/s2.g.vcf.gz"
+check_sh "joint: two sample columns, GT:AD:DP:GQ:PL everywhere, no missing GT" \
+	"[ \"\$(bcftools query -l '$D/j.vcf.gz' | tr '\n' ' ')\" = 'S1 S2 ' ]; \
+	 bcftools view -H '$D/j.vcf.gz' | awk '\$9!=\"GT:AD:DP:GQ:PL\" || \$10 ~ /^\\./ || \$11 ~ /^\\./ {exit 1}'"
+check_sh "joint: equals the single-sample calls at confident sites (GQ >= 20)" \
+	"bcftools query -r c1 -i 'GQ>=20' -f '%POS %REF %ALT [%GT]\n' '$D/s1.vcf.gz' >'$D/single.txt'; [ -s '$D/single.txt' ]; \
+	 bcftools query -f '%POS %REF %ALT [%GT ]\n' '$D/j.vcf.gz' >'$D/joint.txt'; \
+	 awk 'NR==FNR {j[\$1]=\$2\" \"\$3\" \"\$4\" \"\$5; next} {if (j[\$1] != \$2\" \"\$3\" \"\$4\" \"\$4) {print \"differs: \" \$0 \" vs \" j[\$1]; bad=1}} END {exit bad}' '$D/joint.txt' '$D/single.txt'"
+check "joint: glob of parts, whole files" "$CV" joint --quiet -o "$D/jall.vcf.gz" "$D/s*.g.vcf.gz"
+samtools view -b -s 7.3 "$D/aln.bam" 2>/dev/null | samtools addreplacerg -r '@RG\tID:rg3\tSM:S3' -o "$D/s3.bam" - 2>/dev/null && samtools index "$D/s3.bam"
+check "joint: a 30% subsample as a third sample" "$CV" --quiet --gvcf -f "$D/ref.fa" -o "$D/s3.g.vcf.gz" "$D/s3.bam"
+check "joint: S1 + S3" "$CV" joint -r c1 -o "$D/j13.vcf.gz" "$D/s1.g.vcf.gz" "$D/s3.g.vcf.gz"
+check_sh "joint: S3 has a genotype at every site S1 made (from its own record or its blocks)" \
+	"bcftools query -f '%POS [ %GT:%DP]\n' '$D/j13.vcf.gz' >'$D/j13.txt'; [ \$(wc -l <'$D/j13.txt') -ge 8 ]; awk '\$3 ~ /^\\./ {exit 1}' '$D/j13.txt'"
+check_sh "joint: the log counts the genotypes the cohort prior recovered" "grep -Eq 'recovered=[0-9]+' '$TMP/.out' || '$CV' joint -r c1 -o '$D/j13b.vcf.gz' '$D/s1.g.vcf.gz' '$D/s3.g.vcf.gz' 2>&1 | grep -Eq 'recovered=[0-9]+ lost=[0-9]+'"
+check_exit 3 "joint: missing gVCF -> exit 3" "$CV" joint --quiet -o "$D/x.vcf.gz" "$D/s1.g.vcf.gz" "$D/none.g.vcf.gz"
+check_exit 2 "joint: a two-sample VCF -> exit 2" "$CV" joint --quiet -o "$D/x.vcf.gz" "$D/s1.g.vcf.gz" "$D/bm.vcf.gz"
+check_exit 2 "joint: unknown contig -> exit 2" "$CV" joint --quiet -r nope -o "$D/x.vcf.gz" "$D/s1.g.vcf.gz"
+check_exit 1 "joint: no -o -> exit 1" "$CV" joint --quiet "$D/s1.g.vcf.gz"
+check_sh "joint: nothing left after the errors" "[ ! -e '$D/x.vcf.gz' ] && [ ! -e '$D/x.vcf.gz.tbi' ]"
+finish
