@@ -53,7 +53,7 @@ rm -f "$DIR/genome.fa.gsai" "$DIR/genome.fa.gsai.verified"
 t index "$ALIGN" index "$DIR/genome.fa" 2>"$DIR/index.log"
 t check "$ALIGN" index --check "$DIR/genome.fa" 2>"$DIR/check.log"
 sync
-t map "$ALIGN" map -t "$T" "$DIR/genome.fa" "$DIR/R1.fq" "$DIR/R2.fq" >"$DIR/map.bam" 2>"$DIR/map.log"
+t map "$ALIGN" map --verbose -t "$T" "$DIR/genome.fa" "$DIR/R1.fq" "$DIR/R2.fq" >"$DIR/map.bam" 2>"$DIR/map.log"
 python3 "$SCORE" --bam "$DIR/map.bam" --truth "$DIR/truth_positions.tsv.gz" >"$DIR/score.txt"
 size=$(stat -c %s "$DIR/genome.fa.gsai")
 bases=$(sed -n 's/.*bases=\([0-9]*\).*/\1/p' "$DIR/index.log")

@@ -239,7 +239,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		gsa_kv_t kv[] = { GSA_KV_STR("index", idx_path), GSA_KV_NUM("bytes", (double)ix.map_len),
 				  GSA_KV_NUM("load_seconds", ix.load_seconds), GSA_KV_NUM("verified", ix.verified),
 				  GSA_KV_NUM("verify_seconds", ix.verify_seconds) };
-		gsa_log_kv(cli->log, GSA_LOG_INFO, "index loaded", kv, 5);
+		gsa_log_kv(cli->log, GSA_LOG_DEBUG, "index loaded", kv, 5);
 		rc = al_run(&ix, &o, argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL, cli->log, &st, &err);
 		al_index_close(&ix);
 	}
