@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bgzf.h"
 #include "call-variants/cv_merge.h"
 #include "path.h"
 
@@ -26,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parts[0] = path[0];
 		parts[1] = path[1];
 		snprintf(out, sizeof out, "%s/m.vcf.gz", tmpl);
-		cv_merge_run(parts, n, out, "fuzz", &nrec, &err);
+		cv_merge_run(parts, n, out, "fuzz", GSA_BGZF_LEVEL_HTSLIB, 1, &nrec, &err);
 	}
 	if (fd[0] >= 0) close(fd[0]);
 	if (fd[1] >= 0) close(fd[1]);

@@ -605,14 +605,14 @@ int al_index_load(al_index_t *ix, const char *idx_path, const char *fasta_path, 
 		if (idx_check_crc(ix, i, idx_path, err) < 0) return idx_fail(ix);
 	if (idx_check_small(ix, idx_path, err) < 0) return idx_fail(ix);
 	ix->load_seconds = elapsed(&t0);
-	if ((flags & AL_INDEX_VERIFY) || !idx_stamp_matches(idx_path, &sti, h->header_crc)) {
+	if ((flags & AL_INDEX_VERIFY) || (!(flags & AL_INDEX_NO_STAMP) && !idx_stamp_matches(idx_path, &sti, h->header_crc))) {
 		struct timespec t1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		for (i = AL_SEC_PAC; i < AL_SEC_N; i++)
 			if (idx_check_crc(ix, i, idx_path, err) < 0) return idx_fail(ix);
 		ix->verified = 1;
 		ix->verify_seconds = elapsed(&t1);
-		idx_write_stamp(idx_path, h->header_crc);
+		if (!(flags & AL_INDEX_NO_STAMP)) idx_write_stamp(idx_path, h->header_crc);
 	}
 	if (fasta_path && stat(fasta_path, &stf) == 0) {
 		int stale = (uint64_t)stf.st_size != h->fasta_size;

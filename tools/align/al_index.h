@@ -98,7 +98,8 @@ int al_index_build(const al_refseq_t *r, int k, int w, uint64_t part_entries, co
 int al_index_write_fai(const char *fasta_path, gsa_err_t *err);
 
 enum {
-	AL_INDEX_VERIFY = 1, /* check every section's CRC at this load */
+	AL_INDEX_VERIFY = 1,   /* check every section's CRC at this load */
+	AL_INDEX_NO_STAMP = 2, /* no stamp file: big sections checked only with AL_INDEX_VERIFY (fuzzing) */
 };
 
 /* Map an index file (MAP_POPULATE: the pages are read now, not during
