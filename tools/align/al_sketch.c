@@ -52,13 +52,13 @@ size_t al_sketch_minimizers_part(const uint8_t *seq, size_t len, int k, int w, i
 		int slot = head;
 		int leaving = (filled == w && min_at == slot);
 		win[slot] = h;
-		head = (head + 1) % w;
+		if (++head == w) head = 0; /* no division: this runs once per base */
 		if (filled < w) filled++;
 		if (leaving) {
 			/* the minimum just left the window: rescan, oldest first */
 			int j, best = -1;
 			for (j = 0; j < w; j++) {
-				int s = (head + j) % w;
+				int s = head + j < w ? head + j : head + j - w;
 				if (best < 0 || win[s].hash < win[best].hash) best = s;
 			}
 			min_at = best;
