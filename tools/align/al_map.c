@@ -232,7 +232,7 @@ static void collect_anchors(const al_index_t *ix, const al_minimizer_t *mins, si
 	size_t i, na = 0, cap = b->m_anchors;
 	al_anchor_t *a = b->anchors;
 	for (i = 0; i < n_mins; i++) {
-		const uint64_t *p;
+		uint64_t p;
 		uint32_t cnt = al_index_lookup(ix, mins[i].hash, &p), j;
 		if (cnt == 0) continue;
 		if (cnt > max_occ) {
@@ -243,8 +243,9 @@ static void collect_anchors(const al_index_t *ix, const al_minimizer_t *mins, si
 		(*n_used)++;
 		a = gsa_xgrow(a, &cap, na + cnt, sizeof *a);
 		for (j = 0; j < cnt; j++) {
-			int64_t g = (int64_t)(p[j] >> 1);
-			int s = (int)(p[j] & 1) ^ (int)mins[i].strand;
+			uint64_t gp = al_index_pos(ix, p + j);
+			int64_t g = (int64_t)(gp >> 1);
+			int s = (int)(gp & 1) ^ (int)mins[i].strand;
 			int32_t r = s ? (int32_t)(len - (int)mins[i].pos - k) : (int32_t)mins[i].pos;
 			a[na].diag = g - r;
 			a[na].rpos = r;
@@ -350,7 +351,7 @@ void al_map_read(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fw
 		/* seeds hitting few places are enough when there are many of them;
 		 * more repetitive ones (up to max_occ) join otherwise */
 		size_t j, low = 0, hit = 0;
-		const uint64_t *p;
+		uint64_t p;
 		for (j = 0; j < b->n_mins; j++) {
 			uint32_t cnt = al_index_lookup(ix, b->mins[j].hash, &p);
 			if (cnt > 0) hit++;

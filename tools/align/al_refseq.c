@@ -57,16 +57,78 @@ void al_refseq_free(al_refseq_t *r)
 	free(r->names);
 	free(r->offset);
 	free(r->len);
-	free(r->seq);
+	free(r->pac);
+	free(r->nruns);
 	memset(r, 0, sizeof *r);
 }
 
+void al_refseq_unpack(const uint8_t *pac, uint64_t total, const uint64_t *nruns, uint64_t n_nruns,
+		      uint64_t start, uint64_t end, uint8_t *out)
+{
+	uint64_t i, stop = end < total ? end : total;
+	size_t lo = 0, hi = n_nruns;
+	for (i = start; i < stop; i++) out[i - start] = (pac[i >> 2] >> ((i & 3) * 2)) & 3;
+	for (; i < end; i++) out[i - start] = 4;
+	/* first N run ending after start */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (nruns[2 * mid + 1] <= start) lo = mid + 1;
+		else hi = mid;
+	}
+	for (; lo < n_nruns && nruns[2 * lo] < end; lo++) {
+		uint64_t a = nruns[2 * lo] > start ? nruns[2 * lo] : start;
+		uint64_t b = nruns[2 * lo + 1] < end ? nruns[2 * lo + 1] : end;
+		for (i = a; i < b; i++) out[i - start] = 4;
+	}
+}
+
+/* Contig names seen so far: open addressing on a 64-bit FNV-1a hash, table
+ * of contig index + 1 (0 = empty), kept at most half full. */
+typedef struct name_set {
+	int *slot;
+	size_t cap;
+} name_set_t;
+
+static uint64_t name_hash(const char *s, size_t n)
+{
+	return hash_update(0xcbf29ce484222325ULL, (const unsigned char *)s, n);
+}
+
+/* 1 when the name (s, n) is already among r's contigs, else records it as
+ * contig r->n_contigs (the caller then adds it) and returns 0. */
+static int name_set_add(name_set_t *ns, const al_refseq_t *r, const char *s, size_t n)
+{
+	size_t i, mask;
+	if ((size_t)(r->n_contigs + 1) * 2 > ns->cap) {
+		size_t cap = ns->cap ? ns->cap * 2 : 1024, j;
+		int *t = gsa_xcalloc(cap, sizeof *t);
+		for (j = 0; j < ns->cap; j++) {
+			int c = ns->slot[j];
+			if (!c) continue;
+			const char *nm = r->names[c - 1];
+			size_t h = (size_t)name_hash(nm, strlen(nm)) & (cap - 1);
+			while (t[h]) h = (h + 1) & (cap - 1);
+			t[h] = c;
+		}
+		free(ns->slot);
+		ns->slot = t;
+		ns->cap = cap;
+	}
+	mask = ns->cap - 1;
+	for (i = (size_t)name_hash(s, n) & mask; ns->slot[i]; i = (i + 1) & mask) {
+		const char *nm = r->names[ns->slot[i] - 1];
+		if (strlen(nm) == n && memcmp(nm, s, n) == 0) return 1;
+	}
+	ns->slot[i] = r->n_contigs + 1;
+	return 0;
+}
+
 /* Start a new contig named by the header line `line` (after '>'). */
-static int add_contig(al_refseq_t *r, size_t *cap, const char *line, const char *path, gsa_err_t *err)
+static int add_contig(al_refseq_t *r, size_t *cap, name_set_t *ns, const char *line, const char *path, gsa_err_t *err)
 {
 	size_t n = strcspn(line, " \t\r\n");
-	int i;
 	if (n == 0) return gsa_err_set(err, GSA_EDATA, "%s: contig %d has an empty name", path, r->n_contigs + 1);
+	if (r->n_contigs == INT32_MAX - 1) return gsa_err_set(err, GSA_EDATA, "%s: too many contigs", path);
 	if ((size_t)r->n_contigs == *cap) {
 		size_t c = *cap;
 		r->names = gsa_xgrow(r->names, &c, c + 1, sizeof *r->names);
@@ -74,11 +136,8 @@ static int add_contig(al_refseq_t *r, size_t *cap, const char *line, const char 
 		r->offset = gsa_xgrow(r->offset, &c, c + 1, sizeof *r->offset);
 		r->len = gsa_xgrow(r->len, cap, *cap + 1, sizeof *r->len);
 	}
-	/* duplicate names are rare and contig counts small: a linear check on the
-	 * last few thousand is enough for typical genomes, a full check otherwise */
-	for (i = 0; i < r->n_contigs; i++)
-		if (strlen(r->names[i]) == n && memcmp(r->names[i], line, n) == 0)
-			return gsa_err_set(err, GSA_EDATA, "%s: duplicate contig name '%.*s'", path, (int)n, line);
+	if (name_set_add(ns, r, line, n))
+		return gsa_err_set(err, GSA_EDATA, "%s: duplicate contig name '%.*s'", path, (int)n, line);
 	r->names[r->n_contigs] = gsa_xstrndup(line, n);
 	r->offset[r->n_contigs] = r->total;
 	r->len[r->n_contigs] = 0;
@@ -86,11 +145,33 @@ static int add_contig(al_refseq_t *r, size_t *cap, const char *line, const char 
 	return 0;
 }
 
+/* Append one base code to the packed sequence (and the N runs). */
+static void push_base(al_refseq_t *r, size_t *pac_cap, size_t *nrun_cap, uint8_t b)
+{
+	uint64_t i = r->total++;
+	if ((i & 3) == 0) {
+		r->pac = gsa_xgrow(r->pac, pac_cap, (size_t)(i >> 2) + 1, 1);
+		r->pac[i >> 2] = 0;
+	}
+	if (b > 3) {
+		if (r->n_nruns > 0 && r->nruns[2 * r->n_nruns - 1] == i) r->nruns[2 * r->n_nruns - 1] = i + 1;
+		else {
+			r->nruns = gsa_xgrow(r->nruns, nrun_cap, (size_t)(2 * r->n_nruns + 2), sizeof *r->nruns);
+			r->nruns[2 * r->n_nruns] = i;
+			r->nruns[2 * r->n_nruns + 1] = i + 1;
+			r->n_nruns++;
+		}
+		b = 0;
+	}
+	r->pac[i >> 2] |= (uint8_t)(b << ((i & 3) * 2));
+}
+
 int al_refseq_load(al_refseq_t *r, const char *path, gsa_err_t *err)
 {
 	gzFile gz;
 	char *line = NULL;
-	size_t line_cap = 0, contig_cap = 0, seq_cap = 0;
+	size_t line_cap = 0, contig_cap = 0, pac_cap = 0, nrun_cap = 0;
+	name_set_t ns = { NULL, 0 };
 	int rc = 0, errnum;
 	char buf[1 << 16];
 	memset(r, 0, sizeof *r);
@@ -116,24 +197,22 @@ int al_refseq_load(al_refseq_t *r, const char *path, gsa_err_t *err)
 				rc = gsa_err_set(err, GSA_EDATA, "%s: contig '%s' has no bases", path, r->names[r->n_contigs - 1]);
 				break;
 			}
-			if ((rc = add_contig(r, &contig_cap, line + 1, path, err)) < 0) break;
+			if ((rc = add_contig(r, &contig_cap, &ns, line + 1, path, err)) < 0) break;
 			continue;
 		}
 		size_t i, n = 0;
-		for (i = 0; i < len; i++)
-			if (line[i] != '\n' && line[i] != '\r' && line[i] != ' ' && line[i] != '\t') n++;
-		if (n == 0) continue;
-		if (r->n_contigs == 0) {
-			rc = gsa_err_set(err, GSA_EDATA, "%s: sequence before the first '>' header (not a FASTA file?)", path);
-			break;
-		}
-		r->seq = gsa_xgrow(r->seq, &seq_cap, r->total + n, 1);
 		for (i = 0; i < len; i++) {
 			char c = line[i];
 			if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
-			r->seq[r->total++] = al_nt_code(c);
+			if (r->n_contigs == 0) break;
+			push_base(r, &pac_cap, &nrun_cap, al_nt_code(c));
+			n++;
 		}
-		r->len[r->n_contigs - 1] += n;
+		if (i < len) {
+			rc = gsa_err_set(err, GSA_EDATA, "%s: sequence before the first '>' header (not a FASTA file?)", path);
+			break;
+		}
+		if (n > 0) r->len[r->n_contigs - 1] += n;
 		if (eof) break;
 	}
 	if (rc == 0) {
@@ -143,6 +222,7 @@ int al_refseq_load(al_refseq_t *r, const char *path, gsa_err_t *err)
 	}
 	gzclose(gz);
 	free(line);
+	free(ns.slot);
 	if (rc == 0 && r->n_contigs == 0) rc = gsa_err_set(err, GSA_EDATA, "%s: no FASTA records", path);
 	if (rc == 0 && r->len[r->n_contigs - 1] == 0)
 		rc = gsa_err_set(err, GSA_EDATA, "%s: contig '%s' has no bases", path, r->names[r->n_contigs - 1]);

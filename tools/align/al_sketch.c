@@ -17,6 +17,12 @@ uint64_t al_sketch_hash(uint64_t x)
 size_t al_sketch_minimizers(const uint8_t *seq, size_t len, int k, int w,
 			 al_minimizer_t **out, size_t *n, size_t *cap)
 {
+	return al_sketch_minimizers_part(seq, len, k, w, 1, out, n, cap);
+}
+
+size_t al_sketch_minimizers_part(const uint8_t *seq, size_t len, int k, int w, int is_end,
+			      al_minimizer_t **out, size_t *n, size_t *cap)
+{
 	const uint64_t mask = (k >= 32) ? ~0ULL : ((1ULL << (2 * k)) - 1);
 	const int shift = 2 * (k - 1);
 	uint64_t fwd = 0, rev = 0;
@@ -46,13 +52,13 @@ size_t al_sketch_minimizers(const uint8_t *seq, size_t len, int k, int w,
 		int slot = head;
 		int leaving = (filled == w && min_at == slot);
 		win[slot] = h;
-		head = (head + 1) % w;
+		if (++head == w) head = 0; /* no division: this runs once per base */
 		if (filled < w) filled++;
 		if (leaving) {
 			/* the minimum just left the window: rescan, oldest first */
 			int j, best = -1;
 			for (j = 0; j < w; j++) {
-				int s = (head + j) % w;
+				int s = head + j < w ? head + j : head + j - w;
 				if (best < 0 || win[s].hash < win[best].hash) best = s;
 			}
 			min_at = best;
@@ -66,7 +72,7 @@ size_t al_sketch_minimizers(const uint8_t *seq, size_t len, int k, int w,
 		}
 	}
 	/* a sequence shorter than one window: keep its smallest k-mer */
-	if (filled > 0 && filled < w && min_at >= 0 && win[min_at].pos != last_pos) {
+	if (is_end && filled > 0 && filled < w && min_at >= 0 && win[min_at].pos != last_pos) {
 		*out = gsa_xgrow(*out, cap, *n + 1, sizeof **out);
 		(*out)[(*n)++] = win[min_at];
 	}

@@ -34,6 +34,7 @@ static const char USAGE[] =
 	"  -k, --kmer K             minimizer length (odd, 11-31; default 19)\n"
 	"  -w, --window W           minimizer window (1-64; default 10)\n"
 	"      --fai                also write REF.fai (samtools faidx format)\n"
+	"      --check              check an existing index in full (every checksum)\n"
 	"\n"
 	"align map: write BAM (uncompressed to stdout, compressed with -o)\n"
 	"  -o, --output FILE        BAM file, written atomically (default: stdout)\n"
@@ -47,6 +48,8 @@ static const char USAGE[] =
 	"      --metrics FILE       write mapping metrics as JSON (flagstat counts, MAPQ and\n"
 	"                           insert-size histograms, mismatch rate by cycle)\n"
 	"      --max-occ N          skip minimizers with more hits (default 500)\n"
+	"      --verify             check every index checksum at load (default: only\n"
+	"                           when the index changed since its last full check)\n"
 	"  Use '-' for stdin.  Without R2 (and without -p) reads are single-end.\n"
 	"\n"
 	"Common options:\n"
@@ -60,13 +63,33 @@ static const char USAGE[] =
 	"  align map -t 4 -R '@RG\\tID:s1\\tSM:s1' ref.fa r1.fq.gz r2.fq.gz -o s1.bam\n"
 	"  align map -t 4 ref.fa r1.fq.gz r2.fq.gz | sort-index -o s1.sorted.bam -\n";
 
-enum { OPT_MAX_OCC = GSA_CLI_OPT_FIRST_FREE, OPT_INTERLEAVED, OPT_METRICS };
+enum { OPT_MAX_OCC = GSA_CLI_OPT_FIRST_FREE, OPT_INTERLEAVED, OPT_METRICS, OPT_VERIFY, OPT_CHECK };
 
 static double peak_rss_mb(void)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_maxrss / 1024.0;
+}
+
+/* align index --check REF|PREFIX[.gsai]: every checksum of an existing index. */
+static int cmd_index_check(const char *arg, gsa_cli_t *cli)
+{
+	size_t n = strlen(arg), sl = strlen(ALIGN_INDEX_SUFFIX);
+	char *path = n > sl && strcmp(arg + n - sl, ALIGN_INDEX_SUFFIX) == 0 ? gsa_strdup_printf("%s", arg)
+									  : gsa_strdup_printf("%s%s", arg, ALIGN_INDEX_SUFFIX);
+	gsa_err_t err;
+	double sec = 0;
+	uint64_t bytes = 0;
+	gsa_err_clear(&err);
+	if (al_index_check(path, &sec, &bytes, &err) < 0) {
+		free(path);
+		return gsa_cli_fail(cli, &err);
+	}
+	gsa_kv_t kv[] = { GSA_KV_STR("index", path), GSA_KV_NUM("bytes", (double)bytes), GSA_KV_NUM("seconds", sec) };
+	gsa_log_kv(cli->log, GSA_LOG_INFO, "index checked", kv, 3);
+	free(path);
+	return GSA_OK;
 }
 
 static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
@@ -76,10 +99,11 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 		{ "kmer", required_argument, NULL, 'k' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "fai", no_argument, NULL, 256 },
+		{ "check", no_argument, NULL, OPT_CHECK },
 		GSA_CLI_LONGOPTS
 	};
 	const char *prefix = NULL;
-	int want_fai = 0;
+	int want_fai = 0, check = 0;
 	long k = 19, w = 10;
 	int c, rc;
 	al_refseq_t ref;
@@ -91,6 +115,7 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 		switch (c) {
 		case 'o': prefix = optarg; break;
 		case 256: want_fai = 1; break;
+		case OPT_CHECK: check = 1; break;
 		case 'k':
 			if (gsa_parse_long(optarg, 11, 31, &k) < 0 || k % 2 == 0)
 				return gsa_cli_usage_error(cli, "-k: expected an odd number in 11..31, got '%s'", optarg);
@@ -104,17 +129,18 @@ static int cmd_index(int argc, char **argv, gsa_cli_t *cli)
 		}
 	}
 	if (argc - optind != 1) return gsa_cli_usage_error(cli, "index: expected one reference FASTA");
+	if (check) return cmd_index_check(argv[optind], cli);
 	if (al_refseq_load(&ref, argv[optind], &err) < 0) return gsa_cli_fail(cli, &err);
 	out = gsa_strdup_printf("%s%s", prefix ? prefix : argv[optind], ALIGN_INDEX_SUFFIX);
-	rc = al_index_build(&ref, (int)k, (int)w, out, &st, &err);
+	rc = al_index_build(&ref, (int)k, (int)w, 0, out, &st, &err);
 	if (rc == 0 && want_fai) rc = al_index_write_fai(argv[optind], &err);
 	if (rc == 0) {
 		int64_t sz = gsa_file_size(out);
 		gsa_kv_t kv[] = { GSA_KV_STR("index", out), GSA_KV_NUM("contigs", ref.n_contigs),
 				  GSA_KV_NUM("bases", (double)ref.total), GSA_KV_NUM("minimizers", (double)st.n_minimizers),
-				  GSA_KV_NUM("bytes", (double)sz), GSA_KV_NUM("seconds", st.seconds),
-				  GSA_KV_NUM("peak_rss_mb", peak_rss_mb()) };
-		gsa_log_kv(cli->log, GSA_LOG_INFO, "index built", kv, 7);
+				  GSA_KV_NUM("bytes", (double)sz), GSA_KV_NUM("passes", st.passes),
+				  GSA_KV_NUM("seconds", st.seconds), GSA_KV_NUM("peak_rss_mb", peak_rss_mb()) };
+		gsa_log_kv(cli->log, GSA_LOG_INFO, "index built", kv, 8);
 	}
 	al_refseq_free(&ref);
 	free(out);
@@ -139,6 +165,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		{ "batch", required_argument, NULL, 'K' },
 		{ "max-occ", required_argument, NULL, OPT_MAX_OCC },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
@@ -153,7 +180,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	const char *rg = NULL;
 	char *rg_line = NULL, *rg_id = NULL, *idx_path, *cmdline;
 	long v;
-	int c, rc;
+	int c, rc, load_flags = 0;
 	struct stat sb;
 	memset(&o, 0, sizeof o);
 	al_map_opts_default(&o.mo);
@@ -174,6 +201,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 			if (gsa_parse_long(optarg, 1, 10000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-K: expected 1..10000000, got '%s'", optarg); }
 			o.batch = (int)v;
 			break;
+		case OPT_VERIFY: load_flags |= AL_INDEX_VERIFY; break;
 		case OPT_MAX_OCC:
 			if (gsa_parse_long(optarg, 1, 1000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "--max-occ: expected 1..1000000, got '%s'", optarg); }
 			o.mo.max_occ = (int)v;
@@ -215,8 +243,13 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	o.metrics = metrics_path ? &metrics : NULL;
 	gsa_progress_init(&progress, cli->log, "reads", 0);
 	o.progress = &progress;
-	rc = al_index_load(&ix, idx_path, stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode) ? argv[optind] : NULL, &err);
+	rc = al_index_load(&ix, idx_path, stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode) ? argv[optind] : NULL,
+			   load_flags, &err);
 	if (rc == 0) {
+		gsa_kv_t kv[] = { GSA_KV_STR("index", idx_path), GSA_KV_NUM("bytes", (double)ix.map_len),
+				  GSA_KV_NUM("load_seconds", ix.load_seconds), GSA_KV_NUM("verified", ix.verified),
+				  GSA_KV_NUM("verify_seconds", ix.verify_seconds) };
+		gsa_log_kv(cli->log, GSA_LOG_DEBUG, "index loaded", kv, 5);
 		rc = al_run(&ix, &o, argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL, cli->log, &st, &err);
 		al_index_close(&ix);
 	}
