@@ -20,6 +20,7 @@ typedef struct al_cluster {
 	int64_t dmin, dmax, dmode;
 	int32_t n, strand;
 	int32_t nmode;
+	int32_t near;  /* anchors 8-400 diagonals from dmode, same strand */
 } al_cluster_t;
 
 void al_map_opts_default(al_map_opts_t *o)
@@ -214,6 +215,7 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 				al_placement_t *h = hits_push(rh);
 				hit_from_result(ix, tid, c->dmode, c->strand, &b->res, h);
 				h->n_seeds = c->n;
+				h->near = c->near;
 			}
 			return;
 		}
@@ -222,6 +224,7 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 			al_placement_t *h = hits_push(rh);
 			hit_from_result(ix, tid, c->dmode, c->strand, &b->res, h);
 			h->n_seeds = c->n;
+			h->near = c->near;
 			return;
 		}
 	}
@@ -240,6 +243,7 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 			al_placement_t *h = hits_push(rh);
 			hit_from_result(ix, tid, ws, c->strand, &b->res, h);
 			h->n_seeds = c->n;
+			h->near = c->near;
 		}
 	}
 }
@@ -451,6 +455,27 @@ static int32_t read_coverage(const al_anchor_t *a, size_t n, int k, al_map_buf_t
 	return cov;
 }
 
+/* First anchor at or after (strand, diag) in the sorted anchors. */
+static size_t anchors_lower(const al_anchor_t *a, size_t n, int32_t strand, int64_t diag)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a[mid].strand < strand || (a[mid].strand == strand && a[mid].diag < diag)) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+/* Anchors on diagonals 8-400 from the cluster's main one (same strand):
+ * the read may fit a tandem or nearby copy shifted by that much. */
+static int32_t cluster_near(const al_anchor_t *a, size_t n, const al_cluster_t *c)
+{
+	size_t all = anchors_lower(a, n, c->strand, c->dmode + 401) - anchors_lower(a, n, c->strand, c->dmode - 400);
+	size_t mid = anchors_lower(a, n, c->strand, c->dmode + 8) - anchors_lower(a, n, c->strand, c->dmode - 7);
+	return (int32_t)(all - mid);
+}
+
 void al_map_read(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fwd, const uint8_t *rev,
 	      int len, uint64_t seed, al_map_buf_t *b, al_read_placements_t *rh)
 {
@@ -544,6 +569,7 @@ void al_map_read(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fw
 		if (extra && (aligned >= o->max_cand_rep || c[i].n * 5 < best_n * 4)) break;
 		if (i > 0 && c[i].n * 4 < best_n && c[i].n < 2 * ix->k) break;
 		int quick = extra || (i > 0 && (c[i].n * 3 < best_n * 2 || c[i].dmin == c[i].dmax));
+		c[i].near = cluster_near(a, na, &c[i]);
 		/* very wide clusters (tandem repeats) are aligned in one window */
 		if (c[i].dmax - c[i].dmin > 4 * len) {
 			al_cluster_t cc = c[i];

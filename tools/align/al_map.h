@@ -40,6 +40,8 @@ typedef struct al_placement {
 	int score;
 	int qb, qe;        /* aligned part of the (oriented) read */
 	int n_seeds;       /* anchors supporting it (0 for a rescued hit) */
+	int near;          /* anchors 8-400 diagonals from it, same strand: a tandem or
+	                    * nearby copy that may hold the read as well */
 	uint32_t *cigar;   /* BAM-encoded, soft clips included; owned */
 	int n_cigar;
 } al_placement_t;
