@@ -195,3 +195,37 @@ CFLAGS   += -ffile-prefix-map=$(CURDIR)=.
 LDFLAGS  += -static $(STATIC_STRIP) -L$(STATIC_ROOT)/lib
 endif
 test: image
+
+# --- fuzz targets (tests/fuzz, issue 16; tests/fuzz/README.md) ----------
+# make fuzz    each target tests/fuzz/fuzz_NAME.c built with Debian's clang
+#              (-fsanitize=fuzzer,address,undefined) into build/fuzz/fuzz/
+#              and run for FUZZ_SECONDS (60) from its corpus
+#              tests/fuzz/corpus/NAME; new inputs go to FUZZ_WORK
+#              (build/fuzz/work), crashes to FUZZ_WORK/NAME.crash-*
+# make test    replays every corpus under gcc's ASan+UBSan: the same target
+#              with tests/fuzz/replay.c is the unit test
+#              build/asan/tests/fuzz/test_fuzz_NAME
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(filter-out tests/fuzz/fuzz_util.c,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_LIBS     = $(foreach t,$(TOOLS),$(if $($(t)_SRC),$(OBJ)/tools/$(t)/lib$(t).a)) $(LIBGSA)
+FUZZ_CPPFLAGS = $(CPPFLAGS) -Itools -Itests/fuzz
+.PHONY: fuzz fuzz-bins deps-fuzz
+deps-fuzz: deps-build
+	@scripts/deps.sh fuzz
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory VARIANT=fuzz OUT=build/fuzz CC=clang fuzz-bins
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_TARGETS)
+$(OUT)/tests/fuzz/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.c $(FUZZ_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_CPPFLAGS) -DFUZZ_NAME='"$*"' $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LIBS) $(LDLIBS)
+fuzz-bins: $(FUZZ_TARGETS:%=$(OUT)/fuzz/fuzz_%)
+$(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.c $(FUZZ_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LIBS) $(LDLIBS)
+ifeq ($(VARIANT),asan)
+unit-bins: $(FUZZ_TARGETS:%=$(OUT)/tests/fuzz/test_fuzz_%)
+endif
+ifeq ($(VARIANT),fuzz)
+CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "bgzf.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -18,9 +19,23 @@ void gsa_cli_init(gsa_cli_t *cli, const char *tool, const char *usage, gsa_log_t
 	cli->tool = tool;
 	cli->usage = usage;
 	cli->log = log;
+	cli->threads = NULL;
+	cli->level = NULL;
 	gsa_log_init(log, tool);
 	if (env) gsa_log_parse_format(env, &log->format);
 	opterr = 0;
+}
+
+void gsa_cli_take_threads(gsa_cli_t *cli, int *threads, int min, int max)
+{
+	cli->threads = threads;
+	cli->threads_min = min;
+	cli->threads_max = max;
+}
+
+void gsa_cli_take_level(gsa_cli_t *cli, int *level)
+{
+	cli->level = level;
 }
 
 int gsa_cli_usage_error(const gsa_cli_t *cli, const char *fmt, ...)
@@ -50,6 +65,7 @@ static const char *offending_option(char *const argv[], char *buf, size_t size)
 int gsa_cli_handle(gsa_cli_t *cli, int opt, char *const argv[])
 {
 	char name[128];
+	long v;
 	switch (opt) {
 	case 'h':
 		fputs(cli->usage, stdout);
@@ -67,6 +83,21 @@ int gsa_cli_handle(gsa_cli_t *cli, int opt, char *const argv[])
 		if (gsa_log_parse_format(optarg, &cli->log->format) < 0)
 			return gsa_cli_usage_error(cli, "--log-format must be 'text' or 'json', not '%s'", optarg);
 		return GSA_CLI_CONTINUE;
+	case 't':
+	case '@':
+		if (!cli->threads) break;
+		if (gsa_parse_long(optarg, cli->threads_min, cli->threads_max, &v) < 0)
+			return gsa_cli_usage_error(cli, "-%c needs a thread count %d..%d, not '%s'", opt,
+						   cli->threads_min, cli->threads_max, optarg);
+		*cli->threads = (int)v;
+		return GSA_CLI_CONTINUE;
+	case 'l':
+		if (!cli->level) break;
+		if (gsa_parse_long(optarg, 0, GSA_BGZF_LEVEL_MAX, &v) < 0)
+			return gsa_cli_usage_error(cli, "-l needs a compression level 0..%d, not '%s'",
+						   GSA_BGZF_LEVEL_MAX, optarg);
+		*cli->level = (int)v;
+		return GSA_CLI_CONTINUE;
 	case ':':
 		return gsa_cli_usage_error(cli, "option '%s' needs a value",
 					   offending_option(argv, name, sizeof name));
@@ -74,8 +105,9 @@ int gsa_cli_handle(gsa_cli_t *cli, int opt, char *const argv[])
 		return gsa_cli_usage_error(cli, "unknown option '%s'",
 					   offending_option(argv, name, sizeof name));
 	default:
-		return gsa_cli_usage_error(cli, "option '%c' is not handled", opt);
+		break;
 	}
+	return gsa_cli_usage_error(cli, "option '%c' is not handled", opt);
 }
 
 int gsa_cli_fail(const gsa_cli_t *cli, const gsa_err_t *err)

@@ -11,6 +11,12 @@
  *         case 'o': out = optarg; break;
  *         default: if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
  *         }
+ *
+ * The engine options, the same in every tool that has them: a tool with
+ * threads adds GSA_CLI_THREADS_SHORTOPTS / _LONGOPTS and calls
+ * gsa_cli_take_threads (then -t N, -@ N and --threads N all set it); a tool
+ * writing BGZF adds GSA_CLI_LEVEL_* and calls gsa_cli_take_level (-l N,
+ * --level N: libdeflate's 0..12, common/bgzf.h).
  */
 #ifndef GSA_CLI_H
 #define GSA_CLI_H
@@ -41,12 +47,21 @@ enum {
 	{ "log-format", required_argument, NULL, GSA_CLI_OPT_LOG_FORMAT }, \
 	{ NULL, 0, NULL, 0 }
 
+/* -t N, -@ N, --threads N; -l N, --level N (gsa_cli_take_threads/_level) */
+#define GSA_CLI_THREADS_SHORTOPTS "t:@:"
+#define GSA_CLI_THREADS_LONGOPTS { "threads", required_argument, NULL, 't' }
+#define GSA_CLI_LEVEL_SHORTOPTS "l:"
+#define GSA_CLI_LEVEL_LONGOPTS { "level", required_argument, NULL, 'l' }
+
 #define GSA_CLI_CONTINUE (-1)
 
 typedef struct gsa_cli {
 	const char *tool;  /* program name for messages */
 	const char *usage; /* full --help text: usage, options, examples */
 	gsa_log_t *log;    /* configured by --quiet/--verbose/--log-format */
+	int *threads;      /* set by -t/-@/--threads when not NULL */
+	int threads_min, threads_max;
+	int *level;        /* set by -l/--level when not NULL */
 } gsa_cli_t;
 
 /* Set up cli and *log for `tool` (log defaults from gsa_log_init), and make
@@ -54,7 +69,16 @@ typedef struct gsa_cli {
  * GSA_LOG_FORMAT=json from the environment (for containers). */
 void gsa_cli_init(gsa_cli_t *cli, const char *tool, const char *usage, gsa_log_t *log);
 
-/* Handle a getopt_long result the tool did not handle.  Returns
+/* Let gsa_cli_handle take -t N, -@ N and --threads N (min..max) into
+ * *threads. */
+void gsa_cli_take_threads(gsa_cli_t *cli, int *threads, int min, int max);
+
+/* Let gsa_cli_handle take -l N and --level N (0..12, common/bgzf.h) into
+ * *level. */
+void gsa_cli_take_level(gsa_cli_t *cli, int *level);
+
+/* Handle a getopt_long result the tool did not handle (also -t/-@/-l when
+ * taken above).  Returns
  * GSA_CLI_CONTINUE when parsing goes on, GSA_OK after printing --help or
  * --version to stdout, GSA_EUSAGE after a one-line error for an unknown
  * option, a missing value or a bad --log-format. */

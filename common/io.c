@@ -2,6 +2,7 @@
 #include "alloc.h"
 #include "cleanup.h"
 #include "path.h"
+#include "stale.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -63,12 +64,14 @@ int gsa_fsync_parent(const char *path, gsa_err_t *err)
 
 static void atomic_release(gsa_atomic_file_t *f)
 {
+	if (f->tmp && f->lock_fd >= 0) close(f->lock_fd); /* a zeroed f has no tmp */
 	gsa_cleanup_forget(f->cleanup_id);
 	free(f->path);
 	free(f->tmp);
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
 	f->cleanup_id = -1;
+	f->lock_fd = -1;
 }
 
 /* Fill the last 6 characters of tmp (the "XXXXXX") with random letters and
@@ -113,9 +116,19 @@ int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err)
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
 	f->cleanup_id = -1;
+	f->lock_fd = -1;
 	if (!*base) {
 		free(dir);
 		return gsa_err_set(err, GSA_EUSAGE, "%s: output path names a folder, not a file", path);
+	}
+	/* the rename at commit would replace whatever is there: only a file
+	 * (or a symlink, which is replaced, never followed) may be */
+	struct stat sb;
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
+		free(dir);
+		return gsa_err_set(err, GSA_EIO, "%s: is %s; an output is written as a file (temp + rename) and would replace it",
+				   path, S_ISDIR(sb.st_mode) ? "a directory" : S_ISFIFO(sb.st_mode) ? "a FIFO"
+					 : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "not a regular file");
 	}
 	f->path = gsa_xstrdup(path);
 	f->tmp = gsa_strdup_printf("%s/.%s.tmp.XXXXXX", dir, base);
@@ -126,6 +139,14 @@ int gsa_atomic_open(gsa_atomic_file_t *f, const char *path, gsa_err_t *err)
 		gsa_err_errno(err, e, "%s: cannot create output", path);
 		atomic_release(f);
 		return -1;
+	}
+	f->lock_fd = gsa_stale_hold(f->tmp, 0);
+	/* what a killed run writing the same output left (stale.h) */
+	{
+		char *sdir = gsa_path_dirname(path), *prefix = gsa_strdup_printf(".%s.tmp.", base);
+		gsa_stale_sweep(sdir, prefix, 6, gsa_path_basename(f->tmp));
+		free(prefix);
+		free(sdir);
 	}
 	f->cleanup_id = gsa_cleanup_add(f->tmp, 0);
 	if (f->cleanup_id < 0) {
@@ -210,4 +231,24 @@ int gsa_read_file(const char *path, char **data, size_t *len, gsa_err_t *err)
 	*len = b.len;
 	*data = gsa_strbuf_detach(&b);
 	return 0;
+}
+
+int gsa_input_check(const char *path, gsa_err_t *err)
+{
+	struct stat sb;
+	char *real;
+	if (strcmp(path, "-") == 0) return 0;
+	if (stat(path, &sb) < 0) return gsa_err_errno(err, errno, "%s: cannot open", path);
+	if (S_ISREG(sb.st_mode)) return 0;
+	if (S_ISDIR(sb.st_mode)) return gsa_err_set(err, GSA_EIO, "%s: is a directory, not a file", path);
+	if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode))
+		return gsa_err_set(err, GSA_EIO, "%s: is a device, not a file", path);
+	if (!S_ISFIFO(sb.st_mode)) return gsa_err_set(err, GSA_EIO, "%s: is not a regular file (a socket?)", path);
+	/* a pipe: an anonymous one (its /proc link names no file) has a writer;
+	 * a named FIFO resolves to a path in a file system */
+	real = realpath(path, NULL);
+	if (!real) return 0;
+	free(real);
+	return gsa_err_set(err, GSA_EIO, "%s: is a named FIFO, not a file (give its data on stdin, '-', where the tool reads it)",
+			   path);
 }

@@ -8,6 +8,7 @@
 #   platform  what the deploy scripts need (AWS CLI, git, python3)
 #   demo-data  what demo/make_data.sh needs to rebuild the shipped sample (maintainers)
 #   workflow   node + the local workflow engine's npm packages (cfn/workflow/local, for gsa-run)
+#   fuzz   clang with libFuzzer and the sanitizer runtimes (make fuzz, tests/fuzz)
 # Debian packages go through apt-get one set at a time (libhts-dev pulls
 # libcurl4-gnutls-dev, which a combined install with an OpenSSL curl refuses);
 # test-only npm packages go into tests/node/node_modules from its lockfile.
@@ -22,6 +23,7 @@ docker_pkgs=(buildah)
 static_pkgs=(musl-tools dpkg-dev gcc make perl linux-libc-dev debian-archive-keyring xz-utils bzip2 ca-certificates util-linux file openssl)
 platform_pkgs=(awscli git python3 ca-certificates)
 demo_data_pkgs=(samtools bcftools tabix python3 seqan-apps vt-examples)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 missing_pkgs() {
 	# one dpkg-query for the whole list; unknown packages print nothing
@@ -83,6 +85,7 @@ for group in "$@"; do
 	static) apt_install "${static_pkgs[@]}" ;;
 	platform) apt_install "${platform_pkgs[@]}" ;;
 	demo-data) apt_install "${demo_data_pkgs[@]}" ;;
-	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, static, platform, workflow)" >&2; exit 1 ;;
+	fuzz)   apt_install "${build_pkgs[@]}"; apt_install "${fuzz_pkgs[@]}" ;;
+	*) echo "deps: unknown group '$group' (build, test, demo, demo-data, bench, docker, static, platform, workflow, fuzz)" >&2; exit 1 ;;
 	esac
 done

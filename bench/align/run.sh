@@ -5,13 +5,12 @@
 #
 # DATADIR holds ref.fa, R1.fastq.gz, R2.fastq.gz and (optional)
 # truth_positions.tsv.gz, as made by ../shared/eval/make_sim.sh (default:
-# eval-data/sim, else /work/main/eval-data/sim).  Prints wall s, CPU s
+# eval-data/sim in the repository).  Prints wall s, CPU s
 # (user+sys) and peak RSS for index building and mapping, with ratios
 # align/bwa, then mapping accuracy of both against the truth.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=$ROOT/eval-data/sim
-[ -d "$DATA" ] || DATA=/work/main/eval-data/sim
 T=2
 OUT=$ROOT/bench/out/align
 while getopts "d:t:o:h" o; do
@@ -22,7 +21,7 @@ while getopts "d:t:o:h" o; do
 done
 ALIGN=$ROOT/build/bin/align
 SCORE=$ROOT/../shared/eval/score_mapping.py
-[ -f "$SCORE" ] || SCORE=/work/shared/eval/score_mapping.py
+[ -d "$DATA" ] || { echo "no data set: $DATA (make one with ../shared/eval/make_sim.sh, or give -d DIR)" >&2; exit 1; }
 [ -x "$ALIGN" ] || { echo "build first: make" >&2; exit 1; }
 command -v bwa >/dev/null || { echo "bwa missing: scripts/deps.sh bench" >&2; exit 1; }
 rm -rf "$OUT"; mkdir -p "$OUT/bwa" "$OUT/align"

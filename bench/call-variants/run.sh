@@ -4,15 +4,16 @@
 #
 #   bench/call-variants/run.sh [-b BAM] [-f REF.fa] [-d SIMDIR] [-o OUTDIR] [-@ N]
 #
-# Defaults: the eval set's peer BAM (/work/main/eval-runs/peer/aln.bam) and reference.
+# Defaults: the eval set's peer BAM (eval-runs/peer/aln.bam) and reference
+# (eval-data/sim), in the repository; the scorers in ../shared/eval beside it.
 # With -d SIMDIR (a make_sim.sh folder) the merged calls of both are also scored
 # against SIMDIR/truth.vcf.gz in SIMDIR/confident.bed (score_vcf.py).
 # Prints wall s, CPU s (user+sys) and peak RSS per contig and in total, with ratios
 # ours/bcftools (below 1.00x = faster / smaller).  Nothing is asserted.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BAM=/work/main/eval-runs/peer/aln.bam
-SIM=/work/main/eval-data/sim
+BAM=$ROOT/eval-runs/peer/aln.bam
+SIM=$ROOT/eval-data/sim
 REF=
 OUT=$ROOT/bench/out/call-variants
 THREADS=1
@@ -24,7 +25,7 @@ while getopts "b:f:d:o:@:h" o; do
 done
 REF=${REF:-$SIM/ref.fa}
 CV=${CV:-$ROOT/build/bin/call-variants}
-EVAL=${EVAL:-/work/shared/eval}
+EVAL=${EVAL:-$ROOT/../shared/eval}
 [ -x "$CV" ] || { echo "build first: make" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 rm -rf "$OUT"; mkdir -p "$OUT/ours" "$OUT/peer" "$OUT/time"

@@ -6,7 +6,7 @@
 #   (environment: ROUNDS=N rounds on the eval input [3]; SI_BENCH_OUT=DIR work folder)
 #
 # Inputs (made once, cached in bench/out/sort-index/):
-#   eval  the peer run's BAM (PEER_BAM, default /work/main/eval-runs/peer/aln.bam)
+#   eval  the peer run's BAM (PEER_BAM, default eval-runs/peer/aln.bam in the repository)
 #         name-sorted by samtools, i.e. unsorted by coordinate like aligner output
 #   big   >= 2 GiB synthetic BAM: N copies (default 15) of the eval records,
 #         copy k renamed (name suffix) and shifted by k x 2 Mb on contigs made long
@@ -23,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 SI=$ROOT/build/bin/sort-index
-PEER_BAM=${PEER_BAM:-/work/main/eval-runs/peer/aln.bam}
+PEER_BAM=${PEER_BAM:-$ROOT/eval-runs/peer/aln.bam}
 OUT=${SI_BENCH_OUT:-$ROOT/bench/out/sort-index}
 BIG=1 COPIES=15 MEM=768M LEVEL=6 THREADS=2
 while [ $# -gt 0 ]; do

@@ -129,33 +129,143 @@ static int cancelled(gsa_s3_conn_t *c, const s3_op_t *op, gsa_err_t *err)
 	return -1;
 }
 
-/* Perform op with signing and retries.  Returns 0 on 2xx (resp holds the
- * response), or -1 with err set and c->last_code/last_status. */
+/* The request's host, path and URL for op (virtual-host or path
+ * addressing). */
+static void s3_target(const gsa_s3_client_t *cl, const s3_op_t *op, gsa_strbuf_t *path, gsa_strbuf_t *host,
+		      gsa_strbuf_t *url)
+{
+	int virt = cl->addressing == GSA_S3_ADDR_VIRTUAL ||
+		   (cl->addressing == GSA_S3_ADDR_AUTO && !cl->custom_endpoint &&
+		    bucket_dns_ok(op->bucket, !strcmp(cl->scheme, "https")));
+	gsa_strbuf_append(path, cl->base_path);
+	if (virt) {
+		gsa_strbuf_appendf(host, "%s.%s", op->bucket, cl->host);
+	} else {
+		gsa_strbuf_append(host, cl->host);
+		gsa_strbuf_appendc(path, '/');
+		gsa_aws_uri_encode(path, op->bucket, 0);
+	}
+	gsa_strbuf_appendc(path, '/');
+	if (op->key) gsa_aws_uri_encode(path, op->key, 1);
+	gsa_strbuf_appendf(url, "%s://%s%s", cl->scheme, host->s, path->s);
+	if (op->query && *op->query) gsa_strbuf_appendf(url, "?%s", op->query);
+}
+
+/* One signed attempt of op.  Returns gsa_http_perform's result, or -2 with
+ * err set when no credentials could be had. */
+static int s3_attempt(gsa_s3_conn_t *c, const s3_op_t *op, const char *host, const char *path, const char *url,
+		      const char *payload, gsa_http_resp_t *resp, gsa_err_t *err)
+{
+	gsa_s3_client_t *cl = c->cl;
+	gsa_aws_creds_t cr;
+	char date[17];
+	if (gsa_aws_creds_get(&cl->creds, &cr, err)) return -2;
+	gsa_aws_amz_date(time(NULL), date);
+	size_t ns = op->nhdrs + 4, n = 0;
+	gsa_sigv4_hdr_t *sh = gsa_xcalloc(ns, sizeof *sh);
+	sh[n++] = (gsa_sigv4_hdr_t){ "host", host };
+	sh[n++] = (gsa_sigv4_hdr_t){ "x-amz-date", date };
+	sh[n++] = (gsa_sigv4_hdr_t){ "x-amz-content-sha256", payload };
+	if (cr.token[0]) sh[n++] = (gsa_sigv4_hdr_t){ "x-amz-security-token", cr.token };
+	for (size_t i = 0; i < op->nhdrs; i++) sh[n++] = op->hdrs[i];
+	gsa_sigv4_req_t sreq = { op->method, path, op->query, sh, n, payload, cl->region, "s3", date };
+	gsa_strbuf_t auth;
+	gsa_strbuf_init(&auth);
+	gsa_strbuf_append(&auth, "Authorization: ");
+	gsa_sigv4_authorization(&sreq, cr.access_key, cr.secret_key, &auth, NULL);
+	char **lines = gsa_xcalloc(n + 1, sizeof *lines);
+	size_t nl = 0;
+	for (size_t i = 1; i < n; i++) /* curl writes Host itself */
+		lines[nl++] = gsa_strdup_printf("%s: %s", sh[i].name, sh[i].value);
+	lines[nl++] = gsa_xstrdup(auth.s);
+	gsa_strbuf_free(&auth);
+	memset(&cr, 0, sizeof cr); /* sh[] pointed into it: no longer used */
+	gsa_http_req_t hreq = { op->method, url, (const char *const *)lines, nl, op->body, op->sink,
+				cl->timeout_s, 10, c->attempt_timeout_ms, c->should_stop, c->stop_ctx };
+	int prc = gsa_http_perform(&c->http, &hreq, resp);
+	for (size_t i = 0; i < nl; i++) free(lines[i]);
+	free(lines);
+	free(sh);
+	return prc;
+}
+
+/* The S3 error code of an attempt (newly allocated), or NULL when it
+ * succeeded: the body's <Code> (also inside a 200, as
+ * CompleteMultipartUpload may fail), else one made from the status. */
+static char *s3_error_code(const s3_op_t *op, int prc, const gsa_http_resp_t *resp)
+{
+	char *code = NULL;
+	if (prc == 0 && resp->status / 100 == 2) {
+		if (op->sink || !resp->body.s || !strstr(resp->body.s, "<Error>")) return NULL;
+		code = gsa_xml_next(resp->body.s, "Code", NULL);
+	} else if (prc == 0 && resp->body.s) {
+		code = gsa_xml_next(resp->body.s, "Code", NULL);
+	}
+	if (prc == 0 && !code) {
+		switch (resp->status) {
+		case 301: code = gsa_xstrdup("PermanentRedirect"); break;
+		case 403: code = gsa_xstrdup("AccessDenied"); break;
+		case 404: code = gsa_xstrdup("NotFound"); break;
+		default: code = gsa_strdup_printf("HTTP%ld", resp->status); break;
+		}
+	}
+	return code;
+}
+
+/* The one-line error of a failed request: the transport's message, or the
+ * S3 code, message and request id with a hint for the usual mistakes. */
+static void s3_error_set(const gsa_s3_client_t *cl, const s3_op_t *op, const char *url, int attempt, int prc,
+			 const gsa_http_resp_t *resp, const char *code, gsa_err_t *err)
+{
+	gsa_strbuf_t d;
+	char *msg = NULL, *rid = NULL;
+	gsa_strbuf_init(&d);
+	describe(&d, op);
+	if (prc) {
+		gsa_err_set(err, GSA_EREMOTE, "%s: %s %s failed after %d attempt%s: %s", d.s, op->method, url, attempt,
+			    attempt > 1 ? "s" : "", resp->curl_msg);
+		gsa_strbuf_free(&d);
+		return;
+	}
+	if (resp->body.s) {
+		msg = gsa_xml_next(resp->body.s, "Message", NULL);
+		rid = gsa_xml_next(resp->body.s, "RequestId", NULL);
+	}
+	if (!rid) {
+		const char *h = gsa_http_resp_header(resp, "x-amz-request-id");
+		rid = gsa_xstrdup(h ? h : "-");
+	}
+	const char *hint = "";
+	char region_hint[128];
+	const char *breg = gsa_http_resp_header(resp, "x-amz-bucket-region");
+	if (breg && strcmp(breg, cl->region)) {
+		snprintf(region_hint, sizeof region_hint, "; the bucket is in %s: use --region %s", breg, breg);
+		hint = region_hint;
+	} else if (!strcmp(code, "SignatureDoesNotMatch")) hint = "; check the secret access key";
+	else if (!strcmp(code, "InvalidAccessKeyId")) hint = "; check the access key id";
+	else if (!strcmp(code, "ExpiredToken")) hint = "; the session token has expired";
+	gsa_err_set(err, GSA_EREMOTE, "%s: %s%s%s (HTTP %ld, request id %s%s)%s", d.s, code, msg ? ": " : "",
+		    msg ? msg : "", resp->status, rid, attempt > 1 ? ", after retries" : "", hint);
+	gsa_strbuf_free(&d);
+	free(msg);
+	free(rid);
+}
+
+/* Perform op with signing and retries: s3_target, then s3_attempt until it
+ * succeeds, fails for good or attempts run out (backing off between).
+ * Returns 0 on 2xx (resp holds the response), or -1 with err set and
+ * c->last_code/last_status. */
 static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa_err_t *err)
 {
 	gsa_s3_client_t *cl = c->cl;
 	if (!op->api || !op->iam)
 		return gsa_err_set(err, GSA_EINTERNAL, "s3://%s: S3 request without its API name and IAM action", op->bucket);
 	gsa_debug(cl->log, "%s (%s) %s s3://%s/%s", op->api, op->iam, op->method, op->bucket, op->key ? op->key : "");
-	int virt = cl->addressing == GSA_S3_ADDR_VIRTUAL ||
-		   (cl->addressing == GSA_S3_ADDR_AUTO && !cl->custom_endpoint &&
-		    bucket_dns_ok(op->bucket, !strcmp(cl->scheme, "https")));
 	gsa_strbuf_t path, host, url;
 	gsa_strbuf_init(&path);
 	gsa_strbuf_init(&host);
 	gsa_strbuf_init(&url);
-	gsa_strbuf_append(&path, cl->base_path);
-	if (virt) {
-		gsa_strbuf_appendf(&host, "%s.%s", op->bucket, cl->host);
-	} else {
-		gsa_strbuf_append(&host, cl->host);
-		gsa_strbuf_appendc(&path, '/');
-		gsa_aws_uri_encode(&path, op->bucket, 0);
-	}
-	gsa_strbuf_appendc(&path, '/');
-	if (op->key) gsa_aws_uri_encode(&path, op->key, 1);
-	gsa_strbuf_appendf(&url, "%s://%s%s", cl->scheme, host.s, path.s);
-	if (op->query && *op->query) gsa_strbuf_appendf(&url, "?%s", op->query);
+	s3_target(cl, op, &path, &host, &url);
 
 	char payload[65];
 	if (op->body && op->body->mem) gsa_sha256_hex(op->body->mem, op->body->len, payload);
@@ -167,68 +277,24 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 	c->last_status = 0;
 	int max_attempts = c->max_attempts > 0 ? c->max_attempts : cl->max_attempts;
 	for (int attempt = 1;; attempt++) {
-		gsa_aws_creds_t cr;
 		if (c->should_stop && c->should_stop(c->stop_ctx)) {
 			rc = cancelled(c, op, err);
 			break;
 		}
-		if (gsa_aws_creds_get(&cl->creds, &cr, err)) break;
-		char date[17];
-		gsa_aws_amz_date(time(NULL), date);
-		size_t ns = op->nhdrs + 4, n = 0;
-		gsa_sigv4_hdr_t *sh = gsa_xcalloc(ns, sizeof *sh);
-		sh[n++] = (gsa_sigv4_hdr_t){ "host", host.s };
-		sh[n++] = (gsa_sigv4_hdr_t){ "x-amz-date", date };
-		sh[n++] = (gsa_sigv4_hdr_t){ "x-amz-content-sha256", payload };
-		if (cr.token[0]) sh[n++] = (gsa_sigv4_hdr_t){ "x-amz-security-token", cr.token };
-		for (size_t i = 0; i < op->nhdrs; i++) sh[n++] = op->hdrs[i];
-		gsa_sigv4_req_t sreq = { op->method, path.s, op->query, sh, n, payload, cl->region, "s3", date };
-		gsa_strbuf_t auth;
-		gsa_strbuf_init(&auth);
-		gsa_strbuf_append(&auth, "Authorization: ");
-		gsa_sigv4_authorization(&sreq, cr.access_key, cr.secret_key, &auth, NULL);
-		char **lines = gsa_xcalloc(n + 1, sizeof *lines);
-		size_t nl = 0;
-		for (size_t i = 1; i < n; i++) /* curl writes Host itself */
-			lines[nl++] = gsa_strdup_printf("%s: %s", sh[i].name, sh[i].value);
-		lines[nl++] = gsa_xstrdup(auth.s);
-		gsa_strbuf_free(&auth);
-		memset(&cr, 0, sizeof cr); /* sh[] pointed into it: no longer used */
-		gsa_http_req_t hreq = { op->method, url.s, (const char *const *)lines, nl, op->body, op->sink,
-					cl->timeout_s, 10, c->attempt_timeout_ms, c->should_stop, c->stop_ctx };
-		int prc = gsa_http_perform(&c->http, &hreq, resp);
-		for (size_t i = 0; i < nl; i++) free(lines[i]);
-		free(lines);
-		free(sh);
-
+		int prc = s3_attempt(c, op, host.s, path.s, url.s, payload, resp, err);
+		if (prc == -2) break;
 		if (resp->cancelled) {
 			rc = cancelled(c, op, err);
 			break;
 		}
-		char *code = NULL, *msg = NULL, *rid = NULL;
-		if (prc == 0 && resp->status / 100 == 2) {
-			/* CompleteMultipartUpload can fail inside a 200 */
-			if (!op->sink && resp->body.s && strstr(resp->body.s, "<Error>")) {
-				code = gsa_xml_next(resp->body.s, "Code", NULL);
-			} else {
-				rc = 0;
-				break;
-			}
-		} else if (prc == 0 && resp->body.s) {
-			code = gsa_xml_next(resp->body.s, "Code", NULL);
-		}
+		char *code = s3_error_code(op, prc, resp);
 		if (prc == 0 && !code) {
-			switch (resp->status) {
-			case 301: code = gsa_xstrdup("PermanentRedirect"); break;
-			case 403: code = gsa_xstrdup("AccessDenied"); break;
-			case 404: code = gsa_xstrdup("NotFound"); break;
-			default: code = gsa_strdup_printf("HTTP%ld", resp->status); break;
-			}
+			rc = 0;
+			break;
 		}
 		c->last_status = resp->status;
 		snprintf(c->last_code, sizeof c->last_code, "%s", code ? code : "");
-		int again = gsa_http_should_retry(resp, code) && attempt < max_attempts;
-		if (again) {
+		if (gsa_http_should_retry(resp, code) && attempt < max_attempts) {
 			free(code);
 			__atomic_add_fetch(&cl->retries, 1, __ATOMIC_RELAXED);
 			long ms = gsa_http_backoff_ms(attempt, 100, 10000, &c->rng);
@@ -241,44 +307,9 @@ static int s3_do(gsa_s3_conn_t *c, const s3_op_t *op, gsa_http_resp_t *resp, gsa
 			if (op->restart && op->sink) op->restart(op->sink->ctx);
 			continue;
 		}
-		gsa_strbuf_t d;
-		gsa_strbuf_init(&d);
-		describe(&d, op);
-		if (resp->sink_failed) {
-			rc = -1; /* the sink set its own error */
-			gsa_strbuf_free(&d);
-			free(code);
-			break;
-		}
-		if (prc) {
-			gsa_err_set(err, GSA_EREMOTE, "%s: %s %s failed after %d attempt%s: %s", d.s, op->method,
-				    url.s, attempt, attempt > 1 ? "s" : "", resp->curl_msg);
-		} else {
-			if (resp->body.s) {
-				msg = gsa_xml_next(resp->body.s, "Message", NULL);
-				rid = gsa_xml_next(resp->body.s, "RequestId", NULL);
-			}
-			if (!rid) {
-				const char *h = gsa_http_resp_header(resp, "x-amz-request-id");
-				rid = gsa_xstrdup(h ? h : "-");
-			}
-			const char *hint = "";
-			char region_hint[128];
-			const char *breg = gsa_http_resp_header(resp, "x-amz-bucket-region");
-			if (breg && strcmp(breg, cl->region)) {
-				snprintf(region_hint, sizeof region_hint, "; the bucket is in %s: use --region %s", breg, breg);
-				hint = region_hint;
-			} else if (!strcmp(code, "SignatureDoesNotMatch")) hint = "; check the secret access key";
-			else if (!strcmp(code, "InvalidAccessKeyId")) hint = "; check the access key id";
-			else if (!strcmp(code, "ExpiredToken")) hint = "; the session token has expired";
-			gsa_err_set(err, GSA_EREMOTE, "%s: %s%s%s (HTTP %ld, request id %s%s)%s", d.s, code,
-				    msg ? ": " : "", msg ? msg : "", resp->status, rid,
-				    attempt > 1 ? ", after retries" : "", hint);
-		}
-		gsa_strbuf_free(&d);
+		/* a failed sink set its own error */
+		if (!resp->sink_failed) s3_error_set(cl, op, url.s, attempt, prc, resp, code, err);
 		free(code);
-		free(msg);
-		free(rid);
 		break;
 	}
 	gsa_strbuf_free(&path);
@@ -420,6 +451,65 @@ void gsa_s3_objs_free(gsa_s3_obj_t *objs, size_t n)
 	free(objs);
 }
 
+/* a whole decimal number of at most 19 digits */
+static int parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t n = strlen(s);
+	if (n == 0 || n > 19) return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9') return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int gsa_s3_parse_list(const char *xml, const char *prefix, gsa_s3_obj_t **v, size_t *nv, size_t *cap, char **token,
+		      gsa_err_t *err)
+{
+	const char *p = xml;
+	size_t plen = strlen(prefix);
+	*token = NULL;
+	if (!strstr(xml, "<ListBucketResult")) return gsa_err_set(err, GSA_EREMOTE, "not a ListBucketResult document");
+	while ((p = strstr(p, "<Contents>"))) {
+		const char *end = strstr(p, "</Contents>");
+		if (!end) return gsa_err_set(err, GSA_EREMOTE, "response cut short (<Contents> not closed)");
+		char *raw = gsa_xstrndup(p, (size_t)(end - p));
+		char *key = gsa_xml_next(raw, "Key", NULL);
+		char *size = gsa_xml_next(raw, "Size", NULL);
+		uint64_t sz = 0;
+		int bad = !key || !*key || strncmp(key, prefix, plen) != 0 || !size || parse_size(size, &sz) < 0;
+		if (bad) {
+			gsa_err_set(err, GSA_EREMOTE, "bad <Contents> entry (key '%.200s' %s)", key ? key : "",
+				    !key || !*key ? "missing" : strncmp(key, prefix, plen) ? "outside the prefix" : "without a valid Size");
+			free(key);
+			free(size);
+			free(raw);
+			return -1;
+		}
+		*v = gsa_xgrow(*v, cap, *nv + 1, sizeof **v);
+		(*v)[*nv].key = key;
+		(*v)[*nv].size = sz;
+		(*nv)++;
+		free(size);
+		free(raw);
+		p = end;
+	}
+	char *trunc = gsa_xml_next(xml, "IsTruncated", NULL);
+	if (trunc && !strcmp(trunc, "true")) {
+		*token = gsa_xml_next(xml, "NextContinuationToken", NULL);
+		if (!*token || !**token) {
+			free(trunc);
+			free(*token);
+			*token = NULL;
+			return gsa_err_set(err, GSA_EREMOTE, "truncated listing without a NextContinuationToken");
+		}
+	}
+	free(trunc);
+	return 0;
+}
+
 int gsa_s3_list(gsa_s3_conn_t *c, const char *bucket, const char *prefix, gsa_s3_obj_t **objs, size_t *n,
 		gsa_err_t *err)
 {
@@ -448,28 +538,12 @@ int gsa_s3_list(gsa_s3_conn_t *c, const char *bucket, const char *prefix, gsa_s3
 			gsa_http_resp_free(&r);
 			break;
 		}
-		/* keys and sizes, block by block */
-		const char *p = r.body.s ? r.body.s : "";
-		while ((p = strstr(p, "<Contents>"))) {
-			const char *end = strstr(p, "</Contents>");
-			if (!end) break;
-			size_t bl = (size_t)(end - p);
-			char *raw = gsa_xstrndup(p, bl);
-			char *key = gsa_xml_next(raw, "Key", NULL);
-			char *size = gsa_xml_next(raw, "Size", NULL);
-			if (key) {
-				v = gsa_xgrow(v, &cap, nv + 1, sizeof *v);
-				v[nv].key = key;
-				v[nv].size = size ? strtoull(size, NULL, 10) : 0;
-				nv++;
-			}
-			free(size);
-			free(raw);
-			p = end;
+		rc = gsa_s3_parse_list(r.body.s ? r.body.s : "", prefix, &v, &nv, &cap, &token, err);
+		if (rc) {
+			gsa_err_prefix(err, "s3://%s/%s: ListObjectsV2", bucket, prefix);
+			gsa_http_resp_free(&r);
+			break;
 		}
-		char *trunc = r.body.s ? gsa_xml_next(r.body.s, "IsTruncated", NULL) : NULL;
-		if (trunc && !strcmp(trunc, "true")) token = gsa_xml_next(r.body.s, "NextContinuationToken", NULL);
-		free(trunc);
 		gsa_http_resp_free(&r);
 		if (!token) break;
 	}

@@ -106,6 +106,16 @@ int gsa_s3_list(gsa_s3_conn_t *c, const char *bucket, const char *prefix, gsa_s3
 		gsa_err_t *err);
 void gsa_s3_objs_free(gsa_s3_obj_t *objs, size_t n);
 
+/* One page of a ListObjectsV2 response (xml, NUL-terminated): its objects
+ * are appended to (*v)[*nv..] (array grown through *cap), *token gets the
+ * NextContinuationToken when the listing is truncated (caller frees), else
+ * NULL.  Every <Contents> must be closed and hold a non-empty Key starting
+ * with prefix (a key outside it would index before its folder) and a
+ * decimal Size.  Returns 0, or -1 with err set (GSA_EREMOTE; the objects
+ * appended so far stay in *v for the caller to free). */
+int gsa_s3_parse_list(const char *xml, const char *prefix, gsa_s3_obj_t **v, size_t *nv, size_t *cap, char **token,
+		      gsa_err_t *err);
+
 /* Multipart upload.  create returns a new upload id (caller frees); the
  * metadata gsa-crc32c holds the whole object's CRC32C when known (has_crc). */
 int gsa_s3_mpu_create(gsa_s3_conn_t *c, const char *bucket, const char *key, int has_crc, uint32_t crc,

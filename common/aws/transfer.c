@@ -1,5 +1,5 @@
 /* transfer.c — the get/put engine: expand sources, plan parts, run them on
- * a pool of worker threads, verify, commit or abort. */
+ * a pool of worker threads (common/pool.h), verify, commit or abort. */
 #include "aws/transfer.h"
 #include "clock.h"
 
@@ -24,6 +24,7 @@
 #include "cleanup.h"
 #include "io.h"
 #include "path.h"
+#include "pool.h"
 #include "strbuf.h"
 
 #define MIB (1024ull * 1024)
@@ -803,7 +804,8 @@ out:
 	return rc;
 }
 
-static void *worker_main(void *arg)
+/* Pool job: one worker, taking parts until none is left. */
+static void worker_main(void *arg)
 {
 	worker_t *w = arg;
 	engine_t *e = w->e;
@@ -859,7 +861,6 @@ static void *worker_main(void *arg)
 	e->workers_left--;
 	pthread_cond_broadcast(&e->done_cv);
 	pthread_mutex_unlock(&e->mu);
-	return NULL;
 }
 
 static void human(char *out, size_t n, double b)
@@ -933,30 +934,15 @@ static int default_jobs(void)
 	return j < 16 ? 16 : j > 64 ? 64 : (int)j;
 }
 
-int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, const char *dest,
-		 const gsa_transfer_opts_t *opts, const gsa_log_t *log, gsa_transfer_stats_t *stats, gsa_err_t *err)
+/* The arguments make sense together: no S3-to-S3 copy, put from local,
+ * get to local.  Returns 0 or -1 with err set (GSA_EUSAGE). */
+static int check_directions(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, const char *dest,
+			    int *any_s3, gsa_err_t *err)
 {
-	double t0 = gsa_monotonic_seconds();
-	engine_t e;
-	memset(&e, 0, sizeof e);
-	e.dir = dir;
-	e.opts = opts;
-	e.log = log;
-	pthread_mutex_init(&e.mu, NULL);
-	pthread_cond_init(&e.done_cv, NULL);
-	if (stats) memset(stats, 0, sizeof *stats);
-	int rc = 0;
-	dest_t d;
-	memset(&d, 0, sizeof d);
-	if (!nsrc) return gsa_err_set(err, GSA_EUSAGE, "no source given");
-	if (opts->should_stop && opts->should_stop(opts->stop_ctx)) {
-		cancel_err(err, srcs, nsrc, dest);
-		return -1;
-	}
-	int any_s3 = gsa_transfer_is_s3(dest);
+	*any_s3 = gsa_transfer_is_s3(dest);
 	for (size_t i = 0; i < nsrc; i++) {
 		int s3 = gsa_transfer_is_s3(srcs[i]);
-		any_s3 |= s3;
+		*any_s3 |= s3;
 		if (s3 && gsa_transfer_is_s3(dest))
 			return gsa_err_set(err, GSA_EUSAGE, "%s -> %s: copies between two S3 locations are not supported",
 					   srcs[i], dest);
@@ -965,48 +951,45 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 	}
 	if (dir == GSA_TRANSFER_GET && gsa_transfer_is_s3(dest))
 		return gsa_err_set(err, GSA_EUSAGE, "%s: get writes to a local destination (use put to upload)", dest);
-	if (any_s3) {
-		if (gsa_http_global_init(err)) return -1;
-		if (gsa_s3_client_init(&e.cl, &opts->s3, log, err)) {
-			gsa_s3_client_free(&e.cl);
-			return -1;
-		}
-		e.have_client = 1;
-	}
-	/* destination */
-	d.s3 = gsa_transfer_is_s3(dest);
-	if (d.s3) {
-		if (gsa_s3_parse_uri(dest, &d.bucket, &d.key)) {
-			rc = gsa_err_set(err, GSA_EUSAGE, "'%s': not an s3://bucket/key location", dest);
-			goto done;
-		}
+	return 0;
+}
+
+/* Parse the destination and decide whether it is a folder (several or
+ * folder-like sources, a trailing '/', a bucket, an existing folder).
+ * Returns 0 or -1 with err set. */
+static int plan_dest(dest_t *d, const char *const *srcs, size_t nsrc, const char *dest, gsa_err_t *err)
+{
+	struct stat st;
+	int multi = nsrc > 1;
+	size_t dn = strlen(dest);
+	d->s3 = gsa_transfer_is_s3(dest);
+	if (d->s3) {
+		if (gsa_s3_parse_uri(dest, &d->bucket, &d->key))
+			return gsa_err_set(err, GSA_EUSAGE, "'%s': not an s3://bucket/key location", dest);
 	} else {
-		d.path = dest;
+		d->path = dest;
 	}
-	{
-		struct stat st;
-		int multi = nsrc > 1;
-		for (size_t i = 0; i < nsrc; i++) {
-			const char *s = srcs[i];
-			size_t n = strlen(s);
-			if ((n && s[n - 1] == '/') || has_glob(gsa_path_basename(s)) ||
-			    (gsa_transfer_is_s3(s) && !strchr(s + 5, '/')))
-				multi = 1;
-			else if (!gsa_transfer_is_s3(s) && stat(s, &st) == 0 && S_ISDIR(st.st_mode))
-				multi = 1;
-		}
-		size_t dn = strlen(dest);
-		d.dir_mode = multi || (dn && dest[dn - 1] == '/') || (d.s3 && !*d.key) ||
-			     (!d.s3 && stat(dest, &st) == 0 && S_ISDIR(st.st_mode));
+	for (size_t i = 0; i < nsrc; i++) {
+		const char *s = srcs[i];
+		size_t n = strlen(s);
+		if ((n && s[n - 1] == '/') || has_glob(gsa_path_basename(s)) ||
+		    (gsa_transfer_is_s3(s) && !strchr(s + 5, '/')))
+			multi = 1;
+		else if (!gsa_transfer_is_s3(s) && stat(s, &st) == 0 && S_ISDIR(st.st_mode))
+			multi = 1;
 	}
-	for (size_t i = 0; rc == 0 && i < nsrc; i++)
-		rc = gsa_transfer_is_s3(srcs[i]) ? expand_s3(&e, srcs[i], &d, err) : expand_local(&e, srcs[i], &d, err);
-	if (rc == 0) rc = check_unique_dests(&e, err);
-	if (rc) goto done;
-	/* parts */
-	uint64_t psz = opts->part_size ? opts->part_size : 16 * MIB;
-	for (size_t i = 0; i < e.nobjs; i++) {
-		obj_t *o = &e.objs[i];
+	d->dir_mode = multi || (dn && dest[dn - 1] == '/') || (d->s3 && !*d->key) ||
+		      (!d->s3 && stat(dest, &st) == 0 && S_ISDIR(st.st_mode));
+	return 0;
+}
+
+/* Cut every object into parts (one job each). */
+static void plan_parts(engine_t *e)
+{
+	uint64_t psz = e->opts->part_size ? e->opts->part_size : 16 * MIB;
+	size_t k = 0;
+	for (size_t i = 0; i < e->nobjs; i++) {
+		obj_t *o = &e->objs[i];
 		pthread_mutex_init(&o->mu, NULL);
 		uint64_t p = psz;
 		if (o->size / p >= MAX_PARTS) p = (o->size / MAX_PARTS + MIB) / MIB * MIB;
@@ -1016,67 +999,104 @@ int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, c
 		o->remaining = o->nparts;
 		o->etags = gsa_xcalloc((size_t)o->nparts, sizeof *o->etags);
 		o->crcs = gsa_xcalloc((size_t)o->nparts, sizeof *o->crcs);
-		e.njobs += (size_t)o->nparts;
-		e.bytes_total += o->size;
+		e->njobs += (size_t)o->nparts;
+		e->bytes_total += o->size;
 	}
-	e.jobs = gsa_xcalloc(e.njobs ? e.njobs : 1, sizeof *e.jobs);
-	{
-		size_t k = 0;
-		for (size_t i = 0; i < e.nobjs; i++)
-			for (int p = 0; p < e.objs[i].nparts; p++) e.jobs[k++] = (job_t){ &e.objs[i], p };
+	e->jobs = gsa_xcalloc(e->njobs ? e->njobs : 1, sizeof *e->jobs);
+	for (size_t i = 0; i < e->nobjs; i++)
+		for (int p = 0; p < e->objs[i].nparts; p++) e->jobs[k++] = (job_t){ &e->objs[i], p };
+}
+
+/* Run the parts on a pool of workers (common/pool.h), each with its own
+ * connection; wait for them, printing progress twice a second when asked.
+ * Returns 0 or -1 with err set (the run's first error). */
+static int run_workers(engine_t *e, double t0, gsa_err_t *err)
+{
+	const gsa_transfer_opts_t *opts = e->opts;
+	int nw = opts->jobs > 0 ? opts->jobs : default_jobs();
+	if ((size_t)nw > e->njobs) nw = (int)e->njobs;
+	if (nw < 1) nw = 1;
+	worker_t *ws = gsa_xcalloc((size_t)nw, sizeof *ws);
+	gsa_pool_t *pool = gsa_pool_new(nw);
+	gsa_queue_t *q = pool ? gsa_queue_new(pool, worker_main, nw) : NULL;
+	e->workers_left = q ? nw : 0;
+	for (int i = 0; q && i < nw; i++) {
+		ws[i].e = e;
+		gsa_queue_submit(q, &ws[i]);
 	}
-	/* run */
-	{
-		int nw = opts->jobs > 0 ? opts->jobs : default_jobs();
-		if ((size_t)nw > e.njobs) nw = (int)e.njobs;
-		if (nw < 1) nw = 1;
-		worker_t *ws = gsa_xcalloc((size_t)nw, sizeof *ws);
-		pthread_t *th = gsa_xcalloc((size_t)nw, sizeof *th);
-		int started = 0;
-		e.workers_left = nw;
-		for (int i = 0; i < nw; i++) {
-			ws[i].e = &e;
-			if (pthread_create(&th[i], NULL, worker_main, &ws[i])) break;
-			started++;
-		}
-		pthread_mutex_lock(&e.mu);
-		e.workers_left -= nw - started;
-		if (!started) {
-			gsa_err_t te;
-			gsa_err_set(&te, GSA_EINTERNAL, "cannot start worker threads");
-			e.err = te;
-			e.stop = 1;
-		}
-		while (e.workers_left > 0) {
-			if (opts->progress) {
-				struct timespec ts;
-				clock_gettime(CLOCK_REALTIME, &ts);
-				ts.tv_nsec += 500000000L;
-				if (ts.tv_nsec >= 1000000000L) {
-					ts.tv_sec++;
-					ts.tv_nsec -= 1000000000L;
-				}
-				pthread_cond_timedwait(&e.done_cv, &e.mu, &ts);
-				pthread_mutex_unlock(&e.mu);
-				progress_line(&e, t0, 0);
-				pthread_mutex_lock(&e.mu);
-			} else {
-				pthread_cond_wait(&e.done_cv, &e.mu);
+	pthread_mutex_lock(&e->mu);
+	if (!q) {
+		gsa_err_t te;
+		gsa_err_set(&te, GSA_EINTERNAL, "cannot start worker threads");
+		e->err = te;
+		e->stop = 1;
+	}
+	while (e->workers_left > 0) {
+		if (opts->progress) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 500000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
 			}
-		}
-		pthread_mutex_unlock(&e.mu);
-		for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
-		if (opts->progress) progress_line(&e, t0, 1);
-		free(ws);
-		free(th);
-		if (e.stop) {
-			*err = e.err;
-			rc = -1;
+			pthread_cond_timedwait(&e->done_cv, &e->mu, &ts);
+			pthread_mutex_unlock(&e->mu);
+			progress_line(e, t0, 0);
+			pthread_mutex_lock(&e->mu);
 		} else {
-			rc = sync_dirs(&e, err);
+			pthread_cond_wait(&e->done_cv, &e->mu);
 		}
 	}
-done:
+	pthread_mutex_unlock(&e->mu);
+	gsa_queue_free(q); /* every worker has returned */
+	gsa_pool_free(pool);
+	if (opts->progress) progress_line(e, t0, 1);
+	free(ws);
+	if (e->stop) {
+		*err = e->err;
+		return -1;
+	}
+	return sync_dirs(e, err);
+}
+
+int gsa_transfer(gsa_transfer_dir_t dir, const char *const *srcs, size_t nsrc, const char *dest,
+		 const gsa_transfer_opts_t *opts, const gsa_log_t *log, gsa_transfer_stats_t *stats, gsa_err_t *err)
+{
+	double t0 = gsa_monotonic_seconds();
+	engine_t e;
+	int rc = 0, any_s3;
+	dest_t d;
+	memset(&e, 0, sizeof e);
+	memset(&d, 0, sizeof d);
+	e.dir = dir;
+	e.opts = opts;
+	e.log = log;
+	if (stats) memset(stats, 0, sizeof *stats);
+	if (!nsrc) return gsa_err_set(err, GSA_EUSAGE, "no source given");
+	if (opts->should_stop && opts->should_stop(opts->stop_ctx)) {
+		cancel_err(err, srcs, nsrc, dest);
+		return -1;
+	}
+	if (check_directions(dir, srcs, nsrc, dest, &any_s3, err)) return -1;
+	if (any_s3) {
+		if (gsa_http_global_init(err)) return -1;
+		if (gsa_s3_client_init(&e.cl, &opts->s3, log, err)) {
+			gsa_s3_client_free(&e.cl);
+			return -1;
+		}
+		e.have_client = 1;
+	}
+	pthread_mutex_init(&e.mu, NULL);
+	pthread_cond_init(&e.done_cv, NULL);
+	rc = plan_dest(&d, srcs, nsrc, dest, err);
+	for (size_t i = 0; rc == 0 && i < nsrc; i++)
+		rc = gsa_transfer_is_s3(srcs[i]) ? expand_s3(&e, srcs[i], &d, err) : expand_local(&e, srcs[i], &d, err);
+	if (rc == 0) rc = check_unique_dests(&e, err);
+	if (rc == 0) {
+		plan_parts(&e);
+		rc = run_workers(&e, t0, err);
+	}
 	/* a cancel may surface as other errors first (a sink told to stop, a
 	 * request cut short): report the cancel */
 	if (rc && opts->should_stop &&

@@ -1,46 +1,13 @@
 // tests/cfn/template.js — read a CloudFormation template (YAML with the
 // short-form tags !Ref, !Sub, !GetAtt ... or JSON) into the long form that
 // CloudFormation itself sees ({"Ref": ...}, {"Fn::Sub": ...}), with the
-// pinned `yaml` package from tests/node.
+// pinned `yaml` package from tests/node and the tags of cfn/lib/cfn-tags.cjs.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const YAML = require(path.join(__dirname, '..', 'node', 'node_modules', 'yaml'));
 
-// short tag -> long function name; every one may be scalar, sequence or map
-const FUNCS = {
-  Ref: 'Ref', Condition: 'Condition', Sub: 'Fn::Sub', GetAtt: 'Fn::GetAtt',
-  Join: 'Fn::Join', Select: 'Fn::Select', Split: 'Fn::Split', If: 'Fn::If',
-  Equals: 'Fn::Equals', Not: 'Fn::Not', And: 'Fn::And', Or: 'Fn::Or',
-  FindInMap: 'Fn::FindInMap', Base64: 'Fn::Base64', GetAZs: 'Fn::GetAZs',
-  ImportValue: 'Fn::ImportValue', Cidr: 'Fn::Cidr', Length: 'Fn::Length',
-  ToJsonString: 'Fn::ToJsonString',
-};
-
-function tag_make(short, collection) {
-  const long = FUNCS[short];
-  const t = {
-    tag: `!${short}`,
-    resolve(value) {
-      let v = (value && typeof value.toJSON === 'function') ? value.toJSON() : value;
-      // !GetAtt A.B is the list [A, B] (the attribute may itself hold dots)
-      if (long === 'Fn::GetAtt' && typeof v === 'string') {
-        const dot = v.indexOf('.');
-        v = dot < 0 ? [v] : [v.slice(0, dot), v.slice(dot + 1)];
-      }
-      return { [long]: v };
-    },
-  };
-  if (collection) t.collection = collection;
-  return t;
-}
-
-const CUSTOM_TAGS = [];
-for (const short of Object.keys(FUNCS)) {
-  CUSTOM_TAGS.push(tag_make(short));
-  CUSTOM_TAGS.push(tag_make(short, 'seq'));
-  CUSTOM_TAGS.push(tag_make(short, 'map'));
-}
+const { CFN_TAGS: CUSTOM_TAGS } = require(path.join(__dirname, '..', '..', 'cfn', 'lib', 'cfn-tags.cjs'));
 
 /** Parse template text; throws Error naming FILE and the first problem. */
 function template_parse(text, file) {

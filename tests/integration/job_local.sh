@@ -59,13 +59,28 @@ check_sh "without --pipe, '|' is an ordinary argument" "
 	[ \"\$(cat '$TMP/outr/a.txt')\" = 'x | y' ]"
 check_exit 1 "--pipe: an empty command is a usage error" "$JOB" -P -w "$TMP/w" -- /bin/true '|'
 
+# --- values never run as code (issue 16)
+check_sh "a value in a shell's -c script is read by the shell, never run" "
+	cd '$TMP'; V='\$(touch ran-v)' '$JOB' -w '$TMP/w' -o o.txt -p '$TMP/outv' -- /bin/sh -c 'echo \"\${V}\" > o.txt' 2>/dev/null
+	[ ! -e ran-v ]; [ ! -e '$TMP/w/ran-v' ]; [ \"\$(cat '$TMP/outv/o.txt')\" = '\$(touch ran-v)' ]"
+check_sh "... nor through bash -ec, python -c, awk, env and xargs wrappers" "
+	cd '$TMP'; export V='\$(touch ran-w)\";import os;os.system(\"touch ran-w\")#'
+	'$JOB' -w '$TMP/w' -- env A=1 nice bash -ec 'echo \${V} >/dev/null' 2>/dev/null
+	'$JOB' -w '$TMP/w' -- python3 -c 'print(\"\${V}\")' >/dev/null 2>&1 || true
+	'$JOB' -w '$TMP/w' -- awk 'BEGIN { x = \"\${V}\" }' 2>/dev/null
+	echo | '$JOB' -w '$TMP/w' -- xargs sh -c 'echo \${V}' >/dev/null 2>&1
+	[ ! -e ran-w ]; [ -z \"\$(find '$TMP/w' -name ran-w)\" ]"
+check_sh "a value that is '|' never splits a --pipe command line" "
+	X='|' Y=touch '$JOB' -P -w '$TMP/w' -o o.txt -p '$TMP/outp' -- /bin/sh -c 'printf \"%s \" \"\$@\" > o.txt' sh '\${X}' '\${Y}' ran-p 2>/dev/null
+	[ \"\$(cat '$TMP/outp/o.txt')\" = '| touch ran-p ' ]; [ -z \"\$(find '$TMP' -name ran-p)\" ]"
+
 # --- failures
 check_sh "failing command: its exit code, nothing delivered" "
 	set +e; '$JOB' -w '$TMP/w' -o r.txt -p '$TMP/out5' -- /bin/sh -c 'echo partial > r.txt; exit 7' 2>'$TMP/e'; rc=\$?; set -e
 	[ \$rc -eq 7 ]; [ ! -e '$TMP/out5' ] || empty_dir '$TMP/out5'; grep -q 'exit code 7' '$TMP/e'
 	[ -z \"\$(ls -A '$TMP/w')\" ]"
 check_sh "command killed by a signal: 128+N" "
-	set +e; '$JOB' -w '$TMP/w' -- /bin/sh -c 'kill -KILL \$\$\$\$' 2>/dev/null; rc=\$?; set -e; [ \$rc -eq 137 ]"
+	set +e; '$JOB' -w '$TMP/w' -- /bin/sh -c 'kill -KILL \$\$' 2>/dev/null; rc=\$?; set -e; [ \$rc -eq 137 ]"
 check_sh "missing declared output: exit 3 naming it, nothing delivered" "
 	set +e; '$JOB' -w '$TMP/w' -o a.txt -o 'b*.vcf' -p '$TMP/out6' -- /bin/sh -c 'echo a > a.txt' 2>'$TMP/e'; rc=\$?; set -e
 	[ \$rc -eq 3 ]; grep -q \"declared output 'b\\*.vcf' was not produced\" '$TMP/e'

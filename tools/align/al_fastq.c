@@ -1,4 +1,5 @@
 #include "al_fastq.h"
+#include "io.h"
 #include "alloc.h"
 #include "al_nt.h"
 
@@ -11,6 +12,7 @@
 static int open_file(al_fastq_reader_t *f, size_t i, gsa_err_t *err)
 {
 	const char *path = f->paths[i];
+	if (gsa_input_check(path, err) < 0) return -1;
 	errno = 0;
 	if (strcmp(path, "-") == 0) f->gz = gzdopen(dup(STDIN_FILENO), "rb");
 	else f->gz = gzopen(path, "rb");

@@ -1,18 +1,21 @@
 #include "al_pipeline.h"
 #include "alloc.h"
 #include "al_fastq.h"
+#include "bgzf_bamw.h"
 #include "io.h"
 #include "al_samout.h"
+#include "pool.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Templates a mapping thread takes at a time. */
 #define CHUNK 16
 
+/* One batch: its reads, their placements and results, its records. */
 typedef struct al_batch {
 	int n;           /* templates */
 	int per;         /* reads per template: 1 or 2 */
@@ -24,26 +27,62 @@ typedef struct al_batch {
 	int *n_recs;     /* cap */
 } al_batch_t;
 
+/* Scratch of one mapping thread (kept across batches). */
 typedef struct al_worker {
 	al_map_buf_t mb;
 	al_samout_buf_t sb;
 } al_worker_t;
 
+/* One phase over a batch: phase 0 maps every read, phase 1 pairs them and
+ * builds the records.  Templates are handed out CHUNK at a time. */
 typedef struct al_map_job {
 	const al_index_t *ix;
 	const al_run_opts_t *o;
 	const al_insert_model_t *ins;
 	al_batch_t *b;
-	al_worker_t *w;
 	int phase;
 	atomic_int next;
 	atomic_int failed;
 } al_map_job_t;
 
-typedef struct al_thread_arg {
+/* A pool job running phase work with its own scratch. */
+typedef struct al_runner {
 	al_map_job_t *job;
-	int id;
-} al_thread_arg_t;
+	al_worker_t *w;
+} al_runner_t;
+
+/* A pool job reading the next batch while the current one is mapped. */
+typedef struct al_reader_job {
+	const al_run_opts_t *o;
+	al_fastq_reader_t *f1, *f2;
+	al_batch_t *b;
+	int n;
+	gsa_err_t err;
+} al_reader_job_t;
+
+/* Everything al_run holds: input, output, threads, buffers. */
+typedef struct al_pipe {
+	const al_index_t *ix;
+	const al_run_opts_t *o;
+	const gsa_log_t *lg;
+	al_fastq_reader_t f1, f2;
+	int have_f2;
+	const char *out_name;     /* for messages: the path or "stdout" */
+	gsa_atomic_file_t af;
+	int have_af;
+	sam_hdr_t *hdr;
+	gsa_bamw_t *bw;
+	gsa_pool_t *pool;         /* o->threads threads, for the whole run */
+	gsa_queue_t *q_map, *q_read;
+	al_worker_t *w;           /* o->threads + 1: [0] is the calling thread's */
+	al_runner_t *runners;     /* o->threads */
+	al_map_job_t job;
+	al_reader_job_t rj;
+	al_batch_t bufs[2];
+	al_insert_model_t ins;
+	uint8_t *pack;            /* one record in BAM file form */
+	size_t m_pack;
+} al_pipe_t;
 
 static void batch_grow(al_batch_t *b, int cap)
 {
@@ -79,6 +118,7 @@ static void batch_free(al_batch_t *b)
 	memset(b, 0, sizeof *b);
 }
 
+/* Phase 0: map the reads of template i; phase 1: pair them, build records. */
 static void do_item(al_map_job_t *j, al_worker_t *w, int i)
 {
 	al_batch_t *b = j->b;
@@ -105,41 +145,6 @@ static void do_item(al_map_job_t *j, al_worker_t *w, int i)
 		if (al_samout_template(j->ix, r, e, b->per, j->o->rg_id, &w->sb, &b->recs[4 * i], &b->n_recs[i]) < 0)
 			atomic_store(&j->failed, 1);
 	}
-}
-
-static void *thread_main(void *p)
-{
-	al_thread_arg_t *a = p;
-	al_map_job_t *j = a->job;
-	al_worker_t *w = &j->w[a->id];
-	for (;;) {
-		int s = atomic_fetch_add(&j->next, CHUNK), e, i;
-		if (s >= j->b->n) break;
-		e = s + CHUNK < j->b->n ? s + CHUNK : j->b->n;
-		for (i = s; i < e; i++) do_item(j, w, i);
-	}
-	return NULL;
-}
-
-/* Run one phase over the batch with every thread (the caller is thread 0). */
-static void run_phase(al_map_job_t *j, int phase, int threads)
-{
-	pthread_t tid[64];
-	al_thread_arg_t args[64];
-	int t, started = 0;
-	j->phase = phase;
-	atomic_store(&j->next, 0);
-	if (threads > 64) threads = 64;
-	for (t = 1; t < threads; t++) {
-		args[t].job = j;
-		args[t].id = t;
-		if (pthread_create(&tid[t], NULL, thread_main, &args[t]) != 0) break;
-		started = t;
-	}
-	args[0].job = j;
-	args[0].id = 0;
-	thread_main(&args[0]);
-	for (t = 1; t <= started; t++) pthread_join(tid[t], NULL);
 }
 
 /* Read up to o->batch templates.  Returns the count, or -1 with err set. */
@@ -181,172 +186,190 @@ static int read_batch(const al_run_opts_t *o, al_fastq_reader_t *f1, al_fastq_re
 	return n;
 }
 
-/* The reader thread: fills the next batch while the current one is mapped. */
-typedef struct al_reader_job {
-	const al_run_opts_t *o;
-	al_fastq_reader_t *f1, *f2;
-	al_batch_t *b;
-	int n;
-	gsa_err_t err;
-} al_reader_job_t;
 
-static void *reader_main(void *p)
+/* Take chunks of the current phase until none is left. */
+static void phase_work(al_map_job_t *j, al_worker_t *w)
 {
-	al_reader_job_t *r = p;
+	for (;;) {
+		int s = atomic_fetch_add(&j->next, CHUNK), e, i;
+		if (s >= j->b->n) break;
+		e = s + CHUNK < j->b->n ? s + CHUNK : j->b->n;
+		for (i = s; i < e; i++) do_item(j, w, i);
+	}
+}
+
+static void runner_main(void *arg)
+{
+	al_runner_t *r = arg;
+	phase_work(r->job, r->w);
+}
+
+static void reader_main(void *arg)
+{
+	al_reader_job_t *r = arg;
 	gsa_err_clear(&r->err);
 	r->n = read_batch(r->o, r->f1, r->f2, r->b, &r->err);
-	return NULL;
+}
+
+/* Run one phase over b: every pool thread and the calling thread take
+ * chunks; returns when all are done. */
+static void run_phase(al_pipe_t *p, al_batch_t *b, int phase)
+{
+	int t;
+	p->job.b = b;
+	p->job.phase = phase;
+	atomic_store(&p->job.next, 0);
+	for (t = 0; t < p->o->threads; t++) gsa_queue_submit(p->q_map, &p->runners[t]);
+	phase_work(&p->job, &p->w[0]);
+	while (gsa_queue_take(p->q_map)) {}
+}
+
+/* After the first batch is mapped: estimate the insert size model. */
+static void estimate_insert(al_pipe_t *p, const al_batch_t *b)
+{
+	al_insert_model_t *ins = &p->ins;
+	al_read_placements_t *h1, *h2;
+	int i;
+	if (b->per != 2) return;
+	/* al_read_placements of read 1 and 2 are interleaved: gather them */
+	h1 = gsa_xmalloc((size_t)b->n * sizeof *h1);
+	h2 = gsa_xmalloc((size_t)b->n * sizeof *h2);
+	for (i = 0; i < b->n; i++) { h1[i] = b->h[2 * i]; h2[i] = b->h[2 * i + 1]; }
+	al_insert_model_estimate(h1, h2, b->n, ins);
+	free(h1);
+	free(h2);
+	if (ins->n == 0) {
+		gsa_warn(p->lg, "too few unique pairs to estimate the insert size; using mean %.0f, sd %.0f",
+			 ins->mean, ins->sd);
+	} else {
+		gsa_kv_t kv[] = { GSA_KV_NUM("pairs", ins->n), GSA_KV_NUM("mean", ins->mean),
+				  GSA_KV_NUM("sd", ins->sd), GSA_KV_NUM("proper_lo", ins->lo),
+				  GSA_KV_NUM("proper_hi", ins->hi) };
+		gsa_log_kv(p->lg, GSA_LOG_INFO, "insert size", kv, 5);
+	}
+}
+
+/* Write the batch's records in input order (the pool compresses) and
+ * count them. */
+static int write_batch(al_pipe_t *p, const al_batch_t *b, al_run_stats_t *st, gsa_err_t *err)
+{
+	int i, k;
+	for (i = 0; i < b->n; i++) {
+		for (k = 0; k < b->n_recs[i]; k++) {
+			const bam1_t *r = b->recs[4 * i + k];
+			size_t need = gsa_bamrec_packed_size(r);
+			if (need > p->m_pack) p->pack = gsa_xgrow(p->pack, &p->m_pack, need, 1);
+			if (gsa_bamrec_pack(r, p->pack, err) < 0 || gsa_bamw_put(p->bw, p->pack, err) < 0) return -1;
+			if (r->core.flag & BAM_FSUPPLEMENTARY) { st->n_supp++; continue; }
+			st->n_reads++;
+			if (!(r->core.flag & BAM_FUNMAP)) st->n_mapped++;
+			if (r->core.flag & BAM_FPROPER_PAIR) st->n_proper++;
+		}
+	}
+	return 0;
+}
+
+/* Open the inputs, the output (a temp file beside out_path, or stdout)
+ * and start the pool.  Returns 0 or -1 with err set. */
+static int pipe_open(al_pipe_t *p, const char *r1, const char *r2, gsa_err_t *err)
+{
+	const al_run_opts_t *o = p->o;
+	int level = o->level >= 0 ? o->level : (o->out_path ? GSA_BGZF_LEVEL_HTSLIB : 0), fd = STDOUT_FILENO, t;
+	p->bufs[0].per = p->bufs[1].per = (r2 || o->interleaved) ? 2 : 1;
+	p->out_name = o->out_path ? o->out_path : "stdout";
+	if (al_fastq_open(&p->f1, r1, err) < 0) return -1;
+	if (r2) {
+		if (al_fastq_open(&p->f2, r2, err) < 0) return -1;
+		p->have_f2 = 1;
+	}
+	if (!(p->hdr = al_samout_header(p->ix, o->rg_line, o->cmdline)))
+		return gsa_err_set(err, GSA_EINTERNAL, "cannot build the BAM header");
+	if (!(p->pool = gsa_pool_new(o->threads)))
+		return gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", o->threads);
+	p->q_map = gsa_queue_new(p->pool, runner_main, o->threads);
+	p->q_read = gsa_queue_new(p->pool, reader_main, 1);
+	p->w = gsa_xcalloc((size_t)o->threads + 1, sizeof *p->w);
+	p->runners = gsa_xcalloc((size_t)o->threads, sizeof *p->runners);
+	for (t = 0; t < o->threads; t++) {
+		p->runners[t].job = &p->job;
+		p->runners[t].w = &p->w[t + 1];
+	}
+	p->job.ix = p->ix;
+	p->job.o = o;
+	p->job.ins = &p->ins;
+	if (o->out_path) {
+		if (gsa_atomic_open(&p->af, o->out_path, err) < 0) return -1;
+		p->have_af = 1;
+		fd = p->af.fd;
+	}
+	p->bw = gsa_bamw_open(fd, p->out_name, p->hdr, level, p->pool, GSA_INDEX_NONE, 0, err);
+	return p->bw ? 0 : -1;
+}
+
+/* Finish the output (rc 0) or drop it, and free everything.  Returns rc,
+ * or -1 with err set when finishing fails. */
+static int pipe_close(al_pipe_t *p, int rc, gsa_err_t *err)
+{
+	int t;
+	if (p->bw) {
+		if (rc == 0) rc = gsa_bamw_finish(p->bw, NULL, err);
+		else gsa_bamw_free(p->bw);
+	}
+	if (p->have_af) {
+		if (rc == 0) rc = gsa_atomic_commit(&p->af, err);
+		else gsa_atomic_abort(&p->af);
+	}
+	gsa_queue_free(p->q_read); /* waits for a read still running */
+	gsa_queue_free(p->q_map);
+	gsa_pool_free(p->pool);
+	if (p->w) {
+		for (t = 0; t <= p->o->threads; t++) {
+			al_map_buf_free(&p->w[t].mb);
+			al_samout_buf_free(&p->w[t].sb);
+		}
+	}
+	free(p->w);
+	free(p->runners);
+	free(p->pack);
+	if (p->hdr) sam_hdr_destroy(p->hdr);
+	batch_free(&p->bufs[0]);
+	batch_free(&p->bufs[1]);
+	al_fastq_close(&p->f1);
+	if (p->have_f2) al_fastq_close(&p->f2);
+	return rc;
 }
 
 int al_run(const al_index_t *ix, const al_run_opts_t *o, const char *r1, const char *r2,
 	    const gsa_log_t *lg, al_run_stats_t *st, gsa_err_t *err)
 {
-	al_fastq_reader_t f1, f2;
-	gsa_atomic_file_t af;
-	htsFile *out = NULL;
-	sam_hdr_t *hdr = NULL;
-	al_batch_t bufs[2], *bp;
-	al_map_job_t job;
-	al_reader_job_t rj;
-	pthread_t rtid;
-	int cur = 0, n;
-	al_insert_model_t ins;
-	al_worker_t *w;
-	int rc = -1, first = 1, t, have_af = 0, have_f2 = 0;
-	char mode[8];
-	memset(bufs, 0, sizeof bufs);
+	al_pipe_t p;
+	int cur = 0, n, rc = -1;
+	memset(&p, 0, sizeof p);
 	memset(st, 0, sizeof *st);
-	memset(&f2, 0, sizeof f2);
-	bufs[0].per = bufs[1].per = (r2 || o->interleaved) ? 2 : 1;
-	if (al_fastq_open(&f1, r1, err) < 0) return -1;
-	if (r2) {
-		if (al_fastq_open(&f2, r2, err) < 0) { al_fastq_close(&f1); return -1; }
-		have_f2 = 1;
-	}
-	hdr = al_samout_header(ix, o->rg_line, o->cmdline);
-	if (!hdr) {
-		gsa_err_set(err, GSA_EINTERNAL, "cannot build the BAM header");
-		goto done;
-	}
-	{
-		int level = o->level >= 0 ? o->level : (o->out_path ? 6 : 0);
-		if (level == 0) snprintf(mode, sizeof mode, "wb0");
-		else snprintf(mode, sizeof mode, "wb%d", level > 9 ? 9 : level);
-	}
-	if (o->out_path) {
-		if (gsa_atomic_open(&af, o->out_path, err) < 0) goto done;
-		have_af = 1;
-		close(af.fd);
-		af.fd = -1;
-		out = hts_open(af.tmp, mode);
-	} else {
-		out = hts_open("-", mode);
-	}
-	if (!out) {
-		gsa_err_errno(err, errno ? errno : EIO, "%s: cannot open for writing", o->out_path ? o->out_path : "stdout");
-		goto done;
-	}
-	if (o->threads > 1 && o->out_path) hts_set_threads(out, o->threads);
-	if (sam_hdr_write(out, hdr) < 0) {
-		gsa_err_errno(err, errno ? errno : EIO, "%s: cannot write", o->out_path ? o->out_path : "stdout");
-		goto done;
-	}
-	w = gsa_xcalloc((size_t)(o->threads > 0 ? o->threads : 1), sizeof *w);
-	memset(&job, 0, sizeof job);
-	job.ix = ix;
-	job.o = o;
-	job.b = NULL;
-	job.w = w;
-	job.ins = &ins;
-	memset(&ins, 0, sizeof ins);
-	n = read_batch(o, &f1, have_f2 ? &f2 : NULL, &bufs[0], err);
-	while (n > 0) {
-		int i, k, reading;
-		bp = &bufs[cur];
-		job.b = bp;
-		/* read the next batch meanwhile */
-		rj.o = o;
-		rj.f1 = &f1;
-		rj.f2 = have_f2 ? &f2 : NULL;
-		rj.b = &bufs[!cur];
-		reading = pthread_create(&rtid, NULL, reader_main, &rj) == 0;
-		run_phase(&job, 0, o->threads);
-		if (first) {
-			if (bp->per == 2) {
-				/* al_read_placements of read 1 and 2 are interleaved: gather them */
-				al_read_placements_t *h1 = gsa_xmalloc((size_t)n * sizeof *h1), *h2 = gsa_xmalloc((size_t)n * sizeof *h2);
-				for (i = 0; i < n; i++) { h1[i] = bp->h[2 * i]; h2[i] = bp->h[2 * i + 1]; }
-				al_insert_model_estimate(h1, h2, n, &ins);
-				free(h1);
-				free(h2);
-				if (ins.n == 0)
-					gsa_warn(lg, "too few unique pairs to estimate the insert size; using mean %.0f, sd %.0f",
-						 ins.mean, ins.sd);
-				else {
-					gsa_kv_t kv[] = { GSA_KV_NUM("pairs", ins.n), GSA_KV_NUM("mean", ins.mean),
-							  GSA_KV_NUM("sd", ins.sd), GSA_KV_NUM("proper_lo", ins.lo),
-							  GSA_KV_NUM("proper_hi", ins.hi) };
-					gsa_log_kv(lg, GSA_LOG_INFO, "insert size", kv, 5);
-				}
-			}
-			first = 0;
-		}
-		run_phase(&job, 1, o->threads);
-		if (atomic_load(&job.failed)) {
+	p.ix = ix;
+	p.o = o;
+	p.lg = lg;
+	if (pipe_open(&p, r1, r2, err) < 0) return pipe_close(&p, -1, err);
+	n = read_batch(o, &p.f1, p.have_f2 ? &p.f2 : NULL, &p.bufs[0], err);
+	for (int first = 1; n > 0; first = 0, cur = !cur) {
+		al_batch_t *b = &p.bufs[cur];
+		/* a pool thread reads the next batch while the others map this one */
+		p.rj = (al_reader_job_t){ .o = o, .f1 = &p.f1, .f2 = p.have_f2 ? &p.f2 : NULL, .b = &p.bufs[!cur] };
+		gsa_queue_submit(p.q_read, &p.rj);
+		run_phase(&p, b, 0);
+		if (first) estimate_insert(&p, b);
+		run_phase(&p, b, 1);
+		if (atomic_load(&p.job.failed)) {
 			gsa_err_set(err, GSA_EINTERNAL, "out of memory building BAM records");
-			if (reading) pthread_join(rtid, NULL);
-			goto done_w;
+			return pipe_close(&p, -1, err);
 		}
-		for (i = 0; i < n; i++) {
-			for (k = 0; k < bp->n_recs[i]; k++) {
-				bam1_t *r = bp->recs[4 * i + k];
-				if (sam_write1(out, hdr, r) < 0) {
-					gsa_err_errno(err, errno ? errno : EIO, "%s: write failed",
-						      o->out_path ? o->out_path : "stdout");
-					if (reading) pthread_join(rtid, NULL);
-					goto done_w;
-				}
-				if (r->core.flag & BAM_FSUPPLEMENTARY) { st->n_supp++; continue; }
-				st->n_reads++;
-				if (!(r->core.flag & BAM_FUNMAP)) st->n_mapped++;
-				if (r->core.flag & BAM_FPROPER_PAIR) st->n_proper++;
-			}
-		}
-		if (reading) {
-			pthread_join(rtid, NULL);
-			n = rj.n;
-			if (n < 0) *err = rj.err;
-		} else {
-			n = read_batch(o, &f1, have_f2 ? &f2 : NULL, &bufs[!cur], err);
-		}
-		cur = !cur;
+		if (write_batch(&p, b, st, err) < 0) return pipe_close(&p, -1, err);
+		gsa_queue_take(p.q_read);
+		n = p.rj.n;
+		if (n < 0) *err = p.rj.err;
 	}
-	if (n < 0) goto done_w;
-	if (st->n_reads == 0) {
-		gsa_err_set(err, GSA_EDATA, "%s: no reads", r1);
-		goto done_w;
-	}
-	st->ins = ins;
-	rc = 0;
-done_w:
-	for (t = 0; t < (o->threads > 0 ? o->threads : 1); t++) {
-		al_map_buf_free(&w[t].mb);
-		al_samout_buf_free(&w[t].sb);
-	}
-	free(w);
-done:
-	if (out) {
-		if (hts_close(out) < 0 && rc == 0)
-			rc = gsa_err_errno(err, errno ? errno : EIO, "%s: write failed", o->out_path ? o->out_path : "stdout");
-	}
-	if (have_af) {
-		if (rc == 0) rc = gsa_atomic_commit(&af, err);
-		else gsa_atomic_abort(&af);
-	}
-	if (hdr) sam_hdr_destroy(hdr);
-	batch_free(&bufs[0]);
-	batch_free(&bufs[1]);
-	al_fastq_close(&f1);
-	if (have_f2) al_fastq_close(&f2);
-	return rc;
+	if (n == 0 && st->n_reads == 0) gsa_err_set(err, GSA_EDATA, "%s: no reads", r1);
+	else if (n == 0) rc = 0;
+	st->ins = p.ins;
+	return pipe_close(&p, rc, err);
 }

@@ -1,10 +1,16 @@
-/* pipeline.h — `align map`: FASTQ in, BAM out, in batches over threads.
+/* al_pipeline.h — `align map`: FASTQ in, BAM out, in batches over threads.
  *
- * Reads are taken in batches of a fixed number of templates; each batch is
- * mapped by all threads (reads handed out in small chunks), then pairs are
- * resolved and records built, then written in input order.  The insert
- * size distribution is estimated from the first batch.  The batch size does
- * not depend on the thread count, so the output is the same for any -t.
+ * One pool of -t threads (common/pool.h) lives for the whole run.  Reads
+ * are taken in batches of a fixed number of templates; while a pool job
+ * reads the next batch, each batch is mapped by the pool and the calling
+ * thread (reads handed out in small chunks), then pairs are resolved and
+ * records built the same way, then written in input order through the
+ * shared BGZF writer (common/bgzf_bamw.h), which compresses in the same
+ * pool.  The insert size distribution is estimated from the first batch.
+ * The batch size does not depend on the thread count, so the output is
+ * the same for any -t.  Steps, in order: pipe_open, then per batch
+ * run_phase 0 (map), estimate_insert (first batch), run_phase 1 (pair,
+ * records), write_batch; pipe_close.
  */
 #ifndef ALIGN_AL_PIPELINE_H
 #define ALIGN_AL_PIPELINE_H
@@ -21,7 +27,7 @@ typedef struct al_run_opts {
 	al_map_opts_t mo;
 	int threads;
 	int batch;            /* templates per batch */
-	int level;            /* BAM compression level; -1: 6 for -o, 0 for stdout */
+	int level;            /* BGZF level 0..12 (common/bgzf.h); -1: 7 for -o, 0 for stdout */
 	const char *out_path; /* NULL: stdout */
 	const char *rg_line;  /* real tabs; may be NULL */
 	const char *rg_id;

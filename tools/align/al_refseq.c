@@ -1,4 +1,5 @@
 #include "al_refseq.h"
+#include "io.h"
 #include "alloc.h"
 #include "al_nt.h"
 
@@ -25,6 +26,7 @@ int al_refseq_hash_file(const char *path, uint64_t *hash, uint64_t *size, gsa_er
 	enum { BUF = 1 << 20 };
 	unsigned char *buf;
 	uint64_t h = 0xcbf29ce484222325ULL, n = 0;
+	if (gsa_input_check(path, err) < 0) return -1;
 	int fd = open(path, O_RDONLY);
 	if (fd < 0) return gsa_err_errno(err, errno, "%s", path);
 	buf = gsa_xmalloc(BUF);

@@ -34,9 +34,11 @@ static const char USAGE[] =
 	"\n"
 	"align map: write BAM (uncompressed to stdout, compressed with -o)\n"
 	"  -o, --output FILE        BAM file, written atomically (default: stdout)\n"
-	"  -t, --threads N          threads (default 1); output is the same for any N\n"
+	"  -t, -@, --threads N      threads (default 1); output is the same for any N\n"
 	"  -R, --read-group LINE    '@RG\\tID:..\\tSM:..' header line, RG:Z tag on records\n"
-	"  -l, --level N            BAM compression level 0-9 (default 6 with -o, 0 on stdout)\n"
+	"  -l, --level N            BGZF level, libdeflate's 0-12 as in every gsa tool\n"
+	"                           (default 7 with -o: the size htslib's default gives;\n"
+	"                           0 on stdout)\n"
 	"  -p, --interleaved        R1 holds both mates, one after the other\n"
 	"  -K, --batch N            templates per batch (default 20000)\n"
 	"      --max-occ N          skip minimizers with more hits (default 500)\n"
@@ -129,13 +131,13 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "threads", required_argument, NULL, 't' },
 		{ "read-group", required_argument, NULL, 'R' },
-		{ "level", required_argument, NULL, 'l' },
 		{ "interleaved", no_argument, NULL, 'p' },
 		{ "batch", required_argument, NULL, 'K' },
 		{ "max-occ", required_argument, NULL, OPT_MAX_OCC },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		GSA_CLI_THREADS_LONGOPTS,
+		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
 	al_run_opts_t o;
@@ -152,20 +154,14 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	o.threads = 1;
 	o.batch = 20000;
 	o.level = -1;
+	gsa_cli_take_threads(cli, &o.threads, 1, 64);
+	gsa_cli_take_level(cli, &o.level);
 	gsa_err_clear(&err);
 	cmdline = join_args(argc, argv);
-	while ((c = getopt_long(argc, argv, ":o:t:R:l:pK:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:R:pK:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o.out_path = optarg; break;
-		case 't':
-			if (gsa_parse_long(optarg, 1, 64, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-t: expected 1..64, got '%s'", optarg); }
-			o.threads = (int)v;
-			break;
+		case 'o': o.out_path = strcmp(optarg, "-") ? optarg : NULL; break; /* "-": stdout */
 		case 'R': rg = optarg; break;
-		case 'l':
-			if (gsa_parse_long(optarg, 0, 9, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-l: expected 0..9, got '%s'", optarg); }
-			o.level = (int)v;
-			break;
 		case 'p': o.interleaved = 1; break;
 		case 'K':
 			if (gsa_parse_long(optarg, 1, 10000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-K: expected 1..10000000, got '%s'", optarg); }

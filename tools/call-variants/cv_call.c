@@ -1,8 +1,10 @@
 #include "cv_call.h"
+#include "io.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "alloc.h"
 #include "cv_chunk.h"
 #include "cv_vcf.h"
+#include "pool.h"
 #include "strbuf.h"
 
 static void region_add(cv_region_t **reg, int *n, int tid, int64_t beg, int64_t end)
@@ -19,6 +22,45 @@ static void region_add(cv_region_t **reg, int *n, int tid, int64_t beg, int64_t 
 	(*reg)[*n].beg = beg;
 	(*reg)[*n].end = end;
 	(*n)++;
+}
+
+/* A decimal position (',' allowed between digits, as samtools does) of
+ * 1 .. 2^53 at *p, advancing *p; -1 when there is none or it is out of range. */
+static int64_t parse_pos(const char **p, const char *z)
+{
+	int64_t v = 0;
+	int digits = 0;
+	while (*p < z && (isdigit((unsigned char)**p) || (**p == ',' && digits))) {
+		if (**p != ',') {
+			v = v * 10 + (**p - '0');
+			digits++;
+			if (v > ((int64_t)1 << 53)) return -1;
+		}
+		(*p)++;
+	}
+	return digits && v >= 1 ? v : -1;
+}
+
+/* The coordinates of one region as written, txt[0..len): the contig name
+ * (maybe in braces), then nothing, ":START", ":START-" or ":START-END"
+ * with 1 <= START <= END.  htslib reads ":0-5" as starting before the
+ * contig and ":1-0" as the whole contig: both are refused here.  Returns
+ * 0 or -1. */
+static int check_coords(const char *txt, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p, *z = txt + len;
+	int64_t beg, end;
+	if (len >= n + 2 && txt[0] == '{' && strncmp(txt + 1, name, n) == 0 && txt[n + 1] == '}') p = txt + n + 2;
+	else if (len >= n && strncmp(txt, name, n) == 0) p = txt + n;
+	else return -1;
+	if (p == z) return 0;
+	if (*p++ != ':' || (beg = parse_pos(&p, z)) < 0) return -1;
+	if (p == z) return 0;
+	if (*p++ != '-') return -1;
+	if (p == z) return 0;
+	if ((end = parse_pos(&p, z)) < 0 || p != z || end < beg) return -1;
+	return 0;
 }
 
 int cv_regions_parse(const sam_hdr_t *h, const char *spec, cv_region_t **reg, int *n, gsa_err_t *err)
@@ -34,10 +76,16 @@ int cv_regions_parse(const sam_hdr_t *h, const char *spec, cv_region_t **reg, in
 			int len = c ? (int)(c - p) : (int)strlen(p);
 			return gsa_err_set(err, GSA_EDATA, "region '%.*s': unknown contig or bad coordinates", len, p);
 		}
+		size_t len = (size_t)(q - p) - (q > p && q[-1] == ',');
+		if (check_coords(p, len, sam_hdr_tid2name(h, tid)) < 0)
+			return gsa_err_set(err, GSA_EDATA,
+					   "region '%.*s': bad coordinates (expected CONTIG, CONTIG:START or CONTIG:START-END, "
+					   "positions from 1, START <= END)",
+					   (int)len, p);
 		int64_t clen = sam_hdr_tid2len(h, tid);
 		if (end > clen) end = clen;
-		if (beg >= end)
-			return gsa_err_set(err, GSA_EDATA, "region '%s': empty or beyond the end of %s", p,
+		if (beg < 0 || beg >= end)
+			return gsa_err_set(err, GSA_EDATA, "region '%.*s': empty or beyond the end of %s", (int)len, p,
 					   sam_hdr_tid2name(h, tid));
 		region_add(reg, n, tid, beg, end);
 		p = q;
@@ -48,6 +96,7 @@ int cv_regions_parse(const sam_hdr_t *h, const char *spec, cv_region_t **reg, in
 
 int cv_regions_bed(const sam_hdr_t *h, const char *path, cv_region_t **reg, int *n, gsa_err_t *err)
 {
+	if (gsa_input_check(path, err) < 0) return -1;
 	FILE *f = fopen(path, "r");
 	if (!f) return gsa_err_errno(err, errno, "%s: cannot open", path);
 	char *line = NULL;
@@ -103,57 +152,50 @@ void cv_regions_normalise(cv_region_t *reg, int *n)
 	*n = k + 1;
 }
 
-/* ---- the work list and the threads -------------------------------------- */
+/* ---- the work list, run in the pool ------------------------------------ */
+
+/* What every chunk job shares: the inputs, the idle per-thread callers
+ * (a cv_worker_t holds open BAMs and scratch; a job takes one, or makes
+ * one, and gives it back), and the stop flag after an error. */
+typedef struct call_ctx {
+	const cv_input_t *in;
+	const cv_opts_t *o;
+	pthread_mutex_t mu;
+	cv_worker_t **idle;
+	size_t n_idle, m_idle;
+	atomic_int stop;
+} call_ctx_t;
 
 typedef struct job {
+	call_ctx_t *ctx;
 	int tid;
 	int64_t beg, end;
 	gsa_strbuf_t out;
-	int done, rc;
+	int rc;
 	gsa_err_t err;
 } job_t;
 
-typedef struct pool {
-	const cv_input_t *in;
-	const cv_opts_t *o;
-	job_t *jobs;
-	int njobs, next, stop;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	gsa_err_t init_err;
-	int init_failed;
-} pool_t;
-
-static void *worker_main(void *arg)
+/* Pool job: call one chunk into j->out. */
+static void job_run(void *arg)
 {
-	pool_t *p = arg;
-	gsa_err_t err;
-	gsa_err_clear(&err);
-	cv_worker_t *w = cv_worker_new(p->in, p->o, &err);
-	if (!w) {
-		pthread_mutex_lock(&p->mu);
-		if (!p->init_failed) { p->init_failed = 1; p->init_err = err; }
-		p->stop = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		return NULL;
+	job_t *j = arg;
+	call_ctx_t *c = j->ctx;
+	cv_worker_t *w = NULL;
+	gsa_err_clear(&j->err);
+	j->rc = -1;
+	if (atomic_load(&c->stop)) { /* an earlier chunk failed: skip */
+		gsa_err_set(&j->err, GSA_EINTERNAL, "stopped");
+		return;
 	}
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		int i = p->stop ? p->njobs : p->next++;
-		pthread_mutex_unlock(&p->mu);
-		if (i >= p->njobs) break;
-		job_t *j = &p->jobs[i];
-		gsa_err_clear(&j->err);
-		j->rc = cv_chunk_call(w, j->tid, j->beg, j->end, &j->out, &j->err);
-		pthread_mutex_lock(&p->mu);
-		j->done = 1;
-		if (j->rc < 0) p->stop = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-	}
-	cv_worker_free(w);
-	return NULL;
+	pthread_mutex_lock(&c->mu);
+	if (c->n_idle > 0) w = c->idle[--c->n_idle];
+	pthread_mutex_unlock(&c->mu);
+	if (!w && !(w = cv_worker_new(c->in, c->o, &j->err))) return;
+	j->rc = cv_chunk_call(w, j->tid, j->beg, j->end, &j->out, &j->err);
+	pthread_mutex_lock(&c->mu);
+	if (c->n_idle == c->m_idle) c->idle = gsa_xgrow(c->idle, &c->m_idle, c->n_idle + 1, sizeof *c->idle);
+	c->idle[c->n_idle++] = w;
+	pthread_mutex_unlock(&c->mu);
 }
 
 static long count_lines(const gsa_strbuf_t *b)
@@ -192,12 +234,23 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 		}
 	free(all);
 
+	call_ctx_t ctx = { .in = in, .o = o };
+	pthread_mutex_init(&ctx.mu, NULL);
+	atomic_init(&ctx.stop, 0);
+	for (int i = 0; i < njobs; i++) jobs[i].ctx = &ctx;
+	/* one pool for calling and compressing; -@ 1: everything in this thread */
+	gsa_pool_t *pool = o->nthreads > 1 ? gsa_pool_new(o->nthreads) : NULL;
+	if (o->nthreads > 1 && !pool) {
+		free(jobs);
+		pthread_mutex_destroy(&ctx.mu);
+		return gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", o->nthreads);
+	}
 	cv_vcf_writer_t vw;
 	int rc = 0;
 	*nsites = 0;
-	if (cv_vcf_writer_open(&vw, out_path, err) < 0) {
-		free(jobs);
-		return -1;
+	if (cv_vcf_writer_open(&vw, out_path, o->level, pool, err) < 0) {
+		rc = -1;
+		goto out;
 	}
 	gsa_strbuf_t hdr;
 	gsa_strbuf_init(&hdr);
@@ -206,49 +259,41 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 	gsa_strbuf_free(&hdr);
 	gsa_debug(log, "%d chunks, %d threads", njobs, o->nthreads);
 
-	if (rc == 0 && o->nthreads <= 1) {
-		cv_worker_t *w = cv_worker_new(in, o, err);
-		if (!w) rc = -1;
-		for (int i = 0; rc == 0 && i < njobs; i++) {
-			rc = cv_chunk_call(w, jobs[i].tid, jobs[i].beg, jobs[i].end, &jobs[i].out, err);
-			if (rc == 0) rc = cv_vcf_writer_put(&vw, jobs[i].out.s, jobs[i].out.len, err);
-			*nsites += count_lines(&jobs[i].out);
-			gsa_strbuf_free(&jobs[i].out);
+	/* chunks are called in the pool (at most 2 per thread ahead of the
+	 * writer) and written in their order */
+	int max_ahead = 2 * o->nthreads;
+	gsa_queue_t *q = pool ? gsa_queue_new(pool, job_run, max_ahead) : NULL;
+	for (int i = 0, n_out = 0; rc == 0 && n_out < njobs;) {
+		job_t *j;
+		if (!q) {
+			j = &jobs[i++];
+			job_run(j);
+		} else if (i < njobs && gsa_queue_pending(q) < max_ahead) {
+			gsa_queue_submit(q, &jobs[i++]);
+			continue;
+		} else {
+			j = gsa_queue_take(q);
 		}
-		cv_worker_free(w);
-	} else if (rc == 0) {
-		pool_t p;
-		memset(&p, 0, sizeof p);
-		p.in = in; p.o = o; p.jobs = jobs; p.njobs = njobs;
-		pthread_mutex_init(&p.mu, NULL);
-		pthread_cond_init(&p.cv, NULL);
-		int nt = o->nthreads < njobs ? o->nthreads : njobs, started = 0;
-		pthread_t *th = gsa_xcalloc((size_t)(nt > 0 ? nt : 1), sizeof *th);
-		for (int t = 0; t < nt; t++)
-			if (pthread_create(&th[started], NULL, worker_main, &p) == 0) started++;
-		if (started == 0 && njobs > 0) rc = gsa_err_set(err, GSA_EINTERNAL, "cannot start threads");
-		for (int i = 0; rc == 0 && i < njobs; i++) {
-			pthread_mutex_lock(&p.mu);
-			while (!jobs[i].done && !p.init_failed) pthread_cond_wait(&p.cv, &p.mu);
-			int done = jobs[i].done;
-			pthread_mutex_unlock(&p.mu);
-			if (!done) { *err = p.init_err; rc = -1; break; }
-			if (jobs[i].rc < 0) { *err = jobs[i].err; rc = -1; break; }
-			rc = cv_vcf_writer_put(&vw, jobs[i].out.s, jobs[i].out.len, err);
-			*nsites += count_lines(&jobs[i].out);
-			gsa_strbuf_free(&jobs[i].out);
+		n_out++;
+		if (j->rc < 0) {
+			*err = j->err;
+			rc = -1;
+			break;
 		}
-		pthread_mutex_lock(&p.mu);
-		p.stop = 1;
-		pthread_mutex_unlock(&p.mu);
-		for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
-		free(th);
-		pthread_mutex_destroy(&p.mu);
-		pthread_cond_destroy(&p.cv);
+		rc = cv_vcf_writer_put(&vw, j->out.s, j->out.len, err);
+		*nsites += count_lines(&j->out);
+		gsa_strbuf_free(&j->out);
 	}
+	atomic_store(&ctx.stop, 1);
+	gsa_queue_free(q); /* waits for the jobs still running */
+	if (rc == 0) rc = cv_vcf_writer_commit(&vw, err);
+	else cv_vcf_writer_abort(&vw);
+out:
 	for (int i = 0; i < njobs; i++) gsa_strbuf_free(&jobs[i].out);
 	free(jobs);
-	if (rc == 0) return cv_vcf_writer_commit(&vw, err);
-	cv_vcf_writer_abort(&vw);
-	return -1;
+	for (size_t i = 0; i < ctx.n_idle; i++) cv_worker_free(ctx.idle[i]);
+	free(ctx.idle);
+	pthread_mutex_destroy(&ctx.mu);
+	gsa_pool_free(pool);
+	return rc;
 }

@@ -1,4 +1,5 @@
 #include "cv_input.h"
+#include "io.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -9,7 +10,10 @@
 #include <htslib/kstring.h>
 
 #include "alloc.h"
+#include "fai.h"
+#include "idxcheck.h"
 #include "path.h"
+#include "strbuf.h"
 
 static int sample_add(cv_input_t *in, const char *name)
 {
@@ -24,6 +28,7 @@ static int open_bam(const char *path, htsFile **fpo, sam_hdr_t **hdro, hts_idx_t
 		    const char *ref_path, gsa_err_t *err)
 {
 	*fpo = NULL; *hdro = NULL; if (idxo) *idxo = NULL;
+	if (gsa_input_check(path, err) < 0) return -1;
 	if (!gsa_path_exists(path)) return gsa_err_errno(err, ENOENT, "%s: cannot open", path);
 	htsFile *fp = hts_open(path, "r");
 	if (!fp) return gsa_err_errno(err, errno ? errno : EIO, "%s: cannot open", path);
@@ -43,11 +48,25 @@ static int open_bam(const char *path, htsFile **fpo, sam_hdr_t **hdro, hts_idx_t
 		return gsa_err_set(err, GSA_EDATA, "%s: cannot read the header (corrupt or truncated)", path);
 	}
 	if (idxo) {
-		hts_idx_t *idx = sam_index_load3(fp, path, NULL, HTS_IDX_SILENT_FAIL);
-		if (!idx) {
+		/* a BAM's index is checked whole before htslib reads it (idxcheck.h) */
+		char *ip = fmt->format == bam ? gsa_idx_find(path) : NULL;
+		if (fmt->format == bam && !ip) {
 			sam_hdr_destroy(h); hts_close(fp);
 			return gsa_err_set(err, GSA_EDATA, "%s: no index (.bai or .csi) found; run 'samtools index %s'", path, path);
 		}
+		if (ip && gsa_idx_check_file(ip, sam_hdr_nref(h), (uint64_t)gsa_file_size(path), err) < 0) {
+			free(ip); sam_hdr_destroy(h); hts_close(fp);
+			return -1;
+		}
+		hts_idx_t *idx = sam_index_load3(fp, path, ip, HTS_IDX_SILENT_FAIL);
+		if (!idx) {
+			sam_hdr_destroy(h); hts_close(fp);
+			if (ip) gsa_err_set(err, GSA_EDATA, "%s: cannot load the index", ip);
+			else gsa_err_set(err, GSA_EDATA, "%s: no index found; run 'samtools index %s'", path, path);
+			free(ip);
+			return -1;
+		}
+		free(ip);
 		*idxo = idx;
 	}
 	*fpo = fp; *hdro = h;
@@ -106,6 +125,11 @@ int cv_input_open(cv_input_t *in, char **bam_paths, int nbam, const char *ref_pa
 	in->default_sample = gsa_xcalloc((size_t)nbam, sizeof *in->default_sample);
 
 	if (!gsa_path_exists(ref_path)) return gsa_err_errno(err, ENOENT, "%s: cannot open reference", ref_path);
+	if (gsa_input_check(ref_path, err) < 0) return -1;
+	char *fai_path = gsa_strdup_printf("%s.fai", ref_path);
+	int fai_rc = gsa_path_exists(fai_path) ? gsa_fai_check(ref_path, fai_path, err) : 0;
+	free(fai_path);
+	if (fai_rc < 0) return -1;
 	faidx_t *fai = fai_load3(ref_path, NULL, NULL, FAI_CREATE);
 	if (!fai) return gsa_err_set(err, GSA_EDATA, "%s: cannot load or build the FASTA index (.fai)", ref_path);
 

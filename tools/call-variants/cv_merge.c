@@ -1,9 +1,12 @@
 #include "cv_merge.h"
+#include "io.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <htslib/bgzf.h>
 #include <htslib/kstring.h>
 #include <htslib/vcf.h>
 
@@ -19,6 +22,7 @@ typedef struct part {
 	int has;       /* rec holds the next record */
 	int rid;
 	int64_t pos;
+	int n_contigs; /* contigs of the header as read (htslib adds one for an unknown CHROM) */
 } part_t;
 
 static int part_open(part_t *p, const char *path, gsa_err_t *err)
@@ -26,6 +30,7 @@ static int part_open(part_t *p, const char *path, gsa_err_t *err)
 	memset(p, 0, sizeof *p);
 	p->path = path;
 	if (!gsa_path_exists(path)) return gsa_err_errno(err, ENOENT, "%s: cannot open", path);
+	if (gsa_input_check(path, err) < 0) return -1;
 	p->fp = hts_open(path, "r");
 	if (!p->fp) return gsa_err_errno(err, errno ? errno : EIO, "%s: cannot open", path);
 	const htsFormat *f = hts_get_format(p->fp);
@@ -34,6 +39,7 @@ static int part_open(part_t *p, const char *path, gsa_err_t *err)
 		return gsa_err_set(err, GSA_EDATA, "%s: truncated (no BGZF end-of-file block)", path);
 	p->hdr = bcf_hdr_read(p->fp);
 	if (!p->hdr) return gsa_err_set(err, GSA_EDATA, "%s: cannot read the VCF header", path);
+	p->n_contigs = p->hdr->n[BCF_DT_CTG];
 	p->rec = bcf_init();
 	if (!p->rec) gsa_oom(sizeof(bcf1_t));
 	return 0;
@@ -52,6 +58,9 @@ static int part_next(part_t *p, gsa_err_t *err)
 {
 	int r = bcf_read(p->fp, p->hdr, p->rec);
 	if (r == -1) { p->has = 0; return 0; }
+	if (r >= 0 && (p->rec->errcode & BCF_ERR_CTG_UNDEF || p->rec->rid < 0 || p->rec->rid >= p->n_contigs))
+		return gsa_err_set(err, GSA_EDATA, "%s: a record's CHROM '%s' is not a contig of the header", p->path,
+				   p->rec->rid >= 0 ? bcf_hdr_id2name(p->hdr, p->rec->rid) : "?");
 	if (r < -1 || p->rec->errcode)
 		return gsa_err_set(err, GSA_EDATA, "%s: malformed or truncated record", p->path);
 	if (p->has && (p->rec->rid < p->rid || (p->rec->rid == p->rid && p->rec->pos < p->pos)))
@@ -79,9 +88,29 @@ static int same_header(const part_t *a, const part_t *b, gsa_err_t *err)
 	return 0;
 }
 
-int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, long *nrec,
-		 gsa_err_t *err)
+/* The same file given twice (by one name or two) would double its records. */
+static int distinct_parts(char *const *parts, int nparts, gsa_err_t *err)
 {
+	struct stat *st = gsa_xcalloc((size_t)nparts, sizeof *st);
+	char *ok = gsa_xcalloc((size_t)nparts, 1);
+	int rc = 0;
+	for (int i = 0; i < nparts && rc == 0; i++) {
+		if (stat(parts[i], &st[i]) < 0) continue; /* part_open says what is wrong */
+		ok[i] = 1;
+		for (int j = 0; j < i && rc == 0; j++)
+			if (ok[j] && st[j].st_ino == st[i].st_ino && st[j].st_dev == st[i].st_dev)
+				rc = gsa_err_set(err, GSA_EDATA, "%s: the same part as %s (a part given twice)", parts[i],
+						 parts[j]);
+	}
+	free(st);
+	free(ok);
+	return rc;
+}
+
+int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, int level,
+		 int nthreads, long *nrec, gsa_err_t *err)
+{
+	if (distinct_parts(parts, nparts, err) < 0) return -1;
 	part_t *p = gsa_xcalloc((size_t)nparts, sizeof *p);
 	int rc = 0;
 	*nrec = 0;
@@ -94,8 +123,11 @@ int cv_merge_run(char *const *parts, int nparts, const char *out_path, const cha
 	memset(&vw, 0, sizeof vw);
 	int opened = 0;
 	kstring_t ks = KS_INITIALIZE;
+	gsa_pool_t *pool = NULL;
+	if (rc == 0 && nthreads > 1 && !(pool = gsa_pool_new(nthreads)))
+		rc = gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", nthreads);
 	if (rc == 0) {
-		rc = cv_vcf_writer_open(&vw, out_path, err);
+		rc = cv_vcf_writer_open(&vw, out_path, level, pool, err);
 		opened = rc == 0;
 	}
 	if (rc == 0) {
@@ -130,8 +162,8 @@ int cv_merge_run(char *const *parts, int nparts, const char *out_path, const cha
 	ks_free(&ks);
 	for (int i = 0; i < nparts; i++) part_close(&p[i]);
 	free(p);
-	if (!opened) return -1;
-	if (rc == 0) return cv_vcf_writer_commit(&vw, err);
-	cv_vcf_writer_abort(&vw);
-	return -1;
+	if (opened && rc == 0) rc = cv_vcf_writer_commit(&vw, err);
+	else if (opened) cv_vcf_writer_abort(&vw);
+	gsa_pool_free(pool);
+	return rc < 0 ? -1 : 0;
 }

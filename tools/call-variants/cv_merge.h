@@ -8,10 +8,11 @@
  * all with the same contigs in the same order and the same samples) by
  * contig order then position, into out_path + out_path.tbi, atomically.
  * The header is the first part's, with a line recording cmdline.  Parts
- * may be given in any order.  *nrec gets the records written.  Returns 0,
+ * may be given in any order.  level: BGZF level (common/bgzf.h); nthreads
+ * > 1: compression in a pool of that many threads.  *nrec gets the records written.  Returns 0,
  * or -1 with err set (GSA_EDATA for mismatched headers, unsorted or
  * truncated parts, GSA_EIO for unreadable files). */
-int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, long *nrec,
-		 gsa_err_t *err);
+int cv_merge_run(char *const *parts, int nparts, const char *out_path, const char *cmdline, int level,
+		 int nthreads, long *nrec, gsa_err_t *err);
 
 #endif

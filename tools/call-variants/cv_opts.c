@@ -2,6 +2,8 @@
 
 #include <htslib/sam.h>
 
+#include "bgzf.h"
+
 void cv_opts_init(cv_opts_t *o)
 {
 	o->min_mapq = 0;
@@ -12,6 +14,7 @@ void cv_opts_init(cv_opts_t *o)
 	o->count_overlaps = 0;
 	o->max_depth = 500;
 	o->nthreads = 1;
+	o->level = GSA_BGZF_LEVEL_HTSLIB;
 	o->chunk_size = 100000;
 	o->min_alt_reads = 2;
 	o->min_indel_reads = 1;

@@ -11,6 +11,7 @@ typedef struct cv_opts {
 	int max_depth;         /* reads kept per BAM over one position, 0 = all (500) */
 	int count_overlaps;    /* 1: count bases both mates of a pair cover twice (0) */
 	int nthreads;          /* worker threads (1) */
+	int level;             /* BGZF compression level of the VCF, 0..12 (common/bgzf.h; 7) */
 	int chunk_size;        /* bases per work unit; fixed so output does not depend on threads */
 	int min_alt_reads;     /* reads showing an allele before it is a candidate (2) */
 	int min_indel_reads;   /* the same for an indel longer than 1 bp (CIGAR evidence is rarer) */

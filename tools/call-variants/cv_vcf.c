@@ -1,11 +1,8 @@
 #include "cv_vcf.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <htslib/tbx.h>
 
 #include "alloc.h"
 #include "cli.h"
@@ -39,7 +36,7 @@ void cv_vcf_header(gsa_strbuf_t *out, const sam_hdr_t *hdr, const char *ref_path
 	gsa_strbuf_appendc(out, '\n');
 }
 
-int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, gsa_err_t *err)
+int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, int level, gsa_pool_t *pool, gsa_err_t *err)
 {
 	memset(w, 0, sizeof *w);
 	w->data.fd = w->idx.fd = -1;
@@ -49,13 +46,10 @@ int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, gsa_err_t *err)
 	int rc = gsa_atomic_open(&w->idx, ip, err);
 	free(ip);
 	if (rc < 0) { gsa_atomic_abort(&w->data); return -1; }
-	close(w->data.fd);
-	w->data.fd = -1;
-	close(w->idx.fd);
+	close(w->idx.fd); /* hts_idx_save_as writes it by name */
 	w->idx.fd = -1;
-	w->bg = bgzf_open(w->data.tmp, "w");
-	if (!w->bg) {
-		gsa_err_errno(err, errno ? errno : EIO, "%s: cannot open for writing", path);
+	w->vw = gsa_vcfw_open(w->data.fd, path, level, pool, GSA_INDEX_TBI, 0, err);
+	if (!w->vw) {
 		cv_vcf_writer_abort(w);
 		return -1;
 	}
@@ -64,33 +58,24 @@ int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, gsa_err_t *err)
 
 int cv_vcf_writer_put(cv_vcf_writer_t *w, const char *s, size_t n, gsa_err_t *err)
 {
-	if (n > 0 && bgzf_write(w->bg, s, n) != (ssize_t)n)
-		return gsa_err_errno(err, errno ? errno : EIO, "%s: write failed", w->data.path);
-	return 0;
+	return gsa_vcfw_put(w->vw, s, n, err);
 }
 
 int cv_vcf_writer_commit(cv_vcf_writer_t *w, gsa_err_t *err)
 {
-	int rc = bgzf_close(w->bg);
-	w->bg = NULL;
-	if (rc < 0) {
-		gsa_err_errno(err, errno ? errno : EIO, "%s: write failed", w->data.path);
+	int rc = gsa_vcfw_finish(w->vw, w->idx.tmp, err);
+	w->vw = NULL;
+	if (rc < 0 || gsa_atomic_commit(&w->data, err) < 0 || gsa_atomic_commit(&w->idx, err) < 0) {
 		cv_vcf_writer_abort(w);
 		return -1;
 	}
-	if (tbx_index_build2(w->data.tmp, w->idx.tmp, 0, &tbx_conf_vcf) < 0) {
-		gsa_err_set(err, GSA_EIO, "%s: cannot build the tabix index", w->data.path);
-		cv_vcf_writer_abort(w);
-		return -1;
-	}
-	if (gsa_atomic_commit(&w->data, err) < 0) { cv_vcf_writer_abort(w); return -1; }
-	if (gsa_atomic_commit(&w->idx, err) < 0) { cv_vcf_writer_abort(w); return -1; }
 	return 0;
 }
 
 void cv_vcf_writer_abort(cv_vcf_writer_t *w)
 {
-	if (w->bg) { bgzf_close(w->bg); w->bg = NULL; }
+	gsa_vcfw_free(w->vw);
+	w->vw = NULL;
 	gsa_atomic_abort(&w->data);
 	gsa_atomic_abort(&w->idx);
 }

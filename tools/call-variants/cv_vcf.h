@@ -1,16 +1,17 @@
 /* cv_vcf.h — VCF header text and the bgzipped, tabix-indexed output file.
  *
- * The writer puts BGZF data under a temp name, builds the .tbi beside it
- * under another temp name, then renames the data and after it the index
- * into place (gsa_atomic_*), so OUT.vcf.gz and OUT.vcf.gz.tbi are either
- * complete or absent.
+ * The writer puts BGZF data under a temp name through the shared BGZF VCF
+ * writer (common/bgzf_vcfw.h: compression in the pool, the .tbi built in
+ * the same pass), saves the .tbi beside it under another temp name, then
+ * renames the data and after it the index into place (gsa_atomic_*), so
+ * OUT.vcf.gz and OUT.vcf.gz.tbi are either complete or absent.
  */
 #ifndef CV_VCF_H
 #define CV_VCF_H
 
-#include <htslib/bgzf.h>
 #include <htslib/sam.h>
 
+#include "bgzf_vcfw.h"
 #include "err.h"
 #include "io.h"
 #include "strbuf.h"
@@ -23,16 +24,18 @@ void cv_vcf_header(gsa_strbuf_t *out, const sam_hdr_t *hdr, const char *ref_path
 
 typedef struct cv_vcf_writer {
 	gsa_atomic_file_t data, idx;
-	BGZF *bg;
+	gsa_vcfw_t *vw;
 } cv_vcf_writer_t;
 
-/* Start writing path (bgzipped) and path.tbi.  Returns 0 or -1 with err. */
-int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, gsa_err_t *err);
+/* Start writing path (bgzipped at `level`, 0..12 as in common/bgzf.h,
+ * compressed in pool's threads or, pool NULL, in the caller) and
+ * path.tbi.  Returns 0 or -1 with err. */
+int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, int level, gsa_pool_t *pool, gsa_err_t *err);
 
 /* Append n bytes of VCF text.  Returns 0 or -1 with err (GSA_EIO). */
 int cv_vcf_writer_put(cv_vcf_writer_t *w, const char *s, size_t n, gsa_err_t *err);
 
-/* Finish the BGZF stream, build the index, and move both into place (data
+/* Finish the BGZF stream, save the index, and move both into place (data
  * first).  Returns 0 or -1 with err; either way w is released. */
 int cv_vcf_writer_commit(cv_vcf_writer_t *w, gsa_err_t *err);
 

@@ -6,6 +6,7 @@
 #include <htslib/hts_log.h>
 
 #include "alloc.h"
+#include "bgzf.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "cv_call.h"
@@ -17,7 +18,7 @@
 
 static const char USAGE[] =
 	"Usage: call-variants -f REF.fa [-r REGION | -R regions.bed] [-@ N] -o OUT.vcf.gz IN.bam [IN2.bam ...]\n"
-	"       call-variants merge -o ALL.vcf.gz PART.vcf.gz [PART2.vcf.gz ...]\n"
+	"       call-variants merge [-@ N] [-l N] -o ALL.vcf.gz PART.vcf.gz [PART2.vcf.gz ...]\n"
 	"       (a PART with * ? [ that names no file stands for the files it matches)\n"
 	"\n"
 	"Germline SNPs, multi-allelic sites and small indels, one diploid genotype per\n"
@@ -30,7 +31,10 @@ static const char USAGE[] =
 	"  -r, --region REG         chr, chr:from-to, or a comma-separated list\n"
 	"  -R, --regions-file BED   regions from a BED file\n"
 	"  -o, --output FILE        output VCF (.vcf.gz; FILE.tbi is written beside it)\n"
-	"  -@, --threads N          worker threads (1); the output does not depend on N\n"
+	"  -@, -t, --threads N      threads calling and compressing (1); the output does\n"
+	"                           not depend on N (merge: compressing)\n"
+	"  -l, --level N            BGZF compression level, libdeflate's 0-12 as in every\n"
+	"                           gsa tool (7, the size htslib's default level gives)\n"
 	"  -q, --min-MQ N           skip reads with mapping quality below N (0)\n"
 	"  -Q, --min-BQ N           skip bases with quality below N (13)\n"
 	"      --cap-BQ N           count SNP base qualities above N as N (28)\n"
@@ -124,20 +128,27 @@ static int main_merge(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		GSA_CLI_THREADS_LONGOPTS,
+		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t log;
 	gsa_cli_t cli;
 	gsa_cli_init(&cli, "call-variants", USAGE, &log);
 	const char *out = NULL;
-	int c, rc;
-	while ((c = getopt_long(argc, argv, ":o:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+	int c, rc, nthreads = 1, level = GSA_BGZF_LEVEL_HTSLIB;
+	gsa_cli_take_threads(&cli, &nthreads, 1, 256);
+	gsa_cli_take_level(&cli, &level);
+	while ((c = getopt_long(argc, argv, ":o:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS,
+				opts, NULL)) != -1)
 		switch (c) {
 		case 'o': out = optarg; break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
 	if (!out) return gsa_cli_usage_error(&cli, "merge: -o ALL.vcf.gz is required");
+	if (!strcmp(out, "-"))
+		return gsa_cli_usage_error(&cli, "merge: -o - is not possible: the VCF gets a .tbi index beside it; give a file");
 	if (optind >= argc) return gsa_cli_usage_error(&cli, "merge: no input VCFs");
 	set_hts_log(&log);
 	gsa_err_t err;
@@ -150,7 +161,7 @@ static int main_merge(int argc, char **argv)
 		free(cmd);
 		return gsa_cli_fail(&cli, &err);
 	}
-	rc = cv_merge_run(parts, n_parts, out, cmd, &n, &err);
+	rc = cv_merge_run(parts, n_parts, out, cmd, level, nthreads, &n, &err);
 	free(cmd);
 	merge_free_parts(parts);
 	if (rc < 0) return gsa_cli_fail(&cli, &err);
@@ -166,7 +177,6 @@ static int main_call(int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "regions-file", required_argument, NULL, 'R' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "threads", required_argument, NULL, '@' },
 		{ "min-MQ", required_argument, NULL, 'q' },
 		{ "min-BQ", required_argument, NULL, 'Q' },
 		{ "keep-duplicates", no_argument, NULL, OPT_KEEP_DUPS },
@@ -176,6 +186,8 @@ static int main_call(int argc, char **argv)
 		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
 		{ "cap-BQ", required_argument, NULL, OPT_CAP_BQ },
 		{ "max-depth", required_argument, NULL, 'd' },
+		GSA_CLI_THREADS_LONGOPTS,
+		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t log;
@@ -183,21 +195,18 @@ static int main_call(int argc, char **argv)
 	gsa_cli_init(&cli, "call-variants", USAGE, &log);
 	cv_opts_t o;
 	cv_opts_init(&o);
+	gsa_cli_take_threads(&cli, &o.nthreads, 1, 256);
+	gsa_cli_take_level(&cli, &o.level);
 	const char *ref = NULL, *region = NULL, *bed = NULL, *out = NULL;
 	long v;
 	double d;
 	int c, rc;
-	while ((c = getopt_long(argc, argv, ":f:r:R:o:@:q:Q:d:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":f:r:R:o:q:Q:d:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
 		switch (c) {
 		case 'f': ref = optarg; break;
 		case 'r': region = optarg; break;
 		case 'R': bed = optarg; break;
 		case 'o': out = optarg; break;
-		case '@':
-			if (gsa_parse_long(optarg, 1, 256, &v) < 0)
-				return gsa_cli_usage_error(&cli, "-@ needs a thread count 1..256, not '%s'", optarg);
-			o.nthreads = (int)v;
-			break;
 		case 'q':
 			if (gsa_parse_long(optarg, 0, 255, &v) < 0)
 				return gsa_cli_usage_error(&cli, "-q needs a mapping quality 0..255, not '%s'", optarg);
@@ -244,6 +253,8 @@ static int main_call(int argc, char **argv)
 		}
 	if (!ref) return gsa_cli_usage_error(&cli, "-f REF.fa is required");
 	if (!out) return gsa_cli_usage_error(&cli, "-o OUT.vcf.gz is required");
+	if (!strcmp(out, "-"))
+		return gsa_cli_usage_error(&cli, "-o - is not possible: the VCF gets a .tbi index beside it; give a file");
 	if (region && bed) return gsa_cli_usage_error(&cli, "give -r or -R, not both");
 	if (optind >= argc) return gsa_cli_usage_error(&cli, "no input BAM");
 	set_hts_log(&log);

@@ -10,22 +10,12 @@
 
 #include "aws/http.h"
 #include "aws/xml.h"
+#include "cli.h"
 #include "clock.h"
 #include "eas_devices.h"
 #include "eas_fs.h"
 
-/* One volume as DescribeVolumes tells it. */
-typedef struct vdesc {
-	char id[32];
-	char status[16];      /* creating available in-use deleting deleted error */
-	long size;
-	int has_att;
-	char att_instance[32];
-	char att_device[32];
-	char att_state[16];   /* attaching attached detaching detached */
-	int dot;              /* deleteOnTermination */
-	int tagged;           /* carries EAS_TAG_CREATOR */
-} vdesc_t;
+typedef eas_vdesc_t vdesc_t;
 
 void eas_grow_init(eas_grow_t *g, const eas_config_t *cfg, const gsa_log_t *log, gsa_ec2_client_t *ec2,
 		   eas_state_t *st, const char *state_path)
@@ -82,7 +72,17 @@ static void copy_text(gsa_xml_span_t in, const char *tag, char *out, size_t n)
 	free(t);
 }
 
-static int parse_volumes(const char *xml, vdesc_t **out, int *n)
+/* "PREFIX" followed by 1..21 lower-case hex digits, as EC2 ids are */
+static int valid_id(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix), i;
+	if (strncmp(s, prefix, n)) return 0;
+	for (i = n; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+	return i > n && i - n <= 21;
+}
+
+int eas_grow_parse_volumes(const char *xml, eas_vdesc_t **out, int *n)
 {
 	gsa_xml_span_t root, set, item;
 	*out = NULL;
@@ -96,7 +96,7 @@ static int parse_volumes(const char *xml, vdesc_t **out, int *n)
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 8;
 			vdesc_t *nv = realloc(*out, (size_t)cap * sizeof **out);
-			if (!nv) return -1;
+			if (!nv) goto bad;
 			*out = nv;
 		}
 		vdesc_t *v = &(*out)[(*n)++];
@@ -105,7 +105,7 @@ static int parse_volumes(const char *xml, vdesc_t **out, int *n)
 		copy_text(item, "volumeId", v->id, sizeof v->id);
 		copy_text(item, "status", v->status, sizeof v->status);
 		copy_text(item, "size", size, sizeof size);
-		v->size = atol(size);
+		if (gsa_parse_long(size, 1, 1L << 20, &v->size) < 0 || !valid_id(v->id, "vol-")) goto bad;
 		gsa_xml_span_t atts, att, tags, tag;
 		const char *f2 = NULL;
 		if (gsa_xml_child(item, &f2, "attachmentSet", &atts)) {
@@ -131,6 +131,11 @@ static int parse_volumes(const char *xml, vdesc_t **out, int *n)
 		}
 	}
 	return 0;
+bad:
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return -1;
 }
 
 /* DescribeVolumes of one volume (vol_id) or by one filter.  A volume id
@@ -154,12 +159,11 @@ static int describe(eas_grow_t *g, const char *vol_id, const char *fname, const 
 		if (vol_id && !strcmp(g->ec2->last_code, "InvalidVolume.NotFound")) return 0;
 		return -1;
 	}
-	rc = parse_volumes(xml, out, n);
+	rc = eas_grow_parse_volumes(xml, out, n);
 	free(xml);
 	if (rc) {
-		free(*out);
-		*out = NULL;
-		return gsa_err_set(err, GSA_EREMOTE, "ec2:DescribeVolumes: unexpected response (no volumeSet)");
+		return gsa_err_set(err, GSA_EREMOTE,
+				   "ec2:DescribeVolumes: unexpected response (no volumeSet, or a volume without a valid id or size)");
 	}
 	return 0;
 }

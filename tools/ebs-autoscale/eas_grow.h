@@ -30,6 +30,25 @@
 #define EAS_TAG_MOUNTPOINT "gsa:ebs-autoscale:mountpoint"
 #define EAS_MAX_TAGS 50
 
+/* One volume as DescribeVolumes tells it. */
+typedef struct eas_vdesc {
+	char id[32];
+	char status[16];      /* creating available in-use deleting deleted error */
+	long size;            /* GiB */
+	int has_att;
+	char att_instance[32];
+	char att_device[32];
+	char att_state[16];   /* attaching attached detaching detached */
+	int dot;              /* deleteOnTermination */
+	int tagged;           /* carries EAS_TAG_CREATOR */
+} eas_vdesc_t;
+
+/* Parse a DescribeVolumes response into *out (caller frees), *n volumes.
+ * Returns 0, or -1 (nothing allocated) when the document has no volumeSet
+ * or a volume lacks a well-formed volumeId ("vol-" + hex) or a size of
+ * 1..2^20 GiB. */
+int eas_grow_parse_volumes(const char *xml, eas_vdesc_t **out, int *n);
+
 typedef struct eas_grow {
 	const eas_config_t *cfg;          /* not owned */
 	const gsa_log_t *log;             /* not owned */

@@ -5,6 +5,7 @@
 #include "child.h"
 #include "expand.h"
 #include "path.h"
+#include "stale.h"
 #include "remote.h"
 #include "stage.h"
 #include "strbuf.h"
@@ -126,7 +127,7 @@ static int safe_component(const char *s)
 	return *s && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 && strlen(s) < 200;
 }
 
-static int workdir_create(const char *base, const gsa_log_t *log, char **dir_out, gsa_err_t *err)
+static int workdir_create(const char *base, const gsa_log_t *log, char **dir_out, int *lock_out, gsa_err_t *err)
 {
 	const char *id = env_nonempty("AWS_BATCH_JOB_ID"), *attempt = env_nonempty("AWS_BATCH_JOB_ATTEMPT");
 	char *dir;
@@ -151,6 +152,10 @@ static int workdir_create(const char *base, const gsa_log_t *log, char **dir_out
 			return -1;
 		}
 	} else {
+		/* work folders of killed jobs here (stale.h; the lock below is
+		 * inherited by the command, so a folder an orphaned command still
+		 * uses is held) */
+		gsa_stale_sweep(base, "job-", 6, NULL);
 		dir = gsa_strdup_printf("%s/job-XXXXXX", base);
 		if (!mkdtemp(dir)) {
 			int e = errno;
@@ -159,6 +164,7 @@ static int workdir_create(const char *base, const gsa_log_t *log, char **dir_out
 			free(abs);
 			return -1;
 		}
+		*lock_out = gsa_stale_hold(dir, 1);
 	}
 	free(abs);
 	*dir_out = dir;
@@ -257,6 +263,13 @@ static int expand_list(char **in, size_t n, char ***out, gsa_err_t *err)
 	return 0;
 }
 
+/* The command's arguments, expanded except where they are code (expand.h). */
+static int expand_command(const job_opts_t *o, size_t n, char ***out, gsa_err_t *err)
+{
+	*out = gsa_xcalloc(n + 1, sizeof **out);
+	return job_expand_argv(o->argv, n, o->pipe, NULL, NULL, *out, err);
+}
+
 static void free_nulled(char **list)
 {
 	size_t i;
@@ -277,6 +290,7 @@ typedef struct job_state {
 	job_remote_t remote;
 	job_stage_t stage;
 	job_stage_stats_t in_stats;
+	int dir_lock;                          /* holds a job-XXXXXX folder (stale.h), or -1 */
 } job_state_t;
 
 static void state_destroy(job_state_t *s)
@@ -290,8 +304,25 @@ static void state_destroy(job_state_t *s)
 	free(s->dir);
 	free(s->base);
 	free(s->cache_dir);
+	if (s->dir_lock >= 0) close(s->dir_lock);
 	job_cache_destroy(&s->cache);
 	job_remote_destroy(&s->remote);
+}
+
+/* --keep: a job-XXXXXX folder becomes job-XXXXXX.kept, which the next
+ * job's sweep of stale folders leaves alone. */
+static void keep_workdir(job_state_t *s)
+{
+	if (s->dir_lock >= 0) {
+		char *kept = gsa_strdup_printf("%s.kept", s->dir);
+		if (rename(s->dir, kept) == 0) {
+			free(s->dir);
+			s->dir = kept;
+		} else {
+			free(kept);
+		}
+	}
+	gsa_info(s->log, "work folder kept: %s", s->dir);
 }
 
 /* Split s->argv into the commands of a pipeline at arguments "|" (only
@@ -301,7 +332,8 @@ static int split_pipeline(job_state_t *s, size_t n_argv, gsa_err_t *err)
 	size_t start = 0, i;
 	for (i = 0; i <= n_argv; i++) {
 		size_t k;
-		if (i < n_argv && !(s->o->pipe && strcmp(s->argv[i], "|") == 0)) continue;
+		/* a separator is a '|' as written, never one a ${NAME} expanded to */
+		if (i < n_argv && !(s->o->pipe && strcmp(s->o->argv[i], "|") == 0)) continue;
 		if (i == start)
 			return gsa_err_set(err, GSA_EUSAGE, "--pipe: empty command %s '|'", i == 0 ? "before" : "after");
 		if (s->ncmd == JOB_PIPE_MAX)
@@ -325,14 +357,14 @@ static int job_prepare(job_state_t *s, gsa_err_t *err)
 	if (o->n_outputs && !o->output_prefix)
 		return gsa_err_set(err, GSA_EUSAGE, "outputs declared but no --output-prefix (or JOB_OUTPUT_PREFIX)");
 	s->base = o->workdir_base ? gsa_xstrdup(o->workdir_base) : default_under_scratch("gsa-work");
-	if (workdir_create(s->base, s->log, &s->dir, err) < 0) return -1;
+	if (workdir_create(s->base, s->log, &s->dir, &s->dir_lock, err) < 0) return -1;
 	setenv("JOB_WORK_DIR", s->dir, 1); /* usable as ${JOB_WORK_DIR}, and seen by the command */
 
 	/* expand ${VAR} everywhere, strictly, before touching any data */
 	while (o->argv[n_argv]) n_argv++;
 	if (expand_list(o->inputs, o->n_inputs, &s->inputs, err) < 0 ||
 	    expand_list(o->outputs, o->n_outputs, &s->outputs, err) < 0 ||
-	    expand_list(o->argv, n_argv, &s->argv, err) < 0 ||
+	    expand_command(o, n_argv, &s->argv, err) < 0 ||
 	    (o->output_prefix && job_expand(o->output_prefix, NULL, NULL, &s->prefix, err) < 0))
 		return -1;
 
@@ -431,6 +463,7 @@ int job_run(const job_opts_t *o, const gsa_log_t *log, gsa_err_t *err)
 	memset(&s, 0, sizeof s);
 	s.o = o;
 	s.log = log;
+	s.dir_lock = -1;
 	gsa_err_clear(err);
 	if (job_prepare(&s, err) < 0) {
 		code = err->code ? err->code : GSA_EINTERNAL;
@@ -439,7 +472,7 @@ int job_run(const job_opts_t *o, const gsa_log_t *log, gsa_err_t *err)
 		code = phase_stage_out(&s, err);
 	}
 	if (s.dir) {
-		if (o->keep) gsa_info(log, "work folder kept: %s", s.dir);
+		if (o->keep) keep_workdir(&s);
 		else workdir_remove(s.dir, log);
 	}
 	{

@@ -99,6 +99,21 @@ static int add_object(remote_impl_t *im, const char *bucket, const char *key, jo
 	return 0;
 }
 
+char *job_glob_prefix(const char *pattern)
+{
+	const char *slash = strrchr(pattern, '/'), *last = slash ? slash + 1 : pattern;
+	return gsa_xstrndup(pattern, (size_t)(last - pattern) + strcspn(last, "*?[\\"));
+}
+
+int job_glob_match(const char *pattern, const char *key)
+{
+	const char *slash = strrchr(pattern, '/'), *last = slash ? slash + 1 : pattern;
+	size_t dirlen = (size_t)(last - pattern);
+	if (strncmp(pattern, key, dirlen) != 0) return 0;
+	key += dirlen;
+	return !strchr(key, '/') && fnmatch(last, key, 0) == 0;
+}
+
 int job_remote_list(job_remote_t *r, const char *uri, job_remote_obj_t **objs, size_t *n, gsa_err_t *err)
 {
 	remote_impl_t *im = impl_hooked(r);
@@ -115,16 +130,15 @@ int job_remote_list(job_remote_t *r, const char *uri, job_remote_obj_t **objs, s
 	last = slash ? slash + 1 : key;
 	if (!*key || key[strlen(key) - 1] == '/' || strpbrk(last, "*?[")) {
 		int glob_mode = *key && key[strlen(key) - 1] != '/';
-		size_t dirlen = (size_t)(last - key), i;
-		char *prefix = glob_mode ? gsa_xstrndup(key, dirlen + strcspn(last, "*?[\\")) : gsa_xstrdup(key);
+		size_t i;
+		char *prefix = glob_mode ? job_glob_prefix(key) : gsa_xstrdup(key);
 		gsa_s3_obj_t *list = NULL;
 		size_t nlist = 0;
 		rc = gsa_s3_list(&im->conn, bucket, prefix, &list, &nlist, err);
 		for (i = 0; rc == 0 && i < nlist; i++) {
 			const char *k = list[i].key;
 			if (glob_mode) {
-				const char *rel = k + dirlen;
-				if (strchr(rel, '/') || fnmatch(last, rel, 0)) continue;
+				if (!job_glob_match(key, k)) continue;
 			} else if (k[strlen(k) - 1] == '/') {
 				continue; /* folder marker */
 			}

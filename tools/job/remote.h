@@ -38,6 +38,15 @@ int job_remote_init(job_remote_t *r, const char *endpoint_url, const gsa_log_t *
 /* Release r; safe on a zeroed r. */
 void job_remote_destroy(job_remote_t *r);
 
+/* The S3 glob of job_remote_list: a key pattern whose last path part may
+ * hold * ? [...] (fnmatch(3)); the parts before it are literal.
+ * job_glob_prefix: the listing prefix (up to the first special character
+ * of the last part; caller frees); job_glob_match: 1 when key matches (no
+ * '/' in what the last part matches), else 0.  Every matching key starts
+ * with the prefix. */
+char *job_glob_prefix(const char *pattern);
+int job_glob_match(const char *pattern, const char *key);
+
 /* Expand an s3:// URI into objects: a glob (* ? [...] in the key) lists the
  * matching keys, a key ending in '/' every object under that prefix, any
  * other URI the one object.  *objs is a new array of *n entries (free with

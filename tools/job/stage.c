@@ -115,8 +115,8 @@ static int stage_in_local_file(job_stage_t *st, const char *path, const char *in
 	int rc;
 	if (stat(path, &sb) < 0) return gsa_err_errno(err, errno, "input %s", path);
 	if (S_ISDIR(sb.st_mode))
-		return gsa_err_set(err, GSA_EUSAGE, "input %s: is a folder (name its files, e.g. '%s/*')", path, path);
-	if (!S_ISREG(sb.st_mode)) return gsa_err_set(err, GSA_EIO, "input %s: not a regular file", path);
+		return gsa_err_set(err, GSA_EIO, "input %s: is a folder (name its files, e.g. '%s/*')", path, path);
+	if (!S_ISREG(sb.st_mode)) return gsa_err_set(err, GSA_EIO, "input %s: not a regular file (a device, FIFO or socket)", path);
 	if (place_check(dir, gsa_path_basename(path), input, &dest, err) < 0) return -1;
 	rc = link_or_copy(st, path, dest, &copied, err);
 	if (rc == 0) {

@@ -27,7 +27,8 @@ static const char usage[] =
 	"With several sources, a prefix, a folder or a glob, DEST is a folder/prefix.\n"
 	"\n"
 	"Options:\n"
-	"  -j, --jobs N            parallel requests (default: 8 per core, 16..64)\n"
+	"  -j, --jobs N            parallel requests (default: 8 per core, 16..64);\n"
+	"                          also -t, -@, --threads N as in every gsa tool\n"
 	"  -p, --part-size SIZE    bytes per ranged GET / upload part (default 16M)\n"
 	"      --skip-existing     leave destinations with the same size and checksum\n"
 	"      --endpoint-url URL  S3 endpoint (else AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)\n"
@@ -111,6 +112,7 @@ int main(int argc, char **argv)
 		{ "max-attempts", required_argument, NULL, OPT_ATTEMPTS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
 	gsa_cli_t cli;
@@ -123,7 +125,8 @@ int main(int argc, char **argv)
 
 	gsa_cli_init(&cli, "s3-stage", usage, &log);
 	gsa_transfer_opts_init(&o);
-	while ((c = getopt_long(argc, argv, ":j:p:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
+	gsa_cli_take_threads(&cli, &o.jobs, 1, 1024); /* -t/-@/--threads: the same as -j */
+	while ((c = getopt_long(argc, argv, ":j:p:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			if (gsa_parse_long(optarg, 1, 1024, &v)) return gsa_cli_usage_error(&cli, "--jobs must be 1..1024, not '%s'", optarg);

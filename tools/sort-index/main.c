@@ -22,7 +22,7 @@ static const char USAGE[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE      output BAM (required); index written beside it\n"
-	"  -@, --threads N        extra threads for compression and sorting [0]\n"
+	"  -@, -t, --threads N    extra threads for compression and sorting [0]\n"
 	"  -m, --memory SIZE      memory per thread, K/M/G suffix [768M]\n"
 	"  -l, --level N          libdeflate compression level 0-12 [6]; samtools'\n"
 	"                         -l 6 matches -l 7 here (htslib shifts its levels)\n"
@@ -59,9 +59,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "threads", required_argument, NULL, '@' },
 		{ "memory", required_argument, NULL, 'm' },
-		{ "level", required_argument, NULL, 'l' },
 		{ "tmp-dir", required_argument, NULL, 'T' },
 		{ "by-name", no_argument, NULL, 'n' },
 		{ "csi", no_argument, NULL, OPT_CSI },
@@ -69,6 +67,8 @@ int main(int argc, char **argv)
 		{ "no-index", no_argument, NULL, OPT_NO_INDEX },
 		{ "min-shift", required_argument, NULL, OPT_MIN_SHIFT },
 		{ "merge-width", required_argument, NULL, OPT_MERGE_WIDTH },
+		GSA_CLI_THREADS_LONGOPTS,
+		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t lg;
@@ -82,22 +82,15 @@ int main(int argc, char **argv)
 
 	gsa_cli_init(&cli, "sort-index", USAGE, &lg);
 	si_opts_init(&o);
-	while ((c = getopt_long(argc, argv, ":o:@:m:l:T:n" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
+	gsa_cli_take_threads(&cli, &o.threads, 0, 256);
+	gsa_cli_take_level(&cli, &o.level);
+	while ((c = getopt_long(argc, argv, ":o:m:T:n" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS,
+				opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.out = optarg; break;
-		case '@':
-			if (gsa_parse_long(optarg, 0, 256, &v) < 0)
-				return gsa_cli_usage_error(&cli, "-@ needs a thread count 0-256, got '%s'", optarg);
-			o.threads = (int)v;
-			break;
 		case 'm':
 			if (gsa_parse_size(optarg, &o.mem_per_thread) < 0 || o.mem_per_thread < ((uint64_t)1 << 20))
 				return gsa_cli_usage_error(&cli, "-m needs a size of at least 1M (e.g. 768M, 2G), got '%s'", optarg);
-			break;
-		case 'l':
-			if (gsa_parse_long(optarg, 0, 12, &v) < 0)
-				return gsa_cli_usage_error(&cli, "-l needs a level 0-12, got '%s'", optarg);
-			o.level = (int)v;
 			break;
 		case 'T': o.tmpdir = optarg; break;
 		case 'n': o.order = SI_ORDER_NAME; break;
@@ -142,7 +135,7 @@ int main(int argc, char **argv)
 			GSA_KV_NUM("runs", st.n_runs),
 			GSA_KV_NUM("spill_bytes", st.spill_bytes),
 			GSA_KV_NUM("mem_limit", st.mem_limit),
-			GSA_KV_STR("index", st.index == SI_INDEX_BAI ? "bai" : st.index == SI_INDEX_CSI ? "csi" : "none"),
+			GSA_KV_STR("index", st.index == GSA_INDEX_BAI ? "bai" : st.index == GSA_INDEX_CSI ? "csi" : "none"),
 		};
 		gsa_log_kv(&lg, GSA_LOG_INFO, "sorted", kv, (int)(sizeof kv / sizeof kv[0]));
 	}

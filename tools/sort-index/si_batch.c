@@ -70,7 +70,7 @@ void si_batch_init(si_batch_t *bt, si_order_t order, size_t limit)
 	bt->block_size = (bt->block_size + SI_HUGE - 1) & ~(SI_HUGE - 1);
 	/* every record accounts for at least its header and two entries, so
 	 * this many entries always suffice; untouched pages cost nothing */
-	bt->m = limit / (4 + SI_REC_MIN_BLOCK + SI_ACCOUNT_PER_REC) + 2;
+	bt->m = limit / (4 + GSA_BAMREC_MIN_BLOCK + SI_ACCOUNT_PER_REC) + 2;
 	bt->ent = big_alloc(bt->m * sizeof *bt->ent);
 	bt->tmp = big_alloc(bt->m * sizeof *bt->tmp);
 	bt->m_tmp = bt->m;
@@ -147,12 +147,12 @@ void si_batch_commit(si_batch_t *bt, const si_rec_t *r)
 	bt->ent[bt->n].key = bt->order == SI_ORDER_COORD ? si_key_coord(r) : 0;
 	bt->ent[bt->n].rec = r;
 	bt->n++;
-	bt->used += si_rec_size(r) + SI_ACCOUNT_PER_REC;
+	bt->used += gsa_bamrec_size(r) + SI_ACCOUNT_PER_REC;
 }
 
 void si_batch_add(si_batch_t *bt, const si_rec_t *r)
 {
-	size_t sz = si_rec_size(r);
+	size_t sz = gsa_bamrec_size(r);
 	uint8_t *p = arena_take(bt, sz);
 	memcpy(p, r, sz);
 	si_batch_commit(bt, p);

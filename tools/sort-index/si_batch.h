@@ -50,7 +50,7 @@ void si_batch_free(si_batch_t *bt);
 /* Forget the records, keeping the memory for the next batch. */
 void si_batch_reset(si_batch_t *bt);
 
-/* 1 if a record of `size` bytes (si_rec_size) fits without passing the
+/* 1 if a record of `size` bytes (gsa_bamrec_size) fits without passing the
  * limit (an empty batch always accepts one record, however large). */
 int si_batch_fits(const si_batch_t *bt, size_t size);
 

@@ -2,7 +2,7 @@
  * committed atomically.
  *
  * Both files are written under temp names beside their final names
- * (io.h) and registered for cleanup.  The BAM goes through si_bamw (BGZF
+ * (io.h) and registered for cleanup.  The BAM goes through gsa_bamw (BGZF
  * blocks compressed by the pool, index built from the blocks' offsets).
  * si_output_close() finishes the index, then renames the BAM into place
  * first and the index second, so an index never sits beside a BAM it does
@@ -17,14 +17,14 @@
 
 #include "err.h"
 #include "io.h"
-#include "si_bamw.h"
-#include "si_pool.h"
+#include "bgzf_bamw.h"
+#include "pool.h"
 #include "si_rec.h"
 
 typedef struct si_output {
 	gsa_atomic_file_t bam, idx;
-	si_bamw_t *w;
-	si_index_kind_t index;
+	gsa_bamw_t *w;
+	gsa_index_kind_t index;
 } si_output_t;
 
 /* Largest contig length a BAI index can address (2^29 - 1). */
@@ -35,7 +35,7 @@ typedef struct si_output {
  * (CSI uses min_shift) named path + ".bai" / ".csi".  Returns 0, or -1
  * with err set; nothing is left on disk on failure. */
 int si_output_open(si_output_t *o, const char *path, sam_hdr_t *hdr, int level,
-		   si_index_kind_t index, int min_shift, si_pool_t *pool, gsa_err_t *err);
+		   gsa_index_kind_t index, int min_shift, gsa_pool_t *pool, gsa_err_t *err);
 
 /* Append one record (an si_emit_fn; ctx is the si_output_t).  Returns 0 or -1. */
 int si_output_write(void *ctx, const si_rec_t *r, gsa_err_t *err);

@@ -49,7 +49,7 @@ static int run_flush(si_run_writer_t *w, gsa_err_t *err)
 
 int si_run_put(si_run_writer_t *w, const si_rec_t *r, gsa_err_t *err)
 {
-	size_t sz = si_rec_size(r);
+	size_t sz = gsa_bamrec_size(r);
 	if (w->len + sz > w->cap) {
 		if (run_flush(w, err) < 0) return -1;
 		if (sz > w->cap) {
@@ -124,11 +124,11 @@ static int run_fill(si_run_reader_t *rd, size_t need, gsa_err_t *err)
 int si_run_next(si_run_reader_t *rd, gsa_err_t *err)
 {
 	int rc;
-	if (rd->cur) rd->beg += si_rec_size(rd->cur);
+	if (rd->cur) rd->beg += gsa_bamrec_size(rd->cur);
 	rd->cur = NULL;
 	rc = run_fill(rd, 4, err);
 	if (rc) return rc > 0 ? 0 : -1;
-	rc = run_fill(rd, si_rec_size(rd->buf + rd->beg), err);
+	rc = run_fill(rd, gsa_bamrec_size(rd->buf + rd->beg), err);
 	if (rc) return rc > 0 ? gsa_err_set(err, GSA_EIO, "%s: temp file is cut short", rd->path) : -1;
 	rd->cur = rd->buf + rd->beg;
 	return 1;

@@ -1,13 +1,15 @@
 #include "si_sort.h"
+#include "io.h"
 #include "clock.h"
 #include "alloc.h"
 #include "cleanup.h"
 #include "path.h"
+#include "stale.h"
 #include "strbuf.h"
-#include "si_bamr.h"
+#include "bgzf_bamr.h"
 #include "si_batch.h"
 #include "si_merge.h"
-#include "si_pool.h"
+#include "pool.h"
 #include "si_run.h"
 
 #include <errno.h>
@@ -20,8 +22,8 @@
 
 #include <htslib/bgzf.h>
 #include <htslib/hfile.h>
+#include <htslib/kstring.h>
 #include <htslib/sam.h>
-#include <htslib/thread_pool.h>
 
 #define SI_RUN_RBUF ((size_t)256 << 10)
 
@@ -42,15 +44,14 @@ typedef struct sorter {
 	const si_opts_t *o;
 	const gsa_log_t *log;
 	si_stats_t st;
-	si_pool_t *pool;       /* BGZF reading and writing (-@ threads) */
-	htsThreadPool tp;      /* htslib's, for SAM text input only */
-	si_bamr_t *bamr;       /* BGZF BAM input */
+	gsa_pool_t *pool;       /* BGZF reading and writing (-@ threads) */
+	gsa_bamr_t *bamr;       /* BGZF BAM input */
 	samFile *in;           /* any other input, read by htslib */
-	int in_pooled;         /* htslib parses the input in tp */
 	sam_hdr_t *hdr, *out_hdr;
 	si_batch_t batch;
 	char *spill_dir;       /* created on the first spill */
 	int spill_dir_id;
+	int spill_lock;        /* holds spill_dir while we live (stale.h), or -1 */
 	si_run_t *runs;
 	int n_runs, m_runs, run_seq;
 	si_output_t out;
@@ -73,6 +74,7 @@ static int make_spill_dir(sorter_t *s, gsa_err_t *err)
 		free(tmpl);
 		return -1;
 	}
+	s->spill_lock = gsa_stale_hold(tmpl, 0);
 	s->spill_dir_id = gsa_cleanup_add(tmpl, 1);
 	s->spill_dir = tmpl;
 	if (s->spill_dir_id < 0) return gsa_err_set(err, GSA_EINTERNAL, "%s: too many temp files", tmpl);
@@ -181,12 +183,12 @@ static int spill_batch(sorter_t *s, gsa_err_t *err)
 /* A record must start inside its contig (the readers check the rest). */
 static int check_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
 {
-	int32_t tid = si_rec_tid(r);
-	int64_t pos = si_rec_pos(r), len;
+	int32_t tid = gsa_bamrec_tid(r);
+	int64_t pos = gsa_bamrec_pos(r), len;
 	if (tid >= 0 && pos >= 0 && (len = sam_hdr_tid2len(s->hdr, tid)) > 0 && pos >= len)
 		return gsa_err_set(err, GSA_EDATA,
 				   "%s: record %llu (%s) starts at %lld, past the end of %s (length %lld in the header)",
-				   in_name(s->o), (unsigned long long)s->st.n_records + 1, si_rec_qname(r),
+				   in_name(s->o), (unsigned long long)s->st.n_records + 1, gsa_bamrec_qname(r),
 				   (long long)pos + 1, sam_hdr_tid2name(s->hdr, tid), (long long)len);
 	return 0;
 }
@@ -195,42 +197,103 @@ static int check_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
 static int add_record(sorter_t *s, const si_rec_t *r, gsa_err_t *err)
 {
 	if (check_record(s, r, err) < 0) return -1;
-	if (!si_batch_fits(&s->batch, si_rec_size(r)) && spill_batch(s, err) < 0) return -1;
+	if (!si_batch_fits(&s->batch, gsa_bamrec_size(r)) && spill_batch(s, err) < 0) return -1;
 	si_batch_add(&s->batch, r);
 	s->st.n_records++;
 	return 0;
 }
 
-/* SAM (or anything htslib reads other than BGZF BAM): each record parsed
- * by htslib and packed into BAM file form in the arena. */
+/* A SAM line's RNAME (3rd field) and RNEXT (7th) must be "*", "=" (RNEXT)
+ * or a contig of the header: htslib would turn an unknown one into an
+ * unmapped record or mate without a word.  Returns 0, or -1 with err set. */
+static int check_sam_contigs(sorter_t *s, const kstring_t *line, gsa_err_t *err)
+{
+	const char *f = line->s, *end = line->s + line->l;
+	int field = 1;
+	while (f < end) {
+		const char *t = memchr(f, '\t', (size_t)(end - f));
+		size_t n = t ? (size_t)(t - f) : (size_t)(end - f);
+		if ((field == 3 || field == 7) && !(n == 1 && (f[0] == '*' || (field == 7 && f[0] == '=')))) {
+			char *name = gsa_xstrndup(f, n);
+			int tid = sam_hdr_name2tid(s->hdr, name);
+			if (tid < 0) {
+				size_t qn = strcspn(line->s, "\t");
+				gsa_err_set(err, GSA_EDATA, "%s: record %llu (%.*s): %s '%s' is not a contig of the header (@SQ)",
+					    in_name(s->o), (unsigned long long)s->st.n_records + 1, (int)(qn > 200 ? 200 : qn),
+					    line->s, field == 3 ? "RNAME" : "RNEXT", name);
+				free(name);
+				return -1;
+			}
+			free(name);
+		}
+		if (field == 7 || !t) break;
+		f = t + 1;
+		field++;
+	}
+	return 0;
+}
+
+/* Pack one parsed record into the batch. */
+static int add_parsed(sorter_t *s, bam1_t *b, gsa_err_t *err)
+{
+	size_t size = gsa_bamrec_packed_size(b);
+	uint8_t *p;
+	if (!si_batch_fits(&s->batch, size) && spill_batch(s, err) < 0) return -1;
+	p = si_batch_reserve(&s->batch, size);
+	if (gsa_bamrec_pack(b, p, err) < 0) {
+		gsa_err_prefix(err, "%s", in_name(s->o));
+		return -1;
+	}
+	if (check_record(s, p, err) < 0) return -1;
+	si_batch_commit(&s->batch, p);
+	s->st.n_records++;
+	return 0;
+}
+
+/* SAM text (plain or compressed): each line checked (contigs), parsed by
+ * htslib's sam_parse1 and packed into BAM file form in the arena.  The
+ * first record line may already be in s->in->line (sam_hdr_read reads
+ * one line ahead). */
+static int read_input_sam(sorter_t *s, gsa_err_t *err)
+{
+	bam1_t *b = bam_init1();
+	kstring_t *line = &s->in->line;
+	int r = 0, rc = 0;
+	if (!b) gsa_oom(sizeof *b);
+	for (;;) {
+		if (line->l == 0 && (r = hts_getline(s->in, '\n', line)) < 0) break;
+		if (check_sam_contigs(s, line, err) < 0) { rc = -1; break; }
+		if (sam_parse1(line, s->hdr, b) < 0) {
+			rc = gsa_err_set(err, GSA_EDATA, "%s: malformed SAM record %llu", in_name(s->o),
+					 (unsigned long long)s->st.n_records + 1);
+			break;
+		}
+		line->l = 0;
+		if (add_parsed(s, b, err) < 0) { rc = -1; break; }
+	}
+	if (rc == 0 && r < -1)
+		rc = gsa_err_set(err, GSA_EDATA, "%s: truncated or corrupt input after record %llu", in_name(s->o),
+				 (unsigned long long)s->st.n_records);
+	bam_destroy1(b);
+	return rc;
+}
+
+/* Anything else htslib reads (CRAM): each record parsed by htslib and
+ * packed into BAM file form in the arena. */
 static int read_input_hts(sorter_t *s, gsa_err_t *err)
 {
 	bam1_t *b = bam_init1();
 	int r, rc = 0;
 	if (!b) gsa_oom(sizeof *b);
-	while ((r = sam_read1(s->in, s->hdr, b)) >= 0) {
-		size_t size = si_rec_packed_size(b);
-		uint8_t *p;
-		if (!si_batch_fits(&s->batch, size) && spill_batch(s, err) < 0) { rc = -1; break; }
-		p = si_batch_reserve(&s->batch, size);
-		if (si_rec_pack(b, p, err) < 0) {
-			gsa_err_prefix(err, "%s", in_name(s->o));
-			rc = -1;
-			break;
-		}
-		if (check_record(s, p, err) < 0) { rc = -1; break; }
-		si_batch_commit(&s->batch, p);
-		s->st.n_records++;
+	if (s->in->format.format == sam) {
+		bam_destroy1(b);
+		return read_input_sam(s, err);
 	}
+	while ((r = sam_read1(s->in, s->hdr, b)) >= 0)
+		if (add_parsed(s, b, err) < 0) { rc = -1; break; }
 	if (rc == 0 && r == -3)
 		rc = gsa_err_set(err, GSA_EDATA, "%s: record %llu refers to a contig the header does not list",
 				 in_name(s->o), (unsigned long long)s->st.n_records + 1);
-	else if (rc == 0 && r < -1 && s->in->format.format == sam)
-		/* with the pool, records parsed ahead are dropped: no count */
-		rc = s->in_pooled ? gsa_err_set(err, GSA_EDATA, "%s: malformed SAM record (bad field or unknown contig)",
-						in_name(s->o))
-				  : gsa_err_set(err, GSA_EDATA, "%s: malformed SAM record %llu (bad field or unknown contig)",
-						in_name(s->o), (unsigned long long)s->st.n_records + 1);
 	else if (rc == 0 && r < -1)
 		rc = gsa_err_set(err, GSA_EDATA, "%s: truncated or corrupt input after record %llu",
 				 in_name(s->o), (unsigned long long)s->st.n_records);
@@ -243,7 +306,7 @@ static int read_input_bam(sorter_t *s, gsa_err_t *err)
 {
 	const uint8_t *r;
 	int rc;
-	while ((rc = si_bamr_next(s->bamr, &r, err)) > 0)
+	while ((rc = gsa_bamr_next(s->bamr, &r, err)) > 0)
 		if (add_record(s, r, err) < 0) return -1;
 	return rc;
 }
@@ -271,14 +334,14 @@ static int make_out_header(sorter_t *s, gsa_err_t *err)
 	return 0;
 }
 
-static si_index_kind_t choose_index(const sorter_t *s)
+static gsa_index_kind_t choose_index(const sorter_t *s)
 {
 	int i, nt = sam_hdr_nref(s->hdr);
-	if (s->o->order != SI_ORDER_COORD || s->o->index == SI_IDX_NONE) return SI_INDEX_NONE;
-	if (s->o->index == SI_IDX_CSI) return SI_INDEX_CSI;
+	if (s->o->order != SI_ORDER_COORD || s->o->index == SI_IDX_NONE) return GSA_INDEX_NONE;
+	if (s->o->index == SI_IDX_CSI) return GSA_INDEX_CSI;
 	for (i = 0; i < nt; i++)
-		if (sam_hdr_tid2len(s->hdr, i) > SI_BAI_MAX_LEN) return SI_INDEX_CSI;
-	return SI_INDEX_BAI;
+		if (sam_hdr_tid2len(s->hdr, i) > SI_BAI_MAX_LEN) return GSA_INDEX_CSI;
+	return GSA_INDEX_BAI;
 }
 
 static int write_output(sorter_t *s, gsa_err_t *err)
@@ -288,7 +351,7 @@ static int write_output(sorter_t *s, gsa_err_t *err)
 	si_run_reader_t *rd;
 	int n, rc;
 	s->st.index = choose_index(s);
-	if (s->o->index == SI_IDX_BAI && s->st.index == SI_INDEX_CSI)
+	if (s->o->index == SI_IDX_BAI && s->st.index == GSA_INDEX_CSI)
 		return gsa_err_set(err, GSA_EUSAGE, "%s: a contig is longer than BAI can index (2^29-1); use --csi",
 				   in_name(s->o));
 	{
@@ -318,7 +381,7 @@ static int file_has_bgzf_eof(const char *path)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		rc = 0;
 		if (st.st_size >= 28 && pread(fd, tail, 28, st.st_size - 28) == 28)
-			rc = memcmp(tail, si_bgzf_eof_block, 28) == 0;
+			rc = memcmp(tail, gsa_bgzf_eof_block, 28) == 0;
 	}
 	close(fd);
 	return rc;
@@ -332,13 +395,9 @@ static int open_input_hts(sorter_t *s, hFILE *hf, const htsFormat *fmt, gsa_err_
 		if (hclose(hf) < 0) {}
 		return gsa_err_set(err, GSA_EDATA, "%s: cannot read as SAM", in_name(s->o));
 	}
-	if (fmt->format == sam && s->o->threads > 0) {
-		s->tp.pool = hts_tpool_init(s->o->threads);
-		if (!s->tp.pool) return gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", s->o->threads);
-		s->in_pooled = 1; /* htslib parses SAM text in the pool */
-		if (hts_set_opt(s->in, HTS_OPT_THREAD_POOL, &s->tp) < 0)
-			return gsa_err_set(err, GSA_EINTERNAL, "%s: cannot attach the thread pool", in_name(s->o));
-	}
+	/* SAM text is read line by line here (read_input_sam), so no htslib
+	 * thread pool parses it ahead */
+	(void)fmt;
 	s->hdr = sam_hdr_read(s->in);
 	if (!s->hdr) return gsa_err_set(err, GSA_EDATA, "%s: cannot read the header (truncated or corrupt)", in_name(s->o));
 	return 0;
@@ -347,6 +406,7 @@ static int open_input_hts(sorter_t *s, hFILE *hf, const htsFormat *fmt, gsa_err_
 static int open_input(sorter_t *s, gsa_err_t *err)
 {
 	htsFormat fmt;
+	if (gsa_input_check(s->o->in, err) < 0) return -1;
 	hFILE *hf = hopen(s->o->in, "r");
 	if (!hf) return gsa_err_errno(err, errno ? errno : ENOENT, "%s: cannot open", in_name(s->o));
 	if (hts_detect_format2(hf, s->o->in, &fmt) < 0) {
@@ -365,9 +425,9 @@ static int open_input(sorter_t *s, gsa_err_t *err)
 		if (hclose(hf) < 0) {}
 		return gsa_err_set(err, GSA_EDATA, "%s: truncated BAM (no end-of-file marker)", in_name(s->o));
 	}
-	s->bamr = si_bamr_open(hf, in_name(s->o), s->pool, err);
+	s->bamr = gsa_bamr_open(hf, in_name(s->o), s->pool, err);
 	if (!s->bamr) return -1;
-	s->hdr = si_bamr_take_header(s->bamr);
+	s->hdr = gsa_bamr_take_header(s->bamr);
 	return 0;
 }
 
@@ -396,13 +456,13 @@ static void sorter_release(sorter_t *s)
 		gsa_cleanup_forget(s->spill_dir_id);
 		free(s->spill_dir);
 	}
+	if (s->spill_lock >= 0) close(s->spill_lock);
 	si_batch_free(&s->batch);
 	if (s->out_hdr) sam_hdr_destroy(s->out_hdr);
 	if (s->hdr) sam_hdr_destroy(s->hdr);
 	if (s->in) sam_close(s->in);
-	si_bamr_close(s->bamr);
-	if (s->tp.pool) hts_tpool_destroy(s->tp.pool);
-	si_pool_free(s->pool);
+	gsa_bamr_close(s->bamr);
+	gsa_pool_free(s->pool);
 }
 
 int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_err_t *err)
@@ -413,17 +473,23 @@ int si_sort_run(const si_opts_t *o, const gsa_log_t *log, si_stats_t *st, gsa_er
 	s.o = o;
 	s.log = log;
 	s.spill_dir_id = -1;
+	s.spill_lock = -1;
 	s.out.bam.cleanup_id = s.out.idx.cleanup_id = -1;
 	s.out.bam.fd = s.out.idx.fd = -1;
 	s.st.mem_limit = o->mem_per_thread * (uint64_t)(o->threads > 1 ? o->threads : 1);
 	if (o->threads > 0) {
-		s.pool = si_pool_new(o->threads);
+		s.pool = gsa_pool_new(o->threads);
 		if (!s.pool) {
 			gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", o->threads);
 			goto done;
 		}
 	}
 	if (check_folders(o, err) < 0) goto done;
+	{ /* spill folders a killed run left in the same place (stale.h) */
+		char *base = o->tmpdir ? gsa_xstrdup(o->tmpdir) : gsa_path_dirname(o->out);
+		gsa_stale_sweep(base, ".sort-index.", 6, NULL);
+		free(base);
+	}
 	si_batch_init(&s.batch, o->order, (size_t)s.st.mem_limit);
 	if (open_input(&s, err) < 0) goto done;
 	{

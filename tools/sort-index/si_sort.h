@@ -45,7 +45,7 @@ typedef struct si_stats {
 	uint64_t n_runs;        /* runs spilled (intermediate merges included) */
 	uint64_t spill_bytes;
 	uint64_t mem_limit;
-	si_index_kind_t index;
+	gsa_index_kind_t index;
 } si_stats_t;
 
 /* Defaults: coordinate, 768 MiB per thread, 0 extra threads, htslib

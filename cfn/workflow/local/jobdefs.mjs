@@ -5,18 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const FNS = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'If', 'Equals', 'Not', 'And', 'Or', 'FindInMap',
-	'Split', 'ImportValue', 'GetAZs', 'Base64', 'Cidr', 'Condition'];
-
-// CloudFormation's short tags (!Ref x, !Sub "...", !GetAtt a.b, ...) as their long forms
-export const cfnTags = FNS.flatMap((n) => {
-	const key = n === 'Ref' || n === 'Condition' ? n : `Fn::${n}`;
-	return [
-		{ tag: `!${n}`, resolve: (v) => ({ [key]: n === 'GetAtt' ? v.split('.') : v }) },
-		{ tag: `!${n}`, collection: 'seq', resolve: (v) => ({ [key]: v.toJSON() }) },
-		{ tag: `!${n}`, collection: 'map', resolve: (v) => ({ [key]: v.toJSON() }) },
-	];
-});
+// CloudFormation's short tags, shared with the template checks in tests/cfn/
+import { CFN_TAGS } from '../../lib/cfn-tags.cjs';
 
 function resolve(value, params, file) {
 	if (Array.isArray(value)) return value.map((v) => resolve(v, params, file));
@@ -63,7 +53,7 @@ export async function loadJobDefinitions(file, cacheDir) {
 
 async function parseJobDefinitions(file, text) {
 	const { default: YAML } = await import('yaml');
-	const doc = YAML.parse(text, { customTags: cfnTags });
+	const doc = YAML.parse(text, { customTags: CFN_TAGS });
 	const params = {};
 	for (const [k, p] of Object.entries(doc.Parameters || {})) if (p.Default !== undefined) params[k] = p.Default;
 	const byName = {};

@@ -14,14 +14,19 @@ static int demo_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		GSA_CLI_THREADS_LONGOPTS,
+		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
 	};
 	gsa_log_t lg;
 	gsa_cli_t cli;
 	const char *out = NULL;
-	int c, rc;
+	int c, rc, threads = 1, level = 6;
 	gsa_cli_init(&cli, "demo", USAGE, &lg);
-	while ((c = getopt_long(argc, argv, ":o:" GSA_CLI_SHORTOPTS, opts, NULL)) != -1) {
+	gsa_cli_take_threads(&cli, &threads, 1, 8);
+	gsa_cli_take_level(&cli, &level);
+	while ((c = getopt_long(argc, argv, ":o:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS,
+				opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		default:
@@ -29,7 +34,7 @@ static int demo_main(int argc, char **argv)
 		}
 	}
 	if (!out) return gsa_cli_usage_error(&cli, "missing --output");
-	gsa_info(&lg, "writing %s", out);
+	gsa_info(&lg, "writing %s threads %d level %d", out, threads, level);
 	return 0;
 }
 
@@ -118,9 +123,28 @@ static void test_long_options_and_json(unit_t *t)
 {
 	char out[4096], err[4096];
 	UNIT_CHECK_INT(t, run(t, out, err, sizeof out, 4, "demo", "--log-format=json", "--output", "x.bam"), 0);
-	UNIT_CHECK(t, strstr(err, "\"msg\":\"writing x.bam\"") != NULL);
+	UNIT_CHECK(t, strstr(err, "\"msg\":\"writing x.bam threads 1 level 6\"") != NULL);
 	UNIT_CHECK_INT(t, run(t, out, err, sizeof out, 3, "demo", "--quiet", "--output=y"), 0);
 	UNIT_CHECK_STR(t, err, "");
+}
+
+/* -t, -@ and --threads set the same count; -l/--level takes 0..12. */
+static void test_engine_options(unit_t *t)
+{
+	char out[4096], err[4096];
+	UNIT_CHECK_INT(t, run(t, out, err, sizeof out, 4, "demo", "-t", "3", "-o=x"), 0);
+	UNIT_CHECK(t, strstr(err, "threads 3 level 6") != NULL);
+	UNIT_CHECK_INT(t, run(t, out, err, sizeof out, 5, "demo", "-@4", "-l", "12", "-ox"), 0);
+	UNIT_CHECK(t, strstr(err, "threads 4 level 12") != NULL);
+	UNIT_CHECK_INT(t, run(t, out, err, sizeof out, 4, "demo", "--threads=5", "--level=0", "-ox"), 0);
+	UNIT_CHECK(t, strstr(err, "threads 5 level 0") != NULL);
+	UNIT_CHECK_INT(t, run(t, out, err, sizeof out, 3, "demo", "-t9", "-ox"), 1);
+	UNIT_CHECK(t, strstr(err, "thread count 1..8, not '9'") != NULL);
+	UNIT_CHECK_INT(t, count_lines(err), 1);
+	UNIT_CHECK_INT(t, run(t, out, err, sizeof out, 3, "demo", "--level=13", "-ox"), 1);
+	UNIT_CHECK(t, strstr(err, "compression level 0..12, not '13'") != NULL);
+	UNIT_CHECK_INT(t, run(t, out, err, sizeof out, 3, "demo", "-@", "-ox"), 1);
+	UNIT_CHECK(t, strstr(err, "thread count") != NULL);
 }
 
 static void test_number_parsers(unit_t *t)
@@ -164,6 +188,7 @@ int main(void)
 	UNIT_RUN(&t, test_unknown_option);
 	UNIT_RUN(&t, test_missing_value_and_bad_format);
 	UNIT_RUN(&t, test_long_options_and_json);
+	UNIT_RUN(&t, test_engine_options);
 	UNIT_RUN(&t, test_number_parsers);
 	UNIT_RUN(&t, test_join_args);
 	return unit_finish(&t);

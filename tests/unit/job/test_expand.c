@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "strbuf.h"
+
 static const char *table(const char *name, void *ctx)
 {
 	(void)ctx;
@@ -105,6 +107,67 @@ static void test_list_words_and_env(unit_t *t)
 	unsetenv("JOB_GRACE_SECONDS");
 }
 
+/* expand argv the way job does; returns the joined result "a|b|..." */
+static char *expand_args(unit_t *t, const char *const *argv, size_t n, int pipe)
+{
+	char **out = calloc(n + 1, sizeof *out);
+	gsa_strbuf_t b;
+	gsa_err_t err;
+	size_t i;
+	UNIT_CHECK_INT(t, job_expand_argv((char *const *)argv, n, pipe, table, NULL, out, &err), 0);
+	gsa_strbuf_init(&b);
+	for (i = 0; i < n; i++) {
+		gsa_strbuf_append(&b, out[i] ? out[i] : "(null)");
+		if (i + 1 < n) gsa_strbuf_appendc(&b, '|');
+		free(out[i]);
+	}
+	free(out);
+	return gsa_strbuf_detach(&b);
+}
+
+static void test_code_arguments_untouched(unit_t *t)
+{
+	static const char *const a[] = { "/bin/sh", "-c", "echo ${SAMPLE_ID} $$", "sh", "${SAMPLE_ID}.txt" };
+	static const char *const b[] = { "env", "X=${CHROMOSOME}", "nice", "bash", "-eu", "-o", "pipefail", "-c",
+					 "cat ${SAMPLE_ID}", "${SAMPLE_ID}" };
+	static const char *const c[] = { "python3.11", "-Sc", "print('${SAMPLE_ID}')", "${SAMPLE_ID}" };
+	static const char *const d[] = { "perl", "-we", "print ${SAMPLE_ID}", "-e", "1", "${SAMPLE_ID}" };
+	static const char *const e[] = { "awk", "-v", "s=${SAMPLE_ID}", "{print ${SAMPLE_ID}}", "${SAMPLE_ID}" };
+	static const char *const f[] = { "node", "--eval=${SAMPLE_ID}", "--print", "${SAMPLE_ID}", "${SAMPLE_ID}" };
+	static const char *const g[] = { "align", "-R", "${SAMPLE_ID}", "|", "sh", "-c", "${SAMPLE_ID}", "|", "cat",
+					 "${SAMPLE_ID}" };
+	static const char *const h[] = { "sh", "script.sh", "${SAMPLE_ID}" };
+	static const char *const i[] = { "xargs", "sh", "-c", "x${CHROMOSOME}" };
+	char *s;
+	s = expand_args(t, a, 5, 0);
+	UNIT_CHECK_STR(t, s, "/bin/sh|-c|echo ${SAMPLE_ID} $$|sh|NA12878.txt");
+	free(s);
+	s = expand_args(t, b, 10, 0);
+	UNIT_CHECK_STR(t, s, "env|X=chr20|nice|bash|-eu|-o|pipefail|-c|cat ${SAMPLE_ID}|NA12878");
+	free(s);
+	s = expand_args(t, c, 4, 0);
+	UNIT_CHECK_STR(t, s, "python3.11|-Sc|print('${SAMPLE_ID}')|NA12878");
+	free(s);
+	s = expand_args(t, d, 6, 0);
+	UNIT_CHECK_STR(t, s, "perl|-we|print ${SAMPLE_ID}|-e|1|NA12878");
+	free(s);
+	s = expand_args(t, e, 5, 0);
+	UNIT_CHECK_STR(t, s, "awk|-v|s=NA12878|{print ${SAMPLE_ID}}|NA12878");
+	free(s);
+	s = expand_args(t, f, 5, 0);
+	UNIT_CHECK_STR(t, s, "node|--eval=${SAMPLE_ID}|--print|${SAMPLE_ID}|NA12878");
+	free(s);
+	s = expand_args(t, g, 10, 1);
+	UNIT_CHECK_STR(t, s, "align|-R|NA12878|||sh|-c|${SAMPLE_ID}|||cat|NA12878");
+	free(s);
+	s = expand_args(t, h, 3, 0);
+	UNIT_CHECK_STR(t, s, "sh|script.sh|NA12878");
+	free(s);
+	s = expand_args(t, i, 4, 0);
+	UNIT_CHECK_STR(t, s, "xargs|sh|-c|x${CHROMOSOME}");
+	free(s);
+}
+
 int main(void)
 {
 	unit_t t;
@@ -115,5 +178,6 @@ int main(void)
 	UNIT_RUN(&t, test_expand_malformed_is_an_error);
 	UNIT_RUN(&t, test_expand_reads_environment_by_default);
 	UNIT_RUN(&t, test_list_words_and_env);
+	UNIT_RUN(&t, test_code_arguments_untouched);
 	return unit_finish(&t);
 }

@@ -22,8 +22,8 @@ static si_rec_t *mk(const char *name, int tid, int64_t pos, int rev, int flag_ex
 	uint8_t *r;
 	gsa_err_t err;
 	bam_set1(b, strlen(name), name, flag, tid, pos, 60, tid < 0 ? 0 : 1, &cig, -1, -1, 0, 4, "ACGT", NULL, 0);
-	r = malloc(si_rec_packed_size(b));
-	if (si_rec_pack(b, r, &err) < 0) abort();
+	r = malloc(gsa_bamrec_packed_size(b));
+	if (gsa_bamrec_pack(b, r, &err) < 0) abort();
 	bam_destroy1(b);
 	return r;
 }
@@ -97,8 +97,8 @@ typedef struct {
  * position in name tests (where names repeat so ties happen). */
 static int idx_of(si_order_t order, const si_rec_t *r)
 {
-	const char *q = si_rec_qname(r), *us = strrchr(q, '_');
-	if (order == SI_ORDER_NAME) return (int)si_rec_pos(r);
+	const char *q = gsa_bamrec_qname(r), *us = strrchr(q, '_');
+	if (order == SI_ORDER_NAME) return (int)gsa_bamrec_pos(r);
 	return atoi(us ? us + 1 : q);
 }
 
@@ -127,8 +127,8 @@ static int ref_cmp(const void *pa, const void *pb)
 		uint64_t ka = si_key_coord(x), kb = si_key_coord(y);
 		c = ka < kb ? -1 : ka > kb;
 	} else {
-		c = si_name_cmp(si_rec_qname(x), si_rec_qname(y));
-		if (!c) c = (int)(si_rec_flag(x) & 0xc0) - (int)(si_rec_flag(y) & 0xc0);
+		c = si_name_cmp(gsa_bamrec_qname(x), gsa_bamrec_qname(y));
+		if (!c) c = (int)(gsa_bamrec_flag(x) & 0xc0) - (int)(gsa_bamrec_flag(y) & 0xc0);
 	}
 	return c ? c : (a > b) - (a < b);
 }
@@ -162,7 +162,7 @@ static void spill_and_merge(unit_t *t, si_order_t order)
 	}
 	si_batch_init(&bt, order, 48 << 10);
 	for (i = 0; i < N; i++) {
-		if (!si_batch_fits(&bt, si_rec_size(recs[i]))) {
+		if (!si_batch_fits(&bt, gsa_bamrec_size(recs[i]))) {
 			si_run_writer_t w;
 			si_batch_sort(&bt, 3);
 			UNIT_CHECK(t, bt.n_chunks >= 1);
@@ -233,7 +233,7 @@ static void test_run_cut_short_is_error(unit_t *t)
 	UNIT_CHECK_INT(t, truncate(run.path, (off_t)run.bytes - 5), 0);
 	UNIT_CHECK_INT(t, si_run_open(&rd, run.path, 4096, &err), 0);
 	while ((rc = si_run_next(&rd, &err)) == 1) {
-		UNIT_CHECK_STR(t, si_rec_qname(rd.cur), "r1");
+		UNIT_CHECK_STR(t, gsa_bamrec_qname(rd.cur), "r1");
 		got++;
 	}
 	UNIT_CHECK_INT(t, rc, -1);
@@ -252,13 +252,13 @@ static void test_batch_bound(unit_t *t)
 	si_rec_t *b = mk("read", 1, 5, 0, 0);
 	size_t n = 0;
 	si_batch_init(&bt, SI_ORDER_COORD, 64 << 10);
-	while (si_batch_fits(&bt, si_rec_size(b))) {
+	while (si_batch_fits(&bt, gsa_bamrec_size(b))) {
 		si_batch_add(&bt, b);
 		n++;
 	}
 	UNIT_CHECK(t, n > 100);
 	UNIT_CHECK(t, bt.used <= bt.limit);
-	UNIT_CHECK(t, bt.used + si_rec_size(b) + 32 > bt.limit);
+	UNIT_CHECK(t, bt.used + gsa_bamrec_size(b) + 32 > bt.limit);
 	si_batch_reset(&bt);
 	UNIT_CHECK(t, si_batch_fits(&bt, 1u << 30)); /* an empty batch takes any record */
 	si_batch_free(&bt);
@@ -266,7 +266,7 @@ static void test_batch_bound(unit_t *t)
 }
 
 /* Records htslib writes (bam_write1) must be byte for byte what
- * si_rec_pack makes: padded names, tags, a CIGAR long enough for a CG tag. */
+ * gsa_bamrec_pack makes: padded names, tags, a CIGAR long enough for a CG tag. */
 static void test_pack_matches_htslib(unit_t *t)
 {
 	enum { N = 5, LONG = 70000 };
@@ -305,31 +305,31 @@ static void test_pack_matches_htslib(unit_t *t)
 	/* skip the header: magic, l_text, text, n_ref, refs */
 	UNIT_CHECK_INT(t, bgzf_read(bg, head, 8), 8);
 	{
-		uint32_t l_text = si_le32(head + 4), n_ref, k;
+		uint32_t l_text = gsa_le32(head + 4), n_ref, k;
 		char *skip = malloc(l_text + 1);
 		UNIT_CHECK_INT(t, bgzf_read(bg, skip, l_text), (long long)l_text);
 		UNIT_CHECK_INT(t, bgzf_read(bg, head, 4), 4);
-		n_ref = si_le32(head);
+		n_ref = gsa_le32(head);
 		for (k = 0; k < n_ref; k++) {
 			uint32_t l_name;
 			UNIT_CHECK_INT(t, bgzf_read(bg, head, 4), 4);
-			l_name = si_le32(head);
+			l_name = gsa_le32(head);
 			skip = realloc(skip, l_name + 4);
 			UNIT_CHECK_INT(t, bgzf_read(bg, skip, l_name + 4), (long long)l_name + 4);
 		}
 		free(skip);
 	}
 	for (i = 0; i < N; i++) {
-		size_t n = si_rec_packed_size(b[i]);
+		size_t n = gsa_bamrec_packed_size(b[i]);
 		char what[128];
 		mine = realloc(mine, n);
 		theirs = realloc(theirs, n);
-		UNIT_CHECK_INT(t, si_rec_pack(b[i], mine, &err), 0);
+		UNIT_CHECK_INT(t, gsa_bamrec_pack(b[i], mine, &err), 0);
 		UNIT_CHECK_INT(t, bgzf_read(bg, theirs, n), (long long)n);
 		if (memcmp(mine, theirs, n) != 0) same = 0;
-		UNIT_CHECK_INT(t, si_rec_size(mine), (long long)n);
-		UNIT_CHECK_INT(t, si_rec_endpos(mine), (long long)bam_endpos(b[i]));
-		UNIT_CHECK_INT(t, si_rec_check(mine, 1, what, sizeof what), 0);
+		UNIT_CHECK_INT(t, gsa_bamrec_size(mine), (long long)n);
+		UNIT_CHECK_INT(t, gsa_bamrec_endpos(mine), (long long)bam_endpos(b[i]));
+		UNIT_CHECK_INT(t, gsa_bamrec_check(mine, 1, what, sizeof what), 0);
 	}
 	UNIT_CHECK(t, same);
 	UNIT_CHECK_INT(t, bgzf_read(bg, head, 1), 0); /* nothing more */
@@ -338,8 +338,8 @@ static void test_pack_matches_htslib(unit_t *t)
 	 * malformed case); one more: the contig must be in the header */
 	{
 		char what[128];
-		UNIT_CHECK_INT(t, si_rec_pack(b[1], mine, &err), 0);
-		UNIT_CHECK_INT(t, si_rec_check(mine, 0, what, sizeof what), -1);
+		UNIT_CHECK_INT(t, gsa_bamrec_pack(b[1], mine, &err), 0);
+		UNIT_CHECK_INT(t, gsa_bamrec_check(mine, 0, what, sizeof what), -1);
 		UNIT_CHECK_STR(t, what, "refID 0 not in [-1, 0): a contig the header does not list");
 	}
 	for (i = 0; i < N; i++) bam_destroy1(b[i]);
