@@ -10,10 +10,17 @@ typedef struct al_anchor {
 	int32_t strand;
 } al_anchor_t;
 
+/* A minimizer's reference hits, looked up once per read. */
+typedef struct al_seed_hits {
+	uint64_t first;        /* first position slot (al_index_pos) */
+	uint32_t cnt;
+} al_seed_hits_t;
+
 typedef struct al_cluster {
 	int64_t dmin, dmax, dmode;
 	int32_t n, strand;
 	int32_t nmode;
+	int32_t near;  /* anchors 8-400 diagonals from dmode, same strand */
 } al_cluster_t;
 
 void al_map_opts_default(al_map_opts_t *o)
@@ -26,6 +33,7 @@ void al_map_opts_default(al_map_opts_t *o)
 	o->max_cand_rep = 32;
 	o->min_score = 30;
 	o->max_mm_fast = 2;
+	o->kernel = al_extend_kernel_best();
 	o->sc.a = 1;
 	o->sc.b = 4;
 	o->sc.n = 1;
@@ -42,6 +50,7 @@ void al_map_buf_free(al_map_buf_t *b)
 	free(b->win);
 	free(b->rpos);
 	free(b->tmp);
+	free(b->seeds);
 	al_dp_buf_free(&b->aln);
 	al_alignment_free(&b->res);
 	memset(b, 0, sizeof *b);
@@ -53,6 +62,7 @@ void al_read_placements_clear(al_read_placements_t *rh)
 	for (i = 0; i < rh->n; i++) free(rh->h[i].cigar);
 	rh->n = 0;
 	rh->n_rep = rh->n_mins = rh->truncated = 0;
+	rh->seed = 0;
 }
 
 void al_read_placements_free(al_read_placements_t *rh)
@@ -60,6 +70,28 @@ void al_read_placements_free(al_read_placements_t *rh)
 	al_read_placements_clear(rh);
 	free(rh->h);
 	memset(rh, 0, sizeof *rh);
+}
+
+/* A 64-bit finaliser (splitmix64's): well-mixed bits from any input. */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+uint64_t al_map_read_seed(const char *name, int mate)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	for (; *name; name++) h = (h ^ (uint8_t)*name) * 0x100000001b3ULL;
+	return mix64(h ^ (uint64_t)mate);
+}
+
+/* Tie-break key of a hit: a seeded hash of where it is. */
+static uint64_t hit_key(const al_placement_t *h, uint64_t seed)
+{
+	return mix64(seed ^ mix64(((uint64_t)h->tid << 40) ^ ((uint64_t)h->pos << 1) ^ (uint64_t)h->rev));
 }
 
 static int cmp_anchor(const void *pa, const void *pb)
@@ -78,10 +110,18 @@ static int cmp_cluster(const void *pa, const void *pb)
 	return a->dmin < b->dmin ? -1 : a->dmin > b->dmin;
 }
 
+/* Hits with their tie-break keys, sorted together. */
+typedef struct al_keyed_hit {
+	al_placement_t h;
+	uint64_t key;
+} al_keyed_hit_t;
+
 static int cmp_hit(const void *pa, const void *pb)
 {
-	const al_placement_t *a = pa, *b = pb;
+	const al_keyed_hit_t *ka = pa, *kb = pb;
+	const al_placement_t *a = &ka->h, *b = &kb->h;
 	if (a->score != b->score) return b->score - a->score;
+	if (ka->key != kb->key) return ka->key < kb->key ? -1 : 1;
 	if (a->tid != b->tid) return a->tid - b->tid;
 	if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
 	return a->rev - b->rev;
@@ -137,6 +177,7 @@ int al_map_align_window(const al_index_t *ix, const al_map_opts_t *o, const uint
 	tlen = (int)(wend - wstart);
 	t = win_get(b, (size_t)tlen);
 	al_index_get_seq(ix, (uint64_t)wstart, (uint64_t)wend, t);
+	b->aln.kernel = o->kernel;
 	if (al_extend_banded(q, len, t, tlen, -len, tlen, &o->sc, &b->aln, &b->res) < o->min_score) return 0;
 	hit_from_result(ix, tid, wstart, rev, &b->res, out);
 	return 1;
@@ -174,6 +215,7 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 				al_placement_t *h = hits_push(rh);
 				hit_from_result(ix, tid, c->dmode, c->strand, &b->res, h);
 				h->n_seeds = c->n;
+				h->near = c->near;
 			}
 			return;
 		}
@@ -182,6 +224,7 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 			al_placement_t *h = hits_push(rh);
 			hit_from_result(ix, tid, c->dmode, c->strand, &b->res, h);
 			h->n_seeds = c->n;
+			h->near = c->near;
 			return;
 		}
 	}
@@ -195,10 +238,12 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 
 	{
 		int dlo = (int)(c->dmin - ws) - o->band, dhi = (int)(c->dmax - ws) + o->band;
+		b->aln.kernel = o->kernel;
 		if (al_extend_banded(q, len, t, (int)(we - ws), dlo, dhi, &o->sc, &b->aln, &b->res) >= o->min_score) {
 			al_placement_t *h = hits_push(rh);
 			hit_from_result(ix, tid, ws, c->strand, &b->res, h);
 			h->n_seeds = c->n;
+			h->near = c->near;
 		}
 	}
 }
@@ -206,7 +251,16 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 void al_map_placements_dedup(al_read_placements_t *rh)
 {
 	int i, j, n = 0;
-	if (rh->n > 1) qsort(rh->h, (size_t)rh->n, sizeof *rh->h, cmp_hit);
+	if (rh->n > 1) {
+		al_keyed_hit_t *k = gsa_xmalloc((size_t)rh->n * sizeof *k);
+		for (i = 0; i < rh->n; i++) {
+			k[i].h = rh->h[i];
+			k[i].key = hit_key(&rh->h[i], rh->seed);
+		}
+		qsort(k, (size_t)rh->n, sizeof *k, cmp_hit);
+		for (i = 0; i < rh->n; i++) rh->h[i] = k[i].h;
+		free(k);
+	}
 	for (i = 0; i < rh->n; i++) {
 		al_placement_t *h = &rh->h[i];
 		int dup = 0;
@@ -223,30 +277,87 @@ void al_map_placements_dedup(al_read_placements_t *rh)
 	rh->n = n;
 }
 
+/* The k-th smallest (0-based) of v[0..n), k < n; v is reordered. */
+static uint64_t select_kth(uint64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		uint64_t pv = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pv) i++;
+			while (v[j] > pv) j--;
+			if (i <= j) {
+				uint64_t x = v[i]; v[i] = v[j]; v[j] = x;
+				i++;
+				if (j == 0) break;
+				j--;
+			}
+		}
+		if (k <= j) hi = j;
+		else if (k >= i) lo = i;
+		else break;
+	}
+	return v[k];
+}
+
+/* Sampling key of a hit: a hash of the read's seed, the strand and the
+ * diagonal in 32-base bins (the anchors of one copy share it). */
+static inline uint64_t sample_key(uint64_t seed, int64_t diag, int s)
+{
+	return mix64(seed ^ (uint64_t)(diag >> 5) ^ ((uint64_t)s << 63));
+}
+
 /* Anchors of the minimizers with at most max_occ hits; with `truncate`,
- * more repetitive ones contribute their first max_occ hits instead of none
- * (positions are in genome order, so the same copies line up). */
-static void collect_anchors(const al_index_t *ix, const al_minimizer_t *mins, size_t n_mins, int len, int k,
-			    uint32_t max_occ, int truncate, al_map_buf_t *b, size_t *n_anchors, int *n_rep, int *n_used)
+ * more repetitive ones contribute a sample of max_occ hits instead of none:
+ * those with the smallest sampling keys, drawn anew for each read.  Copies
+ * with small keys are kept by every seed, so a copy keeps its anchors
+ * together (positions in genome order would pile every read of a repeat
+ * onto its first copies). */
+static void collect_anchors(const al_index_t *ix, const al_minimizer_t *mins, const al_seed_hits_t *sh, size_t n_mins,
+			    int len, int k,
+			    uint32_t max_occ, int truncate, uint64_t seed, al_map_buf_t *b, size_t *n_anchors,
+			    int *n_rep, int *n_used)
 {
 	size_t i, na = 0, cap = b->m_anchors;
 	al_anchor_t *a = b->anchors;
 	for (i = 0; i < n_mins; i++) {
-		uint64_t p;
-		uint32_t cnt = al_index_lookup(ix, mins[i].hash, &p), j;
+		uint64_t first = sh[i].first;
+		uint32_t cnt = sh[i].cnt, j;
+		int sampled = 0;
+		uint64_t thr = 0;
 		if (cnt == 0) continue;
 		if (cnt > max_occ) {
 			(*n_rep)++;
 			if (!truncate) continue;
-			cnt = max_occ;
+			sampled = 1;
 		}
 		(*n_used)++;
-		a = gsa_xgrow(a, &cap, na + cnt, sizeof *a);
+		if (sampled) {
+			uint64_t *keys;
+			if (b->m_tmp * sizeof(al_anchor_t) < (size_t)cnt * sizeof *keys) {
+				b->m_tmp = ((size_t)cnt * sizeof *keys + sizeof(al_anchor_t) - 1) / sizeof(al_anchor_t);
+				b->tmp = gsa_xreallocarray(b->tmp, b->m_tmp, sizeof(al_anchor_t));
+			}
+			keys = b->tmp;
+			for (j = 0; j < cnt; j++) {
+				uint64_t gp = al_index_pos(ix, first + j);
+				int s = (int)(gp & 1) ^ (int)mins[i].strand;
+				int32_t r = s ? (int32_t)(len - (int)mins[i].pos - k) : (int32_t)mins[i].pos;
+				keys[j] = sample_key(seed, (int64_t)(gp >> 1) - r, s);
+			}
+			thr = select_kth(keys, cnt, max_occ - 1);
+		}
+		a = gsa_xgrow(a, &cap, na + (sampled ? max_occ : cnt), sizeof *a);
 		for (j = 0; j < cnt; j++) {
-			uint64_t gp = al_index_pos(ix, p + j);
+			uint64_t gp = al_index_pos(ix, first + j);
 			int64_t g = (int64_t)(gp >> 1);
 			int s = (int)(gp & 1) ^ (int)mins[i].strand;
 			int32_t r = s ? (int32_t)(len - (int)mins[i].pos - k) : (int32_t)mins[i].pos;
+			if (sampled) {
+				if (sample_key(seed, g - r, s) > thr) continue;
+				a = gsa_xgrow(a, &cap, na + 1, sizeof *a); /* equal keys may pass max_occ */
+			}
 			a[na].diag = g - r;
 			a[na].rpos = r;
 			a[na].strand = s;
@@ -326,8 +437,19 @@ static int32_t read_coverage(const al_anchor_t *a, size_t n, int k, al_map_buf_t
 		b->rpos = gsa_xreallocarray(b->rpos, n, sizeof *b->rpos);
 	}
 	p = b->rpos;
-	for (i = 0; i < n; i++) p[i] = a[i].rpos;
-	qsort(p, n, sizeof *p, cmp_i32);
+	if (n <= 64) {
+		/* anchors come sorted by diagonal, then read position: a few
+		 * sorted runs, which insertion sort handles in near-linear time */
+		for (i = 0; i < n; i++) {
+			int32_t x = a[i].rpos;
+			size_t j = i;
+			while (j > 0 && p[j - 1] > x) { p[j] = p[j - 1]; j--; }
+			p[j] = x;
+		}
+	} else {
+		for (i = 0; i < n; i++) p[i] = a[i].rpos;
+		qsort(p, n, sizeof *p, cmp_i32);
+	}
 	for (i = 0; i < n; i++) {
 		int32_t s = p[i] > end ? p[i] : end, e = p[i] + k;
 		if (e > s) cov += e - s;
@@ -336,42 +458,70 @@ static int32_t read_coverage(const al_anchor_t *a, size_t n, int k, al_map_buf_t
 	return cov;
 }
 
+/* First anchor at or after (strand, diag) in the sorted anchors. */
+static size_t anchors_lower(const al_anchor_t *a, size_t n, int32_t strand, int64_t diag)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a[mid].strand < strand || (a[mid].strand == strand && a[mid].diag < diag)) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+/* Anchors on diagonals 8-400 from the cluster's main one (same strand):
+ * the read may fit a tandem or nearby copy shifted by that much. */
+static int32_t cluster_near(const al_anchor_t *a, size_t n, const al_cluster_t *c)
+{
+	size_t all = anchors_lower(a, n, c->strand, c->dmode + 401) - anchors_lower(a, n, c->strand, c->dmode - 400);
+	size_t mid = anchors_lower(a, n, c->strand, c->dmode + 8) - anchors_lower(a, n, c->strand, c->dmode - 7);
+	return (int32_t)(all - mid);
+}
+
 void al_map_read(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fwd, const uint8_t *rev,
-	      int len, al_map_buf_t *b, al_read_placements_t *rh)
+	      int len, uint64_t seed, al_map_buf_t *b, al_read_placements_t *rh)
 {
 	size_t na = 0, nc = 0, i, cap;
 	al_anchor_t *a;
 	al_cluster_t *c;
+	al_seed_hits_t *sh;
 	int n_rep = 0, n_used = 0, best_n, aligned;
 	al_read_placements_clear(rh);
+	rh->seed = seed;
 	b->n_mins = 0;
 	al_sketch_minimizers(fwd, (size_t)len, ix->k, ix->w, &b->mins, &b->n_mins, &b->m_mins);
 	rh->n_mins = (int)b->n_mins;
+	if (b->m_seeds < b->n_mins + 1) {
+		b->m_seeds = b->n_mins + 1;
+		b->seeds = gsa_xreallocarray(b->seeds, b->m_seeds, sizeof(al_seed_hits_t));
+	}
+	sh = b->seeds;
 	{
 		/* seeds hitting few places are enough when there are many of them;
 		 * more repetitive ones (up to max_occ) join otherwise */
 		size_t j, low = 0, hit = 0;
-		uint64_t p;
 		for (j = 0; j < b->n_mins; j++) {
-			uint32_t cnt = al_index_lookup(ix, b->mins[j].hash, &p);
+			uint32_t cnt = al_index_lookup(ix, b->mins[j].hash, &sh[j].first);
+			sh[j].cnt = cnt;
 			if (cnt > 0) hit++;
 			if (cnt > 0 && cnt <= (uint32_t)o->low_occ) low++;
 		}
 		uint32_t cap = low * 2 >= hit && o->low_occ < o->max_occ ? (uint32_t)o->low_occ : (uint32_t)o->max_occ;
-		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, cap, 0, b, &na, &n_rep, &n_used);
+		collect_anchors(ix, b->mins, sh, b->n_mins, len, ix->k, cap, 0, seed, b, &na, &n_rep, &n_used);
 	}
 	rh->n_rep = n_rep;
 	if (n_rep > 0 && n_rep >= n_used) {
 		/* mostly repeats: the few unique seeds may all be wrong; take the
 		 * repetitive ones too, up to a larger cap */
 		int r2 = 0, u2 = 0;
-		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ * 10, 0, b, &na, &r2, &u2);
+		collect_anchors(ix, b->mins, sh, b->n_mins, len, ix->k, (uint32_t)o->max_occ * 10, 0, seed, b, &na, &r2, &u2);
 	}
 	if (na == 0 && n_rep > 0) {
 		/* only very high-copy seeds (e.g. a read inside an Alu of a whole
-		 * genome): place it on one of the first copies, MAPQ will be 0 */
+		 * genome): place it on a random sample of the copies, MAPQ will be 0 */
 		int r2 = 0, u2 = 0;
-		collect_anchors(ix, b->mins, b->n_mins, len, ix->k, (uint32_t)o->max_occ, 1, b, &na, &r2, &u2);
+		collect_anchors(ix, b->mins, sh, b->n_mins, len, ix->k, (uint32_t)o->max_occ, 1, seed, b, &na, &r2, &u2);
 		rh->truncated = na > 0;
 	}
 	if (na == 0) return;
@@ -401,7 +551,17 @@ void al_map_read(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fw
 	}
 	b->clusters = c;
 	b->m_clusters = cap;
-	qsort(c, nc, sizeof *c, cmp_cluster);
+	/* clusters the loop below would stop before (weaker than a quarter of
+	 * the best and shorter than 2k) need no sorting */
+	best_n = 0;
+	for (i = 0; i < nc; i++) if (c[i].n > best_n) best_n = c[i].n;
+	{
+		size_t m = 0;
+		for (i = 0; i < nc; i++)
+			if (c[i].n * 4 >= best_n || c[i].n >= 2 * ix->k) c[m++] = c[i];
+		nc = m;
+	}
+	if (nc > 1) qsort(c, nc, sizeof *c, cmp_cluster);
 	best_n = c[0].n;
 	aligned = 0;
 	/* the strongest clusters; past max_cand, copies nearly as strong as the
@@ -412,6 +572,7 @@ void al_map_read(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fw
 		if (extra && (aligned >= o->max_cand_rep || c[i].n * 5 < best_n * 4)) break;
 		if (i > 0 && c[i].n * 4 < best_n && c[i].n < 2 * ix->k) break;
 		int quick = extra || (i > 0 && (c[i].n * 3 < best_n * 2 || c[i].dmin == c[i].dmax));
+		c[i].near = cluster_near(a, na, &c[i]);
 		/* very wide clusters (tandem repeats) are aligned in one window */
 		if (c[i].dmax - c[i].dmin > 4 * len) {
 			al_cluster_t cc = c[i];

@@ -16,6 +16,14 @@
  * tools/align/README.md ("Credit").
  */
 #define UNPAIRED_PEN 17 /* bwa-mem's pen_unpaired */
+/* Calibration on our own alignments (whole GRCh37 chr20, 3x, make_sim.sh
+ * seeds 777001-777003; tools/align/README.md "MAPQ"): reads in tandem or
+ * nearby repeats, and pairs whose two ends are both repetitive, are wrong
+ * about 1 time in 100-200, i.e. MAPQ 19-22, whatever the scores say. */
+#define NEAR_COPIES 3   /* anchors 8-400 diagonals away per minimizer: a tandem repeat */
+#define NEAR_MAPQ 19    /* ... caps MAPQ (observed 1.1e-2) */
+#define REP_PAIR_Q 20   /* an end with q_se below this is repetitive */
+#define REP_PAIR_MAPQ 19 /* a pair of repetitive ends: MAPQ cap (observed 5.7e-3) */
 #define MIN_STATS_PAIRS 25
 
 int64_t al_pair_insert(const al_placement_t *a, const al_placement_t *b)
@@ -225,6 +233,13 @@ static int find_supp(const al_read_placements_t *h, int prim, int len)
 	return -1;
 }
 
+/* The tandem-repeat cap on the MAPQ of hit g of a read with n_mins minimizers. */
+static int cap_near(int mapq, const al_placement_t *g, int n_mins)
+{
+	if (g->near >= NEAR_COPIES * (n_mins > 1 ? n_mins : 1) && mapq > NEAR_MAPQ) return NEAR_MAPQ;
+	return mapq;
+}
+
 void al_pair_resolve_single(const al_read_placements_t *h, int len, al_end_result_t *e)
 {
 	int s;
@@ -233,6 +248,7 @@ void al_pair_resolve_single(const al_read_placements_t *h, int len, al_end_resul
 	e->hit = &h->h[0];
 	e->xs = sub_score(h, 0, len);
 	e->mapq = h->truncated ? 0 : al_pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
+	e->mapq = cap_near(e->mapq, e->hit, h->n_mins);
 	s = find_supp(h, 0, len);
 	if (s >= 0) {
 		e->supp = &h->h[s];
@@ -277,17 +293,26 @@ void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_inse
 			qpe = (int)(6.02 * (best - subo) + 0.499);
 			if (qpe > 60) qpe = 60;
 			if (qpe < 0) qpe = 0;
+			int qse[2], xs[2];
 			for (k = 0; k < 2; k++) {
-				int idx = k == 0 ? bi : bj, qse, xs;
+				int idx = k == 0 ? bi : bj;
 				const al_read_placements_t *hh = h[k];
-				xs = sub_score(hh, idx, len[k]);
-				if (idx == 0 && !hh->truncated) qse = al_pair_mapq_se(hh->h[0].score, xs, len[k], hh->n_rep, hh->n_mins);
-				else qse = 0;
+				xs[k] = sub_score(hh, idx, len[k]);
+				if (idx == 0 && !hh->truncated) qse[k] = al_pair_mapq_se(hh->h[0].score, xs[k], len[k], hh->n_rep, hh->n_mins);
+				else qse[k] = 0;
+			}
+			for (k = 0; k < 2; k++) {
+				int idx = k == 0 ? bi : bj, q = qse[k];
+				const al_read_placements_t *hh = h[k];
 				e[k].hit = &hh->h[idx];
-				e[k].xs = xs;
+				e[k].xs = xs[k];
 				e[k].proper = 1;
 				/* bwa-mem's paired MAPQ: q_se raised towards q_pe, by at most 40 */
-				e[k].mapq = qse > (qpe < qse + 40 ? qpe : qse + 40) ? qse : (qpe < qse + 40 ? qpe : qse + 40);
+				e[k].mapq = q > (qpe < q + 40 ? qpe : q + 40) ? q : (qpe < q + 40 ? qpe : q + 40);
+				/* neither end placed on its own: the pair alone vouches (calibrated cap) */
+				if (qse[0] < REP_PAIR_Q && qse[1] < REP_PAIR_Q && e[k].mapq > (q > REP_PAIR_MAPQ ? q : REP_PAIR_MAPQ))
+					e[k].mapq = q > REP_PAIR_MAPQ ? q : REP_PAIR_MAPQ;
+				e[k].mapq = cap_near(e[k].mapq, e[k].hit, hh->n_mins);
 				/* neither read saw all its copies: the pair cannot be trusted */
 				if (h1->truncated && h2->truncated) e[k].mapq = 0;
 				int s = find_supp(hh, idx, len[k]);

@@ -140,7 +140,7 @@ static void do_item(al_map_job_t *j, al_worker_t *w, int i)
 	if (j->phase == 0) {
 		for (k = 0; k < b->per; k++) {
 			al_read_t *r = &b->r[2 * i + k];
-			al_map_read(j->ix, mo, r->code[0], r->code[1], r->len, &w->mb, &b->h[2 * i + k]);
+			al_map_read(j->ix, mo, r->code[0], r->code[1], r->len, al_map_read_seed(r->name, k), &w->mb, &b->h[2 * i + k]);
 		}
 		return;
 	}

@@ -50,6 +50,8 @@ static const char USAGE[] =
 	"      --max-occ N          skip minimizers with more hits (default 500)\n"
 	"      --verify             check every index checksum at load (default: only\n"
 	"                           when the index changed since its last full check)\n"
+	"      --kernel NAME        alignment kernel: auto (default), avx2, sse4.1, scalar;\n"
+	"                           all give the same output\n"
 	"  Use '-' for stdin.  Without R2 (and without -p) reads are single-end.\n"
 	"\n"
 	"Common options:\n"
@@ -63,7 +65,7 @@ static const char USAGE[] =
 	"  align map -t 4 -R '@RG\\tID:s1\\tSM:s1' ref.fa r1.fq.gz r2.fq.gz -o s1.bam\n"
 	"  align map -t 4 ref.fa r1.fq.gz r2.fq.gz | sort-index -o s1.sorted.bam -\n";
 
-enum { OPT_MAX_OCC = GSA_CLI_OPT_FIRST_FREE, OPT_INTERLEAVED, OPT_METRICS, OPT_VERIFY, OPT_CHECK };
+enum { OPT_MAX_OCC = GSA_CLI_OPT_FIRST_FREE, OPT_INTERLEAVED, OPT_METRICS, OPT_VERIFY, OPT_CHECK, OPT_KERNEL };
 
 static double peak_rss_mb(void)
 {
@@ -166,6 +168,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		{ "max-occ", required_argument, NULL, OPT_MAX_OCC },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
@@ -205,6 +208,10 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		case OPT_MAX_OCC:
 			if (gsa_parse_long(optarg, 1, 1000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "--max-occ: expected 1..1000000, got '%s'", optarg); }
 			o.mo.max_occ = (int)v;
+			break;
+		case OPT_KERNEL:
+			if (al_extend_kernel_parse(optarg, &o.mo.kernel) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "--kernel: expected auto, avx2, sse4.1 or scalar, got '%s'", optarg); }
+			if (!al_extend_kernel_supported(o.mo.kernel)) { free(cmdline); return gsa_cli_usage_error(cli, "--kernel: this CPU does not run '%s'", optarg); }
 			break;
 		default:
 			if ((rc = gsa_cli_handle(cli, c, argv)) != GSA_CLI_CONTINUE) { free(cmdline); return rc; }

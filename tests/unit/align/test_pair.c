@@ -160,6 +160,64 @@ static void test_mapq(unit_t *t)
 	UNIT_CHECK(t, al_pair_mapq_se(40, 0, 150, 0, 20) < 60);
 }
 
+static uint32_t CIG150[1] = { 150u << 4 };
+
+static al_placement_t hit_at(int64_t pos, int rev, int score)
+{
+	al_placement_t h;
+	memset(&h, 0, sizeof h);
+	h.pos = pos;
+	h.end = pos + 150;
+	h.rev = rev;
+	h.score = score;
+	h.qe = 150;
+	h.n_seeds = 100;
+	h.cigar = CIG150;
+	h.n_cigar = 1;
+	return h;
+}
+
+/* The calibrated caps: a read in a tandem repeat (many anchors on nearby
+ * diagonals), and a pair whose two ends are both repetitive, get MAPQ <= 19;
+ * a repetitive end whose mate is unique keeps bwa-mem's lift. */
+static void test_mapq_caps(unit_t *t)
+{
+	al_placement_t a[2], b[2];
+	al_read_placements_t r1, r2;
+	al_end_result_t e[2];
+	al_insert_model_t st = { 1000, 300, 30, 1, 1000 };
+	const uint8_t *const q[2][2] = { { NULL, NULL }, { NULL, NULL } };
+	const int len[2] = { 150, 150 };
+	memset(&r1, 0, sizeof r1);
+	memset(&r2, 0, sizeof r2);
+	r1.h = a; r1.n = r1.m = 1; r1.n_mins = 20;
+	a[0] = hit_at(1000, 0, 150);
+	a[0].near = 59;
+	al_pair_resolve_single(&r1, 150, &e[0]);
+	UNIT_CHECK_INT(t, e[0].mapq, 60);
+	a[0].near = 60; /* 3 per minimizer */
+	al_pair_resolve_single(&r1, 150, &e[0]);
+	UNIT_CHECK_INT(t, e[0].mapq, 19);
+	/* two copies 49 kb apart; end 1 ties, end 2 prefers copy A by one mismatch */
+	a[0] = hit_at(1000, 0, 150);
+	a[1] = hit_at(50000, 0, 150);
+	b[0] = hit_at(1200, 1, 150);
+	b[1] = hit_at(50200, 1, 145);
+	r1.n = r1.m = 2;
+	r2.h = b; r2.n = r2.m = 2; r2.n_mins = 20;
+	al_pair_resolve(NULL, NULL, &st, q, len, &r1, &r2, NULL, e);
+	UNIT_CHECK(t, e[0].hit == &a[0] && e[1].hit == &b[0]);
+	UNIT_CHECK_INT(t, e[0].proper, 1);
+	UNIT_CHECK_INT(t, e[0].mapq, 19);  /* bwa-mem's rule would give 30 */
+	UNIT_CHECK(t, e[1].mapq <= 19);
+	/* end 2 unique on its own: end 1 keeps the lift from the pair */
+	b[1] = hit_at(50200, 1, 100);
+	al_pair_resolve(NULL, NULL, &st, q, len, &r1, &r2, NULL, e);
+	UNIT_CHECK(t, e[0].hit == &a[0]);
+	UNIT_CHECK(t, e[0].mapq >= 40);
+	UNIT_CHECK_INT(t, e[1].mapq, 60);
+}
+
 static void test_read_group(unit_t *t)
 {
 	char *line = NULL, *id = NULL;
@@ -181,6 +239,7 @@ int main(void)
 	UNIT_RUN(&t, test_insert_stats);
 	UNIT_RUN(&t, test_insert_stats_degenerate);
 	UNIT_RUN(&t, test_mapq);
+	UNIT_RUN(&t, test_mapq_caps);
 	UNIT_RUN(&t, test_read_group);
 	return unit_finish(&t);
 }
