@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parts[0] = path[0];
 		parts[1] = path[1];
 		snprintf(out, sizeof out, "%s/m.vcf.gz", tmpl);
-		cv_merge_run(parts, n, out, "fuzz", 1, 1, &nrec, &err);
+		cv_merge_run(parts, n, out, "fuzz", 1, 1, &nrec, NULL, &err);
 	}
 	if (fd[0] >= 0) close(fd[0]);
 	if (fd[1] >= 0) close(fd[1]);
