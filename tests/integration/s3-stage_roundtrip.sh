@@ -71,6 +71,7 @@ check_sh "multipart object skipped by CRC32C" "grep -q '\"skipped\":1' '$TMP/ski
 # JSON summary: objects, bytes, seconds, MB/s, retries
 check "json summary" sh -c "'$S' get $E --log-format json s3://gsa-test/edge/f1 '$TMP/j1' 2>'$TMP/sum.json'"
 check_sh "json summary fields" "python3 -c 'import json,sys; d=json.loads(open(\"$TMP/sum.json\").read().splitlines()[-1]); assert d[\"objects\"]==1 and d[\"bytes\"]==1 and \"seconds\" in d and \"mb_per_s\" in d and d[\"retries\"]==0, d'"
-check_sh "no progress line on a pipe: one summary line" "'$S' get --endpoint-url $S3_ENDPOINT s3://gsa-test/edge/f1 '$TMP/j2' 2>'$TMP/pipe.err'; [ \$(wc -l <'$TMP/pipe.err') -eq 1 ] && ! grep -q \$'\\r' '$TMP/pipe.err'"
+# off a terminal: no live (\r) line; the progress log's line at the finish, then one summary
+check_sh "no live progress line on a pipe: the finish's progress line and one summary line" "'$S' get --endpoint-url $S3_ENDPOINT s3://gsa-test/edge/f1 '$TMP/j2' 2>'$TMP/pipe.err'; [ \$(wc -l <'$TMP/pipe.err') -eq 2 ] && ! grep -q \$'\\r' '$TMP/pipe.err' && [ \$(grep -c '^s3-stage: get objects=1 ' '$TMP/pipe.err') -eq 1 ] && grep -q '^s3-stage: progress done unit=bytes done=1 total=1 ' '$TMP/pipe.err'"
 check "no temp files left" no_temps "$TMP"
 finish

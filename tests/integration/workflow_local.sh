@@ -78,10 +78,19 @@ input "$TMP/s1.json" sample_id=demo fastq_1=$B/in/R1.fastq.gz fastq_2=$B/in/R2.f
 check "sample workflow on S3 succeeds" bash -c "'$RUN' --workdir '$TMP/work' --logs '$TMP/logs' --name happy '$TMP/s1.json' >'$TMP/s1.out' 2>'$TMP/s1.err'"
 sed 's/^/# /' "$TMP/s1.out"
 s3ls "$B/out/s1/" "$TMP/s1" >"$TMP/s1.ls"
-check_sh "outputs: BAM + BAI, VCF + TBI, one VCF per contig of the reference, nothing else" "
-	printf '%s\n' demo.bam demo.bam.bai demo.calls/happy/demo.chr20_10M.vcf.gz demo.calls/happy/demo.chr20_10M.vcf.gz.tbi \
-		demo.calls/happy/demo.chr20_35M.vcf.gz demo.calls/happy/demo.chr20_35M.vcf.gz.tbi \
-		demo.calls/happy/demo.chr20_50M.vcf.gz demo.calls/happy/demo.chr20_50M.vcf.gz.tbi demo.vcf.gz demo.vcf.gz.tbi | diff - '$TMP/s1.ls'"
+# what a sample run publishes: BAM + BAI, VCF + TBI, per contig a VCF + TBI and its metrics,
+# each step's metrics, the report and its MultiQC JSON (expected_outputs PREFIX CALLS CONTIG...)
+expected_outputs() {
+	local c=$2; shift 2
+	{
+		printf '%s\n' demo.bam demo.bam.bai demo.vcf.gz demo.vcf.gz.tbi demo.align.metrics.json \
+			demo.sort-index.metrics.json demo.calls.metrics.json demo.report.html demo_mqc.json
+		for k in "$@"; do printf "$c/demo.$k.%s\\n" vcf.gz vcf.gz.tbi metrics.json; done
+	} | sort
+}
+check_sh "outputs: BAM + BAI, VCF + TBI, one VCF per contig of the reference, metrics and report, nothing else" "
+	$(declare -f expected_outputs)
+	expected_outputs demo demo.calls/happy chr20_10M chr20_35M chr20_50M | diff - '$TMP/s1.ls'"
 check_sh "merged VCF equals today's pipeline's, record for record (header too, but for command lines)" "
 	diff <(vcf_body() { zcat \"\$1\" | grep -v -e '^##call-variants' -e '^##reference='; }; vcf_body '$TMP/base/demo.vcf.gz') \
 	     <(zcat '$TMP/s1/demo.vcf.gz' | grep -v -e '^##call-variants' -e '^##reference=')
@@ -89,7 +98,7 @@ check_sh "merged VCF equals today's pipeline's, record for record (header too, b
 check_sh "BAM records equal today's pipeline's" "
 	cmp <(samtools view '$TMP/base/demo.bam') <(samtools view '$TMP/s1/demo.bam')"
 check_sh "progress: one line per job, the Map, where the outputs are" "
-	grep -Eq '^align [|] sort-index +[0-9.]+s  $B/out/s1/demo.bam' '$TMP/s1.out'
+	grep -Eq '^align [|] sort-index +[0-9.]+s  $B/out/s1/' '$TMP/s1.out'
 	[ \$(grep -Ec '^call-variants chr20_[0-9]+M +[0-9.]+s' '$TMP/s1.out') -eq 3 ]
 	grep -Eq '^  \(3 contigs in parallel\) +[0-9.]+s' '$TMP/s1.out'
 	grep -q '^outputs:\$' '$TMP/s1.out'
@@ -157,7 +166,9 @@ check_sh "SIGTERM mid-task: Batch's RetryStrategy runs attempt 2 and the workflo
 	[ $rc -eq 0 ]
 	grep -q 'align | sort-index: attempt 2 started' '$TMP/s5.err'
 	s3ls() { rm -rf \"\$2\"; mkdir -p \"\$2\"; '$S3' get --no-progress --quiet \"\$1\" \"\$2/\"; (cd \"\$2\" && find . -type f | sort); }
-	[ \"\$(s3ls '$B/out/s5/' '$TMP/s5' | tr '\n' ' ')\" = './demo.bam ./demo.bam.bai ./demo.calls/'\"\$(ls '$TMP/s5/demo.calls')\"'/demo.chr20_50M.vcf.gz ./demo.calls/'\"\$(ls '$TMP/s5/demo.calls')\"'/demo.chr20_50M.vcf.gz.tbi ./demo.vcf.gz ./demo.vcf.gz.tbi ' ]
+	$(declare -f expected_outputs)
+	s3ls '$B/out/s5/' '$TMP/s5' | sed 's|^\./||' | sort >'$TMP/s5.ls'
+	expected_outputs demo \"demo.calls/\$(ls '$TMP/s5/demo.calls')\" chr20_50M | diff - '$TMP/s5.ls'
 	cmp <(samtools view '$TMP/base/demo.bam') <(samtools view '$TMP/s5/demo.bam')
 	[ -z \"\$(ls -A '$TMP/work')\" ]"
 

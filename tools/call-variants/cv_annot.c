@@ -14,8 +14,13 @@ void cv_annot_add(cv_annot_acc_t *a, int allele, int reverse, int mapq, int bq, 
 	a->rp[allele][readpos < CV_ANNOT_PBINS ? readpos : CV_ANNOT_PBINS - 1]++;
 }
 
-/* log of n! */
-static double lfact(double n) { return lgamma(n + 1.0); }
+/* log of n!; lgamma_r, not lgamma: lgamma sets the global signgam, a data
+ * race between the calling threads */
+static double lfact(double n)
+{
+	int sign;
+	return lgamma_r(n + 1.0, &sign);
+}
 
 double cv_annot_fisher(const uint32_t t[4])
 {
