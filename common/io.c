@@ -166,6 +166,9 @@ int gsa_atomic_write(gsa_atomic_file_t *f, const void *buf, size_t n, gsa_err_t 
 
 int gsa_atomic_commit(gsa_atomic_file_t *f, gsa_err_t *err)
 {
+	if (!f->tmp) /* zeroed, already committed or aborted: nothing to rename */
+		return gsa_err_set(err, GSA_EINTERNAL, "%s: output committed without an open temp file",
+				   f->path ? f->path : "(unnamed)");
 	if (f->fd < 0) f->fd = open(f->tmp, O_WRONLY);
 	if (f->fd < 0) {
 		gsa_err_errno(err, errno, "%s: temp file vanished", f->path);

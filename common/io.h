@@ -40,7 +40,8 @@ int gsa_atomic_write(gsa_atomic_file_t *f, const void *buf, size_t n, gsa_err_t 
 
 /* fsync and close the temp, rename it to the final name, fsync the folder.
  * Returns 0, or -1 with err set (the temp is then removed).  f is released
- * either way. */
+ * either way.  On an f with no temp (zeroed, committed, aborted) it returns
+ * -1 with GSA_EINTERNAL and touches nothing. */
 int gsa_atomic_commit(gsa_atomic_file_t *f, gsa_err_t *err);
 
 /* Close and remove the temp and release f.  Safe on a zeroed, committed or

@@ -43,6 +43,11 @@ static void test_abort_leaves_nothing(unit_t *t)
 	gsa_atomic_abort(&f); /* the caller hit an error */
 	gsa_atomic_abort(&f); /* twice is harmless */
 	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 0);
+	/* a commit after the abort (a caller's error path falling through) is an
+	 * internal error, never a crash or a file under the final name */
+	UNIT_CHECK_INT(t, gsa_atomic_commit(&f, &err), -1);
+	UNIT_CHECK_INT(t, err.code, GSA_EINTERNAL);
+	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 0);
 }
 
 static void test_disk_full_is_io_error(unit_t *t)
