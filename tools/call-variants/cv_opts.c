@@ -1,11 +1,14 @@
 #include "cv_opts.h"
 
+#include <string.h>
+
 #include <htslib/sam.h>
 
 #include "bgzf.h"
 
 void cv_opts_init(cv_opts_t *o)
 {
+	memset(o, 0, sizeof *o); /* every pointer (progress, ploidy, ...) NULL, every flag off */
 	o->min_mapq = 0;
 	o->min_baseq = 13;
 	o->cap_mapq = 60;
