@@ -1,11 +1,12 @@
 /* fuzz_call.c — call-variants' pileup and calling (cv_call_run) on hostile
  * alignment records: the input is SAM record lines after a fixed header of
  * four contigs; they are written as a BAM with htslib (records htslib
- * refuses, or an unsorted file that cannot be indexed, are skipped), then
+ * refuses, and records out of coordinate order, are skipped), then
  * called against a fixed reference, one thread.  Everything lives in a
  * fresh temp folder, removed after each input. */
 #include "fuzz.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ static int write_bam(const char *bam, const uint8_t *data, size_t size)
 	bam1_t *b = bam_init1();
 	kstring_t line = KS_INITIALIZE;
 	int rc = -1, n = 0;
+	int64_t last_tid = -1, last_pos = -1;
 	if (!h || !out || !b || sam_hdr_write(out, h) < 0) goto done;
 	for (size_t i = 0; i < size && n < 2000;) {
 		const uint8_t *nl = memchr(data + i, '\n', size - i);
@@ -55,7 +57,14 @@ static int write_bam(const char *bam, const uint8_t *data, size_t size)
 		line.l = 0;
 		kputsn((const char *)data + i, len, &line);
 		i += len + 1;
-		if (sam_parse1(&line, h, b) >= 0 && sam_write1(out, h, b) >= 0) n++;
+		if (sam_parse1(&line, h, b) < 0) continue;
+		/* only records in coordinate order (unplaced ones last): htslib's
+		 * sam_index_build leaks its header when it meets an unsorted file */
+		int64_t tid = b->core.tid < 0 ? INT32_MAX : b->core.tid, pos = b->core.tid < 0 ? 0 : b->core.pos;
+		if (pos < 0 || tid < last_tid || (tid == last_tid && pos < last_pos)) continue;
+		last_tid = tid;
+		last_pos = pos;
+		if (sam_write1(out, h, b) >= 0) n++;
 	}
 	rc = 0;
 done:
