@@ -19,9 +19,9 @@ static int field_num(const char *s, size_t n, long long *v)
 	if (n == 0 || n > 19) return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9') return -1;
+		if (x > ((1LL << 62) - (s[i] - '0')) / 10) return -1; /* above 2^62: refused before it overflows */
 		x = x * 10 + (s[i] - '0');
 	}
-	if (x > (1LL << 62)) return -1;
 	*v = x;
 	return 0;
 }

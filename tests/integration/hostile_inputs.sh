@@ -89,6 +89,10 @@ expect 2 "a stale .fai (a contig added to the FASTA after faidx): exit 2" \
 printf 'c1\t2400\tx\t60\t61\n' >"$D/fai/ref.fa.fai"
 expect 2 "a malformed .fai: exit 2" "ref.fa.fai: line 1: expected NAME LENGTH OFFSET" \
 	call-variants -f "$D/fai/ref.fa" -o v.vcf.gz "$D/aln.bam"
+# found by fuzz_fai: a 19-digit field overflowed the number parser (UBSan) before its range check
+printf 'c1\t9483333336666666666\t4\t60\t61\n' >"$D/fai/ref.fa.fai"
+expect 2 "a .fai with a 19-digit length: exit 2" "ref.fa.fai: line 1: expected NAME LENGTH OFFSET" \
+	call-variants -f "$D/fai/ref.fa" -o v.vcf.gz "$D/aln.bam"
 
 # --- sort-index: contigs not in @SQ
 printf '@SQ\tSN:c1\tLN:100\nr1\t0\tchrZ\t1\t0\t2M\t*\t0\t0\tAC\tII\n' >"$D/rname.sam"
