@@ -2,7 +2,8 @@
  * alignment records: the input is SAM record lines after a fixed header of
  * four contigs; they are written as a BAM with htslib (records htslib
  * refuses, and records out of coordinate order, are skipped), then
- * called against a fixed reference, one thread.  Everything lives in a
+ * calibrated (cv_bqcal) and called against a fixed reference, one thread.
+ * Everything lives in a
  * fresh temp folder, removed after each input. */
 #include "fuzz.h"
 
@@ -14,6 +15,7 @@
 #include <htslib/hts_log.h>
 #include <htslib/sam.h>
 
+#include "call-variants/cv_bqcal.h"
 #include "call-variants/cv_call.h"
 #include "call-variants/cv_input.h"
 #include "call-variants/cv_opts.h"
@@ -92,8 +94,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (write_bam(bam, data, size) == 0) {
 		paths[0] = bam;
 		cv_opts_init(&o);
-		if (cv_input_open(&in, paths, 1, ref, &err) == 0)
+		cv_bqcal_t cal;
+		memset(&cal, 0, sizeof cal);
+		if (cv_input_open(&in, paths, 1, ref, &err) == 0 && cv_bqcal_estimate(&cal, &in, &o, &err) == 0) {
+			o.bqcal = &cal;
 			cv_call_run(&in, &o, NULL, 0, out, "fuzz", NULL, &nsites, &err);
+		}
+		cv_bqcal_free(&cal);
 		cv_input_close(&in);
 	}
 	gsa_rm_rf(dir, NULL);

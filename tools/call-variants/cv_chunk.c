@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "cv_annot.h"
+#include "cv_bqcal.h"
 #include "cv_genotype.h"
 #include "cv_gvcf.h"
 #include "cv_indel.h"
@@ -388,7 +389,8 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 					if (c > 3) continue;
 					const site_t *s = &w->site[id];
 					size_t off = (size_t)id * (size_t)w->ns + (size_t)cr->sample;
-					if (q > w->o->cap_baseq) q = w->o->cap_baseq;
+					if (w->o->bqcal) q = cv_bqcal_q(w->o->bqcal, cr->sample, q);
+					else if (q > w->o->cap_baseq) q = w->o->cap_baseq;
 					if (q >= MAXQ) q = MAXQ - 1;
 					double pr[CV_MAX_ALLELES + 1];
 					int which = -1;

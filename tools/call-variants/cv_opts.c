@@ -39,4 +39,6 @@ void cv_opts_init(cv_opts_t *o)
 	o->ngvcf_bands = (int)(sizeof bands / sizeof bands[0]);
 	for (int i = 0; i < o->ngvcf_bands; i++) o->gvcf_bands[i] = bands[i];
 	o->ploidy = NULL;
+	o->bq_calibrate = 1;
+	o->bqcal = NULL;
 }

@@ -5,6 +5,7 @@
 #define CV_MAX_BANDS 32
 
 struct cv_ploidy;
+struct cv_bqcal;
 
 typedef struct cv_opts {
 	int min_mapq;          /* reads with MAPQ below are skipped (0) */
@@ -40,6 +41,9 @@ typedef struct cv_opts {
 	int ngvcf_bands;
 	/* ploidy (cv_ploidy); NULL = diploid everywhere */
 	const struct cv_ploidy *ploidy;
+	/* base-quality calibration (cv_bqcal) */
+	int bq_calibrate;      /* 1: estimate it from the reads before calling (default) */
+	const struct cv_bqcal *bqcal; /* NULL: reported qualities capped at cap_baseq */
 } cv_opts_t;
 
 /* Fill o with the defaults above. */

@@ -12,6 +12,7 @@
 #include "cv_call.h"
 #include "cv_gvcf.h"
 #include "cv_joint.h"
+#include "cv_bqcal.h"
 #include "cv_ploidy.h"
 #include "cv_input.h"
 #include "cv_merge.h"
@@ -53,6 +54,8 @@ static const char USAGE[] =
 	"      --metrics FILE       write variant metrics as JSON (counts by type, Ti/Tv,\n"
 	"                           het/hom, indel lengths, QUAL; also for 'merge')\n"
 "      --no-mapq-adjust     trust MAPQ as given (default: cap it when XS is close to AS or the mate is unmapped/far)\n"
+	"      --no-bq-calibration  use base qualities as given, capped by --cap-BQ (default: the observed\n"
+	"                           error rate of each quality, from reads sampled over the genome)\n"
 	"      --no-hard-filters    FILTER only LowQual (default: also GATK's hard filters QD2, FS60, ...)\n"
 	"      --gvcf               write a gVCF: reference blocks and every candidate site, with <*> (one sample)\n"
 	"      --gvcf-bands LIST    GQ band lower bounds of the reference blocks (0,1,10,20,...,90,99)\n"
@@ -86,6 +89,7 @@ enum {
 	OPT_SAMPLE_SEX,
 	OPT_NO_HARD,
 	OPT_NO_MAPQ_ADJ,
+	OPT_NO_BQCAL,
 };
 
 static int parse_double(const char *s, double *out)
@@ -271,6 +275,7 @@ static int main_call(int argc, char **argv)
 		{ "sample-sex", required_argument, NULL, OPT_SAMPLE_SEX },
 		{ "no-hard-filters", no_argument, NULL, OPT_NO_HARD },
 		{ "no-mapq-adjust", no_argument, NULL, OPT_NO_MAPQ_ADJ },
+		{ "no-bq-calibration", no_argument, NULL, OPT_NO_BQCAL },
 		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
@@ -344,6 +349,7 @@ static int main_call(int argc, char **argv)
 		case OPT_SAMPLE_SEX: sex_spec = optarg; break;
 		case OPT_NO_HARD: o.hard_filters = 0; break;
 		case OPT_NO_MAPQ_ADJ: o.mapq_adjust = 0; break;
+		case OPT_NO_BQCAL: o.bq_calibrate = 0; break;
 		default:
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
@@ -386,7 +392,26 @@ static int main_call(int argc, char **argv)
 		o.metrics = metrics_path ? &metrics : NULL;
 		gsa_progress_init(&progress, &log, "bases", 0);
 		o.progress = &progress;
-		rc = cv_call_run(&in, &o, reg, nreg, out, cmd, &log, &nsites, &err);
+		cv_bqcal_t bqcal;
+		memset(&bqcal, 0, sizeof bqcal);
+		if (o.bq_calibrate) {
+			rc = cv_bqcal_estimate(&bqcal, &in, &o, &err);
+			o.bqcal = &bqcal;
+			for (int k = 0; rc == 0 && k < in.nsamples; k++) {
+				/* the table in the log: reported:used for qualities seen */
+				gsa_strbuf_t t;
+				gsa_strbuf_init(&t);
+				for (int q = 0; q < CV_BQCAL_NQ; q++)
+					if (bqcal.nbase[(size_t)k * CV_BQCAL_NQ + (size_t)q])
+						gsa_strbuf_appendf(&t, "%s%d:%d", t.len ? "," : "", q, cv_bqcal_q(&bqcal, k, q));
+				gsa_log_kv(&log, GSA_LOG_DEBUG, "base quality calibration",
+					   (gsa_kv_t[]){ GSA_KV_STR("sample", in.samples[k]), GSA_KV_STR("q", t.len ? t.s : "") }, 2);
+				gsa_strbuf_free(&t);
+			}
+		}
+		if (rc == 0) rc = cv_call_run(&in, &o, reg, nreg, out, cmd, &log, &nsites, &err);
+		cv_bqcal_free(&bqcal);
+		o.bqcal = NULL;
 		if (rc == 0) gsa_progress_finish(&progress);
 		else gsa_progress_stop(&progress);
 		free(cmd);
