@@ -75,4 +75,12 @@ check_sh "... and the next job removes it once nothing holds it" "'$GSA_BIN/job'
 check_sh "job --keep: the kept folder is renamed *.kept and never swept" "
 	'$GSA_BIN/job' --quiet -k -w '$J' -- true; k=\$(ls -d '$J'/job-*.kept); touch -d '2 minutes ago' \"\$k\"
 	'$GSA_BIN/job' --quiet -w '$J' -- true; [ -d \"\$k\" ]"
+# align index --fai: the .fai goes through the same temp (htslib writes it), so a killed
+# run's ".ref.fa.fai.tmp.XXXXXX" is swept by the next one
+mkdir -p "$TMP/ix"; cp "$GSA_ROOT/demo/data/ref.fa" "$TMP/ix/ref.fa"
+printf x >"$TMP/ix/.ref.fa.fai.tmp.Kx81Qa"; old "$TMP/ix/.ref.fa.fai.tmp.Kx81Qa"
+check_sh "align index --fai: the .fai equals samtools faidx's, its stale temp is gone, no temp left" "
+	'$GSA_BIN/align' index --quiet --fai '$TMP/ix/ref.fa'
+	samtools faidx -o '$TMP/ix/want.fai' '$TMP/ix/ref.fa'; cmp '$TMP/ix/want.fai' '$TMP/ix/ref.fa.fai'
+	[ -z \"\$(ls -A '$TMP/ix' | grep tmp)\" ]"
 finish

@@ -668,18 +668,18 @@ int al_index_write_fai(const char *fasta_path, gsa_err_t *err)
 	size_t n = strlen(fasta_path);
 	if (n > 3 && strcmp(fasta_path + n - 3, ".gz") == 0)
 		return gsa_err_set(err, GSA_EDATA, "%s: --fai needs an uncompressed FASTA", fasta_path);
+	/* htslib writes the .fai to our temp (common/io: removed on a signal,
+	 * swept after a SIGKILL, renamed into place only when whole) */
 	char *final = gsa_strdup_printf("%s.fai", fasta_path);
-	char *tmp = gsa_strdup_printf("%s.%ld.tmp", final, (long)getpid());
-	int rc = 0;
-	if (fai_build3(fasta_path, tmp, NULL) != 0) {
-		rc = gsa_err_set(err, GSA_EDATA, "%s: cannot build its .fai (not a FASTA, or unreadable)", fasta_path);
-	} else if (rename(tmp, final) != 0) {
-		rc = gsa_err_errno(err, errno, "%s", final);
-	} else {
-		rc = gsa_fsync_parent(final, err);
-	}
-	if (rc < 0) unlink(tmp);
-	free(tmp);
+	gsa_atomic_file_t f;
+	int rc = gsa_atomic_open(&f, final, err);
 	free(final);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0) return -1;
+	close(f.fd);
+	f.fd = -1;
+	if (fai_build3(fasta_path, f.tmp, NULL) != 0) {
+		gsa_atomic_abort(&f);
+		return gsa_err_set(err, GSA_EDATA, "%s: cannot build its .fai (not a FASTA, or unreadable)", fasta_path);
+	}
+	return gsa_atomic_commit(&f, err);
 }
