@@ -5,19 +5,12 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cv_base.h"
 
 #define NWIN 64        /* windows sampled over the genome */
 #define WIN 32768      /* bases per window */
 #define MIN_MQ 20      /* reads below this MAPQ (after cv_mapq) are not counted */
 #define PRIOR_BASES 1000.0
-
-static const int8_t nt16_acgt[16] = { 4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4 };
-
-static inline int base_code(char c)
-{
-	switch (c) { case 'A': return 0; case 'C': return 1; case 'G': return 2; case 'T': return 3; }
-	return 4;
-}
 
 /* The aligned (M/=/X) bases of b inside [wb, we): reference positions in
  * pos[], query indexes in qi[] (both of at least l_qseq entries); returns
@@ -80,7 +73,7 @@ static int count_window(cv_bqcal_t *cal, cv_reader_t *rd, cv_readbuf_t *rb, scra
 		uint32_t *c = sc->cnt + (size_t)cr->sample * 4 * len;
 		int na = aligned_bases(cr->b, wb, we, sc->pos, sc->qi);
 		for (int i = 0; i < na; i++) {
-			int x = nt16_acgt[bam_seqi(seq, sc->qi[i])];
+			int x = cv_nt16_code(bam_seqi(seq, sc->qi[i]));
 			if (x < 4) c[4 * (sc->pos[i] - wb) + x]++;
 		}
 	}
@@ -95,8 +88,8 @@ static int count_window(cv_bqcal_t *cal, cv_reader_t *rd, cv_readbuf_t *rb, scra
 		for (int i = 0; i < na; i++) {
 			int64_t off = sc->pos[i] - wb;
 			int qi = sc->qi[i];
-			int r = off < got ? base_code(ref[off]) : 4;
-			int x = nt16_acgt[bam_seqi(seq, qi)];
+			int r = off < got ? cv_base_code(ref[off]) : 4;
+			int x = cv_nt16_code(bam_seqi(seq, qi));
 			if (r < 4 && x < 4) {
 				const uint32_t *cp = c + 4 * off;
 				uint32_t d = cp[0] + cp[1] + cp[2] + cp[3], m = 0;

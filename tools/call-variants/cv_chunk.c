@@ -8,6 +8,7 @@
 #include <htslib/khash.h>
 
 #include "alloc.h"
+#include "cv_base.h"
 #include "cv_annot.h"
 #include "cv_bqcal.h"
 #include "cv_genotype.h"
@@ -113,14 +114,7 @@ void cv_worker_free(cv_worker_t *w)
 	free(w);
 }
 
-static const int8_t nt16_acgt[16] = { 4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4 };
 static const char acgt[5] = "ACGTN";
-
-static inline int base_code(char c)
-{
-	switch (c) { case 'A': return 0; case 'C': return 1; case 'G': return 2; case 'T': return 3; }
-	return 4;
-}
 
 /* ---- overlapping mates --------------------------------------------------- */
 
@@ -164,7 +158,7 @@ static void add_event(cv_worker_t *w, const char *ref, int64_t roff, int64_t rle
 		if (qs < w->o->min_baseq * ins) return;
 		w->pool = gsa_xgrow(w->pool, &w->cap_pool, w->npool + (size_t)ins, 1);
 		char *dst = w->pool + w->npool;
-		for (int i = 0; i < ins; i++) dst[i] = acgt[nt16_acgt[bam_seqi(s, qi + i)]];
+		for (int i = 0; i < ins; i++) dst[i] = acgt[cv_nt16_code(bam_seqi(s, qi + i))];
 		cv_indel_left_align(ref, rlen, &p, 0, dst, ins);
 	} else {
 		cv_indel_left_align(ref, rlen, &p, del, NULL, 0);
@@ -196,7 +190,7 @@ static void pass_counts(cv_worker_t *w, const char *ref, int64_t roff, int64_t r
 					if (p < ab || p >= ae || p < skip_to) continue;
 					w->dep[p - ab]++;
 					if (qual[qi + i] < minbq) continue;
-					int c = nt16_acgt[bam_seqi(seq, qi + i)];
+					int c = cv_nt16_code(bam_seqi(seq, qi + i));
 					if (c < 4) w->cnt[4 * (p - ab) + c]++;
 				}
 				pos += len; qi += len;
@@ -233,7 +227,7 @@ static void find_snps(cv_worker_t *w, const char *ref, int64_t roff, int64_t ab,
 {
 	const cv_opts_t *o = w->o;
 	for (int64_t p = beg; p < end; p++) {
-		int r = base_code(ref[p - roff]);
+		int r = cv_base_code(ref[p - roff]);
 		if (r > 3) continue;
 		const uint32_t *c = &w->cnt[4 * (p - ab)];
 		uint32_t tot = c[0] + c[1] + c[2] + c[3];
@@ -385,7 +379,7 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 					if (id < 0) continue;
 					int q = qual[qi + i];
 					if (q < minbq) continue;
-					int c = nt16_acgt[bam_seqi(seq, qi + i)];
+					int c = cv_nt16_code(bam_seqi(seq, qi + i));
 					if (c > 3) continue;
 					const site_t *s = &w->site[id];
 					size_t off = (size_t)id * (size_t)w->ns + (size_t)cr->sample;
@@ -395,7 +389,7 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 					double pr[CV_MAX_ALLELES + 1];
 					int which = -1;
 					for (int a = 0; a < s->nall; a++) {
-						int match = base_code(s->base[a]) == c;
+						int match = cv_base_code(s->base[a]) == c;
 						if (match) which = a;
 						pr[a] = match ? w->pmatch[q][cr->mq] : w->pmis[q][cr->mq];
 					}
@@ -535,7 +529,7 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 		w->segq = gsa_xgrow(w->segq, &w->cap_segq, (size_t)n, 1);
 		const uint8_t *sq = bam_get_seq(b), *qq = bam_get_qual(b);
 		for (int i = 0; i < n; i++) {
-			w->seg[i] = acgt[nt16_acgt[bam_seqi(sq, qs + i)]];
+			w->seg[i] = acgt[cv_nt16_code(bam_seqi(sq, qs + i))];
 			w->segq[i] = qq[qs + i];
 		}
 		int off = (int)(w->rc[qs] - wb);

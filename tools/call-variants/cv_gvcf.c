@@ -5,14 +5,8 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cv_base.h"
 
-static const int8_t nt16_code[16] = { 4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4 };
-
-static int ref_code(char c)
-{
-	switch (c) { case 'A': return 0; case 'C': return 1; case 'G': return 2; case 'T': return 3; }
-	return 4;
-}
 
 void cv_refconf_init(cv_refconf_t *rc, const double pmatch[][61], const double pmis[][61])
 {
@@ -68,7 +62,7 @@ void cv_refconf_compute(cv_refconf_t *rc, const cv_readbuf_t *rb, const char *re
 					if (p < beg || p >= end || p < cr->mate_end) continue;
 					int q = qual[qi + i];
 					if (q < min_bq) continue;
-					int c = nt16_code[bam_seqi(seq, qi + i)], r = ref_code(ref[p - roff]);
+					int c = cv_nt16_code(bam_seqi(seq, qi + i)), r = cv_base_code(ref[p - roff]);
 					if (c > 3 || r > 3) continue;
 					if (q > cap_bq) q = cap_bq;
 					if (q >= CV_GVCF_MAXQ) q = CV_GVCF_MAXQ - 1;
