@@ -3,8 +3,7 @@
  * four contigs; they are written as a BAM with htslib (records htslib
  * refuses, and records out of coordinate order, are skipped), then
  * calibrated (cv_bqcal) and called against a fixed reference, one thread.
- * Everything lives in a
- * fresh temp folder, removed after each input. */
+ * Everything lives in a fresh temp folder, removed after each input. */
 #include "fuzz.h"
 
 #include <stdint.h>
