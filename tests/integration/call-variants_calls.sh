@@ -26,6 +26,8 @@ check_sh "call: homopolymer insertion is left-aligned (C>CA at 900)" \
 	"zcat '$D/calls.vcf.gz' | awk '\$1==\"c1\" && \$2==900 && \$4==\"C\" && \$5==\"CA\"' | grep -q ."
 check_sh "call: homopolymer deletion is left-aligned (GT>G at 1100, 1/1)" \
 	"zcat '$D/calls.vcf.gz' | awk '\$1==\"c1\" && \$2==1100 && \$4==\"GT\" && \$5==\"G\" && \$10 ~ /^1\\/1/' | grep -q ."
+check_sh "call: c5 has its het deletion and no SNP from the read ends aligned without it" \
+	"[ \"\$(bcftools query -r c5 -f '%POS %REF %ALT [%GT]\n' '$D/calls.vcf.gz')\" = '600 TCCA T 0/1' ]"
 check_sh "call: one-read-deep SNP on c2 is not called" "[ \$(bcftools view -H -r c2 '$D/calls.vcf.gz' | wc -l) -eq 0 ]"
 check_sh "call: duplicate-only SNP on c3 is not called" "[ \$(bcftools view -H -r c3 '$D/calls.vcf.gz' | wc -l) -eq 0 ]"
 check_sh "call: overlapping mates of one fragment count once (c4:601 not called, c4:901 called)" \

@@ -83,6 +83,7 @@ static int count_window(cv_bqcal_t *cal, cv_reader_t *rd, cv_readbuf_t *rb, scra
 		if (cr->mq < MIN_MQ) continue;
 		const uint8_t *seq = bam_get_seq(cr->b), *qual = bam_get_qual(cr->b);
 		const uint32_t *c = sc->cnt + (size_t)cr->sample * 4 * len;
+		int rev = bam_is_rev(cr->b);
 		size_t so = (size_t)cr->sample * CV_BQCAL_NQ;
 		int na = aligned_bases(cr->b, wb, we, sc->pos, sc->qi);
 		for (int i = 0; i < na; i++) {
@@ -90,49 +91,122 @@ static int count_window(cv_bqcal_t *cal, cv_reader_t *rd, cv_readbuf_t *rb, scra
 			int qi = sc->qi[i];
 			int r = off < got ? cv_base_code(ref[off]) : 4;
 			int x = cv_nt16_code(bam_seqi(seq, qi));
-			if (r < 4 && x < 4) {
-				const uint32_t *cp = c + 4 * off;
-				uint32_t d = cp[0] + cp[1] + cp[2] + cp[3], m = 0;
-				for (int a = 0; a < 4; a++)
-					if (a != r && cp[a] > m) m = cp[a];
-				/* another base at a fair share of the depth: a variant, not errors */
-				int variant = (m >= 2 && 10 * m >= d) || 3 * m >= d;
-				if (!variant) {
-					int q = qual[qi] < CV_BQCAL_NQ ? qual[qi] : CV_BQCAL_NQ - 1;
-					cal->nbase[so + (size_t)q]++;
-					if (x != r) cal->nmis[so + (size_t)q]++;
-				}
-			}
+			if (r > 3 || x > 3) continue;
+			const uint32_t *cp = c + 4 * off;
+			uint32_t d = cp[0] + cp[1] + cp[2] + cp[3], m = 0;
+			for (int a = 0; a < 4; a++)
+				if (a != r && cp[a] > m) m = cp[a];
+			/* another base at a fair share of the depth: a variant, not errors */
+			if ((m >= 2 && 10 * m >= d) || 3 * m >= d) continue;
+			size_t k = (so + (size_t)cv_bqcal_qidx(qual[qi])) * CV_BQCAL_NCOV + (size_t)cv_bqcal_cov(cr->b, qi);
+			if (rev) { r = 3 - r; x = 3 - x; }
+			cal->nbase[4 * k + (size_t)r]++;
+			if (x != r) cal->nmis[16 * k + (size_t)(4 * r + x)]++;
 		}
 	}
 	free(ref);
 	return 0;
 }
 
+int cv_bqcal_cov(const bam1_t *b, int qi)
+{
+	const uint32_t *cig = bam_get_cigar(b);
+	int nc = (int)b->core.n_cigar, hl = 0, hr = 0;
+	if (nc > 0 && bam_cigar_op(cig[0]) == BAM_CHARD_CLIP) hl = (int)bam_cigar_oplen(cig[0]);
+	if (nc > 1 && bam_cigar_op(cig[nc - 1]) == BAM_CHARD_CLIP) hr = (int)bam_cigar_oplen(cig[nc - 1]);
+	int cyc = bam_is_rev(b) ? hr + b->core.l_qseq - 1 - qi : hl + qi;
+	int bin = cyc < 0 ? 0 : cyc / CV_BQCAL_CYCW;
+	if (bin >= CV_BQCAL_NCYC) bin = CV_BQCAL_NCYC - 1;
+	return (b->core.flag & BAM_FREAD2) ? CV_BQCAL_NCYC + bin : bin;
+}
+
+/* Bases that make a level's prior worth CV_BQCAL_PRIOR_ERR errors at the
+ * parent's rate e. */
+static double prior_weight(double e) { return CV_BQCAL_PRIOR_ERR / (e > 1e-5 ? e : 1e-5); }
+
 void cv_bqcal_table(cv_bqcal_t *cal, int cap, double prior_bases)
 {
+	double floor_e = pow(10.0, -cap / 10.0);
 	for (int s = 0; s < cal->ns; s++)
 		for (int q = 0; q < CV_BQCAL_NQ; q++) {
-			size_t i = (size_t)s * CV_BQCAL_NQ + (size_t)q;
-			double e = pow(10.0, -q / 10.0);
-			if (e > 0.75) e = 0.75;
-			double rate = ((double)cal->nmis[i] + prior_bases * e) / ((double)cal->nbase[i] + prior_bases);
-			double cq = rate > 0 ? -10.0 * log10(rate) : 93.0;
+			size_t sq = (size_t)s * CV_BQCAL_NQ + (size_t)q, k0 = sq * CV_BQCAL_NCOV;
+			const uint64_t *nb = cal->nbase + 4 * k0, *nm = cal->nmis + 16 * k0;
+			/* sums over covariates: per true base, per substitution, all */
+			double br[4] = { 0 }, mrx[16] = { 0 }, n0 = 0, m0 = 0;
+			for (int c = 0; c < CV_BQCAL_NCOV; c++)
+				for (int r = 0; r < 4; r++) {
+					br[r] += (double)nb[4 * c + r];
+					for (int x = 0; x < 4; x++) if (x != r) mrx[4 * r + x] += (double)nm[16 * c + 4 * r + x];
+				}
+			for (int r = 0; r < 4; r++) {
+				n0 += br[r];
+				for (int x = 0; x < 4; x++) m0 += x != r ? mrx[4 * r + x] : 0;
+			}
+			/* e0: per reported quality */
+			double es = pow(10.0, -q / 10.0);
+			if (es > 0.75) es = 0.75;
+			double e0 = (m0 + prior_bases * es) / (n0 + prior_bases);
+			double cq = e0 > 0 ? -10.0 * log10(e0) : 93.0;
 			int v = (int)(cq + 0.5);
 			if (v > cap) v = cap;
 			if (v < 0) v = 0;
-			cal->q[i] = (uint8_t)(v > 255 ? 255 : v);
+			cal->q[sq] = (uint8_t)(v > 255 ? 255 : v);
+			/* each substitution's share of e0, over all covariates */
+			double split[16], k = prior_weight(e0);
+			for (int r = 0; r < 4; r++)
+				for (int x = 0; x < 4; x++)
+					split[4 * r + x] = x == r ? 0 : (mrx[4 * r + x] + k * e0 / 3) / (br[r] + k) / e0;
+			for (int c = 0; c < CV_BQCAL_NCOV; c++) {
+				double nc = 0, mc = 0;
+				for (int r = 0; r < 4; r++) {
+					nc += (double)nb[4 * c + r];
+					for (int x = 0; x < 4; x++) if (x != r) mc += (double)nm[16 * c + 4 * r + x];
+				}
+				/* e1: per covariate */
+				double e1 = (mc + k * e0) / (nc + k), k1 = prior_weight(e1);
+				double c1 = e1 > 0 ? -10.0 * log10(e1) : 93.0;
+				cal->qcost[k0 + (size_t)c] = (uint8_t)(c1 > 93 ? 93 : (int)(c1 + 0.5));
+				/* e2: per substitution */
+				for (int r = 0; r < 4; r++) {
+					double *row = cal->p + 16 * (k0 + (size_t)c) + 4 * r, tot = 0;
+					for (int x = 0; x < 4; x++) {
+						if (x == r) continue;
+						row[x] = ((double)nm[16 * c + 4 * r + x] + k1 * e1 * split[4 * r + x]) /
+							 ((double)nb[4 * c + r] + k1);
+						tot += row[x];
+					}
+					double scale = tot < floor_e ? floor_e / tot : tot > 0.75 ? 0.75 / tot : 1.0;
+					if (tot <= 0) scale = 1.0;
+					for (int x = 0; x < 4; x++) if (x != r) row[x] *= scale;
+					row[r] = 1.0 - (tot > 0 ? tot * scale : 0.0);
+				}
+			}
 		}
+}
+
+uint64_t cv_bqcal_nbases(const cv_bqcal_t *cal, int s, int q)
+{
+	size_t k = ((size_t)s * CV_BQCAL_NQ + (size_t)cv_bqcal_qidx(q)) * CV_BQCAL_NCOV * 4;
+	uint64_t n = 0;
+	for (size_t i = 0; i < CV_BQCAL_NCOV * 4; i++) n += cal->nbase[k + i];
+	return n;
+}
+
+void cv_bqcal_alloc(cv_bqcal_t *cal, int ns)
+{
+	memset(cal, 0, sizeof *cal);
+	cal->ns = ns;
+	size_t n = (size_t)ns * CV_BQCAL_NQ, nc = n * CV_BQCAL_NCOV;
+	cal->q = gsa_xcalloc(n, sizeof *cal->q);
+	cal->qcost = gsa_xcalloc(nc, sizeof *cal->qcost);
+	cal->p = gsa_xcalloc(16 * nc, sizeof *cal->p);
+	cal->nbase = gsa_xcalloc(4 * nc, sizeof *cal->nbase);
+	cal->nmis = gsa_xcalloc(16 * nc, sizeof *cal->nmis);
 }
 
 int cv_bqcal_estimate(cv_bqcal_t *cal, const cv_input_t *in, const cv_opts_t *o, gsa_err_t *err)
 {
-	memset(cal, 0, sizeof *cal);
-	cal->ns = in->nsamples;
-	size_t n = (size_t)cal->ns * CV_BQCAL_NQ;
-	cal->q = gsa_xcalloc(n, sizeof *cal->q);
-	cal->nbase = gsa_xcalloc(n, sizeof *cal->nbase);
-	cal->nmis = gsa_xcalloc(n, sizeof *cal->nmis);
+	cv_bqcal_alloc(cal, in->nsamples);
 	int nref = sam_hdr_nref(in->hdr);
 	int64_t total = 0;
 	for (int t = 0; t < nref; t++) total += sam_hdr_tid2len(in->hdr, t);
@@ -172,6 +246,8 @@ void cv_bqcal_free(cv_bqcal_t *cal)
 {
 	if (!cal) return;
 	free(cal->q);
+	free(cal->p);
+	free(cal->qcost);
 	free(cal->nbase);
 	free(cal->nmis);
 	memset(cal, 0, sizeof *cal);

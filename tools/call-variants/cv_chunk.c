@@ -21,7 +21,12 @@
 #define FLANK 30      /* haplotype flank on each side of an indel locus */
 #define SEG_SLACK 6   /* read segment stays this far inside the haplotype window */
 #define MAXQ 64
-#define GROUP_LOOKBACK 100 /* indel loci this far before a chunk are genotyped by it too */
+#define LOCUS_REACH 150 /* indel loci this far outside a chunk are realigned by it too */
+#define MASK_MARGIN 10  /* phred: a read fits another indel allele than its CIGAR's this much better */
+
+/* Reference span [beg, end) of read number read whose bases are not SNP
+ * evidence: its alignment there is off by an indel (see indel_likelihoods). */
+typedef struct mask { int read; int64_t beg, end; } mask_t;
 
 /* An indel seen in a read's CIGAR, left-aligned. */
 typedef struct ev {
@@ -63,10 +68,12 @@ struct cv_worker {
 	cv_refconf_t *refc;  /* gVCF reference confidence (o->gvcf) */
 	/* probabilities: [q][mq] for a matching / mismatching base */
 	double pmatch[MAXQ][61], pmis[MAXQ][61];
+	double pmis_mq[61]; /* P(read misplaced) of each MAPQ */
 	/* realignment scratch */
 	char *hap, *seg; uint8_t *segq; size_t cap_hap, cap_seg, cap_segq;
 	int *work; size_t cap_work;
 	int64_t *rc; size_t cap_rc;
+	mask_t *mask; size_t nmask, cap_mask;
 	/* per sample: reference span [beg, end) deleted on both haplotypes by
 	 * the last hom-ALT deletion written in this chunk */
 	int64_t *homdel_beg, *homdel_end;
@@ -84,6 +91,7 @@ cv_worker_t *cv_worker_new(const cv_input_t *in, const cv_opts_t *o, gsa_err_t *
 		free(w->homdel_beg); free(w->homdel_end); free(w);
 		return NULL;
 	}
+	for (int m = 0; m <= 60; m++) w->pmis_mq[m] = pow(10.0, -m / 10.0);
 	for (int q = 0; q < MAXQ; q++)
 		for (int m = 0; m <= 60; m++) {
 			double e = pow(10.0, -q / 10.0), mm = pow(10.0, -m / 10.0);
@@ -106,6 +114,7 @@ void cv_worker_free(cv_worker_t *w)
 	free(w->cnt); free(w->dep); free(w->cand);
 	free(w->ev); free(w->pool); free(w->site);
 	free(w->gl); free(w->ad); free(w->dp); free(w->ndel);
+	free(w->mask);
 	free(w->hap); free(w->seg); free(w->segq); free(w->work); free(w->rc);
 	free(w->homdel_beg); free(w->homdel_end);
 	free(w->ann);
@@ -336,10 +345,11 @@ static void find_indels(cv_worker_t *w, int64_t ab, int64_t ae, int64_t beg, int
 		int64_t p = g[0].e.pos;
 		for (int x = 1; x < ng; x++)
 			if (g[x].e.pos < p) p = g[x].e.pos;
-		/* a locus a little before the chunk may be trimmed into it: take
-		 * it here too; emit_site keeps a record only in the chunk that
-		 * holds its final POS */
-		if (p >= beg - GROUP_LOOKBACK && p >= ab && p < end) {
+		/* loci near the chunk are realigned too: one a little before it
+		 * may be trimmed into it, and either may misplace the ends of
+		 * reads over the chunk's SNPs; emit_site keeps a record only in
+		 * the chunk that holds its final POS */
+		if (p >= beg - LOCUS_REACH && p >= ab && p < end + LOCUS_REACH && p < ae) {
 			site_t *s = site_new(w);
 			s->pos = p;
 			s->is_indel = 1;
@@ -359,11 +369,42 @@ static void find_indels(cv_worker_t *w, int64_t ab, int64_t ae, int64_t beg, int
 
 /* ---- genotype likelihoods: SNPs ---------------------------------------- */
 
+/* P(read base c at query index qi of cr | true base t) for t = 0..3, mixed
+ * with the chance that the read is misplaced: from the calibration when
+ * there is one, else from reported quality q capped at --cap-BQ. */
+static void base_probs(const cv_worker_t *w, const cv_read_t *cr, int qi, int q, int c, double *pb)
+{
+	const cv_bqcal_t *cal = w->o->bqcal;
+	if (!cal) {
+		if (q > w->o->cap_baseq) q = w->o->cap_baseq;
+		if (q >= MAXQ) q = MAXQ - 1;
+		for (int t = 0; t < 4; t++) pb[t] = t == c ? w->pmatch[q][cr->mq] : w->pmis[q][cr->mq];
+		return;
+	}
+	int rev = bam_is_rev(cr->b), cov = cv_bqcal_cov(cr->b, qi), x = rev ? 3 - c : c;
+	double mm = w->pmis_mq[cr->mq];
+	for (int t = 0; t < 4; t++) {
+		const double *row = cv_bqcal_row(cal, cr->sample, q, cov, rev ? 3 - t : t);
+		pb[t] = (1 - mm) * row[x] + mm * 0.25;
+	}
+}
+
+/* Whether reference position p of read ir is masked; mk is the first entry
+ * of w->mask (sorted by read) that is not before read ir. */
+static int masked(const cv_worker_t *w, size_t mk, int ir, int64_t p)
+{
+	for (; mk < w->nmask && w->mask[mk].read == ir; mk++)
+		if (p >= w->mask[mk].beg && p < w->mask[mk].end) return 1;
+	return 0;
+}
+
 static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 {
 	int minbq = w->o->min_baseq;
+	size_t mk = 0;
 	for (int ir = 0; ir < w->rb.n; ir++) {
 		const cv_read_t *cr = &w->rb.r[ir];
+		while (mk < w->nmask && w->mask[mk].read < ir) mk++;
 		const bam1_t *b = cr->b;
 		const uint32_t *cig = bam_get_cigar(b);
 		const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
@@ -377,28 +418,34 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 					if (p < ab || p >= ae || p < cr->mate_end) continue;
 					int32_t id = w->cand[p - ab];
 					if (id < 0) continue;
+					if (masked(w, mk, ir, p)) continue;
 					int q = qual[qi + i];
 					if (q < minbq) continue;
 					int c = cv_nt16_code(bam_seqi(seq, qi + i));
 					if (c > 3) continue;
 					const site_t *s = &w->site[id];
 					size_t off = (size_t)id * (size_t)w->ns + (size_t)cr->sample;
-					if (w->o->bqcal) q = cv_bqcal_q(w->o->bqcal, cr->sample, q);
-					else if (q > w->o->cap_baseq) q = w->o->cap_baseq;
-					if (q >= MAXQ) q = MAXQ - 1;
-					double pr[CV_MAX_ALLELES + 1];
+					double pb[4], pr[CV_MAX_ALLELES + 1];
+					base_probs(w, cr, qi + i, q, c, pb);
 					int which = -1;
 					for (int a = 0; a < s->nall; a++) {
-						int match = cv_base_code(s->base[a]) == c;
-						if (match) which = a;
-						pr[a] = match ? w->pmatch[q][cr->mq] : w->pmis[q][cr->mq];
+						int t = cv_base_code(s->base[a]);
+						if (t == c) which = a;
+						pr[a] = pb[t];
 					}
 					int nal = s->nall;
 					if (w->o->gvcf) {
-						/* <*>: one of the bases not listed */
-						int u = 4 - s->nall;
-						pr[nal++] = which >= 0 || u == 0 ? w->pmis[q][cr->mq]
-							: (w->pmatch[q][cr->mq] + (u - 1) * w->pmis[q][cr->mq]) / u;
+						/* <*>: one of the bases not listed (none: a mismatch) */
+						double sum = 0;
+						int u = 0;
+						for (int t = 0; t < 4; t++) {
+							int listed = 0;
+							for (int a = 0; a < s->nall; a++) listed |= cv_base_code(s->base[a]) == t;
+							if (!listed) { sum += pb[t]; u++; }
+						}
+						if (u == 0)
+							for (int t = 0; t < 4; t++) if (t != c) { sum += pb[t]; u++; }
+						pr[nal++] = sum / u;
 						if (which < 0) w->ad[off * CV_AD_STRIDE + (size_t)s->nall]++;
 					}
 					cv_gl_add_read(&w->gl[off * CV_GL_STRIDE], nal, pr);
@@ -468,6 +515,48 @@ static void query_ref_coords(const bam1_t *b, int64_t *rc)
 	}
 }
 
+/* Whether b's CIGAR has an insertion or deletion whose anchor (the base
+ * before it) lies in [lo, hi]. */
+static int cigar_indel_in(const bam1_t *b, int64_t lo, int64_t hi)
+{
+	const uint32_t *cig = bam_get_cigar(b);
+	int64_t pos = b->core.pos;
+	for (uint32_t k = 0; k < b->core.n_cigar && pos <= hi + 1; k++) {
+		int op = bam_cigar_op(cig[k]);
+		int64_t len = bam_cigar_oplen(cig[k]);
+		if ((op == BAM_CINS || op == BAM_CDEL) && pos - 1 >= lo && pos - 1 <= hi) return 1;
+		if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF || op == BAM_CDEL || op == BAM_CREF_SKIP)
+			pos += len;
+	}
+	return 0;
+}
+
+/* A read that fits an indel allele other than the one its CIGAR shows
+ * (no indel at the locus, yet an ALT haplotype fits MASK_MARGIN better; or
+ * an indel there, yet REF fits that much better) is misaligned on its
+ * shorter side of the locus: an aligner rather mismatches or clips a few
+ * bases than opens a gap near a read end.  Those bases, from the locus
+ * [p, far) to that end of the read, are not SNP evidence. */
+static void mask_misaligned(cv_worker_t *w, int ir, const int *cost, int nall, int64_t p, int64_t far)
+{
+	const cv_read_t *cr = &w->rb.r[ir];
+	int alt = 0x7fffffff, lq = cr->b->core.l_qseq;
+	for (int a = 1; a < nall; a++) if (cost[a] < alt) alt = cost[a];
+	int has = cigar_indel_in(cr->b, p, far);
+	if (!(has ? cost[0] + MASK_MARGIN <= alt : alt + MASK_MARGIN <= cost[0])) return;
+	/* query bases left of the locus and right of it */
+	int nl = 0, nr = 0;
+	for (int i = 0; i < lq; i++) {
+		if (w->rc[i] <= p) nl++;
+		else if (w->rc[i] >= far) nr++;
+	}
+	w->mask = gsa_xgrow(w->mask, &w->cap_mask, w->nmask + 1, sizeof *w->mask);
+	mask_t *m = &w->mask[w->nmask++];
+	m->read = ir;
+	if (nl <= nr) { m->beg = cr->b->core.pos; m->end = far; }
+	else { m->beg = p + 1; m->end = cr->end; }
+}
+
 static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_t roff, int64_t rlen,
 			      int *lo, int64_t maxspan)
 {
@@ -530,7 +619,9 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 		const uint8_t *sq = bam_get_seq(b), *qq = bam_get_qual(b);
 		for (int i = 0; i < n; i++) {
 			w->seg[i] = acgt[cv_nt16_code(bam_seqi(sq, qs + i))];
-			w->segq[i] = qq[qs + i];
+			/* mismatch cost: the calibrated error rate of the base */
+			w->segq[i] = o->bqcal ? (uint8_t)cv_bqcal_cost(o->bqcal, cr->sample, qq[qs + i], cv_bqcal_cov(b, qs + i))
+					      : qq[qs + i];
 		}
 		int off = (int)(w->rc[qs] - wb);
 		int cost[CV_MAX_ALLELES], best = 0x7fffffff;
@@ -540,6 +631,7 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 			if (cost[a] < best) best = cost[a];
 		}
 		if (best > 100000000) continue;
+		mask_misaligned(w, ir, cost, s->nall, p, far);
 		double mm = pow(10.0, -cr->mq / 10.0), pr[CV_MAX_ALLELES + 1];
 		int nbest = 0, which = -1;
 		for (int a = 0; a < s->nall; a++) {
@@ -716,6 +808,13 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 	return 1;
 }
 
+static int mask_cmp(const void *pa, const void *pb)
+{
+	const mask_t *a = pa, *b = pb;
+	if (a->read != b->read) return a->read < b->read ? -1 : 1;
+	return (a->beg > b->beg) - (a->beg < b->beg);
+}
+
 static int site_cmp(const void *pa, const void *pb)
 {
 	const site_t *a = pa, *b = pb;
@@ -783,14 +882,17 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 		memset(w->ndel, 0, ng * sizeof *w->ndel);
 	}
 
-	if (nsnp > 0) snp_likelihoods(w, ab, ae);
+	/* indels first: their realignment masks misaligned read ends */
 	int64_t maxspan = 0;
 	for (int ir = 0; ir < w->rb.n; ir++) {
 		int64_t sp = w->rb.r[ir].end - w->rb.r[ir].b->core.pos;
 		if (sp > maxspan) maxspan = sp;
 	}
 	int lo = 0;
+	w->nmask = 0;
 	for (size_t id = nsnp; id < w->nsite; id++) indel_likelihoods(w, id, ref, roff, rlen, &lo, maxspan);
+	if (w->nmask > 1) qsort(w->mask, w->nmask, sizeof *w->mask, mask_cmp);
+	if (nsnp > 0) snp_likelihoods(w, ab, ae);
 
 	/* sites in position order, SNP before indel at one position; sort an
 	 * index so per-site arrays keep their numbering */

@@ -402,7 +402,7 @@ static int main_call(int argc, char **argv)
 				gsa_strbuf_t t;
 				gsa_strbuf_init(&t);
 				for (int q = 0; q < CV_BQCAL_NQ; q++)
-					if (bqcal.nbase[(size_t)k * CV_BQCAL_NQ + (size_t)q])
+					if (cv_bqcal_nbases(&bqcal, k, q))
 						gsa_strbuf_appendf(&t, "%s%d:%d", t.len ? "," : "", q, cv_bqcal_q(&bqcal, k, q));
 				gsa_log_kv(&log, GSA_LOG_DEBUG, "base quality calibration",
 					   (gsa_kv_t[]){ GSA_KV_STR("sample", in.samples[k]), GSA_KV_STR("q", t.len ? t.s : "") }, 2);

@@ -14,6 +14,9 @@ Contigs:
   c4  a SNP at 601 seen only by the two overlapping mates of one fragment
       (one observation: no call), and one at 901 seen by two unpaired reads
       (two observations: called)
+  c5  40x: a het 3-bp deletion, and 12 more reads of its haplotype that end 5-10 bp
+      after it aligned without it (mismatches at their ends, as an aligner leaves
+      them): the deletion is called, no SNP from those read ends
 """
 import random
 import sys
@@ -51,6 +54,11 @@ ref["c1"] = c1
 ref["c2"] = rand_seq(1200)
 ref["c3"] = rand_seq(1200)
 ref["c4"] = rand_seq(1200)
+c5 = rand_seq(1200)
+# the deletion (600-602) and bases after it that differ from the ones 3 further on
+for i, c in enumerate("GATCCAGTCAGTCAGGTAC"):
+    c5[597 + i] = c
+ref["c5"] = c5
 
 # variants: (contig, 0-based pos, ref allele, alt allele, haplotypes carrying it)
 V = []
@@ -69,6 +77,8 @@ s = ref["c2"]
 V.append(("c2", 600, s[600], other(s[600]), (0, 1)))
 s = ref["c3"]
 V.append(("c3", 600, s[600], other(s[600]), ()))   # only in duplicates
+s = ref["c5"]
+V.append(("c5", 599, "".join(s[599:603]), s[599], (0,)))  # 3-bp deletion after 599
 
 
 def haplotype(name, h):
@@ -115,7 +125,7 @@ def cigar_of(coord):
 
 L = 100
 reads = []
-for name in ("c1", "c2", "c3"):
+for name in ("c1", "c2", "c3", "c5"):
     for h in (0, 1):
         seq, coord = haplotype(name, h)
         step = 5 if name != "c2" else 200
@@ -124,6 +134,13 @@ for name in ("c1", "c2", "c3"):
             if all(x is None for x in c): continue
             pos, cig = cigar_of(c)
             reads.append((name, pos, cig, "".join(seq[st:st + L]), 0))
+# c5: haplotype-0 reads ending 5-10 bp after the deletion, aligned without it
+seq5, coord5 = haplotype("c5", 0)
+after = coord5.index(603)  # first base after the deletion on the haplotype
+for k in range(5, 11):
+    for _ in range(2):
+        st = after + k - L
+        reads.append(("c5", coord5[st], f"{L}M", "".join(seq5[st:st + L]), 0))
 # c3: normal reads show the reference; duplicate-flagged reads show the SNP
 r3 = ref["c3"]
 for st in range(560, 600, 4):
