@@ -16,17 +16,24 @@
 #include "cv_indel.h"
 #include "cv_ploidy.h"
 
-#define READ_PAD 300  /* reads are loaded this far beyond the slice */
+#define READ_PAD 450  /* reads are loaded this far beyond the slice */
 #define REF_PAD 1000  /* reference is loaded this far beyond the reads' window */
 #define FLANK 30      /* haplotype flank on each side of an indel locus */
 #define SEG_SLACK 6   /* read segment stays this far inside the haplotype window */
 #define MAXQ 64
 #define LOCUS_REACH 150 /* indel loci this far outside a chunk are realigned by it too */
+#define PHASE_REACH 400 /* SNP sites this close share fragments for phase evidence */
+#define PHASE_MIN_GQ 20 /* a phase anchor is a het call at least this sure */
+#define PHASE_MAX_ANCHORS 3 /* anchors per SNP, each over other fragments */
 #define MASK_MARGIN 10  /* phred: a read fits another indel allele than its CIGAR's this much better */
 
 /* Reference span [beg, end) of read number read whose bases are not SNP
  * evidence: its alignment there is off by an indel (see indel_likelihoods). */
 typedef struct mask { int read; int64_t beg, end; } mask_t;
+
+/* One read's (fragment's) evidence at a biallelic SNP site of one sample:
+ * P(base | REF), P(base | ALT). */
+typedef struct obs { uint32_t site; int sample; uint64_t frag; double p0, p1; } obs_t;
 
 /* An indel seen in a read's CIGAR, left-aligned. */
 typedef struct ev {
@@ -74,6 +81,9 @@ struct cv_worker {
 	int *work; size_t cap_work;
 	int64_t *rc; size_t cap_rc;
 	mask_t *mask; size_t nmask, cap_mask;
+	obs_t *obs; size_t nobs, cap_obs;   /* SNP evidence per fragment, for phasing */
+	uint8_t *anchor; size_t cap_anchor; /* [site][sample]: a sure het (phase anchor) */
+	uint8_t *used; size_t cap_used;     /* per observation of a site: taken by an anchor */
 	/* per sample: reference span [beg, end) deleted on both haplotypes by
 	 * the last hom-ALT deletion written in this chunk */
 	int64_t *homdel_beg, *homdel_end;
@@ -114,7 +124,7 @@ void cv_worker_free(cv_worker_t *w)
 	free(w->cnt); free(w->dep); free(w->cand);
 	free(w->ev); free(w->pool); free(w->site);
 	free(w->gl); free(w->ad); free(w->dp); free(w->ndel);
-	free(w->mask);
+	free(w->mask); free(w->obs); free(w->anchor); free(w->used);
 	free(w->hap); free(w->seg); free(w->segq); free(w->work); free(w->rc);
 	free(w->homdel_beg); free(w->homdel_end);
 	free(w->ann);
@@ -389,6 +399,14 @@ static void base_probs(const cv_worker_t *w, const cv_read_t *cr, int qi, int q,
 	}
 }
 
+/* The fragment of b: a hash of its name (FNV-1a), the same in every chunk. */
+static uint64_t frag_key(const bam1_t *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *c = bam_get_qname(b); *c; c++) h = (h ^ (uint8_t)*c) * 1099511628211ULL;
+	return h;
+}
+
 /* Whether reference position p of read ir is masked; mk is the first entry
  * of w->mask (sorted by read) that is not before read ir. */
 static int masked(const cv_worker_t *w, size_t mk, int ir, int64_t p)
@@ -449,6 +467,15 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 						if (which < 0) w->ad[off * CV_AD_STRIDE + (size_t)s->nall]++;
 					}
 					cv_gl_add_read(&w->gl[off * CV_GL_STRIDE], nal, pr);
+					if (s->nall == 2 && !w->o->gvcf) {
+						w->obs = gsa_xgrow(w->obs, &w->cap_obs, w->nobs + 1, sizeof *w->obs);
+						obs_t *ob = &w->obs[w->nobs++];
+						ob->site = (uint32_t)id;
+						ob->sample = cr->sample;
+						ob->frag = frag_key(b);
+						ob->p0 = pr[0];
+						ob->p1 = pr[1];
+					}
 					w->dp[off]++;
 					if (which >= 0) w->ad[off * CV_AD_STRIDE + which]++;
 					int qpos = qi + i, lq = b->core.l_qseq;
@@ -659,6 +686,134 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 	}
 }
 
+/* ---- phase evidence ------------------------------------------------------ */
+
+static int obs_cmp(const void *pa, const void *pb)
+{
+	const obs_t *a = pa, *b = pb;
+	if (a->site != b->site) return a->site < b->site ? -1 : 1;
+	if (a->sample != b->sample) return a->sample < b->sample ? -1 : 1;
+	if (a->frag != b->frag) return a->frag < b->frag ? -1 : 1;
+	return (a->p0 > b->p0) - (a->p0 < b->p0);
+}
+
+/* First entry of site id, sample k in the sorted w->obs, and their count. */
+static size_t obs_find(const cv_worker_t *w, size_t id, int k, size_t *n)
+{
+	size_t lo = 0, hi = w->nobs;
+	while (lo < hi) {
+		size_t m = (lo + hi) / 2;
+		const obs_t *o = &w->obs[m];
+		if (o->site < id || (o->site == id && o->sample < k)) lo = m + 1;
+		else hi = m;
+	}
+	size_t e = lo;
+	while (e < w->nobs && w->obs[e].site == id && w->obs[e].sample == k) e++;
+	*n = e - lo;
+	return lo;
+}
+
+static double log10_sum(double a, double b)
+{
+	double m = a > b ? a : b;
+	return m + log10(pow(10.0, a - m) + pow(10.0, b - m));
+}
+
+/* Read-backed phase evidence (as in read-backed phasing): at a true het SNP
+ * X, the fragments showing ALT come from one haplotype and those showing REF
+ * from the other, so at a nearby sure het Y they show one allele and the
+ * other; coincident sequencing errors at X fall on either haplotype.  For
+ * each biallelic SNP X of the chunk and each sample, the het likelihood of
+ * the fragments that also cover the anchor Y (the sure het within
+ * PHASE_REACH sharing most fragments with X) is replaced by the two-site
+ * likelihood of X and Y both het, either phase equally likely, over Y's own
+ * het likelihood:
+ *   (1/2 prod_f [P(x|A)P(y|A') + P(x|R)P(y|R')]/2 + 1/2 prod_f [P(x|A)P(y|R') + P(x|R)P(y|A')]/2)
+ *   / prod_f [P(y|A') + P(y|R')]/2.
+ * Hom-REF and hom-ALT likelihoods do not depend on the phase. */
+static void phase_adjust(cv_worker_t *w, size_t nsnp, int64_t beg, int64_t end)
+{
+	const cv_opts_t *o = w->o;
+	int ns = w->ns;
+	if (w->nobs == 0) return;
+	qsort(w->obs, w->nobs, sizeof *w->obs, obs_cmp);
+	/* merge the observations of one fragment at one site (both mates
+	 * counted with count_overlaps) */
+	size_t m = 0;
+	for (size_t i = 0; i < w->nobs; i++) {
+		if (m > 0 && w->obs[m - 1].site == w->obs[i].site && w->obs[m - 1].sample == w->obs[i].sample &&
+		    w->obs[m - 1].frag == w->obs[i].frag) {
+			w->obs[m - 1].p0 *= w->obs[i].p0;
+			w->obs[m - 1].p1 *= w->obs[i].p1;
+		} else {
+			w->obs[m++] = w->obs[i];
+		}
+	}
+	w->nobs = m;
+	/* sure hets from each site's own reads */
+	size_t na = nsnp * (size_t)ns;
+	w->anchor = gsa_xgrow(w->anchor, &w->cap_anchor, na + 1, 1);
+	double prior[CV_MAX_GT];
+	cv_gt_prior_log10(prior, 2, o->snp_theta);
+	for (size_t id = 0; id < nsnp; id++)
+		for (int k = 0; k < ns; k++) {
+			size_t so = id * (size_t)ns + (size_t)k;
+			w->anchor[so] = 0;
+			if (w->site[id].nall != 2 || w->dp[so] == 0) continue;
+			cv_gt_call_t c;
+			cv_gt_call(&w->gl[so * CV_GL_STRIDE], prior, 2, &c);
+			w->anchor[so] = c.a == 0 && c.b == 1 && c.gq >= PHASE_MIN_GQ;
+		}
+	/* sites are in position order (find_snps) */
+	size_t lo = 0;
+	for (size_t x = 0; x < nsnp; x++) {
+		const site_t *sx = &w->site[x];
+		while (lo < nsnp && w->site[lo].pos < sx->pos - PHASE_REACH) lo++;
+		if (sx->nall != 2 || sx->pos < beg || sx->pos >= end) continue;
+		for (int k = 0; k < ns; k++) {
+			size_t nx, ix = obs_find(w, x, k, &nx);
+			if (nx == 0) continue;
+			/* anchors in turn, each over the fragments no earlier one took
+			 * (its phase to X unknown, independent of the others') */
+			w->used = gsa_xgrow(w->used, &w->cap_used, nx, 1);
+			memset(w->used, 0, nx);
+			double *gl = &w->gl[(x * (size_t)ns + (size_t)k) * CV_GL_STRIDE];
+			for (int round = 0; round < PHASE_MAX_ANCHORS; round++) {
+				/* the anchor sharing most free fragments (ties: the nearer, then the left) */
+				size_t best = (size_t)-1, bestn = 0, bix = 0, bny = 0;
+				for (size_t y = lo; y < nsnp && w->site[y].pos <= sx->pos + PHASE_REACH; y++) {
+					if (y == x || !w->anchor[y * (size_t)ns + (size_t)k]) continue;
+					size_t ny, iy = obs_find(w, y, k, &ny), sh = 0;
+					for (size_t a = 0, b = 0; a < nx && b < ny;) {
+						uint64_t fa = w->obs[ix + a].frag, fb = w->obs[iy + b].frag;
+						if (fa == fb) { sh += !w->used[a]; a++; b++; } else if (fa < fb) a++; else b++;
+					}
+					int64_t d = w->site[y].pos - sx->pos, db = best == (size_t)-1 ? 0 : w->site[best].pos - sx->pos;
+					if (d < 0) d = -d;
+					if (db < 0) db = -db;
+					if (sh > bestn || (sh == bestn && sh > 0 && d < db)) { best = y; bestn = sh; bix = iy; bny = ny; }
+				}
+				if (bestn < 2) break;
+				double lcis = 0, ltrans = 0, ly = 0, lx = 0;
+				for (size_t a = 0, b = 0; a < nx && b < bny;) {
+					const obs_t *ox = &w->obs[ix + a], *oy = &w->obs[bix + b];
+					if (ox->frag < oy->frag) { a++; continue; }
+					if (ox->frag > oy->frag) { b++; continue; }
+					if (!w->used[a]) {
+						lcis += log10(0.5 * (ox->p1 * oy->p1 + ox->p0 * oy->p0));
+						ltrans += log10(0.5 * (ox->p1 * oy->p0 + ox->p0 * oy->p1));
+						ly += log10(0.5 * (oy->p0 + oy->p1));
+						lx += log10(0.5 * (ox->p0 + ox->p1));
+						w->used[a] = 1;
+					}
+					a++; b++;
+				}
+				gl[cv_gt_index(0, 1)] += log10_sum(lcis, ltrans) - log10(2.0) - ly - lx;
+			}
+		}
+	}
+}
+
 /* ---- output --------------------------------------------------------------- */
 
 /* Allele a of s over the REF span [s->pos, rend). */
@@ -859,7 +1014,9 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 
 	if (w->o->count_overlaps == 0) mark_mate_overlaps(w);
 	pass_counts(w, ref, roff, rlen, ab, ae);
-	find_snps(w, ref, roff, ab, beg, end);
+	/* SNP candidates a little beyond the chunk too: phase anchors */
+	find_snps(w, ref, roff, ab, beg - PHASE_REACH > ab ? beg - PHASE_REACH : ab,
+		  end + PHASE_REACH < ae ? end + PHASE_REACH : ae);
 	size_t nsnp = w->nsite;
 	find_indels(w, ab, ae, beg, end);
 
@@ -892,7 +1049,9 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	w->nmask = 0;
 	for (size_t id = nsnp; id < w->nsite; id++) indel_likelihoods(w, id, ref, roff, rlen, &lo, maxspan);
 	if (w->nmask > 1) qsort(w->mask, w->nmask, sizeof *w->mask, mask_cmp);
+	w->nobs = 0;
 	if (nsnp > 0) snp_likelihoods(w, ab, ae);
+	if (nsnp > 0 && !w->o->gvcf) phase_adjust(w, nsnp, beg, end);
 
 	/* sites in position order, SNP before indel at one position; sort an
 	 * index so per-site arrays keep their numbering */
