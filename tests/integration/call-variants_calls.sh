@@ -28,6 +28,10 @@ check_sh "call: homopolymer deletion is left-aligned (GT>G at 1100, 1/1)" \
 	"zcat '$D/calls.vcf.gz' | awk '\$1==\"c1\" && \$2==1100 && \$4==\"GT\" && \$5==\"G\" && \$10 ~ /^1\\/1/' | grep -q ."
 check_sh "call: c5 has its het deletion and no SNP from the read ends aligned without it" \
 	"[ \"\$(bcftools query -r c5 -f '%POS %REF %ALT [%GT]\n' '$D/calls.vcf.gz')\" = '600 TCCA T 0/1' ]"
+check_sh "call: phase: a SNP with 2 ALT reads of 10, both on one haplotype of a het 40 bp away, is called (c6:541)" \
+	"[ \"\$(bcftools query -r c6 -f '%POS [%GT] ' '$D/calls.vcf.gz')\" = '501 0/1 541 0/1 ' ]"
+check_sh "call: phase: the same with its ALT reads on both haplotypes is not (c7:541)" \
+	"[ \"\$(bcftools query -r c7 -f '%POS [%GT] ' '$D/calls.vcf.gz')\" = '501 0/1 ' ]"
 check_sh "call: one-read-deep SNP on c2 is not called" "[ \$(bcftools view -H -r c2 '$D/calls.vcf.gz' | wc -l) -eq 0 ]"
 check_sh "call: duplicate-only SNP on c3 is not called" "[ \$(bcftools view -H -r c3 '$D/calls.vcf.gz' | wc -l) -eq 0 ]"
 check_sh "call: overlapping mates of one fragment count once (c4:601 not called, c4:901 called)" \

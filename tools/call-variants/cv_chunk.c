@@ -467,7 +467,7 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 						if (which < 0) w->ad[off * CV_AD_STRIDE + (size_t)s->nall]++;
 					}
 					cv_gl_add_read(&w->gl[off * CV_GL_STRIDE], nal, pr);
-					if (s->nall == 2 && !w->o->gvcf) {
+					if (s->nall == 2) {
 						w->obs = gsa_xgrow(w->obs, &w->cap_obs, w->nobs + 1, sizeof *w->obs);
 						obs_t *ob = &w->obs[w->nobs++];
 						ob->site = (uint32_t)id;
@@ -1051,7 +1051,7 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	if (w->nmask > 1) qsort(w->mask, w->nmask, sizeof *w->mask, mask_cmp);
 	w->nobs = 0;
 	if (nsnp > 0) snp_likelihoods(w, ab, ae);
-	if (nsnp > 0 && !w->o->gvcf) phase_adjust(w, nsnp, beg, end);
+	if (nsnp > 0) phase_adjust(w, nsnp, beg, end);
 
 	/* sites in position order, SNP before indel at one position; sort an
 	 * index so per-site arrays keep their numbering */

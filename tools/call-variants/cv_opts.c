@@ -23,7 +23,7 @@ void cv_opts_init(cv_opts_t *o)
 	o->min_indel_reads = 1;
 	o->min_alt_frac = 0.05;
 	o->min_indel_frac = 0.05;
-	o->min_snp_af = 0.15;
+	o->min_snp_af = 0.0;
 	o->snp_theta = 1e-3;
 	o->indel_theta = 1e-4;
 	o->min_qual = 10.0;

@@ -22,7 +22,8 @@ typedef struct cv_opts {
 	int min_indel_reads;   /* the same for an indel longer than 1 bp (CIGAR evidence is rarer) */
 	double min_alt_frac;   /* SNP candidate: alt reads / depth (0.05) */
 	double min_indel_frac; /* indel candidate: supporting reads / depth (0.05) */
-	double min_snp_af;     /* a sample's SNP call needs ALT reads >= this share of its depth (0.15) */
+	double min_snp_af;     /* a sample's SNP call needs ALT reads >= this share of its depth (0: off;
+	                          read ends an indel misaligns are masked instead) */
 	double snp_theta;      /* prior probability of a het SNP per site (1e-3) */
 	double indel_theta;    /* prior probability of a het indel per site (1e-4) */
 	double min_qual;       /* sites with QUAL below are not written (10) */

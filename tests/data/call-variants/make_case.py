@@ -17,6 +17,11 @@ Contigs:
   c5  40x: a het 3-bp deletion, and 12 more reads of its haplotype that end 5-10 bp
       after it aligned without it (mismatches at their ends, as an aligner leaves
       them): the deletion is called, no SNP from those read ends
+  c6  phase: a sure het SNP Y at 501 (ALT on haplotype 0, 6 reads of each haplotype)
+      and 2 of 10 reads showing a SNP X at 541, both from haplotype 0, as a het with
+      few ALT reads looks: called (its reads fall on one haplotype of Y)
+  c7  the same, but X's 2 ALT reads come one from each haplotype, as coincident
+      sequencing errors look: not called
 """
 import random
 import sys
@@ -59,6 +64,8 @@ c5 = rand_seq(1200)
 for i, c in enumerate("GATCCAGTCAGTCAGGTAC"):
     c5[597 + i] = c
 ref["c5"] = c5
+ref["c6"] = rand_seq(1200)
+ref["c7"] = list(ref["c6"])
 
 # variants: (contig, 0-based pos, ref allele, alt allele, haplotypes carrying it)
 V = []
@@ -141,6 +148,29 @@ for k in range(5, 11):
     for _ in range(2):
         st = after + k - L
         reads.append(("c5", coord5[st], f"{L}M", "".join(seq5[st:st + L]), 0))
+# c6, c7: explicit reads around Y (500) and X (540), 0-based
+phase_reads = []
+for name in ("c6", "c7"):
+    r = ref[name]
+    y_alt, x_alt = other(r[500]), other(r[540])
+    def rd(st, hap, x):
+        s = list(r[st:st + L])
+        if hap == 0: s[500 - st] = y_alt
+        if x: s[540 - st] = x_alt
+        return "".join(s)
+    # reads over Y only (start 401-440): 4 per haplotype
+    for i, st in enumerate((405, 415, 425, 435)):
+        phase_reads.append((name, st, f"{L}M", rd(st, 0, False), 0))
+        phase_reads.append((name, st + 2, f"{L}M", rd(st + 2, 1, False), 0))
+    # reads over Y and X (start 441-500): haplotype 0: 2, haplotype 1: 8
+    alt_haps = (0, 0) if name == "c6" else (0, 1)
+    hap0 = (445, 470)
+    hap1 = (443, 450, 457, 463, 468, 476, 483, 490)
+    for i, st in enumerate(hap0):
+        phase_reads.append((name, st, f"{L}M", rd(st, 0, i == 0 or alt_haps[1] == 0), 0))
+    for i, st in enumerate(hap1):
+        phase_reads.append((name, st, f"{L}M", rd(st, 1, name == "c7" and i == 0), 0))
+reads += phase_reads
 # c3: normal reads show the reference; duplicate-flagged reads show the SNP
 r3 = ref["c3"]
 for st in range(560, 600, 4):
