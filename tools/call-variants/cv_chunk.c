@@ -677,6 +677,15 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 			pr[nal++] = mn;
 		}
 		cv_gl_add_read(&w->gl[so * CV_GL_STRIDE], nal, pr);
+		if (s->nall == 2) { /* phase anchor evidence */
+			w->obs = gsa_xgrow(w->obs, &w->cap_obs, w->nobs + 1, sizeof *w->obs);
+			obs_t *ob = &w->obs[w->nobs++];
+			ob->site = (uint32_t)id;
+			ob->sample = cr->sample;
+			ob->frag = frag_key(b);
+			ob->p0 = pr[0];
+			ob->p1 = pr[1];
+		}
 		w->dp[so]++;
 		if (nbest == 1) w->ad[so * CV_AD_STRIDE + which]++;
 		int qp = qs;
@@ -731,6 +740,15 @@ static double log10_sum(double a, double b)
  *   (1/2 prod_f [P(x|A)P(y|A') + P(x|R)P(y|R')]/2 + 1/2 prod_f [P(x|A)P(y|R') + P(x|R)P(y|A')]/2)
  *   / prod_f [P(y|A') + P(y|R')]/2.
  * Hom-REF and hom-ALT likelihoods do not depend on the phase. */
+/* Last reference base an indel locus' alleles delete (its anchor for insertions). */
+static int64_t indel_far(const site_t *s)
+{
+	int64_t e = s->pos;
+	for (int a = 1; a < s->nall; a++)
+		if (s->anchor[a] + s->del[a] > e) e = s->anchor[a] + s->del[a];
+	return e;
+}
+
 static void phase_adjust(cv_worker_t *w, size_t nsnp, int64_t beg, int64_t end)
 {
 	const cv_opts_t *o = w->o;
@@ -751,24 +769,27 @@ static void phase_adjust(cv_worker_t *w, size_t nsnp, int64_t beg, int64_t end)
 	}
 	w->nobs = m;
 	/* sure hets from each site's own reads */
-	size_t na = nsnp * (size_t)ns;
+	size_t na = w->nsite * (size_t)ns;
 	w->anchor = gsa_xgrow(w->anchor, &w->cap_anchor, na + 1, 1);
-	double prior[CV_MAX_GT];
+	double prior[CV_MAX_GT], iprior[CV_MAX_GT];
 	cv_gt_prior_log10(prior, 2, o->snp_theta);
-	for (size_t id = 0; id < nsnp; id++)
+	cv_gt_prior_log10(iprior, 2, o->indel_theta);
+	for (size_t id = 0; id < w->nsite; id++)
 		for (int k = 0; k < ns; k++) {
 			size_t so = id * (size_t)ns + (size_t)k;
 			w->anchor[so] = 0;
 			if (w->site[id].nall != 2 || w->dp[so] == 0) continue;
 			cv_gt_call_t c;
-			cv_gt_call(&w->gl[so * CV_GL_STRIDE], prior, 2, &c);
+			cv_gt_call(&w->gl[so * CV_GL_STRIDE], id < nsnp ? prior : iprior, 2, &c);
 			w->anchor[so] = c.a == 0 && c.b == 1 && c.gq >= PHASE_MIN_GQ;
 		}
 	/* sites are in position order (find_snps) */
-	size_t lo = 0;
+	size_t lo = 0, loi = nsnp;
 	for (size_t x = 0; x < nsnp; x++) {
 		const site_t *sx = &w->site[x];
 		while (lo < nsnp && w->site[lo].pos < sx->pos - PHASE_REACH) lo++;
+		/* indel anchors: only loci realigned in every chunking (LOCUS_REACH) */
+		while (loi < w->nsite && w->site[loi].pos < sx->pos - LOCUS_REACH) loi++;
 		if (sx->nall != 2 || sx->pos < beg || sx->pos >= end) continue;
 		for (int k = 0; k < ns; k++) {
 			size_t nx, ix = obs_find(w, x, k, &nx);
@@ -781,7 +802,12 @@ static void phase_adjust(cv_worker_t *w, size_t nsnp, int64_t beg, int64_t end)
 			for (int round = 0; round < PHASE_MAX_ANCHORS; round++) {
 				/* the anchor sharing most free fragments (ties: the nearer, then the left) */
 				size_t best = (size_t)-1, bestn = 0, bix = 0, bny = 0;
-				for (size_t y = lo; y < nsnp && w->site[y].pos <= sx->pos + PHASE_REACH; y++) {
+				for (size_t y = lo; y < w->nsite; y++) {
+					if (y < nsnp && w->site[y].pos > sx->pos + PHASE_REACH) { y = loi - 1; continue; }
+					if (y >= nsnp && w->site[y].pos > sx->pos + LOCUS_REACH) break;
+					if (y >= nsnp && y < loi) continue;
+					/* not an indel whose misaligned read ends may be what X is */
+					if (y >= nsnp && sx->pos >= w->site[y].pos - FLANK && sx->pos <= indel_far(&w->site[y]) + FLANK) continue;
 					if (y == x || !w->anchor[y * (size_t)ns + (size_t)k]) continue;
 					size_t ny, iy = obs_find(w, y, k, &ny), sh = 0;
 					for (size_t a = 0, b = 0; a < nx && b < ny;) {
@@ -1047,9 +1073,9 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	}
 	int lo = 0;
 	w->nmask = 0;
+	w->nobs = 0;
 	for (size_t id = nsnp; id < w->nsite; id++) indel_likelihoods(w, id, ref, roff, rlen, &lo, maxspan);
 	if (w->nmask > 1) qsort(w->mask, w->nmask, sizeof *w->mask, mask_cmp);
-	w->nobs = 0;
 	if (nsnp > 0) snp_likelihoods(w, ab, ae);
 	if (nsnp > 0) phase_adjust(w, nsnp, beg, end);
 
