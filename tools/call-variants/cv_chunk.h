@@ -3,8 +3,10 @@
  * A worker owns per-thread handles and scratch space.  cv_chunk_call()
  * loads the reads overlapping the slice plus a margin, counts bases and
  * collects CIGAR indels (left-aligned) in one pass, picks candidate SNP
- * sites and indel loci, genotypes SNPs from base and mapping qualities and
- * indels by realigning each read to the REF and ALT haplotypes, and writes
+ * sites and indel loci, genotypes indels by realigning each read to the
+ * REF and ALT haplotypes (masking read ends an indel misaligns), SNPs from
+ * calibrated base and mapping qualities with read-backed phase evidence
+ * from nearby sure hets, and writes
  * the variant records whose POS lies in the slice as VCF text.  The result
  * depends only on the slice, never on which thread ran it.
  */
