@@ -244,7 +244,7 @@ static int cap_near(int mapq, const al_read_placements_t *h, int i)
 {
 	const al_placement_t *g = &h->h[i];
 	int j, near = g->near, n_mins = h->n_mins > 1 ? h->n_mins : 1;
-	for (j = 0; j < h->n; j++) {
+	for (j = 0; j < h->n && g->n_seeds == 0; j++) {
 		const al_placement_t *x = &h->h[j];
 		if (x->tid == g->tid && x->rev == g->rev && llabs(x->pos - g->pos) <= NEAR_SPAN && x->near > near) near = x->near;
 	}
