@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """mapq_table.py -- is MAPQ calibrated?  Observed wrong rate per MAPQ bin.
 
-Usage: mapq_table.py --bam BAM --truth truth_positions.tsv.gz [--tol 20] [--dump FILE] [--md]
+Usage: mapq_table.py --bam BAM --truth truth_positions.tsv.gz [--bam BAM2 --truth TRUTH2 ...]
+                     [--tol 20] [--dump FILE] [--md]
+
+Several --bam/--truth pairs (in the same order) are pooled into one table:
+independent draws scored together, so that bins with few wrong reads have
+more to go on.
 
 A read is correct with the rule of ../shared/eval/score_mapping.py: on the
 true contig and its unclipped start (or end) within --tol bp of the true
@@ -12,6 +17,8 @@ A bin is "within 2x" when the observed rate is within a factor 2 of the
 expected one, or (few reads) when the expected count of wrong reads and the
 observed count are both small (Poisson: the observed count lies inside the
 central 95% of Poisson(expected * 2) and Poisson(expected / 2) overlap).
+Otherwise the verdict says which way it is off: "no: conservative" (fewer
+wrong than MAPQ promises) or "no: over-confident".
 Also: wrong rate at MAPQ >= 20 and >= 60.  --dump writes one line per wrong
 read with MAPQ >= 1: name mate flag contig pos mapq cigar AS XS true-contig
 true-pos.  Stdlib + samtools only.
@@ -57,21 +64,32 @@ def poisson_cdf(k, lam):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bam", required=True)
-    ap.add_argument("--truth", required=True)
+    ap.add_argument("--bam", required=True, action="append")
+    ap.add_argument("--truth", required=True, action="append")
     ap.add_argument("--tol", type=int, default=20)
     ap.add_argument("--dump")
     ap.add_argument("--md", action="store_true", help="markdown table")
     a = ap.parse_args()
+    if len(a.bam) != len(a.truth):
+        sys.exit("mapq_table.py: give one --truth per --bam")
+    per_q = {}  # mapq -> [reads, wrong]
+    dump = open(a.dump, "w") if a.dump else None
+    for bam, truth_path in zip(a.bam, a.truth):
+        score_bam(bam, truth_path, a.tol, per_q, dump)
+    if dump:
+        dump.close()
+    print_table(per_q, a.md)
+
+
+def score_bam(bam, truth_path, tol, per_q, dump):
+    """Add the primary records of bam to per_q (mapq -> [reads, wrong])."""
     truth = {}
-    with gzip.open(a.truth, "rt") as fh:
+    with gzip.open(truth_path, "rt") as fh:
         for line in fh:
             f = line.rstrip("\n").split("\t")
             truth[(f[0], f[1])] = (f[2], int(f[3]), int(f[3]) + ref_len(f[5]) - 1)
-    per_q = {}  # mapq -> [reads, wrong]
-    dump = open(a.dump, "w") if a.dump else None
     seen = set()
-    p = subprocess.Popen(["samtools", "view", "-F", "0x904", a.bam], stdout=subprocess.PIPE, text=True)
+    p = subprocess.Popen(["samtools", "view", "-F", "0x904", bam], stdout=subprocess.PIPE, text=True)
     for line in p.stdout:
         f = line.rstrip("\n").split("\t")
         flag = int(f[1])
@@ -83,7 +101,7 @@ def main():
         seen.add((name, mate))
         pos, mapq, cigar = int(f[3]), int(f[4]), f[5]
         lead, trail = clips(cigar)
-        ok = f[2] == t[0] and (abs(pos - lead - t[1]) <= a.tol or abs(pos + ref_len(cigar) - 1 + trail - t[2]) <= a.tol)
+        ok = f[2] == t[0] and (abs(pos - lead - t[1]) <= tol or abs(pos + ref_len(cigar) - 1 + trail - t[2]) <= tol)
         c = per_q.setdefault(mapq, [0, 0])
         c[0] += 1
         if not ok:
@@ -94,8 +112,10 @@ def main():
                                       tags.get("XS", "."), t[0], str(t[1])]) + "\n")
     if p.wait() != 0:
         sys.exit("samtools view failed")
-    if dump:
-        dump.close()
+
+
+def print_table(per_q, md):
+    """The calibration table and the wrong rates at MAPQ >= 1, 20, 60."""
     rows = []
     for lo, hi in BINS:
         n = w = 0
@@ -117,14 +137,14 @@ def main():
             # too few reads to tell: can the count come from a rate within 2x?
             lam_hi, lam_lo = exp * 2, exp / 2
             plausible = poisson_cdf(w, lam_hi) > 0.025 and 1 - poisson_cdf(w - 1, lam_lo) > 0.025
-            ok = "yes (counts)" if plausible else "no"
+            ok = "yes (counts)" if plausible else ("no: conservative" if ratio < 1 else "no: over-confident")
         rows.append((lo, hi, n, w, obs, e, ratio, ok))
     tot = sum(r for r, _ in per_q.values())
     def rate_at(qmin):
         n = sum(r for q, (r, _) in per_q.items() if q >= qmin)
         w = sum(x for q, (_, x) in per_q.items() if q >= qmin)
         return n, w
-    if a.md:
+    if md:
         print("| MAPQ | reads | wrong | observed rate | expected 10^(-MAPQ/10) | observed / expected | within 2x |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     else:
@@ -135,10 +155,10 @@ def main():
             cells = [lab, "0", "0", "-", "-", "-", "-"]
         else:
             cells = [lab, "%d" % n, "%d" % w, "%.2e" % obs, "%.2e" % e, "%.2f" % ratio, ok]
-        print(("| " + " | ".join(cells) + " |") if a.md else "\t".join(cells))
+        print(("| " + " | ".join(cells) + " |") if md else "\t".join(cells))
     for qmin in (1, 20, 60):
         n, w = rate_at(qmin)
-        print("MAPQ>=%d: %d reads, %d wrong, rate %.2e%s" % (qmin, n, w, w / n if n else float("nan"), "  " if a.md else ""))
+        print("MAPQ>=%d: %d reads, %d wrong, rate %.2e%s" % (qmin, n, w, w / n if n else float("nan"), "  " if md else ""))
     print("reads scored: %d" % tot)
 
 

@@ -216,6 +216,7 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 				hit_from_result(ix, tid, c->dmode, c->strand, &b->res, h);
 				h->n_seeds = c->n;
 				h->near = c->near;
+				h->quick = 1;
 			}
 			return;
 		}
@@ -244,6 +245,115 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 			hit_from_result(ix, tid, ws, c->strand, &b->res, h);
 			h->n_seeds = c->n;
 			h->near = c->near;
+		}
+	}
+}
+
+/* Banded DP of the read (orientation `rev`, codes q) against diagonals
+ * [dlo, dhi] (global reference position of read base 0) widened by `band`,
+ * on the contig holding mid.  Returns 1 and fills *h (cigar newly
+ * allocated, old one untouched) when it reaches o->min_score. */
+static int dp_diagonals(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *q, int len, int rev,
+			int64_t dlo, int64_t dhi, int band, al_map_buf_t *b, al_placement_t *h)
+{
+	int64_t mid = dlo + (dhi - dlo) / 2 + len / 2, cs, ce, ws, we;
+	int tid;
+	uint8_t *t;
+	if (mid < 0) mid = 0;
+	if ((uint64_t)mid >= ix->h->total) mid = (int64_t)ix->h->total - 1;
+	tid = al_index_contig_of(ix, (uint64_t)mid);
+	cs = (int64_t)ix->contigs[tid].offset;
+	ce = cs + (int64_t)ix->contigs[tid].len;
+	ws = dlo - band;
+	we = dhi + len + band;
+	if (ws < cs) ws = cs;
+	if (we > ce) we = ce;
+	if (we - ws < 20) return 0;
+	t = win_get(b, (size_t)(we - ws));
+	al_index_get_seq(ix, (uint64_t)ws, (uint64_t)we, t);
+	b->aln.kernel = o->kernel;
+	if (al_extend_banded(q, len, t, (int)(we - ws), (int)(dlo - ws) - band, (int)(dhi - ws) + band, &o->sc, &b->aln, &b->res)
+	    < o->min_score) return 0;
+	hit_from_result(ix, tid, ws, rev, &b->res, h);
+	return 1;
+}
+
+/* Read bases a hit leaves unaligned (clipped). */
+static int hit_clipped(const al_placement_t *h, int len)
+{
+	return len - (h->qe - h->qb);
+}
+
+/* The most a clipped hit could score if its clipped bases aligned behind one
+ * gap: what DP there might find. */
+static int hit_potential(const al_placement_t *h, int len, const al_scoring_t *sc)
+{
+	int cl = hit_clipped(h, len);
+	if (cl == 0) return h->score;
+	return h->score + sc->clip * ((h->qb > 0) + (h->qe < len)) + cl * sc->a - (sc->o + sc->e);
+}
+
+/* Replace hit h by the alignment in n when that scores higher (keeps h's
+ * seed counts); frees the loser's cigar. */
+static void hit_improve(al_placement_t *h, al_placement_t *n)
+{
+	if (n->score > h->score) {
+		n->n_seeds = h->n_seeds;
+		n->near = h->near;
+		free(h->cigar);
+		*h = *n;
+	} else {
+		free(n->cigar);
+	}
+}
+
+/* Second look at the hits that could be better than they seem (hits best
+ * first).  A hit scored gap-free only and clipped (an indel breaks the
+ * diagonal) whose potential comes within REFINE_MARGIN of the best gets the
+ * banded DP: its score is the second-best that MAPQ rests on, or it is the
+ * true placement.  Then a best hit that still leaves CLIP_REDO or more bases
+ * unaligned is aligned again over a wide band (WIDE_BAND diagonals each
+ * side): in a cluster of indels the seeds form separate clusters on
+ * diagonals further apart than one band, and the read's full alignment
+ * spans them.  At most REFINE_MAX hits per read. */
+#define REFINE_MARGIN 20
+#define REFINE_MAX 8
+#define CLIP_REDO 30
+#define WIDE_BAND 64
+static void refine_hits(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fwd, const uint8_t *rev,
+			int len, al_map_buf_t *b, al_read_placements_t *rh)
+{
+	int i, done = 0, changed = 0;
+	int64_t cs;
+	al_placement_t n;
+	if (rh->n == 0) return;
+	for (i = 0; i < rh->n && done < REFINE_MAX; i++) {
+		al_placement_t *h = &rh->h[i];
+		if (!h->quick || hit_clipped(h, len) == 0) continue;
+		if (hit_potential(h, len, &o->sc) + REFINE_MARGIN < rh->h[0].score) continue;
+		cs = (int64_t)ix->contigs[h->tid].offset;
+		memset(&n, 0, sizeof n);
+		done++;
+		if (!dp_diagonals(ix, o, h->rev ? rev : fwd, len, h->rev, cs + h->pos - h->qb, cs + h->pos - h->qb,
+				  o->band, b, &n)) continue;
+		h->quick = 0;
+		hit_improve(h, &n);
+		changed = 1;
+	}
+	if (changed) al_map_placements_dedup(rh);
+	{
+		al_placement_t *h = &rh->h[0];
+		if (hit_clipped(h, len) < CLIP_REDO) return;
+		cs = (int64_t)ix->contigs[h->tid].offset;
+		memset(&n, 0, sizeof n);
+		if (!dp_diagonals(ix, o, h->rev ? rev : fwd, len, h->rev, cs + h->pos - h->qb, cs + h->pos - h->qb,
+				  WIDE_BAND, b, &n)) return;
+		h->quick = 0;
+		if (n.score > h->score) {
+			hit_improve(h, &n);
+			al_map_placements_dedup(rh);
+		} else {
+			free(n.cigar);
 		}
 	}
 }
@@ -585,4 +695,5 @@ void al_map_read(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *fw
 		aligned++;
 	}
 	al_map_placements_dedup(rh);
+	refine_hits(ix, o, fwd, rev, len, b, rh);
 }

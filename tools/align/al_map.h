@@ -42,6 +42,8 @@ typedef struct al_placement {
 	int n_seeds;       /* anchors supporting it (0 for a rescued hit) */
 	int near;          /* anchors 8-400 diagonals from it, same strand: a tandem or
 	                    * nearby copy that may hold the read as well */
+	int quick;         /* scored by a gap-free alignment only: a lower bound on what
+	                    * the banded DP would score there (an indel clips it) */
 	uint32_t *cigar;   /* BAM-encoded, soft clips included; owned */
 	int n_cigar;
 } al_placement_t;

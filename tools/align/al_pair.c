@@ -22,6 +22,7 @@
  * about 1 time in 100-200, i.e. MAPQ 19-22, whatever the scores say. */
 #define NEAR_COPIES 3   /* anchors 8-400 diagonals away per minimizer: a tandem repeat */
 #define NEAR_MAPQ 19    /* ... caps MAPQ (observed 1.1e-2) */
+#define NEAR_SPAN 400   /* ... counted over diagonals this far apart */
 #define REP_PAIR_Q 20   /* an end with q_se below this is repetitive */
 #define REP_PAIR_MAPQ 19 /* a pair of repetitive ends: MAPQ cap (observed 5.7e-3) */
 #define MIN_STATS_PAIRS 25
@@ -167,7 +168,9 @@ static void rescue(const al_index_t *ix, const al_map_opts_t *o, const al_insert
 	al_placement_t h;
 	for (i = 0; i < hb->n; i++) {
 		int64_t ins;
-		if (proper(st, a, &hb->h[i], &ins)) return; /* already has a mate there */
+		/* already has a mate there; one scored gap-free only is a lower
+		 * bound (an indel clips it): the DP below may place it better */
+		if (proper(st, a, &hb->h[i], &ins) && (!hb->h[i].quick || hb->h[i].score >= lb * o->sc.a)) return;
 	}
 	if (!a->rev) { /* mate is reverse, downstream */
 		ws = a->pos - a->qb;
@@ -233,10 +236,19 @@ static int find_supp(const al_read_placements_t *h, int prim, int len)
 	return -1;
 }
 
-/* The tandem-repeat cap on the MAPQ of hit g of a read with n_mins minimizers. */
-static int cap_near(int mapq, const al_placement_t *g, int n_mins)
+/* The tandem-repeat cap on the MAPQ of hit i of read h.  The nearby-copy
+ * count comes from the seeds of the hit's cluster; a hit without seeds of
+ * its own (rescued by the mate) takes it from the read's seeded hits on the
+ * same strand within NEAR_SPAN bases, the same tandem array. */
+static int cap_near(int mapq, const al_read_placements_t *h, int i)
 {
-	if (g->near >= NEAR_COPIES * (n_mins > 1 ? n_mins : 1) && mapq > NEAR_MAPQ) return NEAR_MAPQ;
+	const al_placement_t *g = &h->h[i];
+	int j, near = g->near, n_mins = h->n_mins > 1 ? h->n_mins : 1;
+	for (j = 0; j < h->n && g->n_seeds == 0; j++) {
+		const al_placement_t *x = &h->h[j];
+		if (x->tid == g->tid && x->rev == g->rev && llabs(x->pos - g->pos) <= NEAR_SPAN && x->near > near) near = x->near;
+	}
+	if (near >= NEAR_COPIES * n_mins && mapq > NEAR_MAPQ) return NEAR_MAPQ;
 	return mapq;
 }
 
@@ -248,7 +260,7 @@ void al_pair_resolve_single(const al_read_placements_t *h, int len, al_end_resul
 	e->hit = &h->h[0];
 	e->xs = sub_score(h, 0, len);
 	e->mapq = h->truncated ? 0 : al_pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
-	e->mapq = cap_near(e->mapq, e->hit, h->n_mins);
+	e->mapq = cap_near(e->mapq, h, 0);
 	s = find_supp(h, 0, len);
 	if (s >= 0) {
 		e->supp = &h->h[s];
@@ -312,7 +324,7 @@ void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_inse
 				/* neither end placed on its own: the pair alone vouches (calibrated cap) */
 				if (qse[0] < REP_PAIR_Q && qse[1] < REP_PAIR_Q && e[k].mapq > (q > REP_PAIR_MAPQ ? q : REP_PAIR_MAPQ))
 					e[k].mapq = q > REP_PAIR_MAPQ ? q : REP_PAIR_MAPQ;
-				e[k].mapq = cap_near(e[k].mapq, e[k].hit, hh->n_mins);
+				e[k].mapq = cap_near(e[k].mapq, hh, idx);
 				/* neither read saw all its copies: the pair cannot be trusted */
 				if (h1->truncated && h2->truncated) e[k].mapq = 0;
 				int s = find_supp(hh, idx, len[k]);

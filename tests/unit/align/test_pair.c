@@ -218,6 +218,35 @@ static void test_mapq_caps(unit_t *t)
 	UNIT_CHECK_INT(t, e[1].mapq, 60);
 }
 
+/* A hit rescued by its mate has no seeds of its own: in a tandem array it
+ * takes the nearby-copy count of the read's seeded hit a few bases away, and
+ * the cap with it, even when the insert size favours it. */
+static void test_mapq_cap_rescued_in_tandem(unit_t *t)
+{
+	al_placement_t a[1], b[2];
+	al_read_placements_t r1, r2;
+	al_end_result_t e[2];
+	al_insert_model_t st = { 1000, 350, 50, 100, 600 };
+	const uint8_t *const q[2][2] = { { NULL, NULL }, { NULL, NULL } };
+	const int len[2] = { 150, 150 };
+	memset(&r1, 0, sizeof r1);
+	memset(&r2, 0, sizeof r2);
+	a[0] = hit_at(1000, 0, 150);
+	b[0] = hit_at(1200, 1, 150); /* rescued: no seeds, no count */
+	b[0].n_seeds = 0;
+	b[1] = hit_at(1428, 1, 150); /* the seeded copy 228 bases on */
+	b[1].near = 624;
+	r1.h = a; r1.n = r1.m = 1; r1.n_mins = 22;
+	r2.h = b; r2.n = r2.m = 2; r2.n_mins = 27;
+	al_pair_resolve(NULL, NULL, &st, q, len, &r1, &r2, NULL, e);
+	UNIT_CHECK(t, e[1].hit == &b[0]);
+	UNIT_CHECK_INT(t, e[1].mapq, 19);
+	UNIT_CHECK_INT(t, e[0].mapq, 60);
+	b[1].near = 0; /* no tandem signature: the pair's word stands */
+	al_pair_resolve(NULL, NULL, &st, q, len, &r1, &r2, NULL, e);
+	UNIT_CHECK(t, e[1].mapq > 19);
+}
+
 static void test_read_group(unit_t *t)
 {
 	char *line = NULL, *id = NULL;
@@ -240,6 +269,7 @@ int main(void)
 	UNIT_RUN(&t, test_insert_stats_degenerate);
 	UNIT_RUN(&t, test_mapq);
 	UNIT_RUN(&t, test_mapq_caps);
+	UNIT_RUN(&t, test_mapq_cap_rescued_in_tandem);
 	UNIT_RUN(&t, test_read_group);
 	return unit_finish(&t);
 }
