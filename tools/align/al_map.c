@@ -183,6 +183,19 @@ int al_map_align_window(const al_index_t *ix, const al_map_opts_t *o, const uint
 	return 1;
 }
 
+/* The contig holding global position mid (clamped to the genome): its
+ * number, and its span [*cs, *ce) in global coordinates. */
+static int contig_span(const al_index_t *ix, int64_t mid, int64_t *cs, int64_t *ce)
+{
+	int tid;
+	if (mid < 0) mid = 0;
+	if ((uint64_t)mid >= ix->h->total) mid = (int64_t)ix->h->total - 1;
+	tid = al_index_contig_of(ix, (uint64_t)mid);
+	*cs = (int64_t)ix->contigs[tid].offset;
+	*ce = *cs + (int64_t)ix->contigs[tid].len;
+	return tid;
+}
+
 /* Align one cluster; appends a hit when it scores.  With `quick`, a
  * single-diagonal cluster takes its gap-free alignment whatever it scores
  * (used for weaker clusters, which matter only as second-best scores). */
@@ -190,15 +203,10 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 			  int len, const al_cluster_t *c, int quick, al_map_buf_t *b, al_read_placements_t *rh)
 {
 	const uint8_t *q = c->strand ? rev : fwd;
-	int64_t mid = c->dmode + len / 2;
-	int tid, mm = 0;
+	int mm = 0;
 	int64_t cs, ce, ws, we;
+	int tid = contig_span(ix, c->dmode + len / 2, &cs, &ce);
 	uint8_t *t;
-	if (mid < 0) mid = 0;
-	if ((uint64_t)mid >= ix->h->total) mid = (int64_t)ix->h->total - 1;
-	tid = al_index_contig_of(ix, (uint64_t)mid);
-	cs = (int64_t)ix->contigs[tid].offset;
-	ce = cs + (int64_t)ix->contigs[tid].len;
 	/* gap-free first, on the cluster's main diagonal */
 	if (c->dmode >= cs && c->dmode + len <= ce) {
 		t = win_get(b, (size_t)len);
@@ -256,14 +264,9 @@ static void align_cluster(const al_index_t *ix, const al_map_opts_t *o, const ui
 static int dp_diagonals(const al_index_t *ix, const al_map_opts_t *o, const uint8_t *q, int len, int rev,
 			int64_t dlo, int64_t dhi, int band, al_map_buf_t *b, al_placement_t *h)
 {
-	int64_t mid = dlo + (dhi - dlo) / 2 + len / 2, cs, ce, ws, we;
-	int tid;
+	int64_t cs, ce, ws, we;
+	int tid = contig_span(ix, dlo + (dhi - dlo) / 2 + len / 2, &cs, &ce);
 	uint8_t *t;
-	if (mid < 0) mid = 0;
-	if ((uint64_t)mid >= ix->h->total) mid = (int64_t)ix->h->total - 1;
-	tid = al_index_contig_of(ix, (uint64_t)mid);
-	cs = (int64_t)ix->contigs[tid].offset;
-	ce = cs + (int64_t)ix->contigs[tid].len;
 	ws = dlo - band;
 	we = dhi + len + band;
 	if (ws < cs) ws = cs;

@@ -407,6 +407,19 @@ static uint64_t frag_key(const bam1_t *b)
 	return h;
 }
 
+/* Record read b's evidence P(base | REF) = pr[0], P(base | ALT) = pr[1] at
+ * biallelic site id of sample, for phase_adjust. */
+static void obs_add(cv_worker_t *w, size_t id, int sample, const bam1_t *b, const double *pr)
+{
+	w->obs = gsa_xgrow(w->obs, &w->cap_obs, w->nobs + 1, sizeof *w->obs);
+	obs_t *ob = &w->obs[w->nobs++];
+	ob->site = (uint32_t)id;
+	ob->sample = sample;
+	ob->frag = frag_key(b);
+	ob->p0 = pr[0];
+	ob->p1 = pr[1];
+}
+
 /* Whether reference position p of read ir is masked; mk is the first entry
  * of w->mask (sorted by read) that is not before read ir. */
 static int masked(const cv_worker_t *w, size_t mk, int ir, int64_t p)
@@ -467,15 +480,7 @@ static void snp_likelihoods(cv_worker_t *w, int64_t ab, int64_t ae)
 						if (which < 0) w->ad[off * CV_AD_STRIDE + (size_t)s->nall]++;
 					}
 					cv_gl_add_read(&w->gl[off * CV_GL_STRIDE], nal, pr);
-					if (s->nall == 2) {
-						w->obs = gsa_xgrow(w->obs, &w->cap_obs, w->nobs + 1, sizeof *w->obs);
-						obs_t *ob = &w->obs[w->nobs++];
-						ob->site = (uint32_t)id;
-						ob->sample = cr->sample;
-						ob->frag = frag_key(b);
-						ob->p0 = pr[0];
-						ob->p1 = pr[1];
-					}
+					if (s->nall == 2) obs_add(w, (size_t)id, cr->sample, b, pr);
 					w->dp[off]++;
 					if (which >= 0) w->ad[off * CV_AD_STRIDE + which]++;
 					int qpos = qi + i, lq = b->core.l_qseq;
@@ -677,15 +682,7 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 			pr[nal++] = mn;
 		}
 		cv_gl_add_read(&w->gl[so * CV_GL_STRIDE], nal, pr);
-		if (s->nall == 2) { /* phase anchor evidence */
-			w->obs = gsa_xgrow(w->obs, &w->cap_obs, w->nobs + 1, sizeof *w->obs);
-			obs_t *ob = &w->obs[w->nobs++];
-			ob->site = (uint32_t)id;
-			ob->sample = cr->sample;
-			ob->frag = frag_key(b);
-			ob->p0 = pr[0];
-			ob->p1 = pr[1];
-		}
+		if (s->nall == 2) obs_add(w, id, cr->sample, b, pr); /* phase anchor evidence */
 		w->dp[so]++;
 		if (nbest == 1) w->ad[so * CV_AD_STRIDE + which]++;
 		int qp = qs;
