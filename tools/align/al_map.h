@@ -27,6 +27,7 @@ typedef struct al_map_opts {
 	int max_mm_fast;    /* mismatches a gap-free alignment may have to skip DP */
 	al_kernel_t kernel; /* DP fill kernel (same results whichever) */
 	al_scoring_t sc;
+	const uint8_t *is_alt; /* per contig, 1 for an ALT contig (al_alt.h); NULL: none */
 } al_map_opts_t;
 
 /* Defaults for 2x100-2x150 bp Illumina reads; the fastest kernel this

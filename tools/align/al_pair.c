@@ -26,6 +26,9 @@
 #define REP_PAIR_Q 20   /* an end with q_se below this is repetitive */
 #define REP_PAIR_MAPQ 19 /* a pair of repetitive ends: MAPQ cap (observed 5.7e-3) */
 #define MIN_STATS_PAIRS 25
+/* An ALT hit gives way to a primary one scoring at most this much less: one
+ * mismatch instead of a match (a pair: one mismatch in either read). */
+#define ALT_MARGIN(o) ((o)->sc.a + (o)->sc.b)
 
 int64_t al_pair_insert(const al_placement_t *a, const al_placement_t *b)
 {
@@ -198,22 +201,80 @@ static void read_span(const al_placement_t *g, int len, int *b, int *e)
 	*e = g->rev ? len - g->qb : g->qe;
 }
 
+/* Hit g is on an ALT contig (never without a list). */
+static int on_alt(const uint8_t *is_alt, const al_placement_t *g)
+{
+	return is_alt && is_alt[g->tid];
+}
+
+/* Hits g and x cover the same part of the read: overlap by at least half
+ * the shorter. */
+static int same_part(const al_placement_t *g, const al_placement_t *x, int len)
+{
+	int gb, ge, xb, xe, ov, mn;
+	read_span(g, len, &gb, &ge);
+	read_span(x, len, &xb, &xe);
+	ov = (ge < xe ? ge : xe) - (gb > xb ? gb : xb);
+	mn = (ge - gb) < (xe - xb) ? ge - gb : xe - xb;
+	return ov * 2 >= mn;
+}
+
 /* Best score elsewhere for the part of the read hit i covers: hits that
  * overlap it on the read by at least half the shorter (chimeric parts of
- * the read do not count). */
-static int sub_score(const al_read_placements_t *h, int i, int len)
+ * the read do not count).  For a hit on a primary contig, hits on ALT
+ * contigs do not count either. */
+static int sub_score(const al_read_placements_t *h, int i, int len, const uint8_t *is_alt)
 {
-	int j, ib, ie;
-	read_span(&h->h[i], len, &ib, &ie);
+	int j, best = 0, found = 0, prim = !on_alt(is_alt, &h->h[i]);
 	for (j = 0; j < h->n; j++) {
-		int jb, je, ov, mn;
-		if (j == i) continue;
-		read_span(&h->h[j], len, &jb, &je);
-		ov = (ie < je ? ie : je) - (ib > jb ? ib : jb);
-		mn = (ie - ib) < (je - jb) ? ie - ib : je - jb;
-		if (ov * 2 >= mn) return h->h[j].score;
+		if (j == i || (prim && on_alt(is_alt, &h->h[j]))) continue;
+		if (!same_part(&h->h[i], &h->h[j], len)) continue;
+		/* hits come best first, except a primary hit moved to the front */
+		if (!found || h->h[j].score > best) best = h->h[j].score;
+		found = 1;
+	}
+	return best;
+}
+
+int al_pair_prefer_primary(al_read_placements_t *h, int len, const uint8_t *is_alt, int margin)
+{
+	int j, k;
+	if (!is_alt || h->n < 2 || !on_alt(is_alt, &h->h[0])) return 0;
+	for (j = 1; j < h->n; j++) {
+		const al_placement_t *g = &h->h[j];
+		if (g->score + margin < h->h[0].score) break; /* best first: none further */
+		if (on_alt(is_alt, g) || !same_part(&h->h[0], g, len)) continue;
+		al_placement_t x = *g;
+		for (k = j; k > 0; k--) h->h[k] = h->h[k - 1];
+		h->h[0] = x;
+		return 1;
 	}
 	return 0;
+}
+
+/* The ALT placements of hit i for XA: hits on ALT contigs covering the same
+ * part of the read and scoring at least 80% of it (bwa-mem's XA drop
+ * ratio), best first, at most AL_XA_MAX; not the supplementary. */
+static void fill_xa(const al_read_placements_t *h, int i, int len, const uint8_t *is_alt, al_end_result_t *e)
+{
+	int j;
+	e->n_xa = 0;
+	for (j = 0; j < h->n && is_alt && e->n_xa < AL_XA_MAX; j++) {
+		const al_placement_t *g = &h->h[j];
+		if (j == i || g == e->supp || !on_alt(is_alt, g)) continue;
+		if (g->score * 5 < h->h[i].score * 4 || !same_part(&h->h[i], g, len)) continue;
+		e->xa[e->n_xa++] = g;
+	}
+}
+
+/* Highest score among the hits (only those on primary contigs with a
+ * list); 0 when none. */
+static int top_score(const al_read_placements_t *h, const uint8_t *is_alt)
+{
+	int j, best = 0;
+	for (j = 0; j < h->n; j++)
+		if (!on_alt(is_alt, &h->h[j]) && h->h[j].score > best) best = h->h[j].score;
+	return best;
 }
 
 /* A chimeric partner for the primary: a hit covering a distinct part of
@@ -252,13 +313,15 @@ static int cap_near(int mapq, const al_read_placements_t *h, int i)
 	return mapq;
 }
 
-void al_pair_resolve_single(const al_read_placements_t *h, int len, al_end_result_t *e)
+void al_pair_resolve_single(const al_map_opts_t *o, al_read_placements_t *h, int len, al_end_result_t *e)
 {
 	int s;
+	const uint8_t *is_alt = o ? o->is_alt : NULL;
 	memset(e, 0, sizeof *e);
 	if (h->n == 0) return;
+	if (is_alt) al_pair_prefer_primary(h, len, is_alt, ALT_MARGIN(o));
 	e->hit = &h->h[0];
-	e->xs = sub_score(h, 0, len);
+	e->xs = sub_score(h, 0, len, is_alt);
 	e->mapq = h->truncated ? 0 : al_pair_mapq_se(h->h[0].score, e->xs, len, h->n_rep, h->n_mins);
 	e->mapq = cap_near(e->mapq, h, 0);
 	s = find_supp(h, 0, len);
@@ -267,6 +330,7 @@ void al_pair_resolve_single(const al_read_placements_t *h, int len, al_end_resul
 		e->supp_mapq = al_pair_mapq_se(h->h[s].score, 0, len, h->n_rep, h->n_mins);
 		if (e->supp_mapq > e->mapq) e->supp_mapq = e->mapq;
 	}
+	fill_xa(h, 0, len, is_alt, e);
 }
 
 void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_insert_model_t *st,
@@ -275,6 +339,8 @@ void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_inse
 {
 	al_read_placements_t *h[2] = { h1, h2 };
 	int r, i, j, bi = -1, bj = -1, best = -0x3fffffff, second = -0x3fffffff;
+	int pi = -1, pj = -1, bestp = -0x3fffffff, secondp = -0x3fffffff, prim = 0;
+	const uint8_t *is_alt = o ? o->is_alt : NULL;
 	int n0[2];
 	memset(e, 0, 2 * sizeof *e);
 	/* mate rescue near the best hits of each read */
@@ -288,7 +354,11 @@ void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_inse
 	}
 	if (h1->n > n0[0]) al_map_placements_dedup(h1);
 	if (h2->n > n0[1]) al_map_placements_dedup(h2);
-	/* best pair */
+	if (is_alt) {
+		al_pair_prefer_primary(h1, len[0], is_alt, ALT_MARGIN(o));
+		al_pair_prefer_primary(h2, len[1], is_alt, ALT_MARGIN(o));
+	}
+	/* best pair (and, with ALT contigs, best pair on primary contigs) */
 	for (i = 0; i < h1->n; i++) {
 		for (j = 0; j < h2->n; j++) {
 			int64_t ins;
@@ -296,10 +366,24 @@ void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_inse
 			int s = h1->h[i].score + h2->h[j].score + insert_penalty(st, ins);
 			if (s > best) { second = best; best = s; bi = i; bj = j; }
 			else if (s > second) second = s;
+			if (on_alt(is_alt, &h1->h[i]) || on_alt(is_alt, &h2->h[j])) continue;
+			if (s > bestp) { secondp = bestp; bestp = s; pi = i; pj = j; }
+			else if (s > secondp) secondp = s;
 		}
 	}
+	/* the best pair on primary contigs wins over one with an ALT end scoring
+	 * at most ALT_MARGIN more, and then pairs with an ALT end are no
+	 * competitors */
+	if (is_alt && pi >= 0 && bestp + ALT_MARGIN(o) >= best) {
+		prim = 1;
+		best = bestp;
+		second = secondp;
+		bi = pi;
+		bj = pj;
+	}
 	{
-		int u = (h1->n ? h1->h[0].score : 0) + (h2->n ? h2->h[0].score : 0) - UNPAIRED_PEN;
+		int u = prim ? top_score(h1, is_alt) + top_score(h2, is_alt) - UNPAIRED_PEN
+			     : top_score(h1, NULL) + top_score(h2, NULL) - UNPAIRED_PEN;
 		if (bi >= 0 && best >= u) {
 			int qpe, k, subo = second > u ? second : u;
 			qpe = (int)(6.02 * (best - subo) + 0.499);
@@ -309,7 +393,7 @@ void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_inse
 			for (k = 0; k < 2; k++) {
 				int idx = k == 0 ? bi : bj;
 				const al_read_placements_t *hh = h[k];
-				xs[k] = sub_score(hh, idx, len[k]);
+				xs[k] = sub_score(hh, idx, len[k], is_alt);
 				if (idx == 0 && !hh->truncated) qse[k] = al_pair_mapq_se(hh->h[0].score, xs[k], len[k], hh->n_rep, hh->n_mins);
 				else qse[k] = 0;
 			}
@@ -333,10 +417,11 @@ void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_inse
 					e[k].supp_mapq = al_pair_mapq_se(hh->h[s].score, 0, len[k], hh->n_rep, hh->n_mins);
 					if (e[k].supp_mapq > e[k].mapq) e[k].supp_mapq = e[k].mapq;
 				}
+				fill_xa(hh, idx, len[k], is_alt, &e[k]);
 			}
 			return;
 		}
 	}
-	al_pair_resolve_single(h1, len[0], &e[0]);
-	al_pair_resolve_single(h2, len[1], &e[1]);
+	al_pair_resolve_single(o, h1, len[0], &e[0]);
+	al_pair_resolve_single(o, h2, len[1], &e[1]);
 }

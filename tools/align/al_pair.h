@@ -12,6 +12,9 @@ typedef struct al_insert_model {
 	int lo, hi;        /* proper-pair insert range */
 } al_insert_model_t;
 
+/* ALT placements reported in XA, at most. */
+#define AL_XA_MAX 5
+
 /* The final placement of one read of a template. */
 typedef struct al_end_result {
 	const al_placement_t *hit;  /* primary, NULL when unmapped (points into al_read_placements) */
@@ -20,6 +23,8 @@ typedef struct al_end_result {
 	int xs;            /* best score elsewhere, 0 when none */
 	const al_placement_t *supp; /* supplementary (chimeric part), or NULL */
 	int supp_mapq;
+	const al_placement_t *xa[AL_XA_MAX]; /* placements on ALT contigs (XA tag), best first */
+	int n_xa;
 } al_end_result_t;
 
 /* Insert size of two hits when they face each other as a forward/reverse
@@ -47,7 +52,14 @@ void al_pair_resolve(const al_index_t *ix, const al_map_opts_t *o, const al_inse
 		  const uint8_t *const q[2][2], const int len[2], al_read_placements_t *h1, al_read_placements_t *h2,
 		  al_map_buf_t *b, al_end_result_t e[2]);
 
-/* Single-end placement of one read. */
-void al_pair_resolve_single(const al_read_placements_t *h, int len, al_end_result_t *e);
+/* Single-end placement of one read (hits reordered as
+ * al_pair_prefer_primary says when o->is_alt is set). */
+void al_pair_resolve_single(const al_map_opts_t *o, al_read_placements_t *h, int len, al_end_result_t *e);
+
+/* With ALT contigs (is_alt not NULL): when the best hit of h (length len)
+ * is on an ALT contig and a hit on a primary contig covering the same part
+ * of the read scores at most `margin` less, move the best such primary hit
+ * to the front (the others keep their order).  Returns 1 when it moved one. */
+int al_pair_prefer_primary(al_read_placements_t *h, int len, const uint8_t *is_alt, int margin);
 
 #endif

@@ -153,7 +153,7 @@ static void do_item(al_map_job_t *j, al_worker_t *w, int i)
 			const int len[2] = { r[0].len, r[1].len };
 			al_pair_resolve(j->ix, mo, j->ins, q, len, &b->h[2 * i], &b->h[2 * i + 1], &w->mb, e);
 		} else {
-			al_pair_resolve_single(&b->h[2 * i], r[0].len, &e[0]);
+			al_pair_resolve_single(mo, &b->h[2 * i], r[0].len, &e[0]);
 		}
 		if (al_samout_template(j->ix, r, e, b->per, j->o->rg_id, &w->sb, &b->recs[4 * i], &b->n_recs[i]) < 0)
 			atomic_store(&j->failed, 1);

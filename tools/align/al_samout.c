@@ -15,6 +15,7 @@ void al_samout_buf_free(al_samout_buf_t *b)
 	free(b->md.s);
 	free(b->sa.s);
 	free(b->cig.s);
+	free(b->xa.s);
 	memset(b, 0, sizeof *b);
 }
 
@@ -111,6 +112,22 @@ static int hit_nm_md(const al_index_t *ix, const al_placement_t *h, const uint8_
 	return nm;
 }
 
+/* The XA tag of a primary record: its ALT placements, bwa's format
+ * "contig,(+|-)pos,CIGAR,NM;" each.  Uses b->md (NM), so it comes before
+ * the primary's own NM/MD. */
+static void xa_build(const al_index_t *ix, const al_read_t *r, const al_end_result_t *e, al_samout_buf_t *b, kstring_t *xa)
+{
+	int i;
+	xa->l = 0;
+	for (i = 0; i < e->n_xa; i++) {
+		const al_placement_t *g = e->xa[i];
+		int nm = hit_nm_md(ix, g, r->code[g->rev], b);
+		cigar_to_string(g->cigar, g->n_cigar, &b->cig);
+		ksprintf(xa, "%s,%c%lld,%s,%d;", al_index_contig_name(ix, g->tid), g->rev ? '-' : '+', (long long)g->pos + 1,
+			 b->cig.s, nm);
+	}
+}
+
 /* The SA tag entry of a hit. */
 static void sa_append(const al_index_t *ix, const al_placement_t *h, int mapq, int nm, al_samout_buf_t *b)
 {
@@ -153,7 +170,7 @@ static int64_t tlen_of(const al_placed_t *me, const al_placed_t *mate, int is_fi
 
 static int build_one(const al_read_t *r, const al_end_result_t *e, const al_placement_t *h,
 		     int mapq, int supp, const al_placed_t *me, const al_placed_t *mate, int paired, int idx,
-		     const char *rg_id, const char *sa, int nm, al_samout_buf_t *b, bam1_t *rec)
+		     const char *rg_id, const char *sa, const char *xa, int nm, al_samout_buf_t *b, bam1_t *rec)
 {
 	uint16_t flag = 0;
 	int rev = h ? h->rev : 0;
@@ -204,6 +221,7 @@ static int build_one(const al_read_t *r, const al_end_result_t *e, const al_plac
 		if (bam_aux_append(rec, "MQ", 'i', 4, (uint8_t *)&v) < 0) return -1;
 	}
 	if (sa && *sa && bam_aux_append(rec, "SA", 'Z', (int)strlen(sa) + 1, (const uint8_t *)sa) < 0) return -1;
+	if (xa && *xa && bam_aux_append(rec, "XA", 'Z', (int)strlen(xa) + 1, (const uint8_t *)xa) < 0) return -1;
 	if (rg_id && bam_aux_append(rec, "RG", 'Z', (int)strlen(rg_id) + 1, (const uint8_t *)rg_id) < 0) return -1;
 	return 0;
 }
@@ -240,8 +258,10 @@ int al_samout_template(const al_index_t *ix, const al_read_t *r, const al_end_re
 			sa_append(ix, h, e[k].mapq, nm, b);
 			sa_s = gsa_xstrdup(b->sa.s);
 		}
+		if (h && e[k].n_xa) xa_build(ix, &r[k], &e[k], b, &b->xa);
 		if (h) nm = hit_nm_md(ix, h, r[k].code[h->rev], b);
-		if (build_one(&r[k], &e[k], h, e[k].mapq, 0, &pl[k], mate, n_reads == 2, k, rg_id, sa_p, nm, b,
+		if (build_one(&r[k], &e[k], h, e[k].mapq, 0, &pl[k], mate, n_reads == 2, k, rg_id, sa_p,
+			      h && e[k].n_xa ? b->xa.s : NULL, nm, b,
 			      recs[(*n)++]) < 0) {
 			free(sa_p);
 			free(sa_s);
@@ -250,7 +270,7 @@ int al_samout_template(const al_index_t *ix, const al_read_t *r, const al_end_re
 		if (sa_s) {
 			nm_s = hit_nm_md(ix, e[k].supp, r[k].code[e[k].supp->rev], b);
 			if (build_one(&r[k], &e[k], e[k].supp, e[k].supp_mapq, 1, &pl[k], mate, n_reads == 2, k,
-				      rg_id, sa_s, nm_s, b, recs[(*n)++]) < 0) {
+				      rg_id, sa_s, NULL, nm_s, b, recs[(*n)++]) < 0) {
 				free(sa_p);
 				free(sa_s);
 				return -1;

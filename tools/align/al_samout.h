@@ -1,7 +1,10 @@
 /* samout.h — BAM records and header for the aligner's output.
  *
  * Records carry FLAG, MAPQ, CIGAR (soft clips), mate fields and TLEN, and the
- * tags NM, MD, AS, XS, MC, MQ, SA and RG.
+ * tags NM, MD, AS, XS, MC, MQ, SA and RG, and with an ALT list (al_alt.h)
+ * XA on a primary record: its placements on ALT contigs in bwa's format,
+ * "contig,(+|-)pos,CIGAR,NM;" per placement (1-based pos, sign = strand),
+ * at most AL_XA_MAX, best first.
  */
 #ifndef ALIGN_AL_SAMOUT_H
 #define ALIGN_AL_SAMOUT_H
@@ -36,7 +39,7 @@ typedef struct al_samout_buf {
 	size_t m_ref;
 	char *seq, *qual;
 	size_t m_seq;
-	kstring_t md, sa, cig;
+	kstring_t md, sa, cig, xa;
 } al_samout_buf_t;
 
 void al_samout_buf_free(al_samout_buf_t *b);

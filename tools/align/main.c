@@ -2,6 +2,7 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "err.h"
+#include "al_alt.h"
 #include "al_index.h"
 #include "al_metrics.h"
 #include "alloc.h"
@@ -52,6 +53,10 @@ static const char USAGE[] =
 	"                           when the index changed since its last full check)\n"
 	"      --kernel NAME        alignment kernel: auto (default), avx2, sse4.1, scalar;\n"
 	"                           all give the same output\n"
+	"      --alt FILE           ALT contigs, one name per line in the first column\n"
+	"                           ('@'/'#' lines ignored; bwa's .alt works); default:\n"
+	"                           REF.alt when it exists.  ALT hits do not lower a\n"
+	"                           primary's MAPQ and are listed in XA\n"
 	"  Use '-' for stdin.  Without R2 (and without -p) reads are single-end.\n"
 	"\n"
 	"Common options:\n"
@@ -65,7 +70,7 @@ static const char USAGE[] =
 	"  align map -t 4 -R '@RG\\tID:s1\\tSM:s1' ref.fa r1.fq.gz r2.fq.gz -o s1.bam\n"
 	"  align map -t 4 ref.fa r1.fq.gz r2.fq.gz | sort-index -o s1.sorted.bam -\n";
 
-enum { OPT_MAX_OCC = GSA_CLI_OPT_FIRST_FREE, OPT_INTERLEAVED, OPT_METRICS, OPT_VERIFY, OPT_CHECK, OPT_KERNEL };
+enum { OPT_MAX_OCC = GSA_CLI_OPT_FIRST_FREE, OPT_INTERLEAVED, OPT_METRICS, OPT_VERIFY, OPT_CHECK, OPT_KERNEL, OPT_ALT };
 
 static double peak_rss_mb(void)
 {
@@ -158,6 +163,33 @@ static char *join_args(int argc, char **argv)
 	return cl;
 }
 
+/* The ALT list: --alt FILE, else REF.alt when it exists (bwa's
+ * convention), else none (*is_alt NULL).  Logs which was used.  Returns 0
+ * or -1 with err set. */
+static int load_alt(const al_index_t *ix, const char *opt_path, const char *ref, char **auto_path, uint8_t **is_alt,
+		    gsa_cli_t *cli, gsa_err_t *err)
+{
+	const char *path = opt_path;
+	const char **names;
+	int i, n = (int)ix->h->n_contigs, n_alt = 0, rc;
+	struct stat sb;
+	*is_alt = NULL;
+	if (!path) {
+		*auto_path = gsa_strdup_printf("%s.alt", ref);
+		if (stat(*auto_path, &sb) != 0) return 0;
+		path = *auto_path;
+	}
+	names = gsa_xmalloc(((size_t)n + 1) * sizeof *names);
+	for (i = 0; i < n; i++) names[i] = al_index_contig_name(ix, i);
+	rc = al_alt_load(path, names, n, is_alt, &n_alt, err);
+	free(names);
+	if (rc < 0) return -1;
+	gsa_kv_t kv[] = { GSA_KV_STR("file", path), GSA_KV_STR("from", opt_path ? "--alt" : "beside the reference"),
+			  GSA_KV_NUM("alt_contigs", n_alt), GSA_KV_NUM("contigs", n) };
+	gsa_log_kv(cli->log, GSA_LOG_INFO, "ALT contigs", kv, 4);
+	return 0;
+}
+
 static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 {
 	static const struct option opts[] = {
@@ -169,6 +201,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "alt", required_argument, NULL, OPT_ALT },
 		GSA_CLI_THREADS_LONGOPTS,
 		GSA_CLI_LEVEL_LONGOPTS,
 		GSA_CLI_LONGOPTS
@@ -176,7 +209,9 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 	al_run_opts_t o;
 	al_metrics_t metrics;
 	gsa_progress_t progress;
-	const char *metrics_path = NULL;
+	const char *metrics_path = NULL, *alt_path = NULL;
+	char *alt_auto = NULL;
+	uint8_t *is_alt = NULL;
 	al_run_stats_t st;
 	al_index_t ix;
 	gsa_err_t err;
@@ -200,6 +235,7 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		case 'R': rg = optarg; break;
 		case 'p': o.interleaved = 1; break;
 		case OPT_METRICS: metrics_path = optarg; break;
+		case OPT_ALT: alt_path = optarg; break;
 		case 'K':
 			if (gsa_parse_long(optarg, 1, 10000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-K: expected 1..10000000, got '%s'", optarg); }
 			o.batch = (int)v;
@@ -257,7 +293,9 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 				  GSA_KV_NUM("load_seconds", ix.load_seconds), GSA_KV_NUM("verified", ix.verified),
 				  GSA_KV_NUM("verify_seconds", ix.verify_seconds) };
 		gsa_log_kv(cli->log, GSA_LOG_DEBUG, "index loaded", kv, 5);
-		rc = al_run(&ix, &o, argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL, cli->log, &st, &err);
+		rc = load_alt(&ix, alt_path, argv[optind], &alt_auto, &is_alt, cli, &err);
+		o.mo.is_alt = is_alt;
+		if (rc == 0) rc = al_run(&ix, &o, argv[optind + 1], argc - optind == 3 ? argv[optind + 2] : NULL, cli->log, &st, &err);
 		al_index_close(&ix);
 	}
 	if (rc == 0) gsa_progress_finish(&progress);
@@ -279,6 +317,8 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		gsa_log_kv(cli->log, GSA_LOG_INFO, "mapped", kv, 5);
 	}
 	free(idx_path);
+	free(is_alt);
+	free(alt_auto);
 	free(rg_line);
 	free(rg_id);
 	free(cmdline);

@@ -193,10 +193,10 @@ static void test_mapq_caps(unit_t *t)
 	r1.h = a; r1.n = r1.m = 1; r1.n_mins = 20;
 	a[0] = hit_at(1000, 0, 150);
 	a[0].near = 59;
-	al_pair_resolve_single(&r1, 150, &e[0]);
+	al_pair_resolve_single(NULL, &r1, 150, &e[0]);
 	UNIT_CHECK_INT(t, e[0].mapq, 60);
 	a[0].near = 60; /* 3 per minimizer */
-	al_pair_resolve_single(&r1, 150, &e[0]);
+	al_pair_resolve_single(NULL, &r1, 150, &e[0]);
 	UNIT_CHECK_INT(t, e[0].mapq, 19);
 	/* two copies 49 kb apart; end 1 ties, end 2 prefers copy A by one mismatch */
 	a[0] = hit_at(1000, 0, 150);
