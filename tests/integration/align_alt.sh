@@ -107,4 +107,6 @@ head -c 3000000 /dev/zero | tr '\0' 'A' >"$TMP/huge.alt"
 check_exit 2 "a 3 MB line: exit 2, no crash" "$A" map --alt "$TMP/huge.alt" "$TMP/ref.fa" "$TMP/r1.fq" "$TMP/r2.fq" -o "$TMP/bad.bam"
 check_exit 3 "a missing list: exit 3" "$A" map --alt "$TMP/none.alt" "$TMP/ref.fa" "$TMP/r1.fq" "$TMP/r2.fq" -o "$TMP/bad.bam"
 check_exit 3 "a directory as the list: exit 3" "$A" map --alt "$TMP" "$TMP/ref.fa" "$TMP/r1.fq" "$TMP/r2.fq" -o "$TMP/bad.bam"
+mkfifo "$TMP/fifo.alt"
+check_exit 3 "a named FIFO as the list: exit 3, no hang" timeout 30 "$A" map --alt "$TMP/fifo.alt" "$TMP/ref.fa" "$TMP/r1.fq" "$TMP/r2.fq" -o "$TMP/bad.bam"
 finish

@@ -1,5 +1,6 @@
 #include "al_alt.h"
 #include "alloc.h"
+#include "io.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -58,6 +59,7 @@ int al_alt_load(const char *path, const char *const *names, int n, uint8_t **is_
 	int i, cut, nul, skip, rc = 0;
 	*is_alt = NULL;
 	*n_alt = 0;
+	if (gsa_input_check(path, err) < 0) return -1; /* a FIFO would block, a device never end */
 	if (!(f = fopen(path, "r"))) return gsa_err_errno(err, errno, "%s: cannot open the ALT list", path);
 	ref = gsa_xmalloc(((size_t)n + 1) * sizeof *ref);
 	for (i = 0; i < n; i++) { ref[i].name = names[i]; ref[i].i = i; }

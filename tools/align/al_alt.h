@@ -16,7 +16,8 @@
 
 /* Read the list at path against the contig names names[0..n).  Sets
  * *is_alt (newly allocated, n flags, 1 for an ALT contig) and *n_alt.
- * Returns 0, or -1 with err set: GSA_EIO when the file cannot be read,
+ * Returns 0, or -1 with err set: GSA_EIO when the file cannot be read (or
+ * is not a regular file or pipe, gsa_input_check),
  * GSA_EDATA naming the file and line when a name is not a contig or a line
  * holds a NUL byte.  An empty list gives no ALT contig. */
 int al_alt_load(const char *path, const char *const *names, int n, uint8_t **is_alt, int *n_alt, gsa_err_t *err);
