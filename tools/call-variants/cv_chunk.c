@@ -725,6 +725,15 @@ static double log10_sum(double a, double b)
 	return m + log10(pow(10.0, a - m) + pow(10.0, b - m));
 }
 
+/* Last reference base an indel locus' alleles delete (its anchor for insertions). */
+static int64_t indel_far(const site_t *s)
+{
+	int64_t e = s->pos;
+	for (int a = 1; a < s->nall; a++)
+		if (s->anchor[a] + s->del[a] > e) e = s->anchor[a] + s->del[a];
+	return e;
+}
+
 /* Read-backed phase evidence (as in read-backed phasing): at a true het SNP
  * X, the fragments showing ALT come from one haplotype and those showing REF
  * from the other, so at a nearby sure het Y they show one allele and the
@@ -737,15 +746,6 @@ static double log10_sum(double a, double b)
  *   (1/2 prod_f [P(x|A)P(y|A') + P(x|R)P(y|R')]/2 + 1/2 prod_f [P(x|A)P(y|R') + P(x|R)P(y|A')]/2)
  *   / prod_f [P(y|A') + P(y|R')]/2.
  * Hom-REF and hom-ALT likelihoods do not depend on the phase. */
-/* Last reference base an indel locus' alleles delete (its anchor for insertions). */
-static int64_t indel_far(const site_t *s)
-{
-	int64_t e = s->pos;
-	for (int a = 1; a < s->nall; a++)
-		if (s->anchor[a] + s->del[a] > e) e = s->anchor[a] + s->del[a];
-	return e;
-}
-
 static void phase_adjust(cv_worker_t *w, size_t nsnp, int64_t beg, int64_t end)
 {
 	const cv_opts_t *o = w->o;
