@@ -1,5 +1,6 @@
 #include "al_map.h"
 #include "alloc.h"
+#include "hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ typedef struct al_cluster {
 
 void al_map_opts_default(al_map_opts_t *o)
 {
+	memset(o, 0, sizeof *o); /* every field not set below: 0 / NULL (no ALT list) */
 	o->max_occ = 500;
 	o->low_occ = 64;
 	o->band = 24;
@@ -83,9 +85,7 @@ static uint64_t mix64(uint64_t x)
 
 uint64_t al_map_read_seed(const char *name, int mate)
 {
-	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-	for (; *name; name++) h = (h ^ (uint8_t)*name) * 0x100000001b3ULL;
-	return mix64(h ^ (uint64_t)mate);
+	return mix64(gsa_hash_str(name) ^ (uint64_t)mate);
 }
 
 /* Tie-break key of a hit: a seeded hash of where it is. */

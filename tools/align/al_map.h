@@ -31,7 +31,7 @@ typedef struct al_map_opts {
 } al_map_opts_t;
 
 /* Defaults for 2x100-2x150 bp Illumina reads; the fastest kernel this
- * CPU runs. */
+ * CPU runs; every other field zero (no ALT list).  Sets all of *o. */
 void al_map_opts_default(al_map_opts_t *o);
 
 typedef struct al_placement {
