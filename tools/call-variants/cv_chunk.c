@@ -8,6 +8,7 @@
 #include <htslib/khash.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "cv_base.h"
 #include "cv_annot.h"
 #include "cv_bqcal.h"
@@ -399,13 +400,8 @@ static void base_probs(const cv_worker_t *w, const cv_read_t *cr, int qi, int q,
 	}
 }
 
-/* The fragment of b: a hash of its name (FNV-1a), the same in every chunk. */
-static uint64_t frag_key(const bam1_t *b)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *c = bam_get_qname(b); *c; c++) h = (h ^ (uint8_t)*c) * 1099511628211ULL;
-	return h;
-}
+/* The fragment of b: a hash of its name, the same in every chunk. */
+static uint64_t frag_key(const bam1_t *b) { return gsa_hash_str(bam_get_qname(b)); }
 
 /* Record read b's evidence P(base | REF) = pr[0], P(base | ALT) = pr[1] at
  * biallelic site id of sample, for phase_adjust. */

@@ -3,6 +3,7 @@
 #include "unit.h"
 #include "al_alt.h"
 #include "al_pair.h"
+#include "placement_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,23 +84,6 @@ static void test_alt_list_errors(unit_t *t)
 	UNIT_CHECK_INT(t, err.code, GSA_EIO);
 }
 
-static uint32_t CIG150[1] = { 150u << 4 };
-
-static al_placement_t hit_on(int tid, int64_t pos, int rev, int score)
-{
-	al_placement_t h;
-	memset(&h, 0, sizeof h);
-	h.tid = tid;
-	h.pos = pos;
-	h.end = pos + 150;
-	h.rev = rev;
-	h.score = score;
-	h.qe = 150;
-	h.n_seeds = 100;
-	h.cigar = CIG150;
-	h.n_cigar = 1;
-	return h;
-}
 
 /* contig 0 primary, 1 ALT */
 static const uint8_t IS_ALT[2] = { 0, 1 };
@@ -115,8 +99,8 @@ static void test_alt_single(unit_t *t)
 	r.h = a; r.n = r.m = 2; r.n_mins = 20;
 	/* the ALT copy scores the same: without the list MAPQ 0, with it the
 	 * primary keeps MAPQ 60 and XS 0, and XA names the ALT copy */
-	a[0] = hit_on(0, 1000, 0, 150);
-	a[1] = hit_on(1, 200, 1, 150);
+	a[0] = test_hit(0, 1000, 0, 150);
+	a[1] = test_hit(1, 200, 1, 150);
 	al_pair_resolve_single(&o, &r, 150, &e);
 	UNIT_CHECK(t, e.hit == &a[0]);
 	UNIT_CHECK_INT(t, e.mapq, 0);
@@ -130,16 +114,16 @@ static void test_alt_single(unit_t *t)
 	UNIT_CHECK_INT(t, e.n_xa, 1);
 	UNIT_CHECK(t, e.n_xa == 1 && e.xa[0] == &a[1]);
 	/* the ALT hit is best by one mismatch: the primary is preferred */
-	a[0] = hit_on(1, 200, 1, 150);
-	a[1] = hit_on(0, 1000, 0, 145);
+	a[0] = test_hit(1, 200, 1, 150);
+	a[1] = test_hit(0, 1000, 0, 145);
 	al_pair_resolve_single(&o, &r, 150, &e);
 	UNIT_CHECK(t, e.hit == &r.h[0] && r.h[0].tid == 0 && r.h[0].pos == 1000);
 	UNIT_CHECK_INT(t, e.mapq, 60);
 	UNIT_CHECK(t, e.n_xa == 1 && e.xa[0]->tid == 1);
 	/* ... by two mismatches: the ALT hit stays primary, and the primary
 	 * contig's hit counts against it */
-	a[0] = hit_on(1, 200, 1, 150);
-	a[1] = hit_on(0, 1000, 0, 140);
+	a[0] = test_hit(1, 200, 1, 150);
+	a[1] = test_hit(0, 1000, 0, 140);
 	al_pair_resolve_single(&o, &r, 150, &e);
 	UNIT_CHECK(t, e.hit == &a[0]);
 	UNIT_CHECK_INT(t, e.xs, 140);
@@ -147,14 +131,14 @@ static void test_alt_single(unit_t *t)
 	UNIT_CHECK_INT(t, e.n_xa, 0);
 	/* another primary copy still counts; an ALT hit on a different part
 	 * of the read (or far weaker) is not in XA */
-	a[0] = hit_on(0, 1000, 0, 150);
-	a[1] = hit_on(1, 200, 0, 150);
-	a[2] = hit_on(0, 5000, 0, 150);
+	a[0] = test_hit(0, 1000, 0, 150);
+	a[1] = test_hit(1, 200, 0, 150);
+	a[2] = test_hit(0, 5000, 0, 150);
 	r.n = 3;
 	al_pair_resolve_single(&o, &r, 150, &e);
 	UNIT_CHECK_INT(t, e.mapq, 0);
 	UNIT_CHECK_INT(t, e.xs, 150);
-	a[2] = hit_on(1, 900, 0, 100);
+	a[2] = test_hit(1, 900, 0, 100);
 	a[0].qe = 100; /* the primary covers read bases 0..100 */
 	a[1].qb = 100; /* the ALT hit 100..150 only: another part of the read */
 	al_pair_resolve_single(&o, &r, 150, &e);
@@ -175,20 +159,20 @@ static void test_alt_pair(unit_t *t)
 	memset(&r1, 0, sizeof r1);
 	memset(&r2, 0, sizeof r2);
 	/* the pair on the ALT copy scores one mismatch more than on the primary */
-	a[0] = hit_on(1, 200, 0, 150);
-	a[1] = hit_on(0, 1200, 0, 150);
-	b[0] = hit_on(1, 400, 1, 150);
-	b[1] = hit_on(0, 1400, 1, 145);
+	a[0] = test_hit(1, 200, 0, 150);
+	a[1] = test_hit(0, 1200, 0, 150);
+	b[0] = test_hit(1, 400, 1, 150);
+	b[1] = test_hit(0, 1400, 1, 145);
 	r1.h = a; r1.n = r1.m = 2; r1.n_mins = 20;
 	r2.h = b; r2.n = r2.m = 2; r2.n_mins = 20;
 	al_pair_resolve(NULL, &o, &st, q, len, &r1, &r2, NULL, e);
 	UNIT_CHECK(t, e[0].hit->tid == 1 && e[1].hit->tid == 1);
 	UNIT_CHECK(t, e[0].mapq < 30);
 	o.is_alt = IS_ALT;
-	a[0] = hit_on(1, 200, 0, 150);
-	a[1] = hit_on(0, 1200, 0, 150);
-	b[0] = hit_on(1, 400, 1, 150);
-	b[1] = hit_on(0, 1400, 1, 145);
+	a[0] = test_hit(1, 200, 0, 150);
+	a[1] = test_hit(0, 1200, 0, 150);
+	b[0] = test_hit(1, 400, 1, 150);
+	b[1] = test_hit(0, 1400, 1, 145);
 	al_pair_resolve(NULL, &o, &st, q, len, &r1, &r2, NULL, e);
 	UNIT_CHECK(t, e[0].hit->tid == 0 && e[1].hit->tid == 0);
 	UNIT_CHECK_INT(t, e[0].proper, 1);

@@ -2,6 +2,7 @@
 #include "unit.h"
 #include "al_fastq.h"
 #include "al_pair.h"
+#include "placement_fixture.h"
 #include "al_samout.h"
 
 #include <limits.h>
@@ -160,22 +161,7 @@ static void test_mapq(unit_t *t)
 	UNIT_CHECK(t, al_pair_mapq_se(40, 0, 150, 0, 20) < 60);
 }
 
-static uint32_t CIG150[1] = { 150u << 4 };
-
-static al_placement_t hit_at(int64_t pos, int rev, int score)
-{
-	al_placement_t h;
-	memset(&h, 0, sizeof h);
-	h.pos = pos;
-	h.end = pos + 150;
-	h.rev = rev;
-	h.score = score;
-	h.qe = 150;
-	h.n_seeds = 100;
-	h.cigar = CIG150;
-	h.n_cigar = 1;
-	return h;
-}
+static al_placement_t hit_at(int64_t pos, int rev, int score) { return test_hit(0, pos, rev, score); }
 
 /* The calibrated caps: a read in a tandem repeat (many anchors on nearby
  * diagonals), and a pair whose two ends are both repetitive, get MAPQ <= 19;
