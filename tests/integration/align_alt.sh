@@ -85,6 +85,11 @@ check_sh "-t 1 and -t 2 give the same records with --alt (and -K 37)" "
 	'$A' map -t 2 -K 37 --alt '$TMP/list.alt' '$TMP/ref.fa' '$TMP/r1.fq' '$TMP/r2.fq' -o '$TMP/k.bam' 2>/dev/null
 	cmp <(samtools view '$TMP/t1.bam') <(samtools view '$TMP/alt.bam')
 	[ \$(samtools view '$TMP/k.bam' | grep -c XA:Z) -gt 0 ]"
+check_sh "CRLF line ends, blank lines and no final newline: same records" "
+	printf '\\r\\n  chrP_alt1 \\r\\n\\r\\nchrP_alt1' >'$TMP/crlf.alt'
+	'$A' map -t 2 --alt '$TMP/crlf.alt' '$TMP/ref.fa' '$TMP/r1.fq' '$TMP/r2.fq' -o '$TMP/crlf.bam' 2>'$TMP/crlf.log'
+	grep -q 'alt_contigs=1' '$TMP/crlf.log'
+	cmp <(samtools view '$TMP/crlf.bam') <(samtools view '$TMP/alt.bam')"
 check_sh "an empty list changes nothing" "
 	: >'$TMP/empty.alt'
 	'$A' map -t 2 --alt '$TMP/empty.alt' '$TMP/ref.fa' '$TMP/r1.fq' '$TMP/r2.fq' -o '$TMP/empty.bam' 2>/dev/null
