@@ -730,6 +730,29 @@ static int64_t indel_far(const site_t *s)
 	return e;
 }
 
+/* The best phase anchor so far for one site and sample. */
+typedef struct {
+	size_t best, n, ix, ny; /* site, fragments shared, its obs range */
+} anchor_pick_t;
+
+/* Offer site y as phase anchor of site x in sample k (x's observations at
+ * ix, nx of them): taken when it is a sure het sharing more fragments not yet
+ * used than pk's pick, or as many and nearer. */
+static void anchor_consider(const cv_worker_t *w, size_t x, int k, size_t ix, size_t nx, size_t y,
+			    anchor_pick_t *pk)
+{
+	if (y == x || !w->anchor[y * (size_t)w->ns + (size_t)k]) return;
+	size_t ny, iy = obs_find(w, y, k, &ny), sh = 0;
+	for (size_t a = 0, b = 0; a < nx && b < ny;) {
+		uint64_t fa = w->obs[ix + a].frag, fb = w->obs[iy + b].frag;
+		if (fa == fb) { sh += !w->used[a]; a++; b++; } else if (fa < fb) a++; else b++;
+	}
+	int64_t px = w->site[x].pos, d = w->site[y].pos - px, db = pk->best == (size_t)-1 ? 0 : w->site[pk->best].pos - px;
+	if (d < 0) d = -d;
+	if (db < 0) db = -db;
+	if (sh > pk->n || (sh == pk->n && sh > 0 && d < db)) *pk = (anchor_pick_t){y, sh, iy, ny};
+}
+
 /* Read-backed phase evidence (as in read-backed phasing): at a true het SNP
  * X, the fragments showing ALT come from one haplotype and those showing REF
  * from the other, so at a nearby sure het Y they show one allele and the
@@ -793,29 +816,19 @@ static void phase_adjust(cv_worker_t *w, size_t nsnp, int64_t beg, int64_t end)
 			memset(w->used, 0, nx);
 			double *gl = &w->gl[(x * (size_t)ns + (size_t)k) * CV_GL_STRIDE];
 			for (int round = 0; round < PHASE_MAX_ANCHORS; round++) {
-				/* the anchor sharing most free fragments (ties: the nearer, then the left) */
-				size_t best = (size_t)-1, bestn = 0, bix = 0, bny = 0;
-				for (size_t y = lo; y < w->nsite; y++) {
-					if (y < nsnp && w->site[y].pos > sx->pos + PHASE_REACH) { y = loi - 1; continue; }
-					if (y >= nsnp && w->site[y].pos > sx->pos + LOCUS_REACH) break;
-					if (y >= nsnp && y < loi) continue;
-					/* not an indel whose misaligned read ends may be what X is */
-					if (y >= nsnp && sx->pos >= w->site[y].pos - FLANK && sx->pos <= indel_far(&w->site[y]) + FLANK) continue;
-					if (y == x || !w->anchor[y * (size_t)ns + (size_t)k]) continue;
-					size_t ny, iy = obs_find(w, y, k, &ny), sh = 0;
-					for (size_t a = 0, b = 0; a < nx && b < ny;) {
-						uint64_t fa = w->obs[ix + a].frag, fb = w->obs[iy + b].frag;
-						if (fa == fb) { sh += !w->used[a]; a++; b++; } else if (fa < fb) a++; else b++;
-					}
-					int64_t d = w->site[y].pos - sx->pos, db = best == (size_t)-1 ? 0 : w->site[best].pos - sx->pos;
-					if (d < 0) d = -d;
-					if (db < 0) db = -db;
-					if (sh > bestn || (sh == bestn && sh > 0 && d < db)) { best = y; bestn = sh; bix = iy; bny = ny; }
-				}
-				if (bestn < 2) break;
+				/* the anchor sharing most free fragments (ties: the nearer,
+				 * then SNPs before indels, then the left) */
+				anchor_pick_t pk = {(size_t)-1, 0, 0, 0};
+				for (size_t y = lo; y < nsnp && w->site[y].pos <= sx->pos + PHASE_REACH; y++)
+					anchor_consider(w, x, k, ix, nx, y, &pk);
+				/* indel anchors: not one whose misaligned read ends may be what X is */
+				for (size_t y = loi; y < w->nsite && w->site[y].pos <= sx->pos + LOCUS_REACH; y++)
+					if (sx->pos < w->site[y].pos - FLANK || sx->pos > indel_far(&w->site[y]) + FLANK)
+						anchor_consider(w, x, k, ix, nx, y, &pk);
+				if (pk.n < 2) break;
 				double lcis = 0, ltrans = 0, ly = 0, lx = 0;
-				for (size_t a = 0, b = 0; a < nx && b < bny;) {
-					const obs_t *ox = &w->obs[ix + a], *oy = &w->obs[bix + b];
+				for (size_t a = 0, b = 0; a < nx && b < pk.ny;) {
+					const obs_t *ox = &w->obs[ix + a], *oy = &w->obs[pk.ix + b];
 					if (ox->frag < oy->frag) { a++; continue; }
 					if (ox->frag > oy->frag) { b++; continue; }
 					if (!w->used[a]) {
