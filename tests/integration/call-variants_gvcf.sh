@@ -48,6 +48,13 @@ check_sh "joint: equals the single-sample calls at confident sites (GQ >= 20)" \
 	 bcftools query -f '%POS %REF %ALT [%GT ]\n' '$D/j.vcf.gz' >'$D/joint.txt'; \
 	 awk 'NR==FNR {j[\$1]=\$2\" \"\$3\" \"\$4\" \"\$5; next} {if (j[\$1] != \$2\" \"\$3\" \"\$4\" \"\$4) {print \"differs: \" \$0 \" vs \" j[\$1]; bad=1}} END {exit bad}' '$D/joint.txt' '$D/single.txt'"
 check "joint: glob of parts, whole files" "$CV" joint --quiet -o "$D/jall.vcf.gz" "$D/s*.g.vcf.gz"
+# -r: read on from the region's first index offset, in file order, up to its end
+check_sh "joint: -r c1:A-B gives the whole-file calls at those positions" \
+	"set -- \$(bcftools query -r c1 -f '%POS\n' '$D/jall.vcf.gz' | sed -n '2p;5p'); [ \$# -eq 2 ]; a=\$((\$1 - 3)) b=\$2; \
+	 '$CV' joint --quiet -r c1:\$a-\$b -o '$D/jr.vcf.gz' '$D/s1.g.vcf.gz' '$D/s2.g.vcf.gz' && \
+	 [ \$(bcftools view -H '$D/jr.vcf.gz' | wc -l) -ge 4 ] && \
+	 [ \"\$(bcftools view -H -t c1:\$a-\$b '$D/jr.vcf.gz' | md5sum)\" = \"\$(bcftools view -H -t c1:\$a-\$b '$D/jall.vcf.gz' | md5sum)\" ] && \
+	 [ -z \"\$(bcftools view -H '$D/jr.vcf.gz' | awk -v b=\$b '\$1 != \"c1\" || \$2 > b')\" ]"
 samtools view -b -s 7.3 "$D/aln.bam" 2>/dev/null | samtools addreplacerg -r '@RG\tID:rg3\tSM:S3' -o "$D/s3.bam" - 2>/dev/null && samtools index "$D/s3.bam"
 check "joint: a 30% subsample as a third sample" "$CV" --quiet --gvcf -f "$D/ref.fa" -o "$D/s3.g.vcf.gz" "$D/s3.bam"
 check "joint: S1 + S3" "$CV" joint -r c1 -o "$D/j13.vcf.gz" "$D/s1.g.vcf.gz" "$D/s3.g.vcf.gz"

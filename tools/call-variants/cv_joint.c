@@ -8,6 +8,7 @@
 
 #include <htslib/hts.h>
 #include <htslib/kstring.h>
+#include <htslib/bgzf.h>
 #include <htslib/tbx.h>
 #include <htslib/vcf.h>
 
@@ -44,10 +45,12 @@ typedef struct jsrc {
 	const char *path;
 	htsFile *fp;
 	bcf_hdr_t *h;
-	tbx_t *tbx;
-	hts_itr_t *itr;
-	kstring_t ks;
 	bcf1_t *b;
+	/* with a region: its contig (header id), [beg, end), and whether a
+	 * record of the contig was read yet (the file is read on from the
+	 * region's first index offset; no iterator or index is kept) */
+	int region, rrid, rseen;
+	int64_t rbeg, rend;
 	jrec_t *buf;
 	size_t nbuf, cap;
 	int eof;
@@ -67,20 +70,29 @@ static int key_cmp(int ra, int64_t pa, int rb, int64_t pb)
 	return pa < pb ? -1 : pa > pb;
 }
 
+/* The next record of s (in its region, if any) into s->b: 1, 0 at the end, < -1 corrupt. */
+static int src_read(jsrc_t *s)
+{
+	for (;;) {
+		int r = bcf_read(s->fp, s->h, s->b);
+		if (r < 0) return r == -1 ? 0 : -2;
+		if (!s->region) return 1;
+		if (s->b->rid != s->rrid) {
+			if (s->rseen) return 0;
+			continue;
+		}
+		s->rseen = 1;
+		if (s->b->pos >= s->rend) return 0;
+		if (s->b->pos + s->b->rlen > s->rbeg) return 1;
+	}
+}
+
 /* Read one record into the end of s->buf.  Returns 1, 0 at the end, -1 with err. */
 static int src_push(jsrc_t *s, gsa_err_t *err)
 {
 	if (s->eof) return 0;
-	int r;
-	if (s->itr) {
-		r = tbx_itr_next(s->fp, s->tbx, s->itr, &s->ks);
-		if (r >= 0 && vcf_parse(&s->ks, s->h, s->b) < 0) r = -2;
-	} else if (s->tbx) {
-		r = -1; /* the region's contig has no records in this file */
-	} else {
-		r = bcf_read(s->fp, s->h, s->b);
-	}
-	if (r == -1) { s->eof = 1; return 0; }
+	int r = src_read(s);
+	if (r == 0) { s->eof = 1; return 0; }
 	if (r < 0) return gsa_err_set(err, GSA_EDATA, "%s: corrupt or truncated record", s->path);
 	bcf1_t *b = s->b;
 	if (bcf_unpack(b, BCF_UN_ALL) < 0) return gsa_err_set(err, GSA_EDATA, "%s: cannot unpack a record", s->path);
@@ -173,12 +185,49 @@ static void src_close(jsrc_t *s)
 {
 	for (size_t i = 0; i < s->nbuf; i++) jrec_clear(&s->buf[i]);
 	free(s->buf);
-	if (s->itr) hts_itr_destroy(s->itr);
-	if (s->tbx) tbx_destroy(s->tbx);
 	if (s->b) bcf_destroy(s->b);
 	if (s->h) bcf_hdr_destroy(s->h);
 	if (s->fp) hts_close(s->fp);
-	free(s->ks.s);
+}
+
+/* Position s at the first index offset of region and free the index: the
+ * records are then read in file order (src_read stops past the region), so
+ * memory does not grow with the region's length as an iterator's chunk list
+ * does.  A contig of the header without records leaves s empty. */
+static int src_seek(jsrc_t *s, const char *region, gsa_err_t *err)
+{
+	tbx_t *tbx = tbx_index_load3(s->path, NULL, HTS_IDX_SILENT_FAIL);
+	if (!tbx) return gsa_err_set(err, GSA_EDATA, "%s: no tabix index (.tbi); run 'tabix -p vcf %s'", s->path, s->path);
+	hts_itr_t *itr = tbx_itr_querys(tbx, region);
+	int rc = 0;
+	s->region = 1;
+	if (!itr) {
+		/* a contig of the header without records is empty, anything else is wrong */
+		char name[1024];
+		size_t n = strcspn(region, ":");
+		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), region);
+		if (bcf_hdr_name2id(s->h, name) < 0)
+			rc = gsa_err_set(err, GSA_EDATA, "%s: region '%s': unknown contig or bad coordinates", s->path, region);
+		s->eof = 1;
+	} else {
+		int nnames = 0;
+		const char **names = tbx_seqnames(tbx, &nnames);
+		s->rrid = itr->tid >= 0 && itr->tid < nnames ? bcf_hdr_name2id(s->h, names[itr->tid]) : -1;
+		free(names);
+		s->rbeg = itr->beg;
+		s->rend = itr->end;
+		if (s->rrid < 0)
+			rc = gsa_err_set(err, GSA_EDATA, "%s: region '%s': its contig is in the index, not the header", s->path, region);
+		else if (itr->n_off == 0)
+			s->eof = 1;
+		else if (!hts_get_bgzfp(s->fp))
+			rc = gsa_err_set(err, GSA_EDATA, "%s: not BGZF-compressed, so its index cannot be used (bgzip it)", s->path);
+		else if (bgzf_seek(hts_get_bgzfp(s->fp), (int64_t)itr->off[0].u, SEEK_SET) < 0)
+			rc = gsa_err_set(err, GSA_EDATA, "%s: cannot seek to region '%s' (index or file damaged)", s->path, region);
+		hts_itr_destroy(itr);
+	}
+	tbx_destroy(tbx);
+	return rc;
 }
 
 static int src_open(jsrc_t *s, const char *path, const char *region, const bcf_hdr_t *first, gsa_err_t *err)
@@ -204,19 +253,7 @@ static int src_open(jsrc_t *s, const char *path, const char *region, const bcf_h
 	}
 	s->b = bcf_init();
 	if (!s->b) gsa_oom(sizeof(bcf1_t));
-	if (region) {
-		s->tbx = tbx_index_load3(path, NULL, HTS_IDX_SILENT_FAIL);
-		if (!s->tbx) return gsa_err_set(err, GSA_EDATA, "%s: no tabix index (.tbi); run 'tabix -p vcf %s'", path, path);
-		s->itr = tbx_itr_querys(s->tbx, region);
-		if (!s->itr) {
-			/* a contig of the header without records is empty, anything else is wrong */
-			char name[1024];
-			size_t n = strcspn(region, ":");
-			snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), region);
-			if (bcf_hdr_name2id(s->h, name) < 0)
-				return gsa_err_set(err, GSA_EDATA, "%s: region '%s': unknown contig or bad coordinates", path, region);
-		}
-	}
+	if (region) return src_seek(s, region, err);
 	return 0;
 }
 
