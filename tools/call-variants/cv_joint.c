@@ -526,7 +526,7 @@ static void site_call(jsrc_t *src, jsite_t *js, const bcf_hdr_t *h, int rid, int
 			any = 1;
 		}
 	}
-	double qual = -10.0 * lq;
+	double qual = lq < 0 ? -10.0 * lq : 0;
 	if (qual > 9999) qual = 9999;
 	if (any && qual >= o->min_qual) {
 		int keep[CV_MAX_ALLELES], nk = 0, newidx[CV_MAX_ALLELES];

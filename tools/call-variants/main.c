@@ -58,7 +58,7 @@ static const char USAGE[] =
 	"                           error rate of each quality, from reads sampled over the genome)\n"
 	"      --no-hard-filters    FILTER only LowQual (default: also GATK's hard filters QD2, FS60, ...)\n"
 	"      --gvcf               write a gVCF: reference blocks and every candidate site, with <*> (one sample)\n"
-	"      --gvcf-bands LIST    GQ band lower bounds of the reference blocks (0,1,10,20,...,90,99)\n"
+	"      --gvcf-bands LIST    GQ band lower bounds of the reference blocks (0,1,10,20,...,60)\n"
 	"      --ploidy FILE|GRCh37|GRCh38  ploidy per region and sex (CHROM FROM TO M|F PLOIDY lines)\n"
 	"      --sample-sex S=M,..|FILE  sex of the samples for --ploidy (default F)\n"
 	"  -h, --help               this help\n"
@@ -293,7 +293,7 @@ static int main_call(int argc, char **argv)
 	gsa_progress_t progress;
 	long v;
 	double d;
-	int c, rc;
+	int c, rc, bands = 0;
 	while ((c = getopt_long(argc, argv, ":f:r:R:o:q:Q:d:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
 		switch (c) {
 		case 'f': ref = optarg; break;
@@ -342,8 +342,9 @@ static int main_call(int argc, char **argv)
 		case OPT_GVCF: o.gvcf = 1; break;
 		case OPT_GVCF_BANDS:
 			if (cv_gvcf_parse_bands(&o, optarg) < 0)
-				return gsa_cli_usage_error(&cli, "--gvcf-bands needs ascending GQs 0..99 (at most %d), not '%s'",
-							   CV_MAX_BANDS - 1, optarg);
+				return gsa_cli_usage_error(&cli, "--gvcf-bands needs ascending GQs 0..99 (at most %d), not '%.40s%s'",
+							   CV_MAX_BANDS - 1, optarg, strlen(optarg) > 40 ? "..." : "");
+			bands = 1;
 			break;
 		case OPT_PLOIDY: ploidy_spec = optarg; break;
 		case OPT_SAMPLE_SEX: sex_spec = optarg; break;
@@ -354,6 +355,7 @@ static int main_call(int argc, char **argv)
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
 	if (sex_spec && !ploidy_spec) return gsa_cli_usage_error(&cli, "--sample-sex needs --ploidy");
+	if (bands && !o.gvcf) return gsa_cli_usage_error(&cli, "--gvcf-bands needs --gvcf");
 	if (!ref) return gsa_cli_usage_error(&cli, "-f REF.fa is required");
 	if (!out) return gsa_cli_usage_error(&cli, "-o OUT.vcf.gz is required");
 	if (!strcmp(out, "-"))
