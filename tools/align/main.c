@@ -235,7 +235,11 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		case 'R': rg = optarg; break;
 		case 'p': o.interleaved = 1; break;
 		case OPT_METRICS: metrics_path = optarg; break;
-		case OPT_ALT: alt_path = optarg; break;
+		case OPT_ALT:
+			/* stdin is the reads' ("-" as R1) */
+			if (strcmp(optarg, "-") == 0) { free(cmdline); return gsa_cli_usage_error(cli, "--alt: give the list as a file, not '-'"); }
+			alt_path = optarg;
+			break;
 		case 'K':
 			if (gsa_parse_long(optarg, 1, 10000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-K: expected 1..10000000, got '%s'", optarg); }
 			o.batch = (int)v;
