@@ -80,6 +80,11 @@ check_sh "joint: a diploid GT with a haploid PL count leaves the sample missing 
 check_sh "joint: AD and DP of 2^31-1 do not overflow (INFO/DP capped at 2^31-1)" "
 	jed huge-ad-dp; [ \"\$(bcftools query -r c1:301 -f '[%DP ]' '$D/ed/huge-ad-dp.vcf.gz')\" = '40 2147483647 ' ]
 	[ \"\$(bcftools query -r c1:501 -f '%INFO/DP' '$D/ed/huge-ad-dp.vcf.gz')\" = 2147483647 ]"
+check_sh "joint: PL '.' leaves the sample missing at that site only" "
+	jed pl-missing; diff <(bcftools query -f '%POS [%GT ]\n' '$D/j12.vcf.gz' | sed 's|^301 0/1 0/1 |301 0/1 ./. |') \\
+		<(bcftools query -f '%POS [%GT ]\n' '$D/ed/pl-missing.vcf.gz')"
+check_sh "joint: a reference block overlapping S2's next records: the same calls (its own records first)" "
+	jed overlap; diff <(bcftools view -H '$D/j12.vcf.gz') <(bcftools view -H '$D/ed/overlap.vcf.gz')"
 check_sh "joint: a header-only gVCF: its sample missing at every site of the other" "
 	jed header-only; [ \$(bcftools view -H '$D/ed/header-only.vcf.gz' | wc -l) -eq \$(bcftools view -H '$D/j12.vcf.gz' | wc -l) ]
 	[ -z \"\$(bcftools query -f '[%GT ]\n' '$D/ed/header-only.vcf.gz' | grep -v ' ./. \$')\" ]"

@@ -11,7 +11,8 @@ end-past (END past the contig), pl-negative, plain (no INFO/END declared: not
 a gVCF), unsorted, alt100 (100 ALT alleles), same-sample (sample renamed S1).
 Accepted: crlf (CRLF line ends), symbolic (<DEL>, '*' and a breakend at
 c1:301, PL for 0/1 of <DEL>), pl-count (c1:301's GT is diploid, its PL count haploid),
-huge-ad-dp (AD and DP of 2^31-1), header-only.
+huge-ad-dp (AD and DP of 2^31-1), header-only, pl-missing (PL '.' at
+c1:301), overlap (the block after c1:301 runs over 501 and 701 to 800).
 """
 import gzip
 import os
@@ -64,3 +65,5 @@ big = 2147483647
 huge = at(301, lambda x: fmt(x, 'GT:GQ:AD:PL', '0/1:99:%d,%d,5:544,0,552,606,591,1182' % (big, big)))
 write('huge-ad-dp', hdr, at(501, lambda x: fmt(x, 'GT:GQ:DP:AD:PL', '1/1:99:%d:0,40,0:1329,120,0,1333,120,1337' % big), huge))
 write('header-only', hdr, [])
+write('pl-missing', hdr, at(301, lambda x: fmt(x, 'GT:GQ:DP:AD:PL', '0/1:99:40:20,20,0:.')))
+write('overlap', hdr, at(302, lambda x: x[:7] + ['END=800'] + x[8:]))
