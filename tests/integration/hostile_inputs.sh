@@ -77,6 +77,7 @@ joint_bad "END before POS" "end-before-pos.vcf: c1:302: END=100 before POS" "$G/
 joint_bad "END past the contig's end" "end-past.vcf: c1:302: END=2000000000 past the end" "$G/end-past.vcf"
 joint_bad "a negative PL" "pl-negative.vcf: c1:301: negative PL" "$G/pl-negative.vcf"
 joint_bad "a plain VCF (no INFO/END)" "plain.vcf: not a gVCF" "$G/plain.vcf"
+joint_bad "INFO/END declared a String (no blocks read)" "end-string.vcf: not a gVCF" "$G/end-string.vcf"
 joint_bad "records out of order" "unsorted.vcf: c1:501: records out of order" "$G/unsorted.vcf"
 joint_bad "100 ALT alleles" "alt100.vcf: c1:301: more than 8 alleles" "$G/alt100.vcf"
 joint_bad "another gVCF of the same sample (the output was unreadable)" "same-sample.vcf: sample S1 is also the sample of" \

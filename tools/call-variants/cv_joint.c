@@ -262,9 +262,10 @@ static int src_open(jsrc_t *s, const char *path, const bcf_hdr_t *first, gsa_err
 	if (bcf_hdr_nsamples(s->h) != 1)
 		return gsa_err_set(err, GSA_EDATA, "%s: %d samples; joint takes one gVCF per sample", path,
 				   bcf_hdr_nsamples(s->h));
-	if (!bcf_hdr_idinfo_exists(s->h, BCF_HL_INFO, bcf_hdr_id2int(s->h, BCF_DT_ID, "END")))
-		return gsa_err_set(err, GSA_EDATA, "%s: not a gVCF (its header declares no INFO/END for reference blocks)",
-				   path);
+	int end_id = bcf_hdr_id2int(s->h, BCF_DT_ID, "END");
+	if (!bcf_hdr_idinfo_exists(s->h, BCF_HL_INFO, end_id) || bcf_hdr_id2type(s->h, BCF_HL_INFO, end_id) != BCF_HT_INT)
+		return gsa_err_set(err, GSA_EDATA,
+				   "%s: not a gVCF (its header declares no INFO/END of Type=Integer for reference blocks)", path);
 	if (first) {
 		int same = first->n[BCF_DT_CTG] == s->n_contigs;
 		for (int i = 0; same && i < s->n_contigs; i++)

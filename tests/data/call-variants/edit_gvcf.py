@@ -8,7 +8,7 @@ call-variants --gvcf whose variant records include c1:301 G>A and c1:501 C>A).
 Refused by joint (exit 2): ctg-length (c1's length changed), ctg-none (no
 ##contig lines), past-end (a record at c7:5000 of 1200), end-before-pos,
 end-past (END past the contig), pl-negative, plain (no INFO/END declared: not
-a gVCF), unsorted, alt100 (100 ALT alleles), same-sample (sample renamed S1).
+a gVCF), end-string (INFO/END declared a String: no blocks), unsorted, alt100 (100 ALT alleles), same-sample (sample renamed S1).
 Accepted: crlf (CRLF line ends), symbolic (<DEL>, '*' and a breakend at
 c1:301, PL for 0/1 of <DEL>), pl-count (c1:301's GT is diploid, its PL count haploid),
 huge-ad-dp (AD and DP of 2^31-1), header-only, pl-missing (PL '.' at
@@ -51,6 +51,7 @@ write('end-before-pos', hdr, at(302, lambda x: x[:7] + ['END=100'] + x[8:]))
 write('end-past', hdr, at(302, lambda x: x[:7] + ['END=2000000000'] + x[8:]))
 write('pl-negative', hdr, at(301, lambda x: fmt(x, 'GT:GQ:DP:AD:PL', '0/1:99:40:20,20,0:-544,0,552,606,591,1182')))
 write('plain', [l for l in hdr if not l.startswith('##INFO=<ID=END,')], body)
+write('end-string', [l.replace('<ID=END,Number=1,Type=Integer', '<ID=END,Number=1,Type=String') for l in hdr], body)
 i = next(k for k, l in enumerate(body) if l.startswith('c1\t501\t'))
 write('unsorted', hdr, body[:i] + [body[i + 1], body[i]] + body[i + 2:])
 alts = ','.join('A' + 'C' * k for k in range(1, 101)) + ',<*>'
