@@ -37,10 +37,10 @@ typedef struct cv_joint_stats {
  * sites.  Returns 0, or -1 with err set: GSA_EIO for an unreadable file (or
  * a directory, device or named FIFO), GSA_EDATA for a bad region, or a gVCF
  * that is truncated, not indexed (with a region), holds more than one sample
- * or the sample of an earlier one, declares no INFO/END, lists other contigs
- * (names, lengths, order) than the first, is unsorted, or has a record on an
- * undeclared contig, past its contig's end, with END before POS or a
- * negative PL. */
+ * or the sample of an earlier one, declares no Integer INFO/END, lists
+ * other contigs (names, lengths, order) than the first, is unsorted, or has
+ * a record on an undeclared contig, past its contig's end, with END before
+ * POS or a negative PL. */
 int cv_joint_run(char **paths, int n, const char *region, const cv_opts_t *o, const char *out,
 		 const char *cmdline, cv_joint_stats_t *st, gsa_err_t *err);
 
