@@ -242,8 +242,8 @@ static void src_close(jsrc_t *s)
 	free(s->ks.s);
 }
 
-/* Open path and read its header: one sample, a gVCF (INFO/END declared),
- * the contigs (names and lengths) of first when given. */
+/* Open path and read its header: one sample, a gVCF (an Integer INFO/END
+ * declared), the contigs (names, lengths, order) of first when given. */
 static int src_open(jsrc_t *s, const char *path, const bcf_hdr_t *first, gsa_err_t *err)
 {
 	memset(s, 0, sizeof *s);
@@ -271,7 +271,9 @@ static int src_open(jsrc_t *s, const char *path, const bcf_hdr_t *first, gsa_err
 		for (int i = 0; same && i < s->n_contigs; i++)
 			same = strcmp(bcf_hdr_id2name(first, i), bcf_hdr_id2name(s->h, i)) == 0 &&
 			       contig_len(first, i) == contig_len(s->h, i);
-		if (!same) return gsa_err_set(err, GSA_EDATA, "%s: its contigs (names, lengths or order) differ from the first gVCF's", path);
+		if (!same)
+			return gsa_err_set(err, GSA_EDATA, "%s: its contigs (names, lengths or order) differ from the first gVCF's",
+					   path);
 	}
 	s->b = bcf_init();
 	if (!s->b) gsa_oom(sizeof(bcf1_t));
@@ -298,7 +300,7 @@ static int src_seek(jsrc_t *s, const jregion_t *rg, gsa_err_t *err)
 static int region_parse(const bcf_hdr_t *h, const char *spec, jregion_t *rg, gsa_err_t *err)
 {
 	sam_hdr_t *sh = sam_hdr_init();
-	if (!sh) gsa_oom(sizeof(sam_hdr_t *));
+	if (!sh) gsa_oom(sizeof(sam_hdr_t));
 	int rc = 0;
 	for (int i = 0; rc == 0 && i < h->n[BCF_DT_CTG]; i++) {
 		char len[32];

@@ -68,7 +68,8 @@ static int parse_line(cv_ploidy_t *p, char *line, int preset, const char *what, 
 	if (n == 0) return 0;
 	if (n != 5 || gsa_parse_long(f[1], 1, LONG_MAX, &b) < 0 || gsa_parse_long(f[2], b, LONG_MAX, &e) < 0 ||
 	    !is_sex(f[3]) || gsa_parse_long(f[4], 0, 2, &pl) < 0)
-		return gsa_err_set(err, GSA_EDATA, "%s: line %ld: expected CHROM FROM TO M|F 0|1|2 (1 <= FROM <= TO)", what, ln);
+		return gsa_err_set(err, GSA_EDATA, "%s: line %ld: expected CHROM FROM TO M|F 0|1|2 (1 <= FROM <= TO)", what,
+				   ln);
 	const char *name = f[0];
 	char sex = f[3][0];
 	rule_add(p, name, b - 1, e, sex, (int)pl);
