@@ -61,8 +61,8 @@ check_exit 1 "joint: no -o -> exit 1" "$CV" joint --quiet "$D/s1.g.vcf.gz"
 check_sh "joint: -o naming an input gVCF: exit 1, one line, the gVCF untouched (was replaced by the cohort VCF)" "
 	cp '$D/s1.g.vcf.gz' '$D/own.g.vcf.gz'; sum=\$(md5sum <'$D/own.g.vcf.gz')
 	rc=0; '$CV' joint -o '$D/own.g.vcf.gz' '$D/own.g.vcf.gz' '$D/s2.g.vcf.gz' 2>'$D/own.err' || rc=\$?
-	[ \$rc -eq 1 ] && [ \$(wc -l <'$D/own.err') -eq 1 ] && grep -q 'own.g.vcf.gz: the output is the input' '$D/own.err'
-	[ \"\$(md5sum <'$D/own.g.vcf.gz')\" = \"\$sum\" ] && [ ! -e '$D/own.g.vcf.gz.tbi' ]"
+	[ \$rc -eq 1 ]; [ \$(wc -l <'$D/own.err') -eq 1 ]; grep -q 'own.g.vcf.gz: the output is the input' '$D/own.err'
+	[ ! -e '$D/own.g.vcf.gz.tbi' ]; [ \"\$(md5sum <'$D/own.g.vcf.gz')\" = \"\$sum\" ]"
 check_sh "joint: nothing left after the errors" "[ ! -e '$D/x.vcf.gz' ] && [ ! -e '$D/x.vcf.gz.tbi' ]"
 
 # joint over -r pieces: a record starting before the piece makes no site in it

@@ -224,6 +224,21 @@ check_sh "... the directory, FIFO and device node are untouched" "
 	[ -d '$TMP/adir' ] && [ -z \"\$(ls -A '$TMP/adir')\" ] && [ -p '$TMP/fifo' ]
 	[ ! -e '$TMP/nulldev' ] || [ -c '$TMP/nulldev' ]; [ -z \"\$(ls -A '$TMP' | grep '\.tmp\.')\" ]"
 
+# --- -o naming an input: exit 1, one line, the input untouched (the rename replaced it)
+O=$TMP/own; mkdir -p "$O"
+cp "$D/aln.bam" "$D/aln.bam.bai" "$D/ref.fa" "$D/ref.fa.fai" "$D/part.c1.vcf.gz" "$D/part.c1.vcf.gz.tbi" \
+	"$AL/r1.fq" "$AL/r2.fq" "$O/"
+own() { # NAME FILE 'COMMAND': the command exits 1 naming FILE as the output and input, FILE unchanged
+	check_sh "$1" "sum=\$(md5sum <'$2'); rc=0; $3 2>'$TMP/own.err' || rc=\$?
+		[ \$rc -eq 1 ]; [ \$(wc -l <'$TMP/own.err') -eq 1 ]; grep -q '$2: the output is the input' '$TMP/own.err'
+		[ \"\$(md5sum <'$2')\" = \"\$sum\" ]"
+}
+own "call-variants -o the BAM: exit 1, the BAM kept" "$O/aln.bam" "'$GSA_BIN/call-variants' -f '$O/ref.fa' -o '$O/aln.bam' '$O/aln.bam'"
+own "call-variants -o the reference: exit 1" "$O/ref.fa" "'$GSA_BIN/call-variants' -f '$O/ref.fa' -o '$O/ref.fa' '$O/aln.bam'"
+own "call-variants merge -o a part: exit 1" "$O/part.c1.vcf.gz" \
+	"'$GSA_BIN/call-variants' merge -o '$O/part.c1.vcf.gz' '$O/part.c1.vcf.gz' '$D/part.c2.vcf.gz'"
+own "align map -o R1: exit 1, the FASTQ kept" "$O/r1.fq" "'$GSA_BIN/align' map -o '$O/r1.fq' '$A_IDX' '$O/r1.fq' '$O/r2.fq'"
+
 # --- hostile S3 listings (a stand-in server on 127.0.0.1): exit 4, nothing written
 export AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1
 for kind in outside cut nosize badsize; do

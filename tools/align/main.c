@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "progress.h"
 #include "log.h"
+#include "io.h"
 #include "path.h"
 #include "al_pipeline.h"
 #include "al_refseq.h"
@@ -277,6 +278,13 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		o.rg_line = rg_line;
 		o.rg_id = rg_id;
 	}
+	for (int i = optind; o.out_path && i < argc; i++) /* -o naming the reference or a FASTQ would replace it */
+		if (gsa_output_not_input(o.out_path, argv[i], &err) < 0) {
+			free(cmdline);
+			free(rg_line);
+			free(rg_id);
+			return gsa_cli_fail(cli, &err);
+		}
 	o.cmdline = cmdline;
 #ifdef __GLIBC__
 	/* every batch allocates and frees the same amounts: keep the memory

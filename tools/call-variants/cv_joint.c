@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <htslib/bgzf.h>
 #include <htslib/hts.h>
@@ -322,18 +321,6 @@ static int region_parse(const bcf_hdr_t *h, const char *spec, jregion_t *rg, gsa
 	free(reg);
 	sam_hdr_destroy(sh);
 	return rc;
-}
-
-/* out must not name one of the inputs: the rename would replace that gVCF
- * with the cohort VCF. */
-static int out_not_input(const char *out, char **paths, int n, gsa_err_t *err)
-{
-	struct stat so, si;
-	if (lstat(out, &so) < 0) return 0; /* the rename replaces a link, not what it points to */
-	for (int i = 0; i < n; i++)
-		if (stat(paths[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
-			return gsa_err_set(err, GSA_EUSAGE, "%s: the output is the input %s (it would be replaced)", out, paths[i]);
-	return 0;
 }
 
 /* ---- one cohort site ---------------------------------------------------- */
@@ -673,7 +660,7 @@ int cv_joint_run(char **paths, int n, const char *region, const cv_opts_t *o, co
 	memset(st, 0, sizeof *st);
 	jsrc_t *src = gsa_xcalloc((size_t)n, sizeof *src);
 	jregion_t rg = { NULL, 0, 0 };
-	int rc = out_not_input(out, paths, n, err), nopen = 0;
+	int rc = 0, nopen = 0;
 	for (int i = 0; i < n && rc == 0; i++, nopen++) {
 		rc = src_open(&src[i], paths[i], i ? src[0].h : NULL, err);
 		for (int k = 0; rc == 0 && k < i; k++)

@@ -34,9 +34,9 @@ typedef struct cv_joint_stats {
  * atomic).  Uses o->snp_theta, o->indel_theta (initial frequencies),
  * o->min_qual, o->lowqual.  The region is read as the caller's -r
  * (cv_regions_parse), one region; only variant records starting in it make
- * sites.  Returns 0, or -1 with err set: GSA_EUSAGE when out is one of the
- * inputs, GSA_EIO for an unreadable file (or a directory, device or named
- * FIFO), GSA_EDATA for a bad region, or a gVCF that is truncated, not indexed (with a region), holds more than one sample
+ * sites.  Returns 0, or -1 with err set: GSA_EIO for an unreadable file (or
+ * a directory, device or named FIFO), GSA_EDATA for a bad region, or a gVCF
+ * that is truncated, not indexed (with a region), holds more than one sample
  * or the sample of an earlier one, declares no Integer INFO/END, lists
  * other contigs (names, lengths, order) than the first, is unsorted, or has
  * a record on an undeclared contig, past its contig's end, with END before

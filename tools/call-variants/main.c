@@ -19,6 +19,7 @@
 #include "cv_metrics.h"
 #include "progress.h"
 #include "cv_opts.h"
+#include "io.h"
 #include "path.h"
 #include "strbuf.h"
 
@@ -143,6 +144,15 @@ static char **merge_expand_parts(char **args, int n, int *n_out, gsa_err_t *err)
 	return parts;
 }
 
+/* -o must name none of the inputs in[0..n) nor ref (when not NULL): the
+ * rename would replace it.  Returns 0 or -1 with err set (GSA_EUSAGE). */
+static int out_not_inputs(const char *out, char *const *in, int n, const char *ref, gsa_err_t *err)
+{
+	for (int i = 0; i < n; i++)
+		if (gsa_output_not_input(out, in[i], err) < 0) return -1;
+	return ref ? gsa_output_not_input(out, ref, err) : 0;
+}
+
 static void merge_free_parts(char **parts)
 {
 	for (size_t i = 0; parts && parts[i]; i++) free(parts[i]);
@@ -186,8 +196,9 @@ static int main_merge(int argc, char **argv)
 	long n = 0;
 	int n_parts = 0;
 	char **parts = merge_expand_parts(argv + optind, argc - optind, &n_parts, &err);
-	if (!parts) {
+	if (!parts || out_not_inputs(out, parts, n_parts, NULL, &err) < 0) {
 		free(cmd);
+		merge_free_parts(parts);
 		return gsa_cli_fail(&cli, &err);
 	}
 	cv_metrics_init(&metrics);
@@ -239,7 +250,10 @@ static int main_joint(int argc, char **argv)
 	gsa_err_clear(&err);
 	int n = 0;
 	char **parts = merge_expand_parts(argv + optind, argc - optind, &n, &err);
-	if (!parts) return gsa_cli_fail(&cli, &err);
+	if (!parts || out_not_inputs(out, parts, n, NULL, &err) < 0) {
+		merge_free_parts(parts);
+		return gsa_cli_fail(&cli, &err);
+	}
 	char *cmd = gsa_cli_join_args(argc, argv);
 	cv_joint_stats_t st;
 	rc = cv_joint_run(parts, n, region, &o, out, cmd, &st, &err);
@@ -366,6 +380,7 @@ static int main_call(int argc, char **argv)
 
 	gsa_err_t err;
 	gsa_err_clear(&err);
+	if (out_not_inputs(out, argv + optind, argc - optind, ref, &err) < 0) return gsa_cli_fail(&cli, &err);
 	cv_input_t in;
 	if (cv_input_open(&in, argv + optind, argc - optind, ref, &err) < 0) {
 		cv_input_close(&in);
