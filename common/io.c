@@ -255,3 +255,12 @@ int gsa_input_check(const char *path, gsa_err_t *err)
 	return gsa_err_set(err, GSA_EIO, "%s: is a named FIFO, not a file (give its data on stdin, '-', where the tool reads it)",
 			   path);
 }
+
+int gsa_output_not_input(const char *out, const char *in, gsa_err_t *err)
+{
+	struct stat so, si;
+	if (strcmp(out, "-") == 0 || lstat(out, &so) < 0 || !S_ISREG(so.st_mode) || stat(in, &si) < 0) return 0;
+	if (si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+		return gsa_err_set(err, GSA_EUSAGE, "%s: the output is the input %s (it would be replaced)", out, in);
+	return 0;
+}

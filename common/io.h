@@ -66,6 +66,13 @@ int gsa_fsync_parent(const char *path, gsa_err_t *err);
  * for ever; give its data on stdin instead), a socket.  Returns 0 or -1. */
 int gsa_input_check(const char *path, gsa_err_t *err);
 
+/* Check that the output `out` is not the input `in` (by device and inode,
+ * so under any name): its rename would replace the input with the output.
+ * Refused with GSA_EUSAGE (exit 1) and one line naming both.  An `out` that
+ * is a symbolic link is replaced itself, not what it points to, and passes.
+ * Returns 0 or -1. */
+int gsa_output_not_input(const char *out, const char *in, gsa_err_t *err);
+
 /* Read a whole file into a new NUL-terminated buffer (*len without the NUL).
  * Returns 0, or -1 with err set. */
 int gsa_read_file(const char *path, char **data, size_t *len, gsa_err_t *err);

@@ -110,6 +110,12 @@ printf 'chrP_alt1\nchrQ\0x\n' >"$TMP/nul.alt"
 check_exit 2 "a NUL byte: exit 2" "$A" map --alt "$TMP/nul.alt" "$TMP/ref.fa" "$TMP/r1.fq" "$TMP/r2.fq" -o "$TMP/bad.bam"
 head -c 3000000 /dev/zero | tr '\0' 'A' >"$TMP/huge.alt"
 check_exit 2 "a 3 MB line: exit 2, no crash" "$A" map --alt "$TMP/huge.alt" "$TMP/ref.fa" "$TMP/r1.fq" "$TMP/r2.fq" -o "$TMP/bad.bam"
+check_exit 1 "--alt - (stdin is the reads'): exit 1 (was 3, 'No such file')" "$A" map --alt - "$TMP/ref.fa" "$TMP/r1.fq" "$TMP/r2.fq" -o "$TMP/bad.bam"
+check_sh "a control byte in an unknown name is shown as '?', not sent to the terminal" "
+	printf 'chrP_alt1\\n\\033[31mchrZ\\n' >'$TMP/esc.alt'
+	rc=0; '$A' map --alt '$TMP/esc.alt' '$TMP/ref.fa' '$TMP/r1.fq' '$TMP/r2.fq' -o '$TMP/bad.bam' 2>'$TMP/esc.log' || rc=\$?
+	[ \$rc -eq 2 ]; [ \$(wc -l <'$TMP/esc.log') -eq 1 ]; grep -q \"line 2: '?\\[31mchrZ' is not a contig\" '$TMP/esc.log'
+	[ ! -e '$TMP/bad.bam' ]; ! grep -q \$'\\033' '$TMP/esc.log'"
 check_exit 3 "a missing list: exit 3" "$A" map --alt "$TMP/none.alt" "$TMP/ref.fa" "$TMP/r1.fq" "$TMP/r2.fq" -o "$TMP/bad.bam"
 check_exit 3 "a directory as the list: exit 3" "$A" map --alt "$TMP" "$TMP/ref.fa" "$TMP/r1.fq" "$TMP/r2.fq" -o "$TMP/bad.bam"
 mkfifo "$TMP/fifo.alt"

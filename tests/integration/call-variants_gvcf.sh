@@ -65,5 +65,39 @@ check_exit 3 "joint: missing gVCF -> exit 3" "$CV" joint --quiet -o "$D/x.vcf.gz
 check_exit 2 "joint: a two-sample VCF -> exit 2" "$CV" joint --quiet -o "$D/x.vcf.gz" "$D/s1.g.vcf.gz" "$D/bm.vcf.gz"
 check_exit 2 "joint: unknown contig -> exit 2" "$CV" joint --quiet -r nope -o "$D/x.vcf.gz" "$D/s1.g.vcf.gz"
 check_exit 1 "joint: no -o -> exit 1" "$CV" joint --quiet "$D/s1.g.vcf.gz"
+check_sh "joint: -o naming an input gVCF: exit 1, one line, the gVCF untouched (was replaced by the cohort VCF)" "
+	cp '$D/s1.g.vcf.gz' '$D/own.g.vcf.gz'; sum=\$(md5sum <'$D/own.g.vcf.gz')
+	rc=0; '$CV' joint -o '$D/own.g.vcf.gz' '$D/own.g.vcf.gz' '$D/s2.g.vcf.gz' 2>'$D/own.err' || rc=\$?
+	[ \$rc -eq 1 ]; [ \$(wc -l <'$D/own.err') -eq 1 ]; grep -q 'own.g.vcf.gz: the output is the input' '$D/own.err'
+	[ ! -e '$D/own.g.vcf.gz.tbi' ]; [ \"\$(md5sum <'$D/own.g.vcf.gz')\" = \"\$sum\" ]"
 check_sh "joint: nothing left after the errors" "[ ! -e '$D/x.vcf.gz' ] && [ ! -e '$D/x.vcf.gz.tbi' ]"
+
+# joint over -r pieces: a record starting before the piece makes no site in it
+check_sh "joint: -r c1:1-1100 and c1:1101-2400 merged equal -r c1 (the deletion at 1100 once)" "
+	for r in c1:1-1100 c1:1101-2400; do '$CV' joint --quiet -r \$r -o '$D/piece.'\$r.vcf.gz '$D/s1.g.vcf.gz' '$D/s2.g.vcf.gz'; done
+	'$CV' merge --quiet -o '$D/pieces.vcf.gz' '$D/piece.c1:1-1100.vcf.gz' '$D/piece.c1:1101-2400.vcf.gz'
+	[ \$(bcftools view -H '$D/piece.c1:1101-2400.vcf.gz' | awk '\$2 < 1101' | wc -l) -eq 0 ]
+	diff <(bcftools view -H '$D/pieces.vcf.gz') <(bcftools view -H '$D/j.vcf.gz')"
+# unusual but readable gVCFs (tests/data/call-variants/edit_gvcf.py; the refused ones are in hostile_inputs.sh)
+python3 "$GSA_ROOT/tests/data/call-variants/edit_gvcf.py" "$D/s2.g.vcf.gz" "$D/ed" || exit 1
+check "joint: S1 + S2 whole files" "$CV" joint --quiet -o "$D/j12.vcf.gz" "$D/s1.g.vcf.gz" "$D/s2.g.vcf.gz"
+jed() { "$CV" joint --quiet -o "$D/ed/$1.vcf.gz" "$D/s1.g.vcf.gz" "$D/ed/$1.vcf" && bcftools view "$D/ed/$1.vcf.gz" >/dev/null; }
+export -f jed; export CV D
+check_sh "joint: a CRLF gVCF gives the same cohort VCF" "jed crlf; diff <(bcftools view -H '$D/j12.vcf.gz') <(bcftools view -H '$D/ed/crlf.vcf.gz')"
+check_sh "joint: symbolic ALTs (<DEL>, *, a breakend) are neither extended nor called; S2 has a genotype there" "
+	jed symbolic; [ -z \"\$(bcftools query -f '%ALT\n' '$D/ed/symbolic.vcf.gz' | grep '[]<*[]')\" ]
+	bcftools query -r c1:301 -f '[%GT ]\n' '$D/ed/symbolic.vcf.gz' | grep -Eq '^0/1 [0-9]/[0-9] \$'"
+check_sh "joint: a diploid GT with a haploid PL count leaves the sample missing there (was called haploid)" "
+	jed pl-count; [ \"\$(bcftools query -r c1:301 -f '[%GT ]' '$D/ed/pl-count.vcf.gz')\" = '0/1 ./. ' ]"
+check_sh "joint: AD and DP of 2^31-1 do not overflow (INFO/DP capped at 2^31-1)" "
+	jed huge-ad-dp; [ \"\$(bcftools query -r c1:301 -f '[%DP ]' '$D/ed/huge-ad-dp.vcf.gz')\" = '40 2147483647 ' ]
+	[ \"\$(bcftools query -r c1:501 -f '%INFO/DP' '$D/ed/huge-ad-dp.vcf.gz')\" = 2147483647 ]"
+check_sh "joint: PL '.' leaves the sample missing at that site only" "
+	jed pl-missing; diff <(bcftools query -f '%POS [%GT ]\n' '$D/j12.vcf.gz' | sed 's|^301 0/1 0/1 |301 0/1 ./. |') \\
+		<(bcftools query -f '%POS [%GT ]\n' '$D/ed/pl-missing.vcf.gz')"
+check_sh "joint: a reference block overlapping S2's next records: the same calls (its own records first)" "
+	jed overlap; diff <(bcftools view -H '$D/j12.vcf.gz') <(bcftools view -H '$D/ed/overlap.vcf.gz')"
+check_sh "joint: a header-only gVCF: its sample missing at every site of the other" "
+	jed header-only; [ \$(bcftools view -H '$D/ed/header-only.vcf.gz' | wc -l) -eq \$(bcftools view -H '$D/j12.vcf.gz' | wc -l) ]
+	[ -z \"\$(bcftools query -f '[%GT ]\n' '$D/ed/header-only.vcf.gz' | grep -v ' ./. \$')\" ]"
 finish

@@ -29,6 +29,16 @@ check "ploidy: male gVCF" "$CV" --quiet --gvcf --ploidy GRCh37 --sample-sex S1=M
 check_sh "ploidy: gVCF blocks in the non-PAR part are haploid (GT 0 or ., two PLs), in PAR1 diploid" \
 	"bcftools query -i 'ALT=\"<*>\"' -f '%POS %INFO/END [%GT %PL]\n' '$D/male.g.vcf.gz' >'$D/blocks.txt'; awk -f '$GSA_ROOT/tests/data/call-variants/ploidy_blocks.awk' '$D/blocks.txt'"
 check_sh "ploidy: bcftools view reads the haploid gVCF" "bcftools view '$D/male.g.vcf.gz' >/dev/null"
+printf 'X 2699521 2701000 M 1\r\n\r\n   \r\n# comment\r\n' >"$D/crlf.txt"
+printf 'S1 M\r\n\r\n  \n' >"$D/sexcrlf.txt"
+check "ploidy: CRLF ploidy and sex files with blank lines (the sex file was refused)" \
+	"$CV" --quiet --ploidy "$D/crlf.txt" --sample-sex "$D/sexcrlf.txt" -f "$D/ref.fa" -o "$D/crlf.vcf.gz" "$D/aln.bam"
+check_sh "ploidy: ... the same genotypes as the LF files" "diff <(gts '$D/crlf.vcf.gz') '$D/truth.txt'"
+printf 'X 1 200000000 F 0\n' >"$D/zero.txt"
+check "ploidy: a gVCF of ploidy 0 everywhere" "$CV" --quiet --gvcf --ploidy "$D/zero.txt" -f "$D/ref.fa" -o "$D/zero.g.vcf.gz" "$D/aln.bam"
+check_sh "ploidy: ... its sites have QUAL 0, not -0, and no called genotype" "
+	bcftools query -i 'ALT!=\"<*>\"' -f '%QUAL [%GT]\n' '$D/zero.g.vcf.gz' >'$D/zero.txt.q'; [ -s '$D/zero.txt.q' ]
+	awk '\$1 != \"0\" || \$2 != \".\" { exit 1 }' '$D/zero.txt.q'"
 check_exit 2 "ploidy: unknown sample in --sample-sex -> exit 2" "$CV" --quiet --ploidy GRCh37 --sample-sex NOPE=M -f "$D/ref.fa" -o "$D/x.vcf.gz" "$D/aln.bam"
 check_exit 2 "ploidy: bad ploidy file line -> exit 2" sh -c "printf 'X 1 x M 1\n' >'$D/bad.txt'; '$CV' --quiet --ploidy '$D/bad.txt' -f '$D/ref.fa' -o '$D/x.vcf.gz' '$D/aln.bam'"
 check_exit 1 "ploidy: --sample-sex without --ploidy -> exit 1" "$CV" --quiet --sample-sex S1=M -f "$D/ref.fa" -o "$D/x.vcf.gz" "$D/aln.bam"

@@ -60,6 +60,78 @@ expect 2 "merge: one part under two names (symlink): exit 2" "link.vcf.gz: the s
 expect 2 "merge: a record on a contig the header lacks: exit 2" "CHROM 'c9' is not a contig of the header" \
 	call-variants merge -o m.vcf.gz "$D/part.c1.vcf.gz" "$D/badchrom.vcf"
 
+# --- call-variants joint: hostile gVCFs (tests/data/call-variants/edit_gvcf.py)
+G=$D/gvcf; mkdir -p "$G"
+samtools addreplacerg -r '@RG\tID:rg2\tSM:S2' -o "$D/s2.bam" "$D/aln.bam" 2>/dev/null && samtools index "$D/s2.bam" &&
+	"$GSA_BIN/call-variants" --quiet --gvcf -f "$D/ref.fa" -o "$G/s1.g.vcf.gz" "$D/aln.bam" &&
+	"$GSA_BIN/call-variants" --quiet --gvcf -f "$D/ref.fa" -o "$G/s2.g.vcf.gz" "$D/s2.bam" &&
+	python3 "$GSA_ROOT/tests/data/call-variants/edit_gvcf.py" "$G/s2.g.vcf.gz" "$G" || exit 1
+joint_bad() { # NAME 'REGEX' FILE: joint of s1 and FILE refused with exit 2
+	expect 2 "joint: $1: exit 2" "$2" call-variants joint -o j.vcf.gz "$G/s1.g.vcf.gz" "$3"
+}
+joint_bad "a contig of another length" "ctg-length.vcf: its contigs .* differ" "$G/ctg-length.vcf"
+expect 2 "joint: records on contigs the header does not declare: exit 2 (samples' contigs were mixed)" \
+	"ctg-none.vcf: a record's CHROM 'c1' is not a contig of the header" call-variants joint -o j.vcf.gz "$G/ctg-none.vcf"
+joint_bad "a record past the contig's end" "past-end.vcf: c7:5000: past the end of the contig" "$G/past-end.vcf"
+joint_bad "END before POS" "end-before-pos.vcf: c1:302: END=100 before POS" "$G/end-before-pos.vcf"
+joint_bad "END past the contig's end" "end-past.vcf: c1:302: END=2000000000 past the end" "$G/end-past.vcf"
+joint_bad "a negative PL" "pl-negative.vcf: c1:301: negative PL" "$G/pl-negative.vcf"
+joint_bad "a plain VCF (no INFO/END)" "plain.vcf: not a gVCF" "$G/plain.vcf"
+joint_bad "INFO/END declared a String (no blocks read)" "end-string.vcf: not a gVCF" "$G/end-string.vcf"
+joint_bad "records out of order" "unsorted.vcf: c1:501: records out of order" "$G/unsorted.vcf"
+joint_bad "100 ALT alleles" "alt100.vcf: c1:301: more than 8 alleles" "$G/alt100.vcf"
+joint_bad "another gVCF of the same sample (the output was unreadable)" "same-sample.vcf: sample S1 is also the sample of" \
+	"$G/same-sample.vcf"
+joint_bad "the same gVCF twice" "s1.g.vcf.gz: sample S1 is also the sample of" "$G/s1.g.vcf.gz"
+: >"$G/empty.g.vcf.gz"
+joint_bad "an empty file" "empty.g.vcf.gz: not a VCF" "$G/empty.g.vcf.gz"
+head -c $(($(stat -c %s "$G/s2.g.vcf.gz") - 28)) "$G/s2.g.vcf.gz" >"$G/cut.g.vcf.gz"
+cp "$G/s2.g.vcf.gz.tbi" "$G/cut.g.vcf.gz.tbi"
+joint_bad "BGZF cut at a block end (was read as complete)" "cut.g.vcf.gz: truncated \(no BGZF end-of-file block\)" "$G/cut.g.vcf.gz"
+expect 2 "joint -r with a gVCF cut at a block end: exit 2" "cut.g.vcf.gz: truncated" \
+	call-variants joint -r c1 -o j.vcf.gz "$G/s1.g.vcf.gz" "$G/cut.g.vcf.gz"
+expect 2 "joint -r with a 21-digit position: exit 2 (htslib crashed)" "region 'c1:100000000000000000000': bad coordinates" \
+	call-variants joint -r c1:100000000000000000000 -o j.vcf.gz "$G/s1.g.vcf.gz" "$G/s2.g.vcf.gz"
+expect 2 "joint -r CONTIG:0-5: exit 2 (was an empty VCF)" "region 'c1:0-5': bad coordinates" \
+	call-variants joint -r c1:0-5 -o j.vcf.gz "$G/s1.g.vcf.gz"
+expect 2 "joint -r CONTIG:10-5: exit 2 (was an empty VCF)" "region 'c1:10-5'" call-variants joint -r c1:10-5 -o j.vcf.gz "$G/s1.g.vcf.gz"
+expect 2 "joint -r beyond the contig's end: exit 2" "region 'c1:5000-6000': empty or beyond the end of c1" \
+	call-variants joint -r c1:5000-6000 -o j.vcf.gz "$G/s1.g.vcf.gz"
+expect 2 "joint -r with two regions: exit 2" "joint takes one region" call-variants joint -r c1,c2 -o j.vcf.gz "$G/s1.g.vcf.gz"
+expect 2 "joint -r with a gVCF without index: exit 2" "crlf.vcf: no usable tabix index" \
+	call-variants joint -r c1 -o j.vcf.gz "$G/s1.g.vcf.gz" "$G/crlf.vcf"
+cp "$G/s2.g.vcf.gz" "$G/badtbi.g.vcf.gz"; printf 'not an index' >"$G/badtbi.g.vcf.gz.tbi"
+expect 2 "joint -r with a damaged .tbi: exit 2" "badtbi.g.vcf.gz: no usable tabix index" \
+	call-variants joint -r c1 -o j.vcf.gz "$G/s1.g.vcf.gz" "$G/badtbi.g.vcf.gz"
+
+# --- call-variants --ploidy / --sample-sex / --gvcf-bands
+P=$D/ploidy; mkdir -p "$P"
+ploidy_bad() { # NAME 'LINE' : a ploidy file of that line refused with exit 2
+	printf '%b' "$2" >"$P/bad.txt"
+	expect 2 "ploidy file: $1: exit 2" "bad.txt: line 1: " call-variants $CV --ploidy "$P/bad.txt" -o v.vcf.gz "$D/aln.bam"
+}
+ploidy_bad "FROM after TO" 'c1 800 500 F 1\n'
+ploidy_bad "a negative FROM" 'c1 -5 100 F 1\n'
+ploidy_bad "ploidy 3" 'c1 1 100 F 3\n'
+ploidy_bad "sex U" 'c1 1 100 U 1\n'
+ploidy_bad "ploidy 1.5 (was read as 1)" 'c1 1 100 F 1.5\n'
+ploidy_bad "ploidy 1x (was read as 1)" 'c1 1 100 F 1x\n'
+ploidy_bad "a sixth field (was ignored)" 'c1 1 100 F 1 2\n'
+ploidy_bad "a 23-digit TO" 'c1 1 99999999999999999999999 F 1\n'
+ploidy_bad "bcftools' '*' default line" '* * * F 1\n'
+ploidy_bad "a NUL byte (cut the line)" 'c1 1 100 F 1\0 2\n'
+printf 'S1 M\nS1 F\n' >"$P/sex.txt"
+expect 2 "sex file naming a sample M and F: exit 2 (the last won)" "sex.txt: S1 is given as both M and F" \
+	call-variants $CV --ploidy GRCh37 --sample-sex "$P/sex.txt" -o v.vcf.gz "$D/aln.bam"
+expect 2 "--sample-sex S1=M,S1=F: exit 2" "S1 is given as both M and F" \
+	call-variants $CV --ploidy GRCh37 --sample-sex S1=M,S1=F -o v.vcf.gz "$D/aln.bam"
+for b in 1, ' 5' +5 '' 5,,6 -5 10,10 100 "$(seq -s, 0 999)"; do
+	expect 1 "--gvcf-bands '${b:0:12}': exit 1" "--gvcf-bands needs ascending GQs" \
+		call-variants $CV --gvcf --gvcf-bands "$b" -o v.vcf.gz "$D/aln.bam"
+done
+expect 1 "--gvcf-bands without --gvcf: exit 1 (was ignored)" "--gvcf-bands needs --gvcf" \
+	call-variants $CV --gvcf-bands 0,20 -o v.vcf.gz "$D/aln.bam"
+
 # --- call-variants: damaged BAI / CSI (checked whole before htslib reads it)
 mkdir -p "$D/bai"
 cp "$D/aln.bam" "$D/bai/a.bam"
@@ -124,6 +196,12 @@ for x in "$TMP/adir" /dev/zero "$TMP/fifo"; do
 		call-variants $CV -R "$x" -o v.vcf.gz "$D/aln.bam"
 	expect 3 "call-variants merge: a part is $k: exit 3" "is a (directory|device|named FIFO)" \
 		call-variants merge -o m.vcf.gz "$D/part.c1.vcf.gz" "$x"
+	expect 3 "call-variants joint: a gVCF is $k: exit 3" "is a (directory|device|named FIFO)" \
+		call-variants joint -o j.vcf.gz "$G/s1.g.vcf.gz" "$x"
+	expect 3 "call-variants --ploidy FILE is $k: exit 3" "is a (directory|device|named FIFO)" \
+		call-variants $CV --ploidy "$x" -o v.vcf.gz "$D/aln.bam"
+	expect 3 "call-variants --sample-sex FILE is $k: exit 3" "is a (directory|device|named FIFO)" \
+		call-variants $CV --ploidy GRCh37 --sample-sex "$x" -o v.vcf.gz "$D/aln.bam"
 done
 # job logs a line per phase besides the error: only the code and the message here
 for x in adir fifo; do
@@ -145,6 +223,21 @@ done
 check_sh "... the directory, FIFO and device node are untouched" "
 	[ -d '$TMP/adir' ] && [ -z \"\$(ls -A '$TMP/adir')\" ] && [ -p '$TMP/fifo' ]
 	[ ! -e '$TMP/nulldev' ] || [ -c '$TMP/nulldev' ]; [ -z \"\$(ls -A '$TMP' | grep '\.tmp\.')\" ]"
+
+# --- -o naming an input: exit 1, one line, the input untouched (the rename replaced it)
+O=$TMP/own; mkdir -p "$O"
+cp "$D/aln.bam" "$D/aln.bam.bai" "$D/ref.fa" "$D/ref.fa.fai" "$D/part.c1.vcf.gz" "$D/part.c1.vcf.gz.tbi" \
+	"$AL/r1.fq" "$AL/r2.fq" "$O/"
+own() { # NAME FILE 'COMMAND': the command exits 1 naming FILE as the output and input, FILE unchanged
+	check_sh "$1" "sum=\$(md5sum <'$2'); rc=0; $3 2>'$TMP/own.err' || rc=\$?
+		[ \$rc -eq 1 ]; [ \$(wc -l <'$TMP/own.err') -eq 1 ]; grep -q '$2: the output is the input' '$TMP/own.err'
+		[ \"\$(md5sum <'$2')\" = \"\$sum\" ]"
+}
+own "call-variants -o the BAM: exit 1, the BAM kept" "$O/aln.bam" "'$GSA_BIN/call-variants' -f '$O/ref.fa' -o '$O/aln.bam' '$O/aln.bam'"
+own "call-variants -o the reference: exit 1" "$O/ref.fa" "'$GSA_BIN/call-variants' -f '$O/ref.fa' -o '$O/ref.fa' '$O/aln.bam'"
+own "call-variants merge -o a part: exit 1" "$O/part.c1.vcf.gz" \
+	"'$GSA_BIN/call-variants' merge -o '$O/part.c1.vcf.gz' '$O/part.c1.vcf.gz' '$D/part.c2.vcf.gz'"
+own "align map -o R1: exit 1, the FASTQ kept" "$O/r1.fq" "'$GSA_BIN/align' map -o '$O/r1.fq' '$A_IDX' '$O/r1.fq' '$O/r2.fq'"
 
 # --- hostile S3 listings (a stand-in server on 127.0.0.1): exit 4, nothing written
 export AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1

@@ -74,6 +74,8 @@ int al_alt_load(const char *path, const char *const *names, int n, uint8_t **is_
 		hit = cut ? NULL : bsearch(&key, ref, (size_t)n, sizeof *ref, cmp_name);
 		if (!hit) {
 			if (len > 64) memcpy(buf + 61, "...", 4);
+			for (char *q = buf; *q; q++) /* no control bytes on the user's terminal */
+				if ((unsigned char)*q < 0x20 || *q == 0x7f) *q = '?';
 			rc = gsa_err_set(err, GSA_EDATA, "%s: line %llu: '%s' is not a contig of the index", path, line, buf);
 			break;
 		}

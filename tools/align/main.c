@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "progress.h"
 #include "log.h"
+#include "io.h"
 #include "path.h"
 #include "al_pipeline.h"
 #include "al_refseq.h"
@@ -235,7 +236,11 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		case 'R': rg = optarg; break;
 		case 'p': o.interleaved = 1; break;
 		case OPT_METRICS: metrics_path = optarg; break;
-		case OPT_ALT: alt_path = optarg; break;
+		case OPT_ALT:
+			/* stdin is the reads' ("-" as R1) */
+			if (strcmp(optarg, "-") == 0) { free(cmdline); return gsa_cli_usage_error(cli, "--alt: give the list as a file, not '-'"); }
+			alt_path = optarg;
+			break;
 		case 'K':
 			if (gsa_parse_long(optarg, 1, 10000000, &v) < 0) { free(cmdline); return gsa_cli_usage_error(cli, "-K: expected 1..10000000, got '%s'", optarg); }
 			o.batch = (int)v;
@@ -273,6 +278,13 @@ static int cmd_map(int argc, char **argv, gsa_cli_t *cli)
 		o.rg_line = rg_line;
 		o.rg_id = rg_id;
 	}
+	for (int i = optind; o.out_path && i < argc; i++) /* -o naming the reference or a FASTQ would replace it */
+		if (gsa_output_not_input(o.out_path, argv[i], &err) < 0) {
+			free(cmdline);
+			free(rg_line);
+			free(rg_id);
+			return gsa_cli_fail(cli, &err);
+		}
 	o.cmdline = cmdline;
 #ifdef __GLIBC__
 	/* every batch allocates and frees the same amounts: keep the memory

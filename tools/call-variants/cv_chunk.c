@@ -897,7 +897,7 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 		}
 		if (calls[k].b > 0) { used[calls[k].a] = used[calls[k].b] = 1; any = 1; vardp += w->dp[so]; }
 	}
-	double qual = -10.0 * lq;
+	double qual = lq < 0 ? -10.0 * lq : 0; /* 0, not -0, when no sample has reads */
 	if (qual > 9999) qual = 9999;
 	if (!gv && (!any || qual < o->min_qual)) { free(calls); free(ploidy); return 0; }
 	for (int k = 0; s->is_indel && k < ns; k++) {

@@ -1,5 +1,6 @@
 #include "cv_gvcf.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,16 +181,16 @@ int cv_gvcf_parse_bands(cv_opts_t *o, const char *spec)
 {
 	int n = 0, v[CV_MAX_BANDS];
 	const char *p = spec;
-	while (*p) {
+	for (;;) {
 		char *end;
+		if (!isdigit((unsigned char)*p)) return -1; /* an empty item, a sign or a blank */
 		long x = strtol(p, &end, 10);
-		if (end == p || x < 0 || x > 99 || (n > 0 && x <= v[n - 1]) || n >= CV_MAX_BANDS - 1) return -1;
+		if (x > 99 || (n > 0 && x <= v[n - 1]) || n >= CV_MAX_BANDS - 1) return -1;
 		v[n++] = (int)x;
 		p = end;
-		if (*p == ',') p++;
-		else if (*p) return -1;
+		if (!*p) break;
+		if (*p++ != ',') return -1;
 	}
-	if (n == 0) return -1;
 	int k = 0;
 	if (v[0] != 0) o->gvcf_bands[k++] = 0;
 	for (int i = 0; i < n; i++) o->gvcf_bands[k++] = v[i];

@@ -54,8 +54,9 @@ void cv_gvcf_blocks(const cv_refconf_t *rc, const cv_opts_t *o, const char *cont
 /* Append the gVCF header lines (ALT <*>, INFO END, FORMAT MIN_DP, bands). */
 void cv_gvcf_header(gsa_strbuf_t *out, const cv_opts_t *o);
 
-/* Parse a comma-separated ascending list of GQ band lower bounds (0..99)
- * into o; 0 is added in front when missing.  Returns 0 or -1. */
+/* Parse a comma-separated ascending list of GQ band lower bounds (0..99,
+ * digits only, at most CV_MAX_BANDS - 1) into o; 0 is added in front when
+ * missing.  Returns 0 or -1 (o unchanged). */
 int cv_gvcf_parse_bands(cv_opts_t *o, const char *spec);
 
 #endif

@@ -1,21 +1,24 @@
 #include "cv_joint.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <htslib/bgzf.h>
 #include <htslib/hts.h>
 #include <htslib/kstring.h>
-#include <htslib/bgzf.h>
 #include <htslib/tbx.h>
 #include <htslib/vcf.h>
 
 #include "alloc.h"
 #include "cli.h"
+#include "cv_call.h"
 #include "cv_genotype.h"
 #include "cv_vcf.h"
+#include "io.h"
 #include "strbuf.h"
 
 #define JMAX_AL 8                            /* alleles a sample record may hold */
@@ -41,16 +44,24 @@ typedef struct jrec {
 	int pl[JMAX_PL];
 } jrec_t;
 
+/* The region of the run: contig NULL for every contig. */
+typedef struct jregion {
+	char *contig; /* owned */
+	int64_t beg, end; /* 0-based, end exclusive */
+} jregion_t;
+
 typedef struct jsrc {
 	const char *path;
 	htsFile *fp;
 	bcf_hdr_t *h;
+	int n_contigs;  /* contigs of the header as read (htslib adds one for an unknown CHROM) */
 	bcf1_t *b;
-	/* with a region: its contig (header id), [beg, end), and whether a
-	 * record of the contig was read yet (the file is read on from the
-	 * region's first index offset; no iterator or index is kept) */
-	int region, rrid, rseen;
-	int64_t rbeg, rend;
+	/* with a region: its contig (header id) and [beg, end); variant records
+	 * before beg make no site.  The file is read on in file order from the
+	 * region's first index offset (no iterator or index is kept); rseen: a
+	 * record of the contig was read */
+	int region, rid, rseen;
+	int64_t beg, end;
 	jrec_t *buf;
 	size_t nbuf, cap;
 	int eof;
@@ -64,26 +75,44 @@ static void jrec_clear(jrec_t *r)
 	r->nal = 0;
 }
 
+/* A symbolic ALT (<DEL>, '*', a breakend): not a sequence joint can extend or call. */
+static int allele_symbolic(const char *a)
+{
+	return a[0] == '<' || a[0] == '*' || a[0] == '.' || strpbrk(a, "[]") != NULL;
+}
+
+/* Allele a of r is a sequence ALT: neither REF, <*> nor symbolic. */
+static int allele_callable(const jrec_t *r, int a)
+{
+	return a > 0 && a < r->nal && a != r->star && !allele_symbolic(r->al[a]);
+}
+
+/* Length of contig rid from the header, 0 when it gives none. */
+static int64_t contig_len(const bcf_hdr_t *h, int rid)
+{
+	return (int64_t)h->id[BCF_DT_CTG][rid].val->info[0];
+}
+
 static int key_cmp(int ra, int64_t pa, int rb, int64_t pb)
 {
 	if (ra != rb) return ra < rb ? -1 : 1;
 	return pa < pb ? -1 : pa > pb;
 }
 
-/* The next record of s (in its region, if any) into s->b: 1, 0 at the end, < -1 corrupt. */
+/* The next record of s (in its region, if any) into s->b: 1, -1 at the end, < -1 corrupt. */
 static int src_read(jsrc_t *s)
 {
 	for (;;) {
 		int r = bcf_read(s->fp, s->h, s->b);
-		if (r < 0) return r == -1 ? 0 : -2;
+		if (r < 0) return r;
 		if (!s->region) return 1;
-		if (s->b->rid != s->rrid) {
-			if (s->rseen) return 0;
+		if (s->b->rid != s->rid) {
+			if (s->rseen) return -1;
 			continue;
 		}
 		s->rseen = 1;
-		if (s->b->pos >= s->rend) return 0;
-		if (s->b->pos + s->b->rlen > s->rbeg) return 1;
+		if (s->b->pos >= s->end) return -1;
+		if (s->b->pos + s->b->rlen > s->beg) return 1;
 	}
 }
 
@@ -92,9 +121,12 @@ static int src_push(jsrc_t *s, gsa_err_t *err)
 {
 	if (s->eof) return 0;
 	int r = src_read(s);
-	if (r == 0) { s->eof = 1; return 0; }
-	if (r < 0) return gsa_err_set(err, GSA_EDATA, "%s: corrupt or truncated record", s->path);
+	if (r == -1) { s->eof = 1; return 0; }
 	bcf1_t *b = s->b;
+	if (r >= 0 && ((b->errcode & BCF_ERR_CTG_UNDEF) || b->rid < 0 || b->rid >= s->n_contigs))
+		return gsa_err_set(err, GSA_EDATA, "%s: a record's CHROM '%s' is not a contig of the header", s->path,
+				   b->rid >= 0 ? bcf_hdr_id2name(s->h, b->rid) : "?");
+	if (r < 0 || b->errcode) return gsa_err_set(err, GSA_EDATA, "%s: corrupt or truncated record", s->path);
 	if (bcf_unpack(b, BCF_UN_ALL) < 0) return gsa_err_set(err, GSA_EDATA, "%s: cannot unpack a record", s->path);
 	if (b->n_allele > JMAX_AL || b->n_allele < 1)
 		return gsa_err_set(err, GSA_EDATA, "%s: %s:%lld: more than %d alleles", s->path,
@@ -102,6 +134,22 @@ static int src_push(jsrc_t *s, gsa_err_t *err)
 	if (key_cmp(b->rid, b->pos, s->last_rid, s->last_pos) < 0)
 		return gsa_err_set(err, GSA_EDATA, "%s: %s:%lld: records out of order", s->path, bcf_seqname(s->h, b),
 				   (long long)b->pos + 1);
+	int64_t clen = contig_len(s->h, b->rid), reflen = (int64_t)strlen(b->d.allele[0]);
+	if (clen > 0 && b->pos + reflen > clen)
+		return gsa_err_set(err, GSA_EDATA, "%s: %s:%lld: past the end of the contig (length %lld)", s->path,
+				   bcf_seqname(s->h, b), (long long)b->pos + 1, (long long)clen);
+	int32_t *v = NULL;
+	int nv = 0;
+	int64_t end = b->pos + reflen;
+	if (bcf_get_info_int32(s->h, b, "END", &v, &nv) == 1 && v[0] != bcf_int32_missing) {
+		if (v[0] <= b->pos || (clen > 0 && v[0] > clen)) {
+			gsa_err_set(err, GSA_EDATA, "%s: %s:%lld: END=%d %s", s->path, bcf_seqname(s->h, b),
+				    (long long)b->pos + 1, v[0], v[0] <= b->pos ? "before POS" : "past the end of the contig");
+			free(v);
+			return -1;
+		}
+		end = v[0];
+	}
 	s->last_rid = b->rid;
 	s->last_pos = b->pos;
 	s->buf = gsa_xgrow(s->buf, &s->cap, s->nbuf + 1, sizeof *s->buf);
@@ -109,46 +157,58 @@ static int src_push(jsrc_t *s, gsa_err_t *err)
 	memset(j, 0, sizeof *j);
 	j->rid = b->rid;
 	j->pos = b->pos;
-	j->end = b->pos + (int64_t)strlen(b->d.allele[0]);
+	j->end = end;
 	j->nal = b->n_allele;
 	j->star = -1;
 	int cls = 0, real_alt = 0;
 	for (int i = 0; i < b->n_allele; i++) {
 		j->al[i] = gsa_xstrdup(b->d.allele[i]);
 		if (i > 0 && (strcmp(j->al[i], "<*>") == 0 || strcmp(j->al[i], "<NON_REF>") == 0)) j->star = i;
-		else if (i > 0) {
+	}
+	for (int i = 1; i < j->nal; i++)
+		if (allele_callable(j, i)) {
 			real_alt++;
 			if (strlen(j->al[i]) != strlen(j->al[0])) cls = 1;
 		}
-	}
 	j->block = real_alt == 0;
 	j->cls = cls;
-	int32_t *v = NULL;
-	int nv = 0;
-	if (bcf_get_info_int32(s->h, b, "END", &v, &nv) == 1 && v[0] > b->pos) j->end = v[0];
+	/* a variant record starting before the region only lends its likelihoods to sites inside it */
+	j->done = !j->block && j->pos < s->beg;
 	j->gt[0] = j->gt[1] = -1;
-	int ngt = bcf_get_genotypes(s->h, b, &v, &nv);
-	for (int i = 0; i < ngt && i < 2; i++)
-		if (v[i] != bcf_int32_vector_end && !bcf_gt_is_missing(v[i])) j->gt[i] = bcf_gt_allele(v[i]);
-	j->ploidy = ngt == 1 || (ngt == 2 && v[1] == bcf_int32_vector_end) ? 1 : 2;
+	int ngt = bcf_get_genotypes(s->h, b, &v, &nv), gt_ploidy = 0;
+	for (int i = 0; i < ngt && v[i] != bcf_int32_vector_end; i++, gt_ploidy++)
+		if (i < 2 && !bcf_gt_is_missing(v[i])) j->gt[i] = bcf_gt_allele(v[i]);
 	int npl = bcf_get_format_int32(s->h, b, "PL", &v, &nv);
 	if (npl > 0 && npl <= JMAX_PL) {
 		j->npl = npl;
 		for (int i = 0; i < npl; i++) {
 			if (v[i] == bcf_int32_missing || v[i] == bcf_int32_vector_end) { j->npl = 0; break; }
+			if (v[i] < 0) {
+				gsa_err_set(err, GSA_EDATA, "%s: %s:%lld: negative PL %d", s->path, bcf_seqname(s->h, b),
+					    (long long)b->pos + 1, v[i]);
+				free(v);
+				return -1;
+			}
 			j->pl[i] = v[i];
 		}
 	}
-	if (j->npl == j->nal) j->ploidy = 1;
-	else if (j->npl == j->nal * (j->nal + 1) / 2) j->ploidy = 2;
-	else j->npl = 0;
+	/* the ploidy of GT, or without GT the one the PL count gives; a PL count
+	 * that fits neither leaves the record without likelihoods */
+	int n1 = j->nal, n2 = j->nal * (j->nal + 1) / 2;
+	if (gt_ploidy == 0) gt_ploidy = j->npl == n1 ? 1 : 2;
+	j->ploidy = gt_ploidy;
+	if ((gt_ploidy == 1 && j->npl != n1) || (gt_ploidy == 2 && j->npl != n2) || gt_ploidy > 2) j->npl = 0;
 	for (int i = 0; i < JMAX_AL; i++) j->ad[i] = -1;
 	int nad = bcf_get_format_int32(s->h, b, "AD", &v, &nv);
 	for (int i = 0; i < nad && i < j->nal; i++) j->ad[i] = v[i] < 0 ? 0 : v[i];
 	j->dp = 0;
 	if (bcf_get_format_int32(s->h, b, "DP", &v, &nv) >= 1 && v[0] >= 0) j->dp = v[0];
 	else if (bcf_get_format_int32(s->h, b, "MIN_DP", &v, &nv) >= 1 && v[0] >= 0) j->dp = v[0];
-	else for (int i = 0; i < j->nal; i++) j->dp += j->ad[i] > 0 ? j->ad[i] : 0;
+	else {
+		int64_t sum = 0;
+		for (int i = 0; i < j->nal; i++) sum += j->ad[i] > 0 ? j->ad[i] : 0;
+		j->dp = sum > INT_MAX ? INT_MAX : (int)sum;
+	}
 	free(v);
 	return 1;
 }
@@ -190,71 +250,96 @@ static void src_close(jsrc_t *s)
 	if (s->fp) hts_close(s->fp);
 }
 
-/* Position s at the first index offset of region and free the index: the
- * records are then read in file order (src_read stops past the region), so
- * memory does not grow with the region's length as an iterator's chunk list
- * does.  A contig of the header without records leaves s empty. */
-static int src_seek(jsrc_t *s, const char *region, gsa_err_t *err)
-{
-	tbx_t *tbx = tbx_index_load3(s->path, NULL, HTS_IDX_SILENT_FAIL);
-	if (!tbx) return gsa_err_set(err, GSA_EDATA, "%s: no tabix index (.tbi); run 'tabix -p vcf %s'", s->path, s->path);
-	hts_itr_t *itr = tbx_itr_querys(tbx, region);
-	int rc = 0;
-	s->region = 1;
-	if (!itr) {
-		/* a contig of the header without records is empty, anything else is wrong */
-		char name[1024];
-		size_t n = strcspn(region, ":");
-		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), region);
-		if (bcf_hdr_name2id(s->h, name) < 0)
-			rc = gsa_err_set(err, GSA_EDATA, "%s: region '%s': unknown contig or bad coordinates", s->path, region);
-		s->eof = 1;
-	} else {
-		int nnames = 0;
-		const char **names = tbx_seqnames(tbx, &nnames);
-		s->rrid = itr->tid >= 0 && itr->tid < nnames ? bcf_hdr_name2id(s->h, names[itr->tid]) : -1;
-		free(names);
-		s->rbeg = itr->beg;
-		s->rend = itr->end;
-		if (s->rrid < 0)
-			rc = gsa_err_set(err, GSA_EDATA, "%s: region '%s': its contig is in the index, not the header", s->path, region);
-		else if (itr->n_off == 0)
-			s->eof = 1;
-		else if (!hts_get_bgzfp(s->fp))
-			rc = gsa_err_set(err, GSA_EDATA, "%s: not BGZF-compressed, so its index cannot be used (bgzip it)", s->path);
-		else if (bgzf_seek(hts_get_bgzfp(s->fp), (int64_t)itr->off[0].u, SEEK_SET) < 0)
-			rc = gsa_err_set(err, GSA_EDATA, "%s: cannot seek to region '%s' (index or file damaged)", s->path, region);
-		hts_itr_destroy(itr);
-	}
-	tbx_destroy(tbx);
-	return rc;
-}
-
-static int src_open(jsrc_t *s, const char *path, const char *region, const bcf_hdr_t *first, gsa_err_t *err)
+/* Open path and read its header: one sample, a gVCF (an Integer INFO/END
+ * declared), the contigs (names, lengths, order) of first when given. */
+static int src_open(jsrc_t *s, const char *path, const bcf_hdr_t *first, gsa_err_t *err)
 {
 	memset(s, 0, sizeof *s);
 	s->path = path;
 	s->last_rid = -1;
+	if (gsa_input_check(path, err) < 0) return -1; /* a FIFO would block, a device never end */
 	s->fp = hts_open(path, "r");
 	if (!s->fp) return gsa_err_errno(err, errno ? errno : EIO, "%s: cannot open", path);
+	const htsFormat *f = hts_get_format(s->fp);
+	if (f->format != vcf && f->format != bcf) return gsa_err_set(err, GSA_EDATA, "%s: not a VCF file", path);
+	if (f->compression == bgzf && bgzf_check_EOF(s->fp->fp.bgzf) == 0)
+		return gsa_err_set(err, GSA_EDATA, "%s: truncated (no BGZF end-of-file block)", path);
 	s->h = bcf_hdr_read(s->fp);
 	if (!s->h) return gsa_err_set(err, GSA_EDATA, "%s: not a VCF (cannot read the header)", path);
+	s->n_contigs = s->h->n[BCF_DT_CTG];
 	if (bcf_hdr_nsamples(s->h) != 1)
 		return gsa_err_set(err, GSA_EDATA, "%s: %d samples; joint takes one gVCF per sample", path,
 				   bcf_hdr_nsamples(s->h));
+	int end_id = bcf_hdr_id2int(s->h, BCF_DT_ID, "END");
+	if (!bcf_hdr_idinfo_exists(s->h, BCF_HL_INFO, end_id) || bcf_hdr_id2type(s->h, BCF_HL_INFO, end_id) != BCF_HT_INT)
+		return gsa_err_set(err, GSA_EDATA,
+				   "%s: not a gVCF (its header declares no INFO/END of Type=Integer for reference blocks)", path);
 	if (first) {
-		int na = 0, nb = 0;
-		const char **a = bcf_hdr_seqnames(first, &na), **b = bcf_hdr_seqnames(s->h, &nb);
-		int same = na == nb;
-		for (int i = 0; same && i < na; i++) same = strcmp(a[i], b[i]) == 0;
-		free(a);
-		free(b);
-		if (!same) return gsa_err_set(err, GSA_EDATA, "%s: its contigs differ from the first gVCF's", path);
+		int same = first->n[BCF_DT_CTG] == s->n_contigs;
+		for (int i = 0; same && i < s->n_contigs; i++)
+			same = strcmp(bcf_hdr_id2name(first, i), bcf_hdr_id2name(s->h, i)) == 0 &&
+			       contig_len(first, i) == contig_len(s->h, i);
+		if (!same)
+			return gsa_err_set(err, GSA_EDATA, "%s: its contigs (names, lengths or order) differ from the first gVCF's",
+					   path);
 	}
 	s->b = bcf_init();
 	if (!s->b) gsa_oom(sizeof(bcf1_t));
-	if (region) return src_seek(s, region, err);
 	return 0;
+}
+
+/* Position s at the region (checked against the headers already): at its
+ * first index offset, the iterator and index freed, so that memory does not
+ * grow with the region as an iterator's chunk list does. */
+static int src_seek(jsrc_t *s, const jregion_t *rg, gsa_err_t *err)
+{
+	tbx_t *tbx = tbx_index_load3(s->path, NULL, HTS_IDX_SILENT_FAIL);
+	if (!tbx)
+		return gsa_err_set(err, GSA_EDATA, "%s: no usable tabix index (.tbi missing or damaged); run 'tabix -p vcf %s'",
+				   s->path, s->path);
+	s->region = 1;
+	s->rid = bcf_hdr_name2id(s->h, rg->contig);
+	s->beg = rg->beg;
+	s->end = rg->end;
+	int rc = 0, tid = tbx_name2id(tbx, rg->contig);
+	hts_itr_t *itr = tid < 0 ? NULL : tbx_itr_queryi(tbx, tid, rg->beg, rg->end);
+	if (tid < 0 || (itr && itr->n_off == 0))
+		s->eof = 1; /* no records of the region in this file */
+	else if (!itr)
+		rc = gsa_err_set(err, GSA_EDATA, "%s: cannot query the tabix index", s->path);
+	else if (!hts_get_bgzfp(s->fp) || bgzf_seek(hts_get_bgzfp(s->fp), (int64_t)itr->off[0].u, SEEK_SET) < 0)
+		rc = gsa_err_set(err, GSA_EDATA, "%s: cannot seek to the region (index or file damaged)", s->path);
+	if (itr) hts_itr_destroy(itr);
+	tbx_destroy(tbx);
+	return rc;
+}
+
+/* The region spec read as the caller's -r is (cv_regions_parse), against
+ * the contigs of h: one contig, or part of one. */
+static int region_parse(const bcf_hdr_t *h, const char *spec, jregion_t *rg, gsa_err_t *err)
+{
+	sam_hdr_t *sh = sam_hdr_init();
+	if (!sh) gsa_oom(sizeof(sam_hdr_t));
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < h->n[BCF_DT_CTG]; i++) {
+		char len[32];
+		int64_t l = contig_len(h, i);
+		snprintf(len, sizeof len, "%lld", (long long)(l > 0 ? l : (int64_t)1 << 53));
+		if (sam_hdr_add_line(sh, "SQ", "SN", bcf_hdr_id2name(h, i), "LN", len, NULL) < 0)
+			rc = gsa_err_set(err, GSA_EDATA, "contig '%s' of the gVCFs: not usable as a region", bcf_hdr_id2name(h, i));
+	}
+	cv_region_t *reg = NULL;
+	int n = 0;
+	if (rc == 0) rc = cv_regions_parse(sh, spec, &reg, &n, err);
+	if (rc == 0 && n != 1) rc = gsa_err_set(err, GSA_EDATA, "region '%s': joint takes one region", spec);
+	if (rc == 0) {
+		rg->contig = gsa_xstrdup(sam_hdr_tid2name(sh, reg[0].tid));
+		rg->beg = reg[0].beg;
+		rg->end = reg[0].end;
+	}
+	free(reg);
+	sam_hdr_destroy(sh);
+	return rc;
 }
 
 /* ---- one cohort site ---------------------------------------------------- */
@@ -340,7 +425,7 @@ static void site_call(jsrc_t *src, jsite_t *js, const bcf_hdr_t *h, int rid, int
 		const jrec_t *r = js->src[i];
 		if (!r) continue;
 		for (int a = 1; a < r->nal; a++) {
-			if (a == r->star) continue;
+			if (!allele_callable(r, a)) continue;
 			sb.len = 0;
 			if (sb.s) sb.s[0] = '\0';
 			allele_ext(r, a, ref, &sb);
@@ -385,7 +470,7 @@ static void site_call(jsrc_t *src, jsite_t *js, const bcf_hdr_t *h, int rid, int
 			js->map[i][k] = r->star;
 			if (how != 0) continue;
 			for (int a = 1; a < r->nal; a++) {
-				if (a == r->star) continue;
+				if (!allele_callable(r, a)) continue;
 				sb.len = 0;
 				if (sb.s) sb.s[0] = '\0';
 				allele_ext(r, a, ref, &sb);
@@ -463,7 +548,7 @@ static void site_call(jsrc_t *src, jsite_t *js, const bcf_hdr_t *h, int rid, int
 			any = 1;
 		}
 	}
-	double qual = -10.0 * lq;
+	double qual = lq < 0 ? -10.0 * lq : 0;
 	if (qual > 9999) qual = 9999;
 	if (any && qual >= o->min_qual) {
 		int keep[CV_MAX_ALLELES], nk = 0, newidx[CV_MAX_ALLELES];
@@ -483,7 +568,8 @@ static void site_call(jsrc_t *src, jsite_t *js, const bcf_hdr_t *h, int rid, int
 			if (!ok) break;
 			trim++;
 		}
-		int ac[CV_MAX_ALLELES] = { 0 }, an = 0, dptot = 0;
+		int ac[CV_MAX_ALLELES] = { 0 }, an = 0;
+		int64_t dptot = 0;
 		for (int i = 0; i < n; i++) {
 			if (!js->src[i]) continue;
 			dptot += js->src[i]->dp;
@@ -499,7 +585,8 @@ static void site_call(jsrc_t *src, jsite_t *js, const bcf_hdr_t *h, int rid, int
 			gsa_strbuf_appendf(out, "%s%.*s", x > 1 ? "," : "", (int)(strlen(cal[keep[x]]) - trim), cal[keep[x]]);
 		gsa_strbuf_appendc(out, '\t');
 		fmt_qual(out, qual);
-		gsa_strbuf_appendf(out, "\t%s\tDP=%d;AN=%d;AC=", qual < o->lowqual ? "LowQual" : "PASS", dptot, an);
+		gsa_strbuf_appendf(out, "\t%s\tDP=%lld;AN=%d;AC=", qual < o->lowqual ? "LowQual" : "PASS",
+				   (long long)(dptot > INT32_MAX ? INT32_MAX : dptot), an);
 		for (int x = 1; x < nk; x++) gsa_strbuf_appendf(out, "%s%d", x > 1 ? "," : "", ac[x]);
 		if (cls) gsa_strbuf_append(out, ";INDEL");
 		gsa_strbuf_append(out, "\tGT:AD:DP:GQ:PL");
@@ -536,8 +623,7 @@ static void site_call(jsrc_t *src, jsite_t *js, const bcf_hdr_t *h, int rid, int
 					first = 0;
 				}
 			/* against the sample's own call */
-			int own_alt = js->how[i] == 0 &&
-				      ((r->gt[0] > 0 && r->gt[0] != r->star) || (r->gt[1] > 0 && r->gt[1] != r->star));
+			int own_alt = js->how[i] == 0 && (allele_callable(r, r->gt[0]) || allele_callable(r, r->gt[1]));
 			int joint_alt = ga[2 * i + 1] > 0;
 			if (joint_alt && !own_alt) st->recovered++;
 			if (!joint_alt && own_alt) st->lost++;
@@ -592,8 +678,17 @@ int cv_joint_run(char **paths, int n, const char *region, const cv_opts_t *o, co
 {
 	memset(st, 0, sizeof *st);
 	jsrc_t *src = gsa_xcalloc((size_t)n, sizeof *src);
+	jregion_t rg = { NULL, 0, 0 };
 	int rc = 0, nopen = 0;
-	for (int i = 0; i < n && rc == 0; i++, nopen++) rc = src_open(&src[i], paths[i], region, i ? src[0].h : NULL, err);
+	for (int i = 0; i < n && rc == 0; i++, nopen++) {
+		rc = src_open(&src[i], paths[i], i ? src[0].h : NULL, err);
+		for (int k = 0; rc == 0 && k < i; k++)
+			if (strcmp(src[i].h->samples[0], src[k].h->samples[0]) == 0)
+				rc = gsa_err_set(err, GSA_EDATA, "%s: sample %s is also the sample of %s (the same gVCF twice?)",
+						 paths[i], src[i].h->samples[0], paths[k]);
+	}
+	if (rc == 0 && region && region_parse(src[0].h, region, &rg, err) < 0) rc = gsa_err_prefix(err, "%s", paths[0]);
+	for (int i = 0; i < n && rc == 0 && region; i++) rc = src_seek(&src[i], &rg, err);
 	cv_vcf_writer_t vw;
 	memset(&vw, 0, sizeof vw);
 	int wopen = 0;
@@ -645,6 +740,7 @@ int cv_joint_run(char **paths, int n, const char *region, const cv_opts_t *o, co
 	gsa_strbuf_free(&buf);
 	for (int i = 0; i < nopen; i++) src_close(&src[i]);
 	free(src);
+	free(rg.contig);
 	if (rc == 0) return cv_vcf_writer_commit(&vw, err);
 	if (wopen) cv_vcf_writer_abort(&vw);
 	return -1;

@@ -10,7 +10,10 @@
  * likelihoods under a cohort allele-frequency prior (Hardy-Weinberg,
  * frequencies estimated by EM over the samples, shrunk towards the
  * single-sample prior by 10 pseudo-chromosomes), and written for every
- * sample as GT:AD:DP:GQ:PL; a sample is missing (./.) only without reads.
+ * sample as GT:AD:DP:GQ:PL; a sample is missing (./.) only without reads
+ * (or where its PL count fits neither its GT's ploidy nor its alleles).
+ * Symbolic ALTs other than <*> / <NON_REF> (<DEL>, '*', breakends) are not
+ * called: a record holding only those counts as a reference block.
  * Memory: one open handle and the pending records per sample, and one
  * site's arrays; nothing grows with the region.
  */
@@ -29,9 +32,15 @@ typedef struct cv_joint_stats {
 /* Joint-call paths[0..n) over region (samtools-style "chr" or
  * "chr:from-to"; NULL = everything) into out (bgzipped VCF + .tbi,
  * atomic).  Uses o->snp_theta, o->indel_theta (initial frequencies),
- * o->min_qual, o->lowqual.  Returns 0, or -1 with err set: GSA_EIO for an
- * unreadable file, GSA_EDATA for a gVCF that is not indexed, holds more than
- * one sample, lists other contigs than the first, or is unsorted. */
+ * o->min_qual, o->lowqual.  The region is read as the caller's -r
+ * (cv_regions_parse), one region; only variant records starting in it make
+ * sites.  Returns 0, or -1 with err set: GSA_EIO for an unreadable file (or
+ * a directory, device or named FIFO), GSA_EDATA for a bad region, or a gVCF
+ * that is truncated, not indexed (with a region), holds more than one sample
+ * or the sample of an earlier one, declares no Integer INFO/END, lists
+ * other contigs (names, lengths, order) than the first, is unsorted, or has
+ * a record on an undeclared contig, past its contig's end, with END before
+ * POS or a negative PL. */
 int cv_joint_run(char **paths, int n, const char *region, const cv_opts_t *o, const char *out,
 		 const char *cmdline, cv_joint_stats_t *st, gsa_err_t *err);
 

@@ -28,13 +28,16 @@ typedef struct cv_ploidy {
 	int ns;
 } cv_ploidy_t;
 
-/* Load rules from a preset name (GRCh37, GRCh38) or a file.  Returns 0, or
- * -1 with err set (GSA_EIO unreadable file, GSA_EDATA bad line). */
+/* Load rules from a preset name (GRCh37, GRCh38) or a file (exactly five
+ * fields a line; blank lines and '#' comments skipped).  Returns 0, or -1
+ * with err set (GSA_EIO unreadable file, or a directory, device or named
+ * FIFO; GSA_EDATA bad line). */
 int cv_ploidy_load(cv_ploidy_t *p, const char *spec, gsa_err_t *err);
 
 /* Sexes of the samples from "NAME=M,NAME=F" or a file of "NAME SEX" lines;
- * samples not named are F.  Returns 0, or -1 with err set (GSA_EDATA for a
- * name that is not a sample or a sex other than M/F). */
+ * samples not named are F.  Returns 0, or -1 with err set (GSA_EIO for a
+ * file that cannot be read, GSA_EDATA for a name that is not a sample, a
+ * sex other than M/F or a sample given both). */
 int cv_ploidy_set_sex(cv_ploidy_t *p, char *const *samples, int ns, const char *spec, gsa_err_t *err);
 
 /* Ploidy of sample s at 0-based pos of contig; *until (if not NULL) gets

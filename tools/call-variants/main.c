@@ -19,6 +19,7 @@
 #include "cv_metrics.h"
 #include "progress.h"
 #include "cv_opts.h"
+#include "io.h"
 #include "path.h"
 #include "strbuf.h"
 
@@ -58,7 +59,7 @@ static const char USAGE[] =
 	"                           error rate of each quality, from reads sampled over the genome)\n"
 	"      --no-hard-filters    FILTER only LowQual (default: also GATK's hard filters QD2, FS60, ...)\n"
 	"      --gvcf               write a gVCF: reference blocks and every candidate site, with <*> (one sample)\n"
-	"      --gvcf-bands LIST    GQ band lower bounds of the reference blocks (0,1,10,20,...,90,99)\n"
+	"      --gvcf-bands LIST    GQ band lower bounds of the reference blocks (0,1,10,20,...,60)\n"
 	"      --ploidy FILE|GRCh37|GRCh38  ploidy per region and sex (CHROM FROM TO M|F PLOIDY lines)\n"
 	"      --sample-sex S=M,..|FILE  sex of the samples for --ploidy (default F)\n"
 	"  -h, --help               this help\n"
@@ -143,6 +144,15 @@ static char **merge_expand_parts(char **args, int n, int *n_out, gsa_err_t *err)
 	return parts;
 }
 
+/* -o must name none of the inputs in[0..n) nor ref (when not NULL): the
+ * rename would replace it.  Returns 0 or -1 with err set (GSA_EUSAGE). */
+static int out_not_inputs(const char *out, char *const *in, int n, const char *ref, gsa_err_t *err)
+{
+	for (int i = 0; i < n; i++)
+		if (gsa_output_not_input(out, in[i], err) < 0) return -1;
+	return ref ? gsa_output_not_input(out, ref, err) : 0;
+}
+
 static void merge_free_parts(char **parts)
 {
 	for (size_t i = 0; parts && parts[i]; i++) free(parts[i]);
@@ -186,8 +196,9 @@ static int main_merge(int argc, char **argv)
 	long n = 0;
 	int n_parts = 0;
 	char **parts = merge_expand_parts(argv + optind, argc - optind, &n_parts, &err);
-	if (!parts) {
+	if (!parts || out_not_inputs(out, parts, n_parts, NULL, &err) < 0) {
 		free(cmd);
+		merge_free_parts(parts);
 		return gsa_cli_fail(&cli, &err);
 	}
 	cv_metrics_init(&metrics);
@@ -239,7 +250,10 @@ static int main_joint(int argc, char **argv)
 	gsa_err_clear(&err);
 	int n = 0;
 	char **parts = merge_expand_parts(argv + optind, argc - optind, &n, &err);
-	if (!parts) return gsa_cli_fail(&cli, &err);
+	if (!parts || out_not_inputs(out, parts, n, NULL, &err) < 0) {
+		merge_free_parts(parts);
+		return gsa_cli_fail(&cli, &err);
+	}
 	char *cmd = gsa_cli_join_args(argc, argv);
 	cv_joint_stats_t st;
 	rc = cv_joint_run(parts, n, region, &o, out, cmd, &st, &err);
@@ -293,7 +307,7 @@ static int main_call(int argc, char **argv)
 	gsa_progress_t progress;
 	long v;
 	double d;
-	int c, rc;
+	int c, rc, bands = 0;
 	while ((c = getopt_long(argc, argv, ":f:r:R:o:q:Q:d:" GSA_CLI_THREADS_SHORTOPTS GSA_CLI_LEVEL_SHORTOPTS GSA_CLI_SHORTOPTS, opts, NULL)) != -1)
 		switch (c) {
 		case 'f': ref = optarg; break;
@@ -342,8 +356,9 @@ static int main_call(int argc, char **argv)
 		case OPT_GVCF: o.gvcf = 1; break;
 		case OPT_GVCF_BANDS:
 			if (cv_gvcf_parse_bands(&o, optarg) < 0)
-				return gsa_cli_usage_error(&cli, "--gvcf-bands needs ascending GQs 0..99 (at most %d), not '%s'",
-							   CV_MAX_BANDS - 1, optarg);
+				return gsa_cli_usage_error(&cli, "--gvcf-bands needs ascending GQs 0..99 (at most %d), not '%.40s%s'",
+							   CV_MAX_BANDS - 1, optarg, strlen(optarg) > 40 ? "..." : "");
+			bands = 1;
 			break;
 		case OPT_PLOIDY: ploidy_spec = optarg; break;
 		case OPT_SAMPLE_SEX: sex_spec = optarg; break;
@@ -354,6 +369,7 @@ static int main_call(int argc, char **argv)
 			if ((rc = gsa_cli_handle(&cli, c, argv)) != GSA_CLI_CONTINUE) return rc;
 		}
 	if (sex_spec && !ploidy_spec) return gsa_cli_usage_error(&cli, "--sample-sex needs --ploidy");
+	if (bands && !o.gvcf) return gsa_cli_usage_error(&cli, "--gvcf-bands needs --gvcf");
 	if (!ref) return gsa_cli_usage_error(&cli, "-f REF.fa is required");
 	if (!out) return gsa_cli_usage_error(&cli, "-o OUT.vcf.gz is required");
 	if (!strcmp(out, "-"))
@@ -364,6 +380,7 @@ static int main_call(int argc, char **argv)
 
 	gsa_err_t err;
 	gsa_err_clear(&err);
+	if (out_not_inputs(out, argv + optind, argc - optind, ref, &err) < 0) return gsa_cli_fail(&cli, &err);
 	cv_input_t in;
 	if (cv_input_open(&in, argv + optind, argc - optind, ref, &err) < 0) {
 		cv_input_close(&in);

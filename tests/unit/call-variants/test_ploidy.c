@@ -80,6 +80,50 @@ static void test_haploid_call(unit_t *t)
 	UNIT_CHECK(t, c.a == -1);
 }
 
+/* path of a new temp file holding text (caller removes it) */
+static void write_temp(char path[32], const char *text)
+{
+	strcpy(path, "/tmp/cv_ploidy_XXXXXX");
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) abort();
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_strict_fields(unit_t *t)
+{
+	/* each line alone: refused, though sscanf("%d") read a number from it */
+	static const char *const bad[] = { "c1 1 100 F 1.5\n", "c1 1 100 F 1x\n", "c1 1 100 F 1 extra\n",
+					   "c1 1 99999999999999999999999 F 1\n", "c1 +0 100 F 1\n", "c1 1 100 F\n" };
+	char path[32];
+	gsa_err_t err;
+	cv_ploidy_t p;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		write_temp(path, bad[i]);
+		memset(&p, 0, sizeof p);
+		UNIT_CHECK(t, cv_ploidy_load(&p, path, &err) < 0 && strstr(err.msg, "line 1") != NULL);
+		cv_ploidy_free(&p);
+		remove(path);
+	}
+	/* CRLF, blank and indented lines, comments */
+	write_temp(path, "\r\n  # note\r\n\tc1 11 20 M 1\r\n   \r\nc1 21 30 F 0\r\n");
+	memset(&p, 0, sizeof p);
+	UNIT_CHECK_INT(t, cv_ploidy_load(&p, path, &err), 0);
+	UNIT_CHECK_INT(t, p.nrule, 2);
+	UNIT_CHECK(t, p.nrule == 2 && p.rule[0].beg == 10 && p.rule[0].end == 20 && p.rule[1].ploidy == 0);
+	remove(path);
+	/* a sex file the same way; one sample given M and F is refused */
+	char *s[2] = { "A", "B" };
+	write_temp(path, "A M\r\n\r\n  \n# x\n");
+	UNIT_CHECK_INT(t, cv_ploidy_set_sex(&p, s, 2, path, &err), 0);
+	UNIT_CHECK(t, strcmp(p.sex, "MF") == 0);
+	remove(path);
+	UNIT_CHECK(t, cv_ploidy_set_sex(&p, s, 2, "A=M,A=F", &err) < 0 && strstr(err.msg, "both M and F") != NULL);
+	UNIT_CHECK_INT(t, cv_ploidy_set_sex(&p, s, 2, "A=M,A=M", &err), 0);
+	cv_ploidy_free(&p);
+}
+
 int main(void)
 {
 	unit_t t;
@@ -87,5 +131,6 @@ int main(void)
 	UNIT_RUN(&t, test_grch37_pars);
 	UNIT_RUN(&t, test_grch38_and_errors);
 	UNIT_RUN(&t, test_haploid_call);
+	UNIT_RUN(&t, test_strict_fields);
 	return unit_finish(&t);
 }

@@ -7,7 +7,9 @@
 #include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,6 +92,29 @@ static void test_open_refuses_folder_and_fifo(unit_t *t)
 	UNIT_CHECK_INT(t, gsa_input_check(t->tmpdir, &err), -1);
 	UNIT_CHECK_INT(t, gsa_input_check("-", &err), 0);
 	UNIT_CHECK_INT(t, unit_count_entries(t->tmpdir), 2); /* nothing else made */
+}
+
+static void test_output_not_input(unit_t *t)
+{
+	char in[512], hard[512], lnk[512], other[512];
+	gsa_err_t err;
+	snprintf(in, sizeof in, "%s/in.vcf", t->tmpdir);
+	snprintf(hard, sizeof hard, "%s/hard.vcf", t->tmpdir);
+	snprintf(lnk, sizeof lnk, "%s/link.vcf", t->tmpdir);
+	snprintf(other, sizeof other, "%s/other.vcf", t->tmpdir);
+	FILE *f = fopen(in, "w");
+	UNIT_CHECK(t, f != NULL);
+	if (f) fclose(f);
+	UNIT_CHECK_INT(t, link(in, hard), 0);
+	UNIT_CHECK_INT(t, symlink(in, lnk), 0);
+	UNIT_CHECK_INT(t, gsa_output_not_input(in, in, &err), -1);
+	UNIT_CHECK_INT(t, err.code, GSA_EUSAGE);
+	UNIT_CHECK(t, strstr(err.msg, "the output is the input") != NULL);
+	UNIT_CHECK_INT(t, gsa_output_not_input(hard, in, &err), -1); /* another name of the same file */
+	UNIT_CHECK_INT(t, gsa_output_not_input(in, lnk, &err), -1);  /* the input through a link */
+	UNIT_CHECK_INT(t, gsa_output_not_input(lnk, in, &err), 0);   /* the rename replaces the link only */
+	UNIT_CHECK_INT(t, gsa_output_not_input(other, in, &err), 0);  /* a new file */
+	UNIT_CHECK_INT(t, gsa_output_not_input("-", in, &err), 0);
 }
 
 static void test_failed_rename_leaves_nothing(unit_t *t)
@@ -248,6 +273,7 @@ int main(void)
 	UNIT_RUN(&t, test_disk_full_is_io_error);
 	UNIT_RUN(&t, test_failed_rename_leaves_nothing);
 	UNIT_RUN(&t, test_open_refuses_folder_and_fifo);
+	UNIT_RUN(&t, test_output_not_input);
 	UNIT_RUN(&t, test_missing_folder_is_io_error);
 	UNIT_RUN(&t, test_sigterm_removes_temp);
 	UNIT_RUN(&t, test_paths);
