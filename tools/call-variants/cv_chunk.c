@@ -1112,7 +1112,8 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	qsort(rec, nrec, sizeof *rec, rec_cmp);
 	if (w->o->gvcf) {
 		/* reference blocks between the records */
-		cv_refconf_compute(w->refc, &w->rb, ref, roff, beg, end, w->o->min_baseq, w->o->cap_baseq);
+		cv_refconf_compute(w->refc, &w->rb, ref, roff, beg, end, w->o->min_baseq, w->o->cap_baseq,
+				   w->o->gap_open);
 		int64_t cur = beg;
 		for (k = 0; k < nrec; k++) {
 			if (rec[k].pos > cur) cv_gvcf_blocks(w->refc, w->o, contig, ref, roff, cur, rec[k].pos, out);

@@ -34,7 +34,7 @@ void cv_refconf_free(cv_refconf_t *rc)
 }
 
 void cv_refconf_compute(cv_refconf_t *rc, const cv_readbuf_t *rb, const char *ref, int64_t roff,
-			int64_t beg, int64_t end, int min_bq, int cap_bq)
+			int64_t beg, int64_t end, int min_bq, int cap_bq, int indel_q)
 {
 	size_t n = (size_t)(end - beg);
 	if (n > rc->cap) {
@@ -55,6 +55,10 @@ void cv_refconf_compute(cv_refconf_t *rc, const cv_readbuf_t *rb, const char *re
 		const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
 		int64_t pos = b->core.pos;
 		int qi = 0, mq = cr->mq > 60 ? 60 : cr->mq;
+		/* the last base counted: where, its evidence, its quality */
+		int64_t lastp = -1;
+		const double *lastl = NULL;
+		int lastq = 0;
 		for (uint32_t k = 0; k < b->core.n_cigar; k++) {
 			int op = bam_cigar_op(cig[k]), len = (int)bam_cigar_oplen(cig[k]);
 			if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF) {
@@ -71,9 +75,21 @@ void cv_refconf_compute(cv_refconf_t *rc, const cv_readbuf_t *rb, const char *re
 					double *g = &rc->gl[3 * (size_t)(p - beg)];
 					g[0] += l[0]; g[1] += l[1]; g[2] += l[2];
 					rc->dp[p - beg]++;
+					lastp = p; lastl = l; lastq = q;
 				}
 				pos += len; qi += len;
-			} else if (op == BAM_CINS || op == BAM_CSOFT_CLIP) {
+				continue;
+			}
+			/* an indel after base lastp: that base's read shows a non-REF
+			 * allele there (the record of an indel is at the base before it) */
+			if ((op == BAM_CINS || op == BAM_CDEL) && lastp == pos - 1 && lastl && k + 1 < b->core.n_cigar) {
+				int q = lastq < indel_q ? lastq : indel_q < 0 ? 0 : indel_q;
+				const double *m = rc->lg[0][q][mq];
+				double *g = &rc->gl[3 * (size_t)(lastp - beg)];
+				for (int x = 0; x < 3; x++) g[x] += m[x] - lastl[x];
+				lastl = NULL;
+			}
+			if (op == BAM_CINS || op == BAM_CSOFT_CLIP) {
 				qi += len;
 			} else if (op == BAM_CDEL || op == BAM_CREF_SKIP) {
 				pos += len;

@@ -42,9 +42,13 @@ void cv_refconf_free(cv_refconf_t *rc);
 
 /* Reference confidence of [beg, end) from the reads of rb (sample 0): bases
  * with quality >= min_bq (counted as at most cap_bq), not a right mate's
- * bases over its left mate.  ref covers [roff, roff + rlen). */
+ * bases over its left mate.  A read with an indel after a base counts as
+ * non-REF at that base (where an indel's record would stand), at the
+ * base's quality capped at indel_q, so that joint sees indel evidence in
+ * the blocks of a sample that listed no indel there.  ref covers
+ * [roff, roff + rlen). */
 void cv_refconf_compute(cv_refconf_t *rc, const cv_readbuf_t *rb, const char *ref, int64_t roff,
-			int64_t beg, int64_t end, int min_bq, int cap_bq);
+			int64_t beg, int64_t end, int min_bq, int cap_bq, int indel_q);
 
 /* Append the reference blocks of [from, to) (inside the computed slice)
  * for sample 0, split at GQ bands of o and at ploidy changes. */
