@@ -76,4 +76,8 @@ check_sh "call: other contig order: the same SNPs" "snps '$D/o.vcf.gz' | sort | 
 run_both "call: with a header-only second BAM" call-variants -f "$D/ref.fa" -o "$D/two.vcf.gz" "$BAM" "$D/empty.bam"
 check_sh "call: two BAMs: two samples, the second ./. everywhere" \
 	"[ \$(bcftools query -l '$D/two.vcf.gz' | wc -l) -eq 2 ]; [ -z \"\$(bcftools query -f '[%GT ]\n' '$D/two.vcf.gz' | awk '\$2!=\"./.\"')\" ]"
+# reads with no RG where the read groups name two samples are skipped (was: sample -1, out of bounds)
+run_both "call: untagged reads beside two read groups" call-variants -f "$D/ref.fa" -o "$D/rg.vcf.gz" "$D/rg.bam"
+check_sh "call: untagged reads are no sample's: SA has the c1 SNPs, nothing on chr1:1-5" \
+	"[ \"\$(bcftools query -f '%CHROM:%POS:[%GT,]\n' '$D/rg.vcf.gz' | tr '\n' ' ')\" = 'c1:501:1/1,./., c1:1051:1/1,./., c1:2601:0/1,./., ' ]"
 finish

@@ -291,12 +291,13 @@ int cv_reader_fetch(cv_reader_t *r, const cv_input_t *in, const cv_opts_t *o, in
 			if ((c->flag & o->skip_flags) || c->qual < o->min_mapq || c->n_cigar == 0 ||
 			    c->l_qseq == 0 || c->tid != tid)
 				continue;
+			/* no sample: no or an unknown RG where the read groups name several */
+			if ((cr->sample = cv_input_sample_of(in, ib, cr->b)) < 0) continue;
 			if (o->max_depth > 0) {
 				while (r->nends > 0 && r->ends[0] <= c->pos) heap_pop(r);
 				if (r->nends >= (size_t)o->max_depth) continue;
 				heap_push(r, bam_endpos(cr->b));
 			}
-			cr->sample = cv_input_sample_of(in, ib, cr->b);
 			cr->mq = cv_mapq_effective(cr->b, o);
 			cr->end = bam_endpos(cr->b);
 			cr->mate_end = -1;
