@@ -51,6 +51,11 @@ export -f snps
 run_both "call: every unusual read at once" call-variants -f "$D/ref.fa" -o "$D/all.vcf.gz" "$BAM"
 check_sh "call: the planted SNPs and nothing else" "snps '$D/all.vcf.gz' | diff '$D/truth.txt' -"
 check "call: bcftools reads the VCF" bcftools view -o /dev/null "$D/all.vcf.gz"
+# QD divides the QUAL before its 9999 cap (was: QD 1.67, FILTER QD2 at 6000 ALT reads)
+run_both "call: -d 0 over 6000 reads" call-variants -d 0 -f "$D/ref.fa" -r deep -o "$D/deep.vcf.gz" "$BAM"
+check_sh "call: a hom SNP in 6000 reads: DP 6000, QD above 2, FILTER PASS" \
+	"[ \"\$(bcftools query -f '%POS %FILTER %INFO/DP' '$D/deep.vcf.gz')\" = '401 PASS 6000' ]; \
+	 bcftools query -f '%INFO/QD\n' '$D/deep.vcf.gz' | awk '{exit !(\$1 > 20)}'"
 # -r SPEC|CONTIG|FROM|TO: names holding ':' and '*', a 1-bp contig, one without reads
 for r in 'HLA-A*01:01:01:01|HLA-A*01:01:01:01|1|1000' 'HLA-A*01:01:01:01:300-500|HLA-A*01:01:01:01|300|500' \
 	'chr1:1-5:200-300|chr1:1-5|200|300' '{chr1:1-5}|chr1:1-5|1|600' 'tiny|tiny|1|1' 'noreads|noreads|1|500' \

@@ -898,6 +898,9 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 		if (calls[k].b > 0) { used[calls[k].a] = used[calls[k].b] = 1; any = 1; vardp += w->dp[so]; }
 	}
 	double qual = lq < 0 ? -10.0 * lq : 0; /* 0, not -0, when no sample has reads */
+	/* QD divides the QUAL before the cap: a capped QUAL over thousands of
+	 * reads would fail QD2 at a sure site */
+	double qual_qd = isfinite(qual) ? qual : 9999;
 	if (qual > 9999) qual = 9999;
 	if (!gv && (!any || qual < o->min_qual)) { free(calls); free(ploidy); return 0; }
 	for (int k = 0; s->is_indel && k < ns; k++) {
@@ -959,7 +962,7 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 	char qs[32];
 	snprintf(qs, sizeof qs, "%.6g", (double)(float)(round(qual * 100) / 100));
 	cv_annot_t an;
-	cv_annot_finish(&w->ann[id], qual, vardp, &an);
+	cv_annot_finish(&w->ann[id], qual_qd, vardp, &an);
 	gsa_strbuf_appendf(out, "\t%s\t", qs);
 	cv_annot_filter(&an, s->is_indel, qual, o->lowqual, o->hard_filters, out);
 	gsa_strbuf_appendf(out, "\tDP=%d%s", dptot, s->is_indel ? ";INDEL" : "");
