@@ -56,6 +56,9 @@ run_both "call: -d 0 over 6000 reads" call-variants -d 0 -f "$D/ref.fa" -r deep 
 check_sh "call: a hom SNP in 6000 reads: DP 6000, QD above 2, FILTER PASS" \
 	"[ \"\$(bcftools query -f '%POS %FILTER %INFO/DP' '$D/deep.vcf.gz')\" = '401 PASS 6000' ]; \
 	 bcftools query -f '%INFO/QD\n' '$D/deep.vcf.gz' | awk '{exit !(\$1 > 20)}'"
+# MAPQ 255 is "unavailable": no MQ of 255 (was MQ=255)
+check_sh "call: reads all MAPQ 255: no MQ annotation, FILTER PASS" \
+	"[ \"\$(bcftools query -r mq255 -f '%POS %FILTER %INFO/MQ' '$D/all.vcf.gz')\" = '301 PASS .' ]"
 # -r SPEC|CONTIG|FROM|TO: names holding ':' and '*', a 1-bp contig, one without reads
 for r in 'HLA-A*01:01:01:01|HLA-A*01:01:01:01|1|1000' 'HLA-A*01:01:01:01:300-500|HLA-A*01:01:01:01|300|500' \
 	'chr1:1-5:200-300|chr1:1-5|200|300' '{chr1:1-5}|chr1:1-5|1|600' 'tiny|tiny|1|1' 'noreads|noreads|1|500' \
