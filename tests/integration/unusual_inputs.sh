@@ -16,14 +16,15 @@ D=$TMP/case; mkdir -p "$D"
 python3 "$GSA_ROOT/tests/data/call-variants/make_unusual.py" "$D" || exit 1
 samtools faidx "$D/ref.fa" || exit 1
 
-# run_both NAME TOOL ARGS... — exit 0 with the release build, then with the
+# run_both NAME TOOL [merge|joint] ARGS... — exit 0 with the release build, then with the
 # ASan build (when built) also exit 0 and nothing on stderr (--quiet)
 run_both() {
 	local name=$1 tool=$2; shift 2
-	local bin rc ok=1 why=
+	local bin rc ok=1 why= sub=()
+	case ${1:-} in merge|joint) sub=("$1"); shift ;; esac
 	for bin in "$GSA_BIN" "$ASAN_BIN"; do
 		[ -x "$bin/$tool" ] || continue
-		"$bin/$tool" --quiet "$@" >"$TMP/.o" 2>"$TMP/.e"; rc=$?
+		"$bin/$tool" "${sub[@]}" --quiet "$@" >"$TMP/.o" 2>"$TMP/.e"; rc=$?
 		if [ $rc -ne 0 ] || [ -s "$TMP/.e" ]; then ok=0; why="$bin/$tool: exit $rc"; break; fi
 	done
 	if [ $ok -eq 1 ]; then echo "ok $name"
@@ -88,4 +89,14 @@ check_sh "call: two BAMs: two samples, the second ./. everywhere" \
 run_both "call: untagged reads beside two read groups" call-variants -f "$D/ref.fa" -o "$D/rg.vcf.gz" "$D/rg.bam"
 check_sh "call: untagged reads are no sample's: SA has the c1 SNPs, nothing on chr1:1-5" \
 	"[ \"\$(bcftools query -f '%CHROM:%POS:[%GT,]\n' '$D/rg.vcf.gz' | tr '\n' ' ')\" = 'c1:501:1/1,./., c1:1051:1/1,./., c1:2601:0/1,./., ' ]"
+# a contig longer than a TBI can index (2^29 - 1): the index is a CSI (was: "the index refuses the record")
+printf '##fileformat=VCFv4.2\n##contig=<ID=huge,length=600000000>\n##contig=<ID=small,length=1000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n' >"$D/big.vcf"
+printf 'huge\t%s\t.\tA\tC\t50\tPASS\t.\n' 100 550000000 599999999 >>"$D/big.vcf"
+printf 'small\t10\t.\tA\tC\t50\tPASS\t.\n' >>"$D/big.vcf"
+bgzip -c "$D/big.vcf" >"$D/big.part.vcf.gz"
+run_both "merge: a part with a contig of 600 Mb" call-variants merge -o "$D/big.vcf.gz" "$D/big.part.vcf.gz"
+check_sh "merge: a contig of 600 Mb: a .csi (no .tbi) that finds the record at 550,000,000" \
+	"[ -s '$D/big.vcf.gz.csi' ]; [ ! -e '$D/big.vcf.gz.tbi' ]; [ \"\$(bcftools query -r huge:549999990-550000010 -f '%POS' '$D/big.vcf.gz')\" = 550000000 ]"
+check_sh "merge: contigs up to 2^29 - 1 keep the .tbi" \
+	"'$GSA_BIN/call-variants' merge --quiet -o '$D/small.vcf.gz' '$D/all.vcf.gz'; [ -s '$D/small.vcf.gz.tbi' ]; [ ! -e '$D/small.vcf.gz.csi' ]"
 finish

@@ -255,7 +255,10 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 		for (int i = 0; i < njobs; i++) total += (uint64_t)(jobs[i].end - jobs[i].beg);
 		gsa_progress_phase(o->progress, NULL, "bases", total);
 	}
-	if (cv_vcf_writer_open(&vw, out_path, o->level, pool, err) < 0) {
+	int64_t longest = 0;
+	for (int t = 0; t < sam_hdr_nref(in->hdr); t++)
+		if (sam_hdr_tid2len(in->hdr, t) > longest) longest = sam_hdr_tid2len(in->hdr, t);
+	if (cv_vcf_writer_open(&vw, out_path, o->level, pool, longest, err) < 0) {
 		rc = -1;
 		goto out;
 	}
