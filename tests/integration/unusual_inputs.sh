@@ -69,6 +69,10 @@ for r in 'HLA-A*01:01:01:01|HLA-A*01:01:01:01|1|1000' 'HLA-A*01:01:01:01:300-500
 	check_sh "call: -r $spec: the SNPs of that region" \
 		"awk -v c='$ctg' '\$1==c && \$2>=$from && \$2<=$to' '$D/truth.txt' | diff - <(snps '$D/r.vcf.gz')"
 done
+# "chr1:1-5" names a contig and a range of chr1: one line saying so and how to write either
+check_sh "call: -r chr1:1-5 beside contig chr1: exit 2, ambiguous, {chr1:1-5} or {chr1}:1-5, no output" \
+	"rc=0; '$GSA_BIN/call-variants' --quiet -f '$D/ref.fa' -r chr1:1-5 -o '$D/amb.vcf.gz' '$BAM' 2>'$D/amb.err' || rc=\$?; [ \$rc -eq 2 ];
+	 [ \$(wc -l <'$D/amb.err') -eq 1 ]; grep -qF 'ambiguous' '$D/amb.err'; grep -qF 'write {chr1:1-5} or {chr1}:1-5' '$D/amb.err'; ! ls '$D'/amb.vcf.gz* 2>/dev/null"
 printf 'HLA-A*01:01:01:01\t300\t500\nchr1:1-5\t0\t600\ntiny\t0\t1\nc1\t2900\t3000\n' >"$D/r.bed"
 run_both "call: -R BED with ':' and '*' in contig names" call-variants -f "$D/ref.fa" -R "$D/r.bed" -o "$D/bed.vcf.gz" "$BAM"
 check_sh "call: -R: the SNPs in the BED's regions" \

@@ -4,7 +4,7 @@
 make_unusual.py DIR writes into DIR:
   ref.fa      contigs c1 (3000 bp: a lowercase stretch, an N run, IUPAC codes),
               HLA-A*01:01:01:01, chr1:1-5 (a literal name), tiny (1 bp),
-              noreads, deep, mq255
+              noreads, deep, mq255, chr1 (no reads either)
   reads.sam   reads over every contig but noreads: hom SNPs at c1:501,
               c1:1051 (in the lowercase stretch), HLA-A*01:01:01:01:401,
               chr1:1-5:251, deep:401, mq255:301 and a het SNP at c1:2601;
@@ -27,7 +27,7 @@ import sys
 D = sys.argv[1]
 random.seed(11)
 CONTIGS = [("c1", 3000), ("HLA-A*01:01:01:01", 1000), ("chr1:1-5", 600), ("tiny", 1),
-           ("noreads", 500), ("deep", 1000), ("mq255", 600)]
+           ("noreads", 500), ("deep", 1000), ("mq255", 600), ("chr1", 200)]
 HOM = {"c1": [500, 1050], "HLA-A*01:01:01:01": [400], "chr1:1-5": [250], "deep": [400], "mq255": [300]}
 HET = {"c1": [2600]}
 
@@ -76,7 +76,7 @@ def rec(name, flag, ctg, pos1, mapq, cigar, seq, qual=None, rnext="*", pnext=0, 
 
 n = 0
 for name, length in CONTIGS:
-    if name in ("noreads", "tiny", "deep"):
+    if name in ("noreads", "tiny", "deep", "chr1"):
         continue
     for h in (0, 1):
         x = hap(name, h)
