@@ -82,6 +82,14 @@ check_sh "call: --gvcf covers every base of every contig once, in order" \
 	"bcftools view -H '$D/g.vcf.gz' | awk -F'\t' '{e=\$2+length(\$4)-1; if (match(\$8,/END=[0-9]+/)) e=substr(\$8,RSTART+4,RLENGTH-4)+0;
 	  if (\$1!=c) {if (c!=\"\") print c, n; c=\$1; n=0} if (\$2!=n+1) {print \"gap\", \$1, \$2; exit 1} n=e} END{print c, n}' >'$D/cov.txt';
 	 diff <(cut -f1,2 '$D/ref.fa.fai' | tr '\t' ' ') '$D/cov.txt'"
+# '=' in SEQ is the reference base (was: no base, so the REF reads of a het SNP vanished: 1/1)
+samtools calmd -e "$BAM" "$D/ref.fa" 2>/dev/null | samtools view -b -o "$D/eq.bam" - && samtools index "$D/eq.bam"
+run_both "call: SEQ of '=' (samtools calmd -e)" call-variants -f "$D/ref.fa" -o "$D/eq.vcf.gz" "$D/eq.bam"
+check_sh "call: SEQ of '=': the records of the plain BAM" \
+	"[ \$(samtools view '$D/eq.bam' c1:2601-2601 | awk '\$10 ~ /=/' | wc -l) -gt 10 ];
+	 diff <(bcftools view -H '$D/all.vcf.gz') <(bcftools view -H '$D/eq.vcf.gz')"
+run_both "call: --gvcf, SEQ of '='" call-variants --gvcf -f "$D/ref.fa" -o "$D/eqg.vcf.gz" "$D/eq.bam"
+check_sh "call: --gvcf, SEQ of '=': the records of the plain BAM" "diff <(bcftools view -H '$D/g.vcf.gz') <(bcftools view -H '$D/eqg.vcf.gz')"
 run_both "call: header-only BAM" call-variants -f "$D/ref.fa" -o "$D/e.vcf.gz" "$D/empty.bam"
 check_sh "call: header-only BAM: a VCF without records" "[ \$(bcftools view -H '$D/e.vcf.gz' | wc -l) -eq 0 ]"
 run_both "call: header contigs in another order than the FASTA's" call-variants -f "$D/ref.fa" -o "$D/o.vcf.gz" "$D/reorder.bam"
