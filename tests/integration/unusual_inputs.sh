@@ -78,9 +78,9 @@ run_both "call: -R BED with ':' and '*' in contig names" call-variants -f "$D/re
 check_sh "call: -R: the SNPs in the BED's regions" \
 	"grep -e '^HLA-A' -e '^chr1:1-5 ' '$D/truth.txt' | diff - <(snps '$D/bed.vcf.gz')"
 run_both "call: --gvcf" call-variants --gvcf -f "$D/ref.fa" -o "$D/g.vcf.gz" "$BAM"
-check_sh "call: --gvcf covers every base of every contig once, in order" \
+check_sh "call: --gvcf covers every base of every contig, in order (a deletion's record may overlap the next)" \
 	"bcftools view -H '$D/g.vcf.gz' | awk -F'\t' '{e=\$2+length(\$4)-1; if (match(\$8,/END=[0-9]+/)) e=substr(\$8,RSTART+4,RLENGTH-4)+0;
-	  if (\$1!=c) {if (c!=\"\") print c, n; c=\$1; n=0} if (\$2!=n+1) {print \"gap\", \$1, \$2; exit 1} n=e} END{print c, n}' >'$D/cov.txt';
+	  if (\$1!=c) {if (c!=\"\") print c, n; c=\$1; n=0; p=0} if (\$2>n+1 || \$2<=p) {print \"gap\", \$1, \$2; exit 1} p=\$2; if (e>n) n=e} END{print c, n}' >'$D/cov.txt';
 	 diff <(cut -f1,2 '$D/ref.fa.fai' | tr '\t' ' ') '$D/cov.txt'"
 # '=' in SEQ is the reference base (was: no base, so the REF reads of a het SNP vanished: 1/1)
 samtools calmd -e "$BAM" "$D/ref.fa" 2>/dev/null | samtools view -b -o "$D/eq.bam" - && samtools index "$D/eq.bam"

@@ -4,7 +4,7 @@
 make_unusual.py DIR writes into DIR:
   ref.fa      contigs c1 (3000 bp: a lowercase stretch, an N run, IUPAC codes),
               HLA-A*01:01:01:01, chr1:1-5 (a literal name), tiny (1 bp),
-              noreads, deep, mq255, chr1 (no reads either)
+              noreads, deep, mq255, chr1 (no reads either), edge
   reads.sam   reads over every contig but noreads: hom SNPs at c1:501,
               c1:1051 (in the lowercase stretch), HLA-A*01:01:01:01:401,
               chr1:1-5:251, deep:401, mq255:301 and a het SNP at c1:2601;
@@ -13,7 +13,8 @@ make_unusual.py DIR writes into DIR:
               placed unmapped, secondary/supplementary/QC-fail/duplicate
               flags, length 1, over the contig end, overlapping mates of
               different lengths; 6000 reads over deep:401 (both strands);
-              every read of mq255 with MAPQ 255 and QUAL '*'
+              every read of mq255 with MAPQ 255 and QUAL '*'; on edge a hom
+              deletion of its 3rd base and a hom insertion after its 3rd-last
   rg.sam      two read groups of two samples (SA, SB); the c1 reads carry
               RG:Z:a, the chr1:1-5 reads no RG tag
   empty.sam   the header alone
@@ -27,7 +28,7 @@ import sys
 D = sys.argv[1]
 random.seed(11)
 CONTIGS = [("c1", 3000), ("HLA-A*01:01:01:01", 1000), ("chr1:1-5", 600), ("tiny", 1),
-           ("noreads", 500), ("deep", 1000), ("mq255", 600), ("chr1", 200)]
+           ("noreads", 500), ("deep", 1000), ("mq255", 600), ("chr1", 200), ("edge", 300)]
 HOM = {"c1": [500, 1050], "HLA-A*01:01:01:01": [400], "chr1:1-5": [250], "deep": [400], "mq255": [300]}
 HET = {"c1": [2600]}
 
@@ -41,6 +42,12 @@ def alt(b):
 
 
 seqs = {n: rnd(l) for n, l in CONTIGS}
+# edge: its 3rd base unlike its neighbours, the inserted base unlike those
+# around it (no other place for either indel)
+e = seqs["edge"]
+third = [b for b in "ACGT" if b not in (e[1], e[3])][0]
+ins = [b for b in "ACGT" if b not in (e[-3], e[-2])][0]
+seqs["edge"] = e[:2] + third + e[3:]
 s = list(seqs["c1"])
 for i in range(1000, 1100):
     s[i] = s[i].lower()
@@ -76,7 +83,7 @@ def rec(name, flag, ctg, pos1, mapq, cigar, seq, qual=None, rnext="*", pnext=0, 
 
 n = 0
 for name, length in CONTIGS:
-    if name in ("noreads", "tiny", "deep", "chr1"):
+    if name in ("noreads", "tiny", "deep", "chr1", "edge"):
         continue
     for h in (0, 1):
         x = hap(name, h)
@@ -115,6 +122,14 @@ for name, cigar, seq in (("tiny1", "1M", t), ("tiny2", "1M5S", t + "ACGTA"), ("t
 for i in range(6):
     rec("mate%d" % i, 99, "c1", 1200, 60, "100M", c[1199:1299], rnext="=", pnext=1230, tlen=100)
     rec("mate%d" % i, 147, "c1", 1230, 60, "50M", c[1229:1279], rnext="=", pnext=1200, tlen=-100)
+# edge: the 3rd base deleted, a base inserted after the 3rd-last (reads
+# from the contig's ends, both strands)
+e = seqs["edge"]
+for i in range(20):
+    r = e[0:2] + e[3:101]
+    rec("edgeL%d" % i, 16 if i % 2 else 0, "edge", 1, 60, "2M1D98M", r)
+    r = e[-101:-2] + ins + e[-2:]
+    rec("edgeR%d" % i, 16 if i % 2 else 0, "edge", len(e) - 100, 60, "99M1I2M", r)
 d = hap("deep", 0)
 for i in range(6000):
     rec("deep%d" % i, 16 if i % 2 else 0, "deep", 351, 60, "100M", d[350:450])
@@ -142,6 +157,9 @@ for r in recs:
 write("rg.sam", header(CONTIGS) + ["@RG\tID:a\tSM:SA", "@RG\tID:b\tSM:SB"] + rg)
 with open(os.path.join(D, "truth.txt"), "w") as f:
     for name, _ in CONTIGS:
+        if name == "edge":
+            f.write("edge 2 %s %s 1/1\n" % (e[1:3], e[1]))
+            f.write("edge %d %s %s 1/1\n" % (len(e) - 2, e[-3], e[-3] + ins))
         for p, gt in sorted([(p, "1/1") for p in HOM.get(name, [])] + [(p, "0/1") for p in HET.get(name, [])]):
             b = seqs[name][p].upper()
             f.write("%s %d %s %s %s\n" % (name, p + 1, b, alt(b), gt))
