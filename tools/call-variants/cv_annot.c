@@ -4,11 +4,15 @@
 
 void cv_annot_add(cv_annot_acc_t *a, int allele, int reverse, int mapq, int bq, int readpos)
 {
-	a->mq2 += (double)mapq * mapq;
-	a->nmq++;
+	/* MAPQ 255 is "not available" (SAM spec): not a mapping quality of 255 */
+	int has_mq = mapq != 255;
+	if (has_mq) {
+		a->mq2 += (double)mapq * mapq;
+		a->nmq++;
+	}
 	if (allele < 0) return;
 	a->sb[2 * allele + (reverse ? 1 : 0)]++;
-	a->mq[allele][mapq < CV_ANNOT_QBINS ? mapq : CV_ANNOT_QBINS - 1]++;
+	if (has_mq) a->mq[allele][mapq < CV_ANNOT_QBINS ? mapq : CV_ANNOT_QBINS - 1]++;
 	if (bq >= 0) a->bq[allele][bq < CV_ANNOT_QBINS ? bq : CV_ANNOT_QBINS - 1]++;
 	if (readpos < 0) readpos = 0;
 	a->rp[allele][readpos < CV_ANNOT_PBINS ? readpos : CV_ANNOT_PBINS - 1]++;

@@ -27,8 +27,8 @@ typedef struct cv_annot_acc {
 } cv_annot_acc_t;
 
 /* Tally one read: allele is 0 (REF), 1 (ALT) or -1 (neither: only MQ);
- * bq < 0 for none (indels); readpos = distance of the site from the
- * nearer end of the read. */
+ * mapq 255 (unavailable) is left out of MQ and MQRankSum; bq < 0 for none
+ * (indels); readpos = distance of the site from the nearer end of the read. */
 void cv_annot_add(cv_annot_acc_t *a, int allele, int reverse, int mapq, int bq, int readpos);
 
 typedef struct cv_annot {

@@ -65,6 +65,24 @@ static int check_coords(const char *txt, size_t len, const char *name)
 	return 0;
 }
 
+/* When txt[0..len) names a contig and also, up to its last ':', another one
+ * (htslib refuses such a region as ambiguous: "chr1:1-5" beside "chr1"):
+ * the length of that other name; else 0. */
+static size_t region_ambiguous(const sam_hdr_t *h, const char *txt, size_t len)
+{
+	char *s = gsa_xmalloc(len + 1);
+	memcpy(s, txt, len);
+	s[len] = '\0';
+	char *colon = strrchr(s, ':');
+	size_t pre = 0;
+	if (colon && sam_hdr_name2tid((sam_hdr_t *)h, s) >= 0) {
+		*colon = '\0';
+		if (sam_hdr_name2tid((sam_hdr_t *)h, s) >= 0) pre = (size_t)(colon - s);
+	}
+	free(s);
+	return pre;
+}
+
 int cv_regions_parse(const sam_hdr_t *h, const char *spec, cv_region_t **reg, int *n, gsa_err_t *err)
 {
 	const char *p = spec;
@@ -76,6 +94,11 @@ int cv_regions_parse(const sam_hdr_t *h, const char *spec, cv_region_t **reg, in
 		if (!q || tid < 0) {
 			const char *c = strchr(p, ',');
 			int len = c ? (int)(c - p) : (int)strlen(p);
+			int pre = (int)region_ambiguous(h, p, (size_t)len);
+			if (pre > 0)
+				return gsa_err_set(err, GSA_EDATA,
+						   "region '%.*s': ambiguous (a contig of that name and a range of %.*s); "
+						   "write {%.*s} or {%.*s}%.*s", len, p, pre, p, len, p, pre, p, len - pre, p + pre);
 			return gsa_err_set(err, GSA_EDATA, "region '%.*s': unknown contig or bad coordinates", len, p);
 		}
 		size_t len = (size_t)(q - p) - (q > p && q[-1] == ',');
@@ -255,7 +278,10 @@ int cv_call_run(const cv_input_t *in, const cv_opts_t *o, const cv_region_t *reg
 		for (int i = 0; i < njobs; i++) total += (uint64_t)(jobs[i].end - jobs[i].beg);
 		gsa_progress_phase(o->progress, NULL, "bases", total);
 	}
-	if (cv_vcf_writer_open(&vw, out_path, o->level, pool, err) < 0) {
+	int64_t longest = 0;
+	for (int t = 0; t < sam_hdr_nref(in->hdr); t++)
+		if (sam_hdr_tid2len(in->hdr, t) > longest) longest = sam_hdr_tid2len(in->hdr, t);
+	if (cv_vcf_writer_open(&vw, out_path, o->level, pool, longest, err) < 0) {
 		rc = -1;
 		goto out;
 	}

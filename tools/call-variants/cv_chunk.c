@@ -586,7 +586,7 @@ static void mask_misaligned(cv_worker_t *w, int ir, const int *cost, int nall, i
 }
 
 static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_t roff, int64_t rlen,
-			      int *lo, int64_t maxspan)
+			      int64_t clen, int *lo, int64_t maxspan)
 {
 	const cv_opts_t *o = w->o;
 	site_t *s = &w->site[id];
@@ -604,6 +604,10 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 	if (wb < roff) wb = roff;
 	if (we > roff + rlen) we = roff + rlen;
 	if (we - wb < 2 * SEG_SLACK + 4) return;
+	/* no slack where the window ends at the contig's own end: no read
+	 * base lies beyond it, and with the slack no segment reached a locus
+	 * within SEG_SLACK bases of it */
+	int64_t slack_b = wb == 0 ? 0 : SEG_SLACK, slack_e = we == clen ? 0 : SEG_SLACK;
 	int band = lmax + 8 + (int)(span_end - p - 1);
 	size_t need_work = (size_t)cv_align_scratch(band);
 	w->work = gsa_xgrow(w->work, &w->cap_work, need_work, sizeof *w->work);
@@ -636,8 +640,8 @@ static void indel_likelihoods(cv_worker_t *w, size_t id, const char *ref, int64_
 		w->rc = gsa_xgrow(w->rc, &w->cap_rc, (size_t)lq, sizeof *w->rc);
 		query_ref_coords(b, w->rc);
 		int qs = 0, qe = lq;
-		while (qs < lq && w->rc[qs] < wb + SEG_SLACK) qs++;
-		while (qe > qs && w->rc[qe - 1] >= we - SEG_SLACK) qe--;
+		while (qs < lq && w->rc[qs] < wb + slack_b) qs++;
+		while (qe > qs && w->rc[qe - 1] >= we - slack_e) qe--;
 		int n = qe - qs;
 		if (n < 8) continue;
 		/* the segment must reach both sides of the event */
@@ -898,6 +902,9 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 		if (calls[k].b > 0) { used[calls[k].a] = used[calls[k].b] = 1; any = 1; vardp += w->dp[so]; }
 	}
 	double qual = lq < 0 ? -10.0 * lq : 0; /* 0, not -0, when no sample has reads */
+	/* QD divides the QUAL before the cap: a capped QUAL over thousands of
+	 * reads would fail QD2 at a sure site */
+	double qual_qd = isfinite(qual) ? qual : 9999;
 	if (qual > 9999) qual = 9999;
 	if (!gv && (!any || qual < o->min_qual)) { free(calls); free(ploidy); return 0; }
 	for (int k = 0; s->is_indel && k < ns; k++) {
@@ -959,7 +966,7 @@ static int emit_site(cv_worker_t *w, size_t id, const char *contig, const char *
 	char qs[32];
 	snprintf(qs, sizeof qs, "%.6g", (double)(float)(round(qual * 100) / 100));
 	cv_annot_t an;
-	cv_annot_finish(&w->ann[id], qual, vardp, &an);
+	cv_annot_finish(&w->ann[id], qual_qd, vardp, &an);
 	gsa_strbuf_appendf(out, "\t%s\t", qs);
 	cv_annot_filter(&an, s->is_indel, qual, o->lowqual, o->hard_filters, out);
 	gsa_strbuf_appendf(out, "\tDP=%d%s", dptot, s->is_indel ? ";INDEL" : "");
@@ -1080,7 +1087,7 @@ int cv_chunk_call(cv_worker_t *w, int tid, int64_t beg, int64_t end, gsa_strbuf_
 	int lo = 0;
 	w->nmask = 0;
 	w->nobs = 0;
-	for (size_t id = nsnp; id < w->nsite; id++) indel_likelihoods(w, id, ref, roff, rlen, &lo, maxspan);
+	for (size_t id = nsnp; id < w->nsite; id++) indel_likelihoods(w, id, ref, roff, rlen, clen, &lo, maxspan);
 	if (w->nmask > 1) qsort(w->mask, w->nmask, sizeof *w->mask, mask_cmp);
 	if (nsnp > 0) snp_likelihoods(w, ab, ae);
 	if (nsnp > 0) phase_adjust(w, nsnp, beg, end);

@@ -261,6 +261,44 @@ static int cmp_read(const void *pa, const void *pb)
 	return a->ord < b->ord ? -1 : a->ord > b->ord;
 }
 
+/* Whether b's sequence holds '=' (4-bit code 0: "the reference base"). */
+static int seq_has_eq(const bam1_t *b)
+{
+	const uint8_t *s = bam_get_seq(b);
+	int n = b->core.l_qseq;
+	for (int i = 0; i < n / 2; i++)
+		if (!(s[i] & 0xf0) || !(s[i] & 0x0f)) return 1;
+	return (n & 1) && !(s[n / 2] & 0xf0);
+}
+
+/* Replace every '=' of b's sequence by the reference base it stands for
+ * (N in clips and insertions, past the contig's end). */
+static int seq_resolve_eq(cv_reader_t *r, const cv_input_t *in, bam1_t *b, gsa_err_t *err)
+{
+	int64_t got = 0, beg = b->core.pos, pos = beg;
+	char *ref = NULL;
+	if (beg >= 0 && beg < sam_hdr_tid2len(in->hdr, b->core.tid) &&
+	    !(ref = cv_reader_ref(r, in, b->core.tid, beg, bam_endpos(b), &got, err)))
+		return -1;
+	uint8_t *s = bam_get_seq(b);
+	const uint32_t *cig = bam_get_cigar(b);
+	int qi = 0;
+	for (uint32_t k = 0; k < b->core.n_cigar; k++) {
+		int op = bam_cigar_op(cig[k]), len = (int)bam_cigar_oplen(cig[k]);
+		int t = bam_cigar_type(op); /* bit 1: query, bit 2: reference */
+		for (int i = 0; (t & 1) && i < len && qi + i < b->core.l_qseq; i++) {
+			if (bam_seqi(s, qi + i) != 0) continue;
+			int64_t p = pos + i;
+			char c = (t & 2) && p - beg < got ? ref[p - beg] : 'N';
+			bam_set_seqi(s, qi + i, seq_nt16_table[(unsigned char)c]);
+		}
+		if (t & 1) qi += len;
+		if (t & 2) pos += len;
+	}
+	free(ref);
+	return 0;
+}
+
 int cv_reader_fetch(cv_reader_t *r, const cv_input_t *in, const cv_opts_t *o, int tid,
 		    int64_t beg, int64_t end, cv_readbuf_t *rb, gsa_err_t *err)
 {
@@ -291,12 +329,17 @@ int cv_reader_fetch(cv_reader_t *r, const cv_input_t *in, const cv_opts_t *o, in
 			if ((c->flag & o->skip_flags) || c->qual < o->min_mapq || c->n_cigar == 0 ||
 			    c->l_qseq == 0 || c->tid != tid)
 				continue;
+			/* no sample: no or an unknown RG where the read groups name several */
+			if ((cr->sample = cv_input_sample_of(in, ib, cr->b)) < 0) continue;
+			if (seq_has_eq(cr->b) && seq_resolve_eq(r, in, cr->b, err) < 0) {
+				hts_itr_destroy(itr);
+				return -1;
+			}
 			if (o->max_depth > 0) {
 				while (r->nends > 0 && r->ends[0] <= c->pos) heap_pop(r);
 				if (r->nends >= (size_t)o->max_depth) continue;
 				heap_push(r, bam_endpos(cr->b));
 			}
-			cr->sample = cv_input_sample_of(in, ib, cr->b);
 			cr->mq = cv_mapq_effective(cr->b, o);
 			cr->end = bam_endpos(cr->b);
 			cr->mate_end = -1;

@@ -39,7 +39,8 @@ int cv_input_open(cv_input_t *in, char **bam_paths, int nbam, const char *ref_pa
 /* Release what cv_input_open allocated. */
 void cv_input_close(cv_input_t *in);
 
-/* Sample index of read b from BAM number ibam. */
+/* Sample index of read b from BAM number ibam; -1 when its RG tag is
+ * missing or not in the header and the read groups name several samples. */
 int cv_input_sample_of(const cv_input_t *in, int ibam, const bam1_t *b);
 
 /* One thread's open handles. */

@@ -695,7 +695,7 @@ int cv_joint_run(char **paths, int n, const char *region, const cv_opts_t *o, co
 	gsa_strbuf_t buf;
 	gsa_strbuf_init(&buf);
 	if (rc == 0) {
-		rc = cv_vcf_writer_open(&vw, out, o->level, NULL, err);
+		rc = cv_vcf_writer_open(&vw, out, o->level, NULL, cv_vcf_longest_contig(src[0].h), err);
 		wopen = rc == 0;
 	}
 	if (rc == 0) write_header(&buf, src, n, cmdline);

@@ -128,7 +128,7 @@ int cv_merge_run(char *const *parts, int nparts, const char *out_path, const cha
 	if (rc == 0 && nthreads > 1 && !(pool = gsa_pool_new(nthreads)))
 		rc = gsa_err_set(err, GSA_EINTERNAL, "cannot start %d threads", nthreads);
 	if (rc == 0) {
-		rc = cv_vcf_writer_open(&vw, out_path, level, pool, err);
+		rc = cv_vcf_writer_open(&vw, out_path, level, pool, cv_vcf_longest_contig(p[0].hdr), err);
 		opened = rc == 0;
 	}
 	if (rc == 0) {

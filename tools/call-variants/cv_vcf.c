@@ -41,19 +41,32 @@ void cv_vcf_header(gsa_strbuf_t *out, const sam_hdr_t *hdr, const char *ref_path
 	gsa_strbuf_appendc(out, '\n');
 }
 
-int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, int level, gsa_pool_t *pool, gsa_err_t *err)
+int64_t cv_vcf_longest_contig(const bcf_hdr_t *h)
+{
+	int64_t m = 0;
+	for (int i = 0; i < h->n[BCF_DT_CTG]; i++) {
+		const bcf_idinfo_t *v = h->id[BCF_DT_CTG][i].val;
+		if (v && (int64_t)v->info[0] > m) m = (int64_t)v->info[0];
+	}
+	return m;
+}
+
+int cv_vcf_writer_open(cv_vcf_writer_t *w, const char *path, int level, gsa_pool_t *pool, int64_t longest,
+		       gsa_err_t *err)
 {
 	memset(w, 0, sizeof *w);
 	w->data.fd = w->idx.fd = -1;
 	w->data.cleanup_id = w->idx.cleanup_id = -1;
+	/* a TBI holds positions below 2^29 only (tabix -p vcf refuses more) */
+	int csi = longest > CV_VCF_TBI_MAX_LEN;
 	if (gsa_atomic_open(&w->data, path, err) < 0) return -1;
-	char *ip = gsa_strdup_printf("%s.tbi", path);
+	char *ip = gsa_strdup_printf("%s.%s", path, csi ? "csi" : "tbi");
 	int rc = gsa_atomic_open(&w->idx, ip, err);
 	free(ip);
 	if (rc < 0) { gsa_atomic_abort(&w->data); return -1; }
 	close(w->idx.fd); /* hts_idx_save_as writes it by name */
 	w->idx.fd = -1;
-	w->vw = gsa_vcfw_open(w->data.fd, path, level, pool, GSA_INDEX_TBI, 0, err);
+	w->vw = gsa_vcfw_open(w->data.fd, path, level, pool, csi ? GSA_INDEX_CSI : GSA_INDEX_TBI, 0, err);
 	if (!w->vw) {
 		cv_vcf_writer_abort(w);
 		return -1;

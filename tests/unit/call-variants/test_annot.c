@@ -71,6 +71,31 @@ static void test_strand_bias_and_filters(unit_t *t)
 	gsa_strbuf_free(&f);
 }
 
+/* MAPQ 255 means "unavailable" (SAM spec): no MQ of 255, no MQRankSum from it */
+static void test_mapq_unavailable(unit_t *t)
+{
+	cv_annot_acc_t acc;
+	memset(&acc, 0, sizeof acc);
+	for (int i = 0; i < 10; i++) cv_annot_add(&acc, i & 1, i & 2, 255, 30, 10);
+	cv_annot_t an;
+	cv_annot_finish(&acc, 100.0, 10, &an);
+	UNIT_CHECK(t, !an.has_mq);
+	UNIT_CHECK(t, !an.has_mqrs);
+	/* mixed: the RMS of the known MAPQs only */
+	cv_annot_add(&acc, 0, 0, 50, 30, 10);
+	cv_annot_add(&acc, 1, 0, 30, 30, 10);
+	cv_annot_finish(&acc, 100.0, 10, &an);
+	UNIT_CHECK(t, an.has_mq && fabs(an.mq - sqrt((2500.0 + 900.0) / 2)) < 1e-9);
+	gsa_strbuf_t f;
+	gsa_strbuf_init(&f);
+	memset(&acc, 0, sizeof acc);
+	for (int i = 0; i < 20; i++) cv_annot_add(&acc, i & 1, (i >> 1) & 1, 255, 30, i);
+	cv_annot_finish(&acc, 300.0, 20, &an);
+	cv_annot_filter(&an, 0, 300.0, 20.0, 1, &f);
+	UNIT_CHECK_STR(t, f.s, "PASS");
+	gsa_strbuf_free(&f);
+}
+
 int main(void)
 {
 	unit_t t;
@@ -78,5 +103,6 @@ int main(void)
 	UNIT_RUN(&t, test_fisher_known_values);
 	UNIT_RUN(&t, test_ranksum_known_values);
 	UNIT_RUN(&t, test_strand_bias_and_filters);
+	UNIT_RUN(&t, test_mapq_unavailable);
 	return unit_finish(&t);
 }
