@@ -175,7 +175,7 @@ expect 2 "sort-index: RNAME not in @SQ: exit 2, not an unmapped record" "record 
 expect 2 "sort-index: RNEXT not in @SQ: exit 2" "RNEXT 'chrZ' is not a contig" sort-index -o s.bam "$D/rnext.sam"
 expect 2 "sort-index: SAM without @SQ naming a contig: exit 2" "RNAME 'c1' is not a contig" sort-index -@ 2 -o s.bam "$D/nosq.sam"
 check_sh "sort-index: '*', '=' and known contigs still sort" "
-	cd '$TMP' && '$GSA_BIN/sort-index' --quiet -o ok.bam '$D/reads.sam' && samtools quickcheck ok.bam
+	cd '$TMP'; '$GSA_BIN/sort-index' --quiet -o ok.bam '$D/reads.sam'; samtools quickcheck ok.bam
 	[ \$(samtools view -c ok.bam) -eq \$(grep -vc '^@' '$D/reads.sam') ]; rm -f ok.bam ok.bam.bai"
 
 # --- inputs and outputs that are not files: exit 3, never a hang (each run
@@ -210,7 +210,7 @@ for x in adir fifo; do
 		[ \$rc -eq 3 ]; grep -Eq 'input $TMP/$x: (is a folder|not a regular file)' '$TMP/job.err'; [ ! -e '$TMP/ran' ]"
 done
 check_sh "an anonymous pipe (process substitution) is still read" "
-	cd '$TMP' && '$GSA_BIN/align' map --quiet -o pipe.bam '$A_IDX' <(cat '$AL/r1.fq') <(cat '$AL/r2.fq') && samtools quickcheck pipe.bam
+	cd '$TMP'; '$GSA_BIN/align' map --quiet -o pipe.bam '$A_IDX' <(cat '$AL/r1.fq') <(cat '$AL/r2.fq'); samtools quickcheck pipe.bam
 	rm -f pipe.bam"
 # outputs: the rename would replace the thing (as root even a device node)
 if mknod "$TMP/nulldev" c 1 3 2>/dev/null; then outs="$TMP/adir $TMP/fifo $TMP/nulldev"; else outs="$TMP/adir $TMP/fifo"; fi
@@ -221,7 +221,7 @@ for x in $outs; do
 	expect 3 "align map -o $k: exit 3" "is a (directory|FIFO|device)" align map -o "$x" "$A_IDX" "$AL/r1.fq" "$AL/r2.fq"
 done
 check_sh "... the directory, FIFO and device node are untouched" "
-	[ -d '$TMP/adir' ] && [ -z \"\$(ls -A '$TMP/adir')\" ] && [ -p '$TMP/fifo' ]
+	[ -d '$TMP/adir' ]; [ -z \"\$(ls -A '$TMP/adir')\" ]; [ -p '$TMP/fifo' ]
 	[ ! -e '$TMP/nulldev' ] || [ -c '$TMP/nulldev' ]; [ -z \"\$(ls -A '$TMP' | grep '\.tmp\.')\" ]"
 
 # --- -o naming an input: exit 1, one line, the input untouched (the rename replaced it)
@@ -257,7 +257,7 @@ expect 2 "align map: a read name of 300 characters: exit 2 (was 5, out of memory
 
 # --- align map -o -: stdout
 check_sh "align map -o -: the BAM goes to stdout, no file named '-'" "
-	cd '$TMP/out' && '$GSA_BIN/align' map --quiet -o - '$A_IDX' '$AL/r1.fq' '$AL/r2.fq' >'$TMP/map.bam'
-	[ ! -e '$TMP/out/-' ] && [ -z \"\$(ls -A '$TMP/out')\" ] && samtools quickcheck '$TMP/map.bam'
+	cd '$TMP/out'; '$GSA_BIN/align' map --quiet -o - '$A_IDX' '$AL/r1.fq' '$AL/r2.fq' >'$TMP/map.bam'
+	[ ! -e '$TMP/out/-' ]; [ -z \"\$(ls -A '$TMP/out')\" ]; samtools quickcheck '$TMP/map.bam'
 	[ \$(samtools view -c '$TMP/map.bam') -gt 0 ]"
 finish

@@ -29,7 +29,7 @@ check "sort-index writes s.bam beside the leftovers" "$SI" --quiet -o "$TMP/o/s.
 check_sh "... its stale temp and a stale spill folder are gone" \
 	"[ ! -e '$TMP/o/.s.bam.tmp.Ab3dE9' ] && [ ! -e '$TMP/o/.sort-index.Qw12Er' ]"
 check_sh "... a young temp, a held temp, another output's temp, other names and a symlink stay" "
-	[ -e '$TMP/o/.s.bam.tmp.Zz9Yy8' ] && [ -e '$TMP/o/.s.bam.tmp.Held12' ] && [ -e '$TMP/o/.t.bam.tmp.Ab3dE9' ]
+	[ -e '$TMP/o/.s.bam.tmp.Zz9Yy8' ]; [ -e '$TMP/o/.s.bam.tmp.Held12' ]; [ -e '$TMP/o/.t.bam.tmp.Ab3dE9' ]
 	[ -e '$TMP/o/.s.bam.tmp.Ab3dE9x' ] && [ -L '$TMP/o/.s.bam.tmp.Link12' ] && [ -e /etc/passwd ]"
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 rm -f "$TMP/o"/.s.bam.tmp.* "$TMP/o"/.t.bam.tmp.* "$TMP/o/s.bam"*
@@ -68,7 +68,7 @@ kill -KILL $jpid; wait $jpid 2>/dev/null
 left=$(ls -d "$J"/job-* 2>/dev/null | head -n 1)
 touch -d '2 minutes ago' "$left"
 check_sh "job SIGKILLed: its folder stays while the orphaned command runs (it holds the lock)" "
-	[ -n '$left' ] && [ -n '$orphan' ]; '$GSA_BIN/job' --quiet -w '$J' -- true; [ -d '$left' ]"
+	[ -n '$left' ]; [ -n '$orphan' ]; '$GSA_BIN/job' --quiet -w '$J' -- true; [ -d '$left' ]"
 kill "$orphan" 2>/dev/null
 for _ in $(seq 100); do kill -0 "$orphan" 2>/dev/null || break; sleep 0.05; done
 check_sh "... and the next job removes it once nothing holds it" "'$GSA_BIN/job' --quiet -w '$J' -- true; [ ! -e '$left' ]"

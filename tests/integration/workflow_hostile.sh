@@ -186,8 +186,8 @@ j "output_prefix=$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))'
 check "odd characters in the output and work folders: the run succeeds" \
 	"$RUN" --workdir "$WODD" --logs "$TMP/logs" -q "$TMP/in/odd.json"
 check_sh "... the outputs are where the input said, the work folder is empty" "
-	cd '$TMP' && d=\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"output_prefix\"])' '$TMP/in/odd.json')
-	[ -s \"\$d/demo.vcf.gz\" ] && [ -s \"\$d/demo.vcf.gz.tbi\" ] && [ -s \"\$d/demo.bam\" ]
+	cd '$TMP'; d=\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"output_prefix\"])' '$TMP/in/odd.json')
+	[ -s \"\$d/demo.vcf.gz\" ]; [ -s \"\$d/demo.vcf.gz.tbi\" ]; [ -s \"\$d/demo.bam\" ]
 	zcat \"\$d/demo.vcf.gz\" | grep -q '^chr20_10M'
 	[ -z \"\$(ls -A \"\$WODD\")\" ]"
 rm -rf "$TMP/work"/*
@@ -257,7 +257,7 @@ rc1=0 rc2=0
 wait $p1 || rc1=$?
 wait $p2 || rc2=$?
 check_sh "two gsa-run into one output prefix: both succeed, each in its own calls folder, the VCF is whole" "
-	[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]
+	[ $rc1 -eq 0 ]; [ $rc2 -eq 0 ]
 	[ \$(ls '$TMP/same/demo.calls' | wc -l) -eq 2 ]
 	gzip -t '$TMP/same/demo.vcf.gz'
 	[ \$(zcat '$TMP/same/demo.vcf.gz' | grep -vc '^#') -gt 0 ]
