@@ -55,6 +55,14 @@ check_sh "joint: -r c1:A-B gives the whole-file calls at those positions" \
 	 [ \$(bcftools view -H '$D/jr.vcf.gz' | wc -l) -ge 4 ] && \
 	 [ \"\$(bcftools view -H -t c1:\$a-\$b '$D/jr.vcf.gz' | md5sum)\" = \"\$(bcftools view -H -t c1:\$a-\$b '$D/jall.vcf.gz' | md5sum)\" ] && \
 	 [ -z \"\$(bcftools view -H '$D/jr.vcf.gz' | awk -v b=\$b '\$1 != \"c1\" || \$2 > b')\" ]"
+# an index made for another (here: the longer) file: exit 2, not a silently empty contig
+h=$(zcat "$D/s1.g.vcf.gz" | grep -c '^#')
+zcat "$D/s1.g.vcf.gz" | head -n $((h + 40)) | bgzip >"$D/cut.g.vcf.gz" && cp "$D/s1.g.vcf.gz.tbi" "$D/cut.g.vcf.gz.tbi"
+check_exit 2 "joint -r c7: an index that does not match its gVCF -> exit 2" "$CV" joint --quiet -r c7 -o "$D/stale.vcf.gz" "$D/cut.g.vcf.gz"
+check_sh "... one line naming the gVCF and its index, nothing written" \
+	"'$CV' joint --quiet -r c7 -o '$D/stale.vcf.gz' '$D/cut.g.vcf.gz' 2>'$D/stale.err' || true
+	[ \$(wc -l <'$D/stale.err') -eq 1 ]; grep -q 'cut.g.vcf.gz: its index does not match it' '$D/stale.err'
+	[ ! -e '$D/stale.vcf.gz' ]; [ ! -e '$D/stale.vcf.gz.tbi' ]"
 samtools view -b -s 7.3 "$D/aln.bam" 2>/dev/null | samtools addreplacerg -r '@RG\tID:rg3\tSM:S3' -o "$D/s3.bam" - 2>/dev/null && samtools index "$D/s3.bam"
 check "joint: a 30% subsample as a third sample" "$CV" --quiet --gvcf -f "$D/ref.fa" -o "$D/s3.g.vcf.gz" "$D/s3.bam"
 check "joint: S1 + S3" "$CV" joint -r c1 -o "$D/j13.vcf.gz" "$D/s1.g.vcf.gz" "$D/s3.g.vcf.gz"

@@ -99,17 +99,20 @@ static int key_cmp(int ra, int64_t pa, int rb, int64_t pb)
 	return pa < pb ? -1 : pa > pb;
 }
 
-/* The next record of s (in its region, if any) into s->b: 1, -1 at the end, < -1 corrupt. */
+/* src_read: the first record at the region's index offset is not on the
+ * region's contig, so the index was made for another (or an older) file */
+#define SRC_INDEX_MISMATCH (-1000)
+
+/* The next record of s (in its region, if any) into s->b: 1, -1 at the end,
+ * SRC_INDEX_MISMATCH, else < -1 corrupt. */
 static int src_read(jsrc_t *s)
 {
 	for (;;) {
 		int r = bcf_read(s->fp, s->h, s->b);
+		if (s->region && !s->rseen && (r == -1 || (r >= 0 && s->b->rid != s->rid))) return SRC_INDEX_MISMATCH;
 		if (r < 0) return r;
 		if (!s->region) return 1;
-		if (s->b->rid != s->rid) {
-			if (s->rseen) return -1;
-			continue;
-		}
+		if (s->b->rid != s->rid) return -1;
 		s->rseen = 1;
 		if (s->b->pos >= s->end) return -1;
 		if (s->b->pos + s->b->rlen > s->beg) return 1;
@@ -122,6 +125,9 @@ static int src_push(jsrc_t *s, gsa_err_t *err)
 	if (s->eof) return 0;
 	int r = src_read(s);
 	if (r == -1) { s->eof = 1; return 0; }
+	if (r == SRC_INDEX_MISMATCH)
+		return gsa_err_set(err, GSA_EDATA, "%s: its index does not match it (made for another or an older file?); "
+				   "run 'tabix -f -p vcf %s'", s->path, s->path);
 	bcf1_t *b = s->b;
 	if (r >= 0 && ((b->errcode & BCF_ERR_CTG_UNDEF) || b->rid < 0 || b->rid >= s->n_contigs))
 		return gsa_err_set(err, GSA_EDATA, "%s: a record's CHROM '%s' is not a contig of the header", s->path,
